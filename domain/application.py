@@ -1,0 +1,245 @@
+"""EnforcementCases: the eventsourcing Application holding every case (the legal record)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.persistence import IntegrityError
+
+from domain import commands as c
+from domain.calendar import HolidayCalendar, legal_date
+from domain.case import CommandResult, EnforcementCase, record
+from domain.decide import Context
+from domain.decide.closure import resumed_case_filing
+from domain.errors import CaseAlreadyFiledError, ConcurrencyError, EnforcementError, UnknownCase
+from domain.events import CaseEvent
+from domain.ids import case_id
+from domain.persistence import CaseSnapshot, PydanticMapper
+from domain.rules import DEFAULT_RULES, RuleSet
+from domain.state import CaseState
+from domain.tamper import CaseVerification, HashChain, verify_events
+
+SNAPSHOT_INTERVAL = 100
+MAX_ATTEMPTS = 8
+CHAIN_KEY_ENV = "ENFORCEMENT_CHAIN_KEY"
+CHAIN_KEY_FILE_ENV = "ENFORCEMENT_CHAIN_KEY_FILE"
+
+
+def load_chain_key(db_path: Path | None = None) -> bytes:
+    """The hash-chain key: from the environment, a key file, or a new file beside the store."""
+    if os.environ.get(CHAIN_KEY_ENV):
+        return bytes.fromhex(os.environ[CHAIN_KEY_ENV])
+    path = os.environ.get(CHAIN_KEY_FILE_ENV)
+    key_file = Path(path) if path else (db_path.with_suffix(".chainkey") if db_path else None)
+    if key_file is None:
+        return os.urandom(32)  # ephemeral store: an ephemeral key
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_bytes(os.urandom(32).hex().encode())
+        key_file.chmod(0o600)
+    return bytes.fromhex(key_file.read_text().strip())
+
+
+class EnforcementCases(Application[UUID]):
+    """Every enforcement case; one method per command, each answering a CommandResult."""
+
+    name = "EnforcementCases"
+    env: ClassVar[dict[str, str]] = {
+        "MAPPER_TOPIC": "domain.persistence:PydanticMapper",
+        "IS_SNAPSHOTTING_ENABLED": "y",
+        "AGGREGATE_CACHE_MAXSIZE": "5000",
+        "AGGREGATE_CACHE_FASTFORWARD": "n",
+        "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
+    }
+
+    def __init__(self, env: dict[str, str] | None = None, *, rules: RuleSet = DEFAULT_RULES,
+                 calendar: HolidayCalendar | None = None, chain_key: bytes | None = None) -> None:
+        super().__init__(env)
+        self.rules = rules
+        self.calendar = calendar or HolidayCalendar.load()
+        db = self.env.get("SQLITE_DBNAME")
+        db_path = Path(db) if db and ":memory:" not in db and "mode=memory" not in db else None
+        self.chain = HashChain(chain_key or load_chain_key(db_path))
+
+    @classmethod
+    def in_memory(cls, **kwargs: Any) -> EnforcementCases:
+        """A store in memory (unit tests)."""
+        return cls({"PERSISTENCE_MODULE": "eventsourcing.popo"}, **kwargs)
+
+    @classmethod
+    def sqlite(cls, path: Path | str, **kwargs: Any) -> EnforcementCases:
+        """The embedded default: one SQLite file (WAL, synchronous=FULL: survives power loss)."""
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return cls({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path),
+                    "SQLITE_LOCK_TIMEOUT": "30"}, **kwargs)
+
+    # --- commands -----------------------------------------------------------------------------
+    def execute(self, cmd: c.Command) -> CommandResult:
+        """Apply any command; refusals raise typed errors and write nothing."""
+        if isinstance(cmd, c.FileCase):
+            return self._retrying(lambda: self._file(cmd))
+        if isinstance(cmd, c.ResumeEnforcement):
+            return self._retrying(lambda: self._resume(cmd))
+        return self._retrying(lambda: self._execute(cmd))
+
+    def _context(self, cmd: c.Command) -> Context:
+        return Context(rules=self.rules, calendar=self.calendar,
+                       today=legal_date(cmd.recorded_at))
+
+    def _load(self, ref: UUID) -> EnforcementCase:
+        try:
+            case: EnforcementCase = self.repository.get(ref)
+        except AggregateNotFoundError:
+            raise UnknownCase(str(ref)) from None
+        return case
+
+    def _execute(self, cmd: c.Command) -> CommandResult:
+        case = self._load(case_id(cmd.case_number))
+        result = self._guarded(case, lambda: case.execute(cmd, self._context(cmd), self.chain))
+        if not result.duplicate:
+            self._save_or_evict(case)
+        return result
+
+    def _file(self, cmd: c.FileCase) -> CommandResult:
+        try:
+            existing = self._load(case_id(cmd.case_number))
+        except UnknownCase:
+            case, result = EnforcementCase.file(cmd, self._context(cmd), self.chain)
+            self._save_or_evict(case)
+            return result
+        earlier = existing.duplicate_of(cmd)
+        if earlier is None:
+            raise CaseAlreadyFiledError("case.already_filed",
+                                        f"case {cmd.case_number} is already filed", "engine")
+        return earlier
+
+    def _resume(self, cmd: c.ResumeEnforcement) -> CommandResult:
+        old = self._load(case_id(cmd.case_number))
+        earlier = old.duplicate_of(cmd)
+        if earlier is not None:
+            return earlier
+        if case_id(cmd.new_case_number) in self.repository:
+            raise CaseAlreadyFiledError("case.already_filed",
+                                        f"case {cmd.new_case_number} is already filed", "engine")
+        result = self._guarded(old, lambda: old.execute(cmd, self._context(cmd), self.chain))
+        new, _ = record(None, resumed_case_filing(old.state, cmd), cmd, self.chain,
+                        case_id(cmd.new_case_number))
+        self._save_or_evict(old, new)
+        return result
+
+    def _guarded(self, case: EnforcementCase, action: Any) -> CommandResult:
+        try:
+            result: CommandResult = action()
+        except EnforcementError:
+            raise  # decisions refuse before any change
+        except Exception:
+            self._evict(case.id)
+            raise
+        return result
+
+    def _save_or_evict(self, *cases: EnforcementCase) -> None:
+        try:
+            self.save(*cases)
+        except BaseException:
+            for case in cases:
+                self._evict(case.id)
+            raise
+
+    def _evict(self, ref: UUID) -> None:
+        cache = self.repository.cache
+        if cache is not None:
+            with contextlib.suppress(KeyError):
+                cache.get(ref, evict=True)
+
+    def _retrying(self, attempt: Any) -> CommandResult:
+        """Optimistic concurrency: on a version conflict reload and retry with jitter."""
+        for n in range(MAX_ATTEMPTS):
+            try:
+                result: CommandResult = attempt()
+                return result
+            except IntegrityError:
+                time.sleep(random.uniform(0, 0.005 * 2**n))
+        raise ConcurrencyError("case.concurrent_update", "the case kept changing under this "
+                               "command; retry it", "optimistic concurrency (DESIGN.md)")
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        """Snapshot a case from memory whenever it passes a multiple of SNAPSHOT_INTERVAL."""
+        if self.snapshots is None:
+            return
+        for aggregate in processing_event.aggregates.values():
+            versions = [e.originator_version for e in processing_event.events
+                        if e.originator_id == aggregate.id]
+            if versions and any(v % SNAPSHOT_INTERVAL == 0 for v in versions):
+                self.snapshots.put([CaseSnapshot.take(aggregate)])
+
+    # --- queries ------------------------------------------------------------------------------
+    def get_case(self, number: str, version: int | None = None) -> CaseState:
+        """A copy of the case's state, now or at a version."""
+        ref = case_id(number)
+        try:
+            case: EnforcementCase = self.repository.get(ref, version=version)
+        except AggregateNotFoundError:
+            raise UnknownCase(number) from None
+        return case.state.model_copy(deep=True)
+
+    def case_events(self, number: str) -> list[CaseEvent]:
+        """Every event of the case in order."""
+        events = list(self.events.get(case_id(number)))
+        if not events:
+            raise UnknownCase(number)
+        return events  # type: ignore[return-value]
+
+    def state_at(self, number: str, on: date) -> CaseState:
+        """The case as it stood at the end of business date ``on`` (replayed from events)."""
+        case: EnforcementCase | None = None
+        for event in self.case_events(number):
+            if legal_date(event.recorded_at) > on:
+                break
+            case = EnforcementCase.project(case, event)
+        if case is None:
+            raise UnknownCase(f"{number} on {on}")
+        return case.state
+
+    def verify(self, number: str) -> CaseVerification:
+        """Recompute the case's hash chain; name the first event that does not verify."""
+        ref = case_id(number)
+        mapper = self.mapper
+        assert isinstance(mapper, PydanticMapper)
+        rows = self.recorder.select_events(ref)
+        if not rows:
+            raise UnknownCase(number)
+        return verify_events(self.chain, ref, ((s.originator_version, s.topic, mapper.decode(s))
+                                               for s in rows))
+
+    def case_ids(self) -> Iterator[UUID]:
+        """Ids of every case, in filing order (from the notification log)."""
+        start = 0
+        while True:
+            page = self.recorder.select_notifications(start=start, limit=1000,
+                                                      inclusive_of_start=False)
+            if not page:
+                return
+            for n in page:
+                if n.originator_version == 1:
+                    yield n.originator_id  # type: ignore[misc]
+            start = page[-1].id
+
+    def verify_all(self) -> list[CaseVerification]:
+        """Verify every case in the store."""
+        mapper = self.mapper
+        assert isinstance(mapper, PydanticMapper)
+        results = []
+        for ref in self.case_ids():
+            rows = self.recorder.select_events(ref)
+            results.append(verify_events(self.chain, ref, (
+                (s.originator_version, s.topic, mapper.decode(s)) for s in rows)))
+        return results

@@ -1,0 +1,220 @@
+"""The EnforcementCase aggregate: decide (check rules, emit events) and evolve (apply them).
+
+A command is checked in this order, and a refusal changes nothing: permission and approval,
+idempotency (a repeated ``command_id`` returns the earlier outcome), the closed/suspended
+guards, dates against the case's dates, then the rules of the command's own decision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from domain import rules as r
+from domain.calendar import legal_date
+from domain.commands import COMMANDS, Command, FileCase
+from domain.decide import DECIDE, Context, Pending, load_all
+from domain.decide.filing import decide_filing
+from domain.errors import CommandConflictError, RuleViolation
+from domain.events import CaseEvent, CaseFiled
+from domain.evolve import APPLY, start
+from domain.ids import case_id
+from domain.permissions import check_permitted, check_president_approval
+from domain.state import CaseState, Phase
+from domain.tamper import HashChain
+
+load_all()
+
+AFTER_CLOSURE = frozenset({"DeleteDishonestEntry", "LiftConsumptionRestriction"})
+AFTER_TERMINATION = AFTER_CLOSURE | {"RecordPostTerminationInquiry", "ResumeEnforcement",
+                                     "RecordTerminationService"}
+WHILE_SUSPENDED_BLOCKED = frozenset({
+    "RecordNetworkInquiry", "RecordOnsiteInvestigation", "RecordSearch", "ControlAsset",
+    "TransferDeposit", "SetReferencePrice", "AnnounceAuction", "SellAsset", "TransferInLieu",
+    "ImposeFine", "OrderDetention", "ListDishonest", "RestrictConsumption", "BanExit",
+    "TerminateCurrentProcedure",
+})
+FUTURE_FIELDS = frozenset({"report_due_on", "expires_on", "due_on", "opens_at", "closes_at"})
+
+
+class CommandResult(BaseModel):
+    """Outcome of a command: the versions it wrote (or wrote earlier, if a duplicate)."""
+
+    case_number: str
+    case_id: UUID
+    first_version: int
+    last_version: int
+    events: tuple[str, ...]
+    duplicate: bool = False
+
+
+def fingerprint(cmd: Command) -> str:
+    """Stable digest of a command's whole payload (detects a reused command_id)."""
+    return hashlib.sha256(cmd.model_dump_json().encode()).hexdigest()[:32]
+
+
+@cache
+def _date_fields(command_type: type[Command]) -> tuple[str, ...]:
+    names = []
+    for name, field in command_type.model_fields.items():
+        if name in FUTURE_FIELDS or name == "recorded_at":
+            continue
+        if field.annotation in (date, datetime, date | None, datetime | None) or \
+                "date" in str(field.annotation) or "Datetime" in str(field.annotation):
+            names.append(name)
+    return tuple(names)
+
+
+def _as_date(value: date | datetime) -> date:
+    return legal_date(value) if isinstance(value, datetime) else value
+
+
+def check_dates(state: CaseState, cmd: Command, today: date) -> None:
+    """Dates of acts lie between filing and the command's business date."""
+    for name in _date_fields(type(cmd)):
+        value = getattr(cmd, name)
+        if value is None:
+            continue
+        day = _as_date(value)
+        if day < state.filed_on:
+            raise RuleViolation("date.before_filing", f"{name} {day} is before filing on "
+                                f"{state.filed_on}", r.SRC_ENGINE)
+        if day > today:
+            raise RuleViolation("date.in_future", f"{name} {day} is after the business date "
+                                f"{today} of the command", r.SRC_ENGINE)
+
+
+class EnforcementCase:
+    """One enforcement case: its state and its not-yet-saved events."""
+
+    def __init__(self, state: CaseState) -> None:
+        self.state = state
+        self._pending: list[CaseEvent] = []
+
+    @property
+    def id(self) -> UUID:
+        return self.state.id
+
+    @property
+    def version(self) -> int:
+        return self.state.version
+
+    @version.setter
+    def version(self, value: int) -> None:
+        self.state.version = value
+
+    def collect_events(self) -> list[CaseEvent]:
+        """Hand the pending events to the repository (eventsourcing protocol)."""
+        pending, self._pending = self._pending, []
+        return pending
+
+    # --- evolve ------------------------------------------------------------------------------
+    @classmethod
+    def project(cls, aggregate: EnforcementCase | None, event: CaseEvent) -> EnforcementCase:
+        """Apply one stored or new event."""
+        if aggregate is None:
+            assert isinstance(event, CaseFiled), type(event)
+            aggregate = cls(start(event))
+        else:
+            APPLY[type(event)](aggregate.state, event)
+        state = aggregate.state
+        state.version, state.chain_head = event.originator_version, event.chain
+        state.last_recorded_at = event.recorded_at
+        versions = state.command_versions.setdefault(event.command_id, [event.originator_version,
+                                                                        event.originator_version])
+        versions[1] = event.originator_version
+        state.commands[event.command_id] = event.command_hash
+        return aggregate
+
+    # --- decide ------------------------------------------------------------------------------
+    @classmethod
+    def file(cls, cmd: FileCase, ctx: Context, chain: HashChain
+             ) -> tuple[EnforcementCase, CommandResult]:
+        """Create a new case from a FileCase command."""
+        check_permitted("FileCase", cmd.actor.role)
+        pending = decide_filing(cmd, ctx)
+        return record(None, pending, cmd, chain, case_id(cmd.case_number))
+
+    def duplicate_of(self, cmd: Command) -> CommandResult | None:
+        """The earlier outcome if this command_id was applied; a conflict if reused."""
+        seen = self.state.commands.get(cmd.command_id)
+        if seen is None:
+            return None
+        if seen != fingerprint(cmd):
+            raise CommandConflictError(
+                "command.id_conflict", f"command_id {cmd.command_id!r} was already used for a "
+                "different command", "idempotency contract (DESIGN.md)")
+        first, last = self.state.command_versions[cmd.command_id]
+        return CommandResult(case_number=self.state.case_number, case_id=self.id,
+                             first_version=first, last_version=last, events=(), duplicate=True)
+
+    def execute(self, cmd: Command, ctx: Context, chain: HashChain) -> CommandResult:
+        """Check and apply one command; raise a typed error and change nothing if refused."""
+        name = type(cmd).__name__
+        check_permitted(name, cmd.actor.role)
+        check_president_approval(name, getattr(cmd, "approval", None))
+        earlier = self.duplicate_of(cmd)
+        if earlier is not None:
+            return earlier
+        self._guard(name)
+        last = self.state.last_recorded_at
+        if last is not None and cmd.recorded_at < last:
+            raise RuleViolation("time.backwards", f"business time {cmd.recorded_at} precedes the "
+                                f"case's last recorded act at {last}", r.SRC_ENGINE)
+        check_dates(self.state, cmd, ctx.today)
+        pending = DECIDE[type(cmd)](self.state, cmd, ctx)
+        return record(self, pending, cmd, chain, self.id)[1]
+
+    def _guard(self, name: str) -> None:
+        s = self.state
+        if s.is_closed:
+            allowed = AFTER_TERMINATION if s.phase is Phase.TERMINATED else AFTER_CLOSURE
+            if name not in allowed:
+                raise RuleViolation("case.closed", f"the case is closed "
+                                    f"({s.closure_mode.value if s.closure_mode else ''}); "
+                                    f"{name} is not allowed", r.SRC_CLOSURE_MODES)
+        elif s.phase in (Phase.SUSPENDED, Phase.SETTLEMENT) and name in WHILE_SUSPENDED_BLOCKED:
+            raise RuleViolation("case.suspended", f"enforcement is suspended; {name} waits",
+                                "民诉法 art.267; " + r.SRC_SETTLEMENT)
+
+
+def record(aggregate: EnforcementCase | None, pending: list[Pending], cmd: Command,
+           chain: HashChain, originator: UUID) -> tuple[EnforcementCase, CommandResult]:
+    """Build, seal and apply the decided events; they wait in the aggregate to be saved."""
+    envelope: dict[str, Any] = {
+        "originator_id": originator, "recorded_at": cmd.recorded_at,
+        "command_id": cmd.command_id, "command_hash": fingerprint(cmd), "actor": cmd.actor,
+        "basis": cmd.basis}
+    version = aggregate.version if aggregate else 0
+    first, names = version + 1, []
+    for event_type, fields in pending:
+        version += 1
+        event = event_type(originator_version=version, **envelope, **fields)
+        event = seal(event, chain, aggregate.state.chain_head if aggregate else "")
+        aggregate = EnforcementCase.project(aggregate, event)
+        aggregate._pending.append(event)
+        names.append(event_type.__name__)
+    assert aggregate is not None
+    return aggregate, CommandResult(case_number=aggregate.state.case_number,
+                                    case_id=originator, first_version=first,
+                                    last_version=version, events=tuple(names))
+
+
+def seal(event: CaseEvent, chain: HashChain, previous: str) -> CaseEvent:
+    """Return the event with its chain link set (and its JSON form cached for the mapper)."""
+    data = event.model_dump(mode="json")
+    link = chain.link(previous, data)
+    data["chain"] = link
+    sealed = event.model_copy(update={"chain": link})
+    sealed._json = data
+    return sealed
+
+
+def command_type(name: str) -> type[Command]:
+    """The command class with this stable name."""
+    return COMMANDS[name]

@@ -1,0 +1,428 @@
+"""Commands: frozen pydantic inputs, imperative, validated at the edge.
+
+Every command names its case by number, carries an ``actor``, a ``command_id`` (the idempotency
+key), the business time ``recorded_at`` (the workflow's clock, never the wall clock) and the
+legal ``basis`` or note for the act.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from domain.models import (
+    ApprovalMode,
+    AssetFinding,
+    Basis,
+    CaseCategory,
+    Claim,
+    ClosureMode,
+    ControlMeasure,
+    DishonestGround,
+    EndingGround,
+    FundsSource,
+    PriceMethod,
+    SettlementChoice,
+    ShortId,
+    SuspensionReason,
+    Text,
+)
+from domain.rules import Channel
+from domain.values import (
+    Actor,
+    Approval,
+    CaseNumber,
+    Frozen,
+    Money,
+    Party,
+    PartyKind,
+    PositiveMoney,
+)
+
+CommandId = Annotated[str, Field(min_length=1, max_length=200)]
+Findings = Annotated[tuple[AssetFinding, ...], Field(max_length=200)]
+
+
+class Command(Frozen):
+    """Base of every command."""
+
+    case_number: CaseNumber
+    command_id: CommandId
+    actor: Actor
+    recorded_at: AwareDatetime
+    basis: Annotated[str, Field(max_length=500)] | None = None
+
+
+# --- filing, notice, report ---------------------------------------------------------------
+
+class FileCase(Command):
+    category: CaseCategory
+    applicants: Annotated[tuple[Party, ...], Field(min_length=1, max_length=50)]
+    respondents: Annotated[tuple[Party, ...], Field(min_length=1, max_length=50)]
+    enforcement_basis: Basis
+    claim: Claim
+    applied_on: date
+    filed_on: date
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> FileCase:
+        if self.filed_on < self.applied_on:
+            raise ValueError("filed_on must not be before applied_on")
+        if self.applied_on < self.enforcement_basis.effective_on:
+            raise ValueError("applied_on must not be before the basis took effect")
+        return self
+
+
+class IssueNotice(Command):
+    issued_on: date
+    report_order: bool = True
+    report_due_on: date | None = None
+
+
+class RecordNoticeService(Command):
+    served_on: date
+
+
+class RecordPropertyReport(Command):
+    status: Literal["filed", "refused", "false"]
+    reported_on: date
+
+
+class AssessDelayInterest(Command):
+    to_date: date
+
+
+# --- inquiry --------------------------------------------------------------------------------
+
+class RecordNetworkInquiry(Command):
+    channel: Channel
+    queried_on: date
+    findings: Findings = ()
+
+
+class RegisterAsset(Command):
+    asset: AssetFinding
+    found_on: date
+    source: Literal["report", "applicant", "other"] = "other"
+
+
+class SubmitLead(Command):
+    lead_id: ShortId
+    description: Text
+    urgent: bool = False
+    submitted_on: date
+
+
+class VerifyLead(Command):
+    lead_id: ShortId
+    verified_on: date
+    finding: AssetFinding | None = None
+
+
+class RecordOnsiteInvestigation(Command):
+    investigated_on: date
+    findings: Findings = ()
+
+
+class RecordSearch(Command):
+    searched_on: date
+    findings: Findings = ()
+
+
+class RequestReward(Command):
+    requested_on: date
+
+
+class DecideReward(Command):
+    decided_on: date
+    granted: bool
+
+
+class RequestAudit(Command):
+    requested_on: date
+
+
+class DecideAudit(Command):
+    decided_on: date
+    granted: bool
+
+
+class RecordDebtorMissing(Command):
+    recorded_on: date
+
+
+class RecordDebtorSearch(Command):
+    searched_on: date
+    located: bool
+
+
+class RecordObstruction(Command):
+    occurred_on: date
+    description: Text
+
+
+# --- control --------------------------------------------------------------------------------
+
+class ControlAsset(Command):
+    asset_id: ShortId
+    measure: ControlMeasure
+    amount: PositiveMoney
+    effective_on: date
+    expires_on: date
+    queue_position: Annotated[int, Field(ge=0, le=100)] = 0
+    living_allowance: Money | None = None
+
+
+class RenewControl(Command):
+    asset_id: ShortId
+    renewed_on: date
+    expires_on: date
+
+
+class RecordControlLapse(Command):
+    asset_id: ShortId
+    lapsed_on: date
+
+
+class ReleaseControl(Command):
+    asset_id: ShortId
+    released_on: date
+    reason: Text
+
+
+class AdvanceQueue(Command):
+    asset_id: ShortId
+    advanced_on: date
+    expires_on: date | None = None  # required when the seizure becomes effective
+
+
+class AdjustLivingAllowance(Command):
+    asset_id: ShortId
+    allowance: Money
+    panel_decision: Annotated[str, Field(min_length=1, max_length=120)]
+    decided_on: date
+
+
+class TransferDeposit(Command):
+    asset_id: ShortId
+    amount: PositiveMoney
+    transferred_on: date
+
+
+# --- valuation and disposal -------------------------------------------------------------------
+
+class SetReferencePrice(Command):
+    asset_id: ShortId
+    method: PriceMethod
+    amount: PositiveMoney
+    requested_on: date
+    determined_on: date
+
+
+class AnnounceAuction(Command):
+    asset_id: ShortId
+    start_price: PositiveMoney
+    deposit: PositiveMoney
+    announced_on: date
+    opens_at: AwareDatetime
+    closes_at: AwareDatetime
+
+
+class RecordBid(Command):
+    asset_id: ShortId
+    bidder: ShortId
+    amount: PositiveMoney
+    bid_at: AwareDatetime
+
+
+class CloseAuction(Command):
+    asset_id: ShortId
+    closed_at: AwareDatetime
+
+
+class RecordBuyerDefault(Command):
+    asset_id: ShortId
+    defaulted_on: date
+    costs: Money = Decimal("0.00")  # costs of the re-auction met first from the deposit
+
+
+class SellAsset(Command):
+    asset_id: ShortId
+    price: PositiveMoney
+    buyer: ShortId
+    sold_on: date
+
+
+class TransferInLieu(Command):
+    asset_id: ShortId
+    transferred_on: date
+    applicant_consents: Literal[True]
+
+
+# --- funds ----------------------------------------------------------------------------------
+
+class RecordFundsReceived(Command):
+    amount: PositiveMoney
+    received_on: date
+    source: FundsSource = FundsSource.DEBTOR_PAYMENT
+
+
+class PayOut(Command):
+    amount: PositiveMoney
+    paid_on: date
+
+
+# --- settlement -----------------------------------------------------------------------------
+
+class ReachSettlement(Command):
+    reached_on: date
+    amount: PositiveMoney
+    due_on: date
+    terms: Text
+
+
+class RecordSettlementPayment(Command):
+    amount: PositiveMoney
+    paid_on: date
+
+
+class RecordSettlementPerformed(Command):
+    performed_on: date
+
+
+class RecordSettlementDefault(Command):
+    defaulted_on: date
+    choice: SettlementChoice
+
+
+# --- coercive measures --------------------------------------------------------------------
+
+class RestrictConsumption(Command):
+    issued_on: date
+    bound_persons: Annotated[tuple[Annotated[str, Field(min_length=1, max_length=100)], ...],
+                             Field(max_length=20)] = ()
+    approval: Approval
+
+
+class LiftConsumptionRestriction(Command):
+    lifted_on: date
+    reason: Literal["security", "applicant_consent", "performance"]
+
+
+class ListDishonest(Command):
+    ground: DishonestGround
+    listed_on: date
+    extra_years: Annotated[int, Field(ge=0, le=3)] = 0
+    approval: Approval
+    security_given: bool = False
+    later_in_order: bool = False
+
+
+class DeleteDishonestEntry(Command):
+    deleted_on: date
+    reason: Literal["performance", "settlement_performed", "applicant_request", "termination",
+                    "period_expired", "error"]
+
+
+class ImposeFine(Command):
+    amount: PositiveMoney
+    imposed_on: date
+    subject: Text
+    subject_kind: PartyKind
+    approval: Approval
+
+
+class OrderDetention(Command):
+    days: Annotated[int, Field(ge=1, le=100)]
+    ordered_on: date
+    subject: Text
+    approval: Approval
+
+
+class IssueSummons(Command):
+    hours: Annotated[int, Field(ge=1, le=100)]
+    issued_on: date
+    detention_likely: bool = False
+
+
+class BanExit(Command):
+    banned_on: date
+    subject: Text
+
+
+# --- deadline -------------------------------------------------------------------------------
+
+class RequestExtension(Command):
+    requested_on: date
+    approval: Approval
+
+
+class SuspendEnforcement(Command):
+    suspended_on: date
+    reason: SuspensionReason
+
+
+class EndSuspension(Command):
+    ended_on: date
+
+
+# --- termination, resumption, closure -----------------------------------------------------
+
+class RecordApplicantHearing(Command):
+    heard_on: date
+    record: Text
+
+
+class TerminateCurrentProcedure(Command):
+    ruled_on: date
+    ruling_number: Annotated[str, Field(min_length=1, max_length=80)]
+    approval_mode: ApprovalMode
+    approval: Approval | None = None
+
+
+class RecordTerminationService(Command):
+    served_on: date
+
+
+class RecordPostTerminationInquiry(Command):
+    queried_on: date
+    findings: Findings = ()
+
+
+class ResumeEnforcement(Command):
+    new_case_number: CaseNumber
+    resumed_on: date
+    reason: Text
+
+
+class ConcludeCase(Command):
+    closed_on: date
+
+
+class EndEnforcement(Command):
+    closed_on: date
+    ground: EndingGround
+    reason: Text
+
+
+class CloseCase(Command):
+    mode: Literal[ClosureMode.WITHDRAWN_FILING, ClosureMode.NOT_ENFORCED, ClosureMode.REJECTED]
+    closed_on: date
+    reason: Text
+
+
+def _all_commands() -> dict[str, type[Command]]:
+    found: dict[str, type[Command]] = {}
+    pending: list[type[Command]] = [Command]
+    while pending:
+        for sub in pending.pop().__subclasses__():
+            found[sub.__name__] = sub
+            pending.append(sub)
+    return found
+
+
+COMMANDS: dict[str, type[Command]] = _all_commands()
+"""Every command class by name: the stable names used by workflows, the CLI and Temporal."""

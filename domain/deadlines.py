@@ -1,0 +1,33 @@
+"""The closure deadline of a case (期限规定 art.1) net of excluded periods (审限规定 art.9)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from domain import rules as r
+from domain.calendar import add_months
+from domain.state import CaseState
+
+
+def limit_months(state: CaseState) -> int:
+    """6 months for cases with property, 3 for non-litigation cases, plus extensions."""
+    base = (r.CLOSURE_LIMIT_MONTHS_NON_LITIGATION if state.basis.non_litigation
+            else r.CLOSURE_LIMIT_MONTHS)
+    return base + state.extensions_months
+
+
+def excluded_days(state: CaseState, as_of: date) -> int:
+    """Days not counted: suspensions (incl. settlement), valuation and auction periods."""
+    spans: list[tuple[date, date]] = [(p.start, p.end or as_of) for p in state.suspensions]
+    for asset in state.assets.values():
+        spans.extend((rnd.announced_on, rnd.ended_on or as_of) for rnd in asset.rounds)
+    days: set[date] = set()
+    for start, end in spans:
+        days.update(start + timedelta(n) for n in range((end - start).days))
+    return len(days)
+
+
+def closure_deadline(state: CaseState, as_of: date) -> date:
+    """Last day to close the case, counting what is excluded up to ``as_of``."""
+    return add_months(state.filed_on, limit_months(state)) + timedelta(
+        days=excluded_days(state, as_of))

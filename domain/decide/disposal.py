@@ -1,0 +1,194 @@
+"""Valuation and disposal: reference price, online auction rounds, sale, transfer in lieu."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from domain import commands as c
+from domain import events as ev
+from domain import rules as r
+from domain.calendar import add_years, legal_date
+from domain.models import FundsSource
+from domain.rules import MONEY_KINDS
+from domain.state import AssetState, CaseState, ControlStatus, RoundState
+
+from . import Context, Pending, decides
+from .common import asset_of, require
+
+
+def _disposable(a: AssetState, asset_id: str) -> None:
+    require(a.finding.kind not in MONEY_KINDS, "disposal.money_asset",
+            "deposits and funds are transferred directly, not auctioned", r.SRC_DEPOSIT_TRANSFER)
+    require(not a.finding.necessary_home, "disposal.necessary_home",
+            "the debtor's necessary home may be sealed but never sold or taken in lieu",
+            r.SRC_NECESSARY_HOME)
+    require(a.control is ControlStatus.ACTIVE, "disposal.not_controlled",
+            f"asset {asset_id!r} is not under an effective control of this court "
+            "(a queued seizure does not dispose)", r.SRC_QUEUED_SEIZURE)
+
+
+@decides(c.SetReferencePrice)
+def set_reference(s: CaseState, cmd: c.SetReferencePrice, ctx: Context) -> list[Pending]:
+    a = asset_of(s, cmd.asset_id)
+    _disposable(a, cmd.asset_id)
+    require(cmd.determined_on >= cmd.requested_on, "reference.determined_before_request",
+            "a reference price is fixed after it is requested", r.SRC_REFERENCE_PRICE)
+    return [(ev.ReferencePriceSet, {
+        "asset_id": cmd.asset_id, "method": cmd.method, "amount": cmd.amount,
+        "requested_on": cmd.requested_on, "determined_on": cmd.determined_on,
+        "valid_until": add_years(cmd.determined_on, r.REFERENCE_PRICE_VALID_YEARS)})]
+
+
+def _round_floor(a: AssetState, last: RoundState | None) -> tuple[Decimal, bool, str]:
+    """Lowest start price, whether it is a re-auction after a failure, and the source."""
+    assert a.reference_price is not None
+    if last is None or last.status == "defaulted":
+        return r.auction_floor(a.reference_price), False, r.SRC_AUCTION_FLOOR
+    return r.reauction_floor(last.start_price), True, r.SRC_REAUCTION
+
+
+@decides(c.AnnounceAuction)
+def announce(s: CaseState, cmd: c.AnnounceAuction, ctx: Context) -> list[Pending]:
+    a = asset_of(s, cmd.asset_id)
+    _disposable(a, cmd.asset_id)
+    require(a.reference_price is not None and a.reference_valid_until is not None,
+            "auction.no_reference_price", "an auction needs a reference price",
+            r.SRC_REFERENCE_PRICE)
+    assert a.reference_valid_until is not None
+    require(cmd.announced_on <= a.reference_valid_until, "auction.reference_price_expired",
+            f"the reference price was valid until {a.reference_valid_until}",
+            r.SRC_REFERENCE_PRICE)
+    last = a.last_round
+    require(last is None or last.status in ("failed", "defaulted"), "auction.round_open",
+            "the previous round is still open or the asset is sold", r.SRC_REAUCTION)
+    require(a.failed_rounds < 2, "auction.failed_twice", "after two failed auctions the asset "
+            "is sold on the platform or taken in lieu", r.SRC_REAUCTION)
+    floor, reauction, floor_source = _round_floor(a, last)
+    require(cmd.start_price >= floor, "auction.start_below_floor",
+            f"starting price {cmd.start_price} is below the floor {floor}", floor_source)
+    if reauction:
+        assert last is not None and last.ended_on is not None
+        latest = ctx.calendar.period_end(last.ended_on, r.REAUCTION_WITHIN_DAYS)
+        require(cmd.announced_on <= latest, "auction.reauction_late",
+                f"a re-auction must follow within 30 days of the failure (by {latest})",
+                r.SRC_REAUCTION)
+    low, high = r.deposit_bounds(cmd.start_price)
+    require(low <= cmd.deposit <= high, "auction.deposit_out_of_range",
+            f"the deposit must be between {low} and {high} (5%-20% of the start)",
+            r.SRC_AUCTION_DEPOSIT)
+    days = r.announcement_days(a.finding.kind, reauction)
+    opens_on = legal_date(cmd.opens_at)
+    require((opens_on - cmd.announced_on).days >= days, "auction.announcement_too_short",
+            f"announce at least {days} days before the auction opens",
+            r.SRC_REAUCTION if reauction else r.SRC_AUCTION_NOTICE)
+    require(cmd.closes_at - cmd.opens_at >= r.BIDDING_MIN, "auction.bidding_too_short",
+            "bidding must last at least 24 hours", r.SRC_BIDDING)
+    return [(ev.AuctionAnnounced, {
+        "asset_id": cmd.asset_id, "round": len(a.rounds) + 1, "start_price": cmd.start_price,
+        "deposit": cmd.deposit, "announced_on": cmd.announced_on, "opens_at": cmd.opens_at,
+        "closes_at": cmd.closes_at, "reauction": reauction})]
+
+
+def _open_round(a: AssetState) -> RoundState:
+    last = a.last_round
+    require(last is not None and last.status == "announced", "auction.no_open_round",
+            "no auction round is open for this asset", r.SRC_BIDDING)
+    assert last is not None
+    return last
+
+
+@decides(c.RecordBid)
+def bid(s: CaseState, cmd: c.RecordBid, ctx: Context) -> list[Pending]:
+    a = asset_of(s, cmd.asset_id)
+    rnd = _open_round(a)
+    require(rnd.opens_at <= cmd.bid_at <= rnd.closes_at, "auction.bid_outside_window",
+            f"bids are taken from {rnd.opens_at} to {rnd.closes_at}", r.SRC_BIDDING)
+    require(cmd.bidder not in a.barred_bidders, "auction.bidder_barred",
+            "a buyer who defaulted may not bid in the re-auction", r.SRC_BUYER_DEFAULT)
+    least = rnd.start_price if rnd.best_bid is None else rnd.best_bid + Decimal("0.01")
+    require(cmd.amount >= least, "auction.bid_too_low", f"the bid must be at least {least}",
+            r.SRC_BIDDING)
+    closes_at = max(rnd.closes_at, cmd.bid_at + r.BID_EXTENSION)
+    return [(ev.BidPlaced, {"asset_id": cmd.asset_id, "round": rnd.round, "bidder": cmd.bidder,
+                            "amount": cmd.amount, "bid_at": cmd.bid_at, "closes_at": closes_at})]
+
+
+@decides(c.CloseAuction)
+def close_auction(s: CaseState, cmd: c.CloseAuction, ctx: Context) -> list[Pending]:
+    a = asset_of(s, cmd.asset_id)
+    rnd = _open_round(a)
+    require(cmd.closed_at >= rnd.closes_at, "auction.not_ended",
+            f"bidding runs until {rnd.closes_at}", r.SRC_BIDDING)
+    if rnd.best_bid is None:
+        return [(ev.AuctionFailed, {"asset_id": cmd.asset_id, "round": rnd.round,
+                                    "closed_at": cmd.closed_at})]
+    assert rnd.best_bidder is not None
+    sold: list[Pending] = [(ev.AuctionSold, {"asset_id": cmd.asset_id, "round": rnd.round,
+                                             "buyer": rnd.best_bidder, "price": rnd.best_bid,
+                                             "closed_at": cmd.closed_at})]
+    return sold + _apply_forfeit(cmd.asset_id, a, rnd.best_bid, ctx, cmd.closed_at)
+
+
+def _apply_forfeit(asset_id: str, a: AssetState, price: Decimal, ctx: Context,
+                   at: datetime) -> list[Pending]:
+    """A defaulter's forfeited deposit: after costs, the price shortfall, then the debt."""
+    if a.forfeit_held <= 0 or a.defaulted_price is None:
+        return []
+    shortfall = max(Decimal("0.00"), a.defaulted_price - price)
+    to_shortfall = min(a.forfeit_held, shortfall)
+    to_debt = a.forfeit_held - to_shortfall
+    day = legal_date(at)
+    return [(ev.ForfeitedDepositApplied, {"asset_id": asset_id, "to_shortfall": to_shortfall,
+                                          "to_debt": to_debt, "applied_on": day}),
+            (ev.FundsReceived, {"amount": a.forfeit_held, "received_on": day,
+                                "source": FundsSource.FORFEITED_DEPOSIT,
+                                "payout_due_on": ctx.calendar.period_end(day, r.PAYOUT_DAYS)})]
+
+
+@decides(c.RecordBuyerDefault)
+def buyer_default(s: CaseState, cmd: c.RecordBuyerDefault, ctx: Context) -> list[Pending]:
+    a = asset_of(s, cmd.asset_id)
+    last = a.last_round
+    require(last is not None and last.status == "sold", "auction.no_sale",
+            "only a sold round can be defaulted", r.SRC_BUYER_DEFAULT)
+    assert last is not None and last.buyer is not None and last.ended_on is not None
+    require(cmd.defaulted_on >= last.ended_on, "auction.default_before_sale",
+            "a default follows the sale", r.SRC_BUYER_DEFAULT)
+    to_costs = min(cmd.costs, last.deposit)
+    return [(ev.BuyerDefaulted, {"asset_id": cmd.asset_id, "round": last.round,
+                                 "buyer": last.buyer, "defaulted_on": cmd.defaulted_on,
+                                 "forfeited": last.deposit, "to_costs": to_costs})]
+
+
+@decides(c.SellAsset)
+def sell(s: CaseState, cmd: c.SellAsset, ctx: Context) -> list[Pending]:
+    a = asset_of(s, cmd.asset_id)
+    _disposable(a, cmd.asset_id)
+    last = a.last_round
+    require(a.failed_rounds >= 2 and last is not None and last.status == "failed",
+            "sale.not_after_two_failures", "a sale 变卖 follows the second failed auction",
+            r.SRC_REAUCTION)
+    assert last is not None and last.ended_on is not None
+    window_end = ctx.calendar.period_end(last.ended_on, ctx.rules.sale_window_days)
+    require(cmd.sold_on <= window_end, "sale.window_passed",
+            f"the sale window ended on {window_end}", r.SRC_SALE)
+    require(cmd.price >= last.start_price, "sale.price_below_second_start",
+            f"the sale price may not be below the second round's start {last.start_price}",
+            r.SRC_SALE)
+    return [(ev.AssetSold, {"asset_id": cmd.asset_id, "price": cmd.price, "buyer": cmd.buyer,
+                            "sold_on": cmd.sold_on})]
+
+
+@decides(c.TransferInLieu)
+def in_lieu(s: CaseState, cmd: c.TransferInLieu, ctx: Context) -> list[Pending]:
+    a = asset_of(s, cmd.asset_id)
+    _disposable(a, cmd.asset_id)
+    last = a.last_round
+    require(last is not None and last.status == "failed", "in_lieu.no_failed_round",
+            "transfer in lieu follows a failed auction, at that round's reserve price",
+            r.SRC_IN_LIEU)
+    assert last is not None
+    return [(ev.AssetTransferredInLieu, {"asset_id": cmd.asset_id, "value": last.start_price,
+                                         "round": last.round,
+                                         "transferred_on": cmd.transferred_on})]

@@ -1,0 +1,81 @@
+"""Filing, notice, property report and delay interest."""
+
+from __future__ import annotations
+
+from domain import commands as c
+from domain import events as ev
+from domain import rules as r
+from domain.calendar import add_years
+from domain.models import ReportStatus
+from domain.state import CaseState
+from domain.values import CaseKind, case_kind_of
+
+from . import Context, Pending, decides
+from .common import require
+
+
+def decide_filing(cmd: c.FileCase, ctx: Context) -> list[Pending]:
+    """A new case: the application period (民诉法 art.250) and the case kind are checked."""
+    basis = cmd.enforcement_basis
+    require(case_kind_of(cmd.case_number) is not CaseKind.RESUMED, "filing.resumed_number",
+            "a 执恢 number is given only by resuming a terminated case", r.SRC_POST_TERMINATION)
+    period_start = basis.limitation_restarted_on or basis.performance_deadline
+    last_day = ctx.calendar.roll_forward(add_years(period_start, r.APPLICATION_PERIOD_YEARS))
+    require(cmd.applied_on <= last_day, "filing.application_period_expired",
+            f"applied on {cmd.applied_on}, but the 2-year application period ended on "
+            f"{last_day}", r.SRC_APPLICATION_PERIOD)
+    decision_due = ctx.calendar.period_end(cmd.applied_on, r.FILING_DECISION_DAYS)
+    return [(ev.CaseFiled, {
+        "case_number": cmd.case_number, "category": cmd.category,
+        "applicants": cmd.applicants, "respondents": cmd.respondents,
+        "enforcement_basis": basis, "claim": cmd.claim, "applied_on": cmd.applied_on,
+        "filed_on": cmd.filed_on, "filing_late": cmd.filed_on > decision_due,
+    })]
+
+
+@decides(c.IssueNotice)
+def issue_notice(s: CaseState, cmd: c.IssueNotice, ctx: Context) -> list[Pending]:
+    require(s.notice_issued_on is None, "notice.already_issued",
+            "the enforcement notice was already issued", r.SRC_NOTICE_PERIOD)
+    require(cmd.report_order, "notice.report_order_required",
+            "in a money case the property-report order goes out with the notice",
+            r.SRC_REPORT_ORDER)
+    require(cmd.report_due_on is not None and cmd.report_due_on > cmd.issued_on,
+            "notice.report_due_invalid", "the report order needs a due date after the notice",
+            r.SRC_REPORT_ORDER)
+    due = ctx.calendar.period_end(s.applied_on, r.NOTICE_DAYS)
+    return [(ev.NoticeIssued, {"issued_on": cmd.issued_on, "report_order": cmd.report_order,
+                               "report_due_on": cmd.report_due_on,
+                               "late": cmd.issued_on > due})]
+
+
+@decides(c.RecordNoticeService)
+def record_service(s: CaseState, cmd: c.RecordNoticeService, ctx: Context) -> list[Pending]:
+    require(s.notice_issued_on is not None and cmd.served_on >= s.notice_issued_on,
+            "notice.service_before_issue", "the notice must be issued before it is served",
+            r.SRC_NOTICE_PERIOD)
+    return [(ev.NoticeServed, {"served_on": cmd.served_on})]
+
+
+@decides(c.RecordPropertyReport)
+def record_report(s: CaseState, cmd: c.RecordPropertyReport, ctx: Context) -> list[Pending]:
+    require(s.report_ordered and s.notice_issued_on is not None
+            and cmd.reported_on >= s.notice_issued_on,
+            "report.not_ordered", "no property-report order precedes this report",
+            r.SRC_REPORT_ORDER)
+    status = ReportStatus(cmd.status)
+    if status is ReportStatus.FILED and s.report_due_on and cmd.reported_on > s.report_due_on:
+        status = ReportStatus.LATE
+    return [(ev.PropertyReportRecorded, {"status": status, "reported_on": cmd.reported_on})]
+
+
+@decides(c.AssessDelayInterest)
+def assess_interest(s: CaseState, cmd: c.AssessDelayInterest, ctx: Context) -> list[Pending]:
+    require(s.notice_issued_on is not None, "interest.no_notice",
+            "delay interest is assessed after the notice that warns of it", r.SRC_DELAY_INTEREST)
+    start = s.delay_interest_to or s.basis.performance_deadline
+    require(cmd.to_date > start, "interest.period_empty",
+            f"delay interest runs from {start}; {cmd.to_date} adds no day", r.SRC_DELAY_INTEREST)
+    amount = r.delay_interest(s.claim.principal, start, cmd.to_date, ctx.rules)
+    return [(ev.DelayInterestAssessed, {"amount": amount, "from_date": start,
+                                        "to_date": cmd.to_date})]

@@ -1,0 +1,449 @@
+"""Every stored event of an enforcement case, past tense.
+
+Never move or rename a class once released: stored topics name ``domain.events:Class``.
+Each event carries business time (``recorded_at``), the ``command_id`` that caused it, the
+``actor`` and the legal ``basis``; ``chain`` is its link in the case's keyed hash chain.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from domain.models import (
+    ApprovalMode,
+    AssetFinding,
+    Basis,
+    CaseCategory,
+    Claim,
+    ClosureMode,
+    ControlMeasure,
+    DishonestGround,
+    EndingGround,
+    FundsSource,
+    PriceMethod,
+    ReportStatus,
+    SettlementChoice,
+    SuspensionReason,
+)
+from domain.rules import Channel
+from domain.values import Actor, Approval, Party
+
+Note = Annotated[str, Field(max_length=500)]
+
+
+class CaseEvent(BaseModel):
+    """Base of all case events (implements eventsourcing's domain event protocol)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    originator_id: UUID
+    originator_version: int
+    recorded_at: datetime
+    command_id: str
+    command_hash: str = ""
+    actor: Actor
+    basis: Note | None = None
+    imported: bool = False
+    chain: str = ""
+    _json: dict[str, Any] | None = PrivateAttr(default=None)
+
+    def mutate(self, aggregate: Any) -> Any:
+        """Apply to the aggregate (eventsourcing's projector calls this)."""
+        from domain.case import EnforcementCase
+
+        return EnforcementCase.project(aggregate, self)
+
+
+# --- filing, notice, report ---------------------------------------------------------------
+
+class CaseFiled(CaseEvent):
+    case_number: str
+    category: CaseCategory
+    applicants: tuple[Party, ...]
+    respondents: tuple[Party, ...]
+    enforcement_basis: Basis
+    claim: Claim
+    applied_on: date
+    filed_on: date
+    resumed_from: str | None = None  # case number of the terminated case (恢复执行)
+    resumed_from_id: UUID | None = None
+    filing_late: bool = False  # decision later than 7 days (执行工作规定 art.16)
+
+
+class NoticeIssued(CaseEvent):
+    issued_on: date
+    report_order: bool
+    report_due_on: date | None
+    late: bool  # later than 10 days after filing (执行工作规定 art.22)
+
+
+class NoticeServed(CaseEvent):
+    served_on: date
+
+
+class PropertyReportRecorded(CaseEvent):
+    status: ReportStatus
+    reported_on: date
+
+
+class DelayInterestAssessed(CaseEvent):
+    amount: Decimal
+    from_date: date
+    to_date: date
+
+
+# --- inquiry --------------------------------------------------------------------------------
+
+class NetworkInquiryMade(CaseEvent):
+    channel: Channel
+    queried_on: date
+    post_termination: bool = False
+
+
+class AssetFound(CaseEvent):
+    asset: AssetFinding
+    found_on: date
+    source: str  # channel name, "lead", "report", "onsite", "search", "reward", "audit"
+
+
+class LeadSubmitted(CaseEvent):
+    lead_id: str
+    description: str
+    urgent: bool
+    submitted_on: date
+    due_on: date
+
+
+class LeadVerified(CaseEvent):
+    lead_id: str
+    verified_on: date
+    found: bool
+    late: bool
+
+
+class OnsiteInvestigated(CaseEvent):
+    investigated_on: date
+    found: bool
+
+
+class SearchConducted(CaseEvent):
+    searched_on: date
+    found: bool
+
+
+class RewardRequested(CaseEvent):
+    requested_on: date
+
+
+class RewardDecided(CaseEvent):
+    decided_on: date
+    granted: bool
+    late: bool
+
+
+class AuditRequested(CaseEvent):
+    requested_on: date
+
+
+class AuditDecided(CaseEvent):
+    decided_on: date
+    granted: bool
+
+
+class DebtorMissingRecorded(CaseEvent):
+    recorded_on: date
+
+
+class DebtorSearched(CaseEvent):
+    searched_on: date
+    located: bool
+
+
+class ObstructionRecorded(CaseEvent):
+    occurred_on: date
+    description: str
+
+
+# --- control --------------------------------------------------------------------------------
+
+class AssetControlled(CaseEvent):
+    asset_id: str
+    measure: ControlMeasure
+    amount: Decimal  # value placed under control (deposit: frozen amount)
+    effective_on: date | None  # None while queued
+    expires_on: date | None
+    queue_position: int  # 0 = first (effective); n = n earlier seizures ahead (轮候)
+    living_allowance: Decimal | None = None  # wages: monthly amount left to the debtor
+
+
+class ControlRenewed(CaseEvent):
+    asset_id: str
+    renewed_on: date
+    expires_on: date
+
+
+class ControlLapsed(CaseEvent):
+    asset_id: str
+    lapsed_on: date
+
+
+class ControlReleased(CaseEvent):
+    asset_id: str
+    released_on: date
+    reason: str
+
+
+class QueueAdvanced(CaseEvent):
+    asset_id: str
+    advanced_on: date
+    queue_position: int
+    effective_on: date | None
+    expires_on: date | None
+
+
+class LivingAllowanceAdjusted(CaseEvent):
+    asset_id: str
+    allowance: Decimal
+    panel_decision: str
+    decided_on: date
+
+
+class DepositTransferred(CaseEvent):
+    asset_id: str
+    amount: Decimal
+    transferred_on: date
+
+
+# --- valuation and disposal -------------------------------------------------------------------
+
+class ReferencePriceSet(CaseEvent):
+    asset_id: str
+    method: PriceMethod
+    amount: Decimal
+    requested_on: date
+    determined_on: date
+    valid_until: date
+
+
+class AuctionAnnounced(CaseEvent):
+    asset_id: str
+    round: int
+    start_price: Decimal
+    deposit: Decimal
+    announced_on: date
+    opens_at: datetime
+    closes_at: datetime
+    reauction: bool
+
+
+class BidPlaced(CaseEvent):
+    asset_id: str
+    round: int
+    bidder: str
+    amount: Decimal
+    bid_at: datetime
+    closes_at: datetime  # after any 5-minute extension (网拍规定 art.20)
+
+
+class AuctionSold(CaseEvent):
+    asset_id: str
+    round: int
+    buyer: str
+    price: Decimal
+    closed_at: datetime
+
+
+class AuctionFailed(CaseEvent):
+    asset_id: str
+    round: int
+    closed_at: datetime
+
+
+class BuyerDefaulted(CaseEvent):
+    asset_id: str
+    round: int
+    buyer: str
+    defaulted_on: date
+    forfeited: Decimal
+    to_costs: Decimal
+
+
+class ForfeitedDepositApplied(CaseEvent):
+    asset_id: str
+    to_shortfall: Decimal
+    to_debt: Decimal
+    applied_on: date
+
+
+class AssetSold(CaseEvent):
+    asset_id: str
+    price: Decimal
+    buyer: str
+    sold_on: date
+
+
+class AssetTransferredInLieu(CaseEvent):
+    asset_id: str
+    value: Decimal
+    round: int
+    transferred_on: date
+
+
+# --- funds ----------------------------------------------------------------------------------
+
+class FundsReceived(CaseEvent):
+    amount: Decimal
+    received_on: date
+    source: FundsSource
+    payout_due_on: date | None
+
+
+class FundsPaidOut(CaseEvent):
+    amount: Decimal
+    paid_on: date
+    late: bool  # later than 30 days after the funds arrived (执行款物规定)
+
+
+# --- settlement -----------------------------------------------------------------------------
+
+class SettlementReached(CaseEvent):
+    reached_on: date
+    amount: Decimal
+    due_on: date
+    terms: str
+
+
+class SettlementPaymentRecorded(CaseEvent):
+    amount: Decimal
+    paid_on: date
+
+
+class SettlementPerformed(CaseEvent):
+    performed_on: date
+
+
+class SettlementDefaulted(CaseEvent):
+    defaulted_on: date
+    choice: SettlementChoice
+
+
+# --- coercive measures --------------------------------------------------------------------
+
+class ConsumptionRestricted(CaseEvent):
+    issued_on: date
+    bound_persons: tuple[str, ...]
+    approval: Approval
+
+
+class ConsumptionRestrictionLifted(CaseEvent):
+    lifted_on: date
+    reason: str
+
+
+class DebtorListedDishonest(CaseEvent):
+    ground: DishonestGround
+    listed_on: date
+    until: date | None  # None: until performance (ground 1)
+    approval: Approval
+
+
+class DishonestEntryDeleted(CaseEvent):
+    deleted_on: date
+    reason: str
+    late: bool
+
+
+class FineImposed(CaseEvent):
+    amount: Decimal
+    imposed_on: date
+    subject: str
+    approval: Approval
+
+
+class DetentionOrdered(CaseEvent):
+    days: int
+    ordered_on: date
+    subject: str
+    approval: Approval
+
+
+class SummonsIssued(CaseEvent):
+    hours: int
+    issued_on: date
+    detention_likely: bool
+
+
+class ExitBanned(CaseEvent):
+    banned_on: date
+    subject: str
+
+
+# --- deadline -------------------------------------------------------------------------------
+
+class DeadlineExtended(CaseEvent):
+    months: int
+    requested_on: date
+    new_deadline: date
+    approval: Approval
+
+
+class EnforcementSuspended(CaseEvent):
+    suspended_on: date
+    reason: SuspensionReason
+
+
+class SuspensionEnded(CaseEvent):
+    ended_on: date
+
+
+# --- termination, resumption, closure -----------------------------------------------------
+
+class ApplicantHeard(CaseEvent):
+    heard_on: date
+    record: str
+
+
+class CurrentProcedureTerminated(CaseEvent):
+    ruled_on: date
+    ruling_number: str
+    approval_mode: ApprovalMode
+    approval: Approval | None
+    outstanding: Decimal
+
+
+class TerminationRulingServed(CaseEvent):
+    served_on: date
+
+
+class PostTerminationInquiryMade(CaseEvent):
+    queried_on: date
+    found: bool
+
+
+class CaseResumed(CaseEvent):
+    resumed_on: date
+    new_case_number: str
+    new_case_id: UUID
+    reason: str
+
+
+class SettlementResumed(CaseEvent):
+    resumed_on: date
+    deducted: Decimal
+
+
+class CaseConcluded(CaseEvent):
+    closed_on: date
+    by_settlement: bool
+
+
+class CaseClosed(CaseEvent):
+    mode: ClosureMode
+    closed_on: date
+    ground: EndingGround | None
+    reason: str

@@ -1,0 +1,420 @@
+"""Evolve: how each event changes the case state. Pure, total, never refuses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from domain import events as ev
+from domain.models import NO_PAYOUT_SOURCES, ClosureMode, ReportStatus
+from domain.state import (
+    AssetState,
+    CaseState,
+    ControlStatus,
+    DishonestEntry,
+    LeadState,
+    Period,
+    Phase,
+    ReceiptState,
+    RoundState,
+)
+from domain.values import CaseKind, case_kind_of, court_of
+
+Apply = Callable[[CaseState, Any], None]
+APPLY: dict[type[ev.CaseEvent], Apply] = {}
+
+
+def applies(event_type: type[ev.CaseEvent]) -> Callable[[Apply], Apply]:
+    def register(func: Apply) -> Apply:
+        APPLY[event_type] = func
+        return func
+    return register
+
+
+def start(event: ev.CaseFiled) -> CaseState:
+    """State of a newly filed case."""
+    return CaseState(
+        id=event.originator_id, case_number=event.case_number,
+        kind=case_kind_of(event.case_number).value, court=court_of(event.case_number),
+        category=event.category, applicants=event.applicants, respondents=event.respondents,
+        basis=event.enforcement_basis, claim=event.claim, applied_on=event.applied_on,
+        filed_on=event.filed_on, resumed_from=event.resumed_from,
+        resumed_from_id=event.resumed_from_id, imported=event.imported,
+    )
+
+
+def _advance(state: CaseState, phase: Phase) -> None:
+    order = list(Phase)
+    if state.phase in (Phase.SETTLEMENT, Phase.SUSPENDED, Phase.TERMINATED, Phase.CLOSED):
+        return
+    if order.index(phase) > order.index(state.phase):
+        state.phase = phase
+
+
+@applies(ev.NoticeIssued)
+def _notice(s: CaseState, e: ev.NoticeIssued) -> None:
+    s.notice_issued_on, s.report_ordered, s.report_due_on = e.issued_on, e.report_order, \
+        e.report_due_on
+    _advance(s, Phase.NOTICE)
+
+
+@applies(ev.NoticeServed)
+def _served(s: CaseState, e: ev.NoticeServed) -> None:
+    s.notice_served_on = e.served_on
+
+
+@applies(ev.PropertyReportRecorded)
+def _report(s: CaseState, e: ev.PropertyReportRecorded) -> None:
+    s.report_status = ReportStatus(e.status)
+
+
+@applies(ev.DelayInterestAssessed)
+def _interest(s: CaseState, e: ev.DelayInterestAssessed) -> None:
+    s.delay_interest += e.amount
+    s.delay_interest_to = e.to_date
+
+
+@applies(ev.NetworkInquiryMade)
+def _inquiry(s: CaseState, e: ev.NetworkInquiryMade) -> None:
+    s.channels_queried[e.channel] = e.queried_on
+    if not e.post_termination:
+        _advance(s, Phase.INQUIRY)
+
+
+@applies(ev.AssetFound)
+def _asset(s: CaseState, e: ev.AssetFound) -> None:
+    s.assets[e.asset.asset_id] = AssetState(finding=e.asset, found_on=e.found_on,
+                                            source=e.source)
+
+
+@applies(ev.LeadSubmitted)
+def _lead(s: CaseState, e: ev.LeadSubmitted) -> None:
+    s.leads[e.lead_id] = LeadState(submitted_on=e.submitted_on, due_on=e.due_on,
+                                   urgent=e.urgent)
+
+
+@applies(ev.LeadVerified)
+def _lead_verified(s: CaseState, e: ev.LeadVerified) -> None:
+    lead = s.leads[e.lead_id]
+    lead.verified_on, lead.found = e.verified_on, e.found
+
+
+@applies(ev.OnsiteInvestigated)
+def _onsite(s: CaseState, e: ev.OnsiteInvestigated) -> None:
+    s.onsite_on = e.investigated_on
+
+
+@applies(ev.SearchConducted)
+def _search(s: CaseState, e: ev.SearchConducted) -> None:
+    s.searched_on = e.searched_on
+
+
+@applies(ev.RewardRequested)
+def _reward_req(s: CaseState, e: ev.RewardRequested) -> None:
+    s.reward_requested_on = e.requested_on
+
+
+@applies(ev.RewardDecided)
+def _reward_dec(s: CaseState, e: ev.RewardDecided) -> None:
+    s.reward_decided_on = e.decided_on
+
+
+@applies(ev.AuditRequested)
+def _audit_req(s: CaseState, e: ev.AuditRequested) -> None:
+    s.audit_requested_on = e.requested_on
+
+
+@applies(ev.AuditDecided)
+def _audit_dec(s: CaseState, e: ev.AuditDecided) -> None:
+    s.audit_decided_on = e.decided_on
+
+
+@applies(ev.DebtorMissingRecorded)
+def _missing(s: CaseState, e: ev.DebtorMissingRecorded) -> None:
+    s.debtor_missing = True
+
+
+@applies(ev.DebtorSearched)
+def _debtor_search(s: CaseState, e: ev.DebtorSearched) -> None:
+    s.debtor_searched_on = e.searched_on
+    if e.located:
+        s.debtor_missing = False
+
+
+@applies(ev.ObstructionRecorded)
+def _obstruction(s: CaseState, e: ev.ObstructionRecorded) -> None:
+    s.obstructions += 1
+
+
+@applies(ev.AssetControlled)
+def _controlled(s: CaseState, e: ev.AssetControlled) -> None:
+    a = s.assets[e.asset_id]
+    a.control = ControlStatus.QUEUED if e.queue_position else ControlStatus.ACTIVE
+    a.measure, a.amount, a.queue_position = e.measure, e.amount, e.queue_position
+    a.effective_on, a.expires_on, a.living_allowance = e.effective_on, e.expires_on, \
+        e.living_allowance
+    _advance(s, Phase.CONTROL)
+
+
+@applies(ev.ControlRenewed)
+def _renewed(s: CaseState, e: ev.ControlRenewed) -> None:
+    a = s.assets[e.asset_id]
+    a.expires_on = e.expires_on
+    a.renewals += 1
+
+
+@applies(ev.ControlLapsed)
+def _lapsed(s: CaseState, e: ev.ControlLapsed) -> None:
+    s.assets[e.asset_id].control = ControlStatus.LAPSED
+
+
+@applies(ev.ControlReleased)
+def _released(s: CaseState, e: ev.ControlReleased) -> None:
+    s.assets[e.asset_id].control = ControlStatus.RELEASED
+
+
+@applies(ev.QueueAdvanced)
+def _queue(s: CaseState, e: ev.QueueAdvanced) -> None:
+    a = s.assets[e.asset_id]
+    a.queue_position = e.queue_position
+    if e.queue_position == 0:
+        a.control, a.effective_on, a.expires_on = ControlStatus.ACTIVE, e.effective_on, \
+            e.expires_on
+
+
+@applies(ev.LivingAllowanceAdjusted)
+def _allowance(s: CaseState, e: ev.LivingAllowanceAdjusted) -> None:
+    s.assets[e.asset_id].living_allowance = e.allowance
+
+
+@applies(ev.DepositTransferred)
+def _transferred(s: CaseState, e: ev.DepositTransferred) -> None:
+    a = s.assets[e.asset_id]
+    a.transferred += e.amount
+    if a.transferred >= a.amount:
+        a.control, a.disposed_how = ControlStatus.DISPOSED, "transferred"
+
+
+@applies(ev.ReferencePriceSet)
+def _reference(s: CaseState, e: ev.ReferencePriceSet) -> None:
+    a = s.assets[e.asset_id]
+    a.reference_price, a.reference_valid_until = e.amount, e.valid_until
+    _advance(s, Phase.DISPOSAL)
+
+
+@applies(ev.AuctionAnnounced)
+def _announced(s: CaseState, e: ev.AuctionAnnounced) -> None:
+    s.assets[e.asset_id].rounds.append(RoundState(
+        round=e.round, start_price=e.start_price, deposit=e.deposit,
+        announced_on=e.announced_on, opens_at=e.opens_at, closes_at=e.closes_at,
+        reauction=e.reauction))
+    _advance(s, Phase.DISPOSAL)
+
+
+@applies(ev.BidPlaced)
+def _bid(s: CaseState, e: ev.BidPlaced) -> None:
+    r = s.assets[e.asset_id].rounds[-1]
+    r.best_bid, r.best_bidder, r.closes_at = e.amount, e.bidder, e.closes_at
+
+
+@applies(ev.AuctionSold)
+def _sold(s: CaseState, e: ev.AuctionSold) -> None:
+    a = s.assets[e.asset_id]
+    r = a.rounds[-1]
+    r.status, r.price, r.buyer, r.ended_on = "sold", e.price, e.buyer, e.closed_at.date()
+    a.control, a.disposed_how = ControlStatus.DISPOSED, "auction"
+
+
+@applies(ev.AuctionFailed)
+def _failed(s: CaseState, e: ev.AuctionFailed) -> None:
+    r = s.assets[e.asset_id].rounds[-1]
+    r.status, r.ended_on = "failed", e.closed_at.date()
+
+
+@applies(ev.BuyerDefaulted)
+def _defaulted(s: CaseState, e: ev.BuyerDefaulted) -> None:
+    a = s.assets[e.asset_id]
+    r = a.rounds[-1]
+    r.status, r.ended_on = "defaulted", e.defaulted_on
+    a.barred_bidders.add(e.buyer)
+    a.forfeit_held += e.forfeited - e.to_costs
+    a.defaulted_price = r.price
+    a.control, a.disposed_how = ControlStatus.ACTIVE, None
+
+
+@applies(ev.ForfeitedDepositApplied)
+def _forfeit_applied(s: CaseState, e: ev.ForfeitedDepositApplied) -> None:
+    s.assets[e.asset_id].forfeit_held -= e.to_shortfall + e.to_debt
+
+
+@applies(ev.AssetSold)
+def _asset_sold(s: CaseState, e: ev.AssetSold) -> None:
+    a = s.assets[e.asset_id]
+    a.control, a.disposed_how = ControlStatus.DISPOSED, "sale"
+
+
+@applies(ev.AssetTransferredInLieu)
+def _in_lieu(s: CaseState, e: ev.AssetTransferredInLieu) -> None:
+    a = s.assets[e.asset_id]
+    a.control, a.disposed_how = ControlStatus.DISPOSED, "in_lieu"
+    s.in_lieu += e.value
+
+
+@applies(ev.FundsReceived)
+def _funds(s: CaseState, e: ev.FundsReceived) -> None:
+    s.received += e.amount
+    if e.source not in NO_PAYOUT_SOURCES:
+        s.receipts.append(ReceiptState(amount=e.amount, received_on=e.received_on,
+                                       due_on=e.payout_due_on, unpaid=e.amount))
+
+
+@applies(ev.FundsPaidOut)
+def _paid(s: CaseState, e: ev.FundsPaidOut) -> None:
+    s.paid_out += e.amount
+    s.late_payouts += int(e.late)
+    left = e.amount
+    for receipt in s.receipts:  # oldest first
+        take = min(left, receipt.unpaid)
+        receipt.unpaid -= take
+        left -= take
+    s.receipts = [r for r in s.receipts if r.unpaid > 0]
+
+
+@applies(ev.SettlementReached)
+def _settled(s: CaseState, e: ev.SettlementReached) -> None:
+    s.settlement_status, s.settlement_amount = "reached", e.amount
+    s.settlement_paid, s.settlement_choice = e.amount * 0, None
+    s.phase = Phase.SETTLEMENT
+
+
+@applies(ev.SettlementPaymentRecorded)
+def _settlement_paid(s: CaseState, e: ev.SettlementPaymentRecorded) -> None:
+    s.settlement_paid += e.amount
+    s.received += e.amount
+
+
+@applies(ev.SettlementPerformed)
+def _settlement_done(s: CaseState, e: ev.SettlementPerformed) -> None:
+    s.settlement_status = "performed"
+
+
+@applies(ev.SettlementDefaulted)
+def _settlement_default(s: CaseState, e: ev.SettlementDefaulted) -> None:
+    s.settlement_status, s.settlement_choice = "defaulted", e.choice
+
+
+@applies(ev.SettlementResumed)
+def _settlement_resumed(s: CaseState, e: ev.SettlementResumed) -> None:
+    _end_suspension(s, e.resumed_on)
+    s.phase = Phase.INQUIRY
+
+
+@applies(ev.ConsumptionRestricted)
+def _restricted(s: CaseState, e: ev.ConsumptionRestricted) -> None:
+    s.restriction_on, s.restriction_lifted_on = e.issued_on, None
+
+
+@applies(ev.ConsumptionRestrictionLifted)
+def _restriction_lifted(s: CaseState, e: ev.ConsumptionRestrictionLifted) -> None:
+    s.restriction_lifted_on = e.lifted_on
+
+
+@applies(ev.DebtorListedDishonest)
+def _listed(s: CaseState, e: ev.DebtorListedDishonest) -> None:
+    s.dishonest.append(DishonestEntry(ground=e.ground, listed_on=e.listed_on, until=e.until))
+
+
+@applies(ev.DishonestEntryDeleted)
+def _delisted(s: CaseState, e: ev.DishonestEntryDeleted) -> None:
+    entry = s.dishonest_active
+    if entry is not None:
+        entry.deleted_on = e.deleted_on
+
+
+@applies(ev.FineImposed)
+def _fine(s: CaseState, e: ev.FineImposed) -> None:
+    s.fines += 1
+
+
+@applies(ev.DetentionOrdered)
+def _detention(s: CaseState, e: ev.DetentionOrdered) -> None:
+    s.detentions += 1
+
+
+@applies(ev.SummonsIssued)
+def _summons(s: CaseState, e: ev.SummonsIssued) -> None:
+    return None
+
+
+@applies(ev.ExitBanned)
+def _exit_ban(s: CaseState, e: ev.ExitBanned) -> None:
+    return None
+
+
+@applies(ev.DeadlineExtended)
+def _extended(s: CaseState, e: ev.DeadlineExtended) -> None:
+    s.extensions_months += e.months
+
+
+@applies(ev.EnforcementSuspended)
+def _suspended(s: CaseState, e: ev.EnforcementSuspended) -> None:
+    s.suspensions.append(Period(start=e.suspended_on, reason=e.reason.value))
+    s.suspended_reason = e.reason
+    if s.phase is not Phase.SETTLEMENT:
+        s.phase = Phase.SUSPENDED
+
+
+def _end_suspension(s: CaseState, on: object) -> None:
+    for period in s.suspensions:
+        if period.end is None:
+            period.end = on  # type: ignore[assignment]
+    s.suspended_reason = None
+
+
+@applies(ev.SuspensionEnded)
+def _suspension_ended(s: CaseState, e: ev.SuspensionEnded) -> None:
+    _end_suspension(s, e.ended_on)
+    s.phase = Phase.INQUIRY
+
+
+@applies(ev.ApplicantHeard)
+def _heard(s: CaseState, e: ev.ApplicantHeard) -> None:
+    s.applicant_heard_on = e.heard_on
+
+
+@applies(ev.CurrentProcedureTerminated)
+def _terminated(s: CaseState, e: ev.CurrentProcedureTerminated) -> None:
+    s.terminated_on, s.termination_approval = e.ruled_on, e.approval_mode
+    s.closure_mode, s.closed_on, s.phase = ClosureMode.TERMINATED, e.ruled_on, Phase.TERMINATED
+
+
+@applies(ev.TerminationRulingServed)
+def _ruling_served(s: CaseState, e: ev.TerminationRulingServed) -> None:
+    s.termination_served_on = e.served_on
+
+
+@applies(ev.PostTerminationInquiryMade)
+def _post_inquiry(s: CaseState, e: ev.PostTerminationInquiryMade) -> None:
+    s.post_inquiries.append(e.queried_on)
+
+
+@applies(ev.CaseResumed)
+def _resumed(s: CaseState, e: ev.CaseResumed) -> None:
+    s.resumed_as, s.resumed_as_id = e.new_case_number, e.new_case_id
+    s.phase = Phase.CLOSED
+
+
+@applies(ev.CaseConcluded)
+def _concluded(s: CaseState, e: ev.CaseConcluded) -> None:
+    s.closure_mode, s.closed_on, s.phase = ClosureMode.CONCLUDED, e.closed_on, Phase.CLOSED
+    _end_suspension(s, e.closed_on)
+
+
+@applies(ev.CaseClosed)
+def _closed(s: CaseState, e: ev.CaseClosed) -> None:
+    s.closure_mode, s.closed_on, s.phase = e.mode, e.closed_on, Phase.CLOSED
+    _end_suspension(s, e.closed_on)
+
+
+def is_resumed_kind(state: CaseState) -> bool:
+    return state.kind == CaseKind.RESUMED.value

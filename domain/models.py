@@ -1,0 +1,176 @@
+"""Value models shared by commands, events and state: claim, basis, assets, measures."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field
+
+from domain.rules import AssetKind
+from domain.values import Frozen, Money, PositiveMoney
+
+Text = Annotated[str, Field(min_length=1, max_length=500)]
+ShortId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
+
+
+class CaseCategory(StrEnum):
+    """What the case is about; livelihood categories are served first (RULES.md §4)."""
+
+    WAGES = "wages"  # migrant workers' wages
+    SUPPORT = "support"  # support / alimony
+    INJURY = "injury"  # traffic-injury and personal-injury compensation
+    LOAN = "loan"
+    CONTRACT = "contract"
+    OTHER = "other"
+
+
+LIVELIHOOD = frozenset({CaseCategory.WAGES, CaseCategory.SUPPORT, CaseCategory.INJURY})
+
+
+class BasisKind(StrEnum):
+    """Kind of effective legal document (生效法律文书) enforced."""
+
+    JUDGMENT = "judgment"
+    MEDIATION = "mediation"
+    ARBITRAL_AWARD = "arbitral_award"
+    NOTARISED_DEBT = "notarised_debt"
+    ADMINISTRATIVE = "administrative"  # non-litigation administrative enforcement (非诉执行)
+
+
+class Basis(Frozen):
+    """The enforcement basis."""
+
+    kind: BasisKind
+    document_number: Annotated[str, Field(min_length=1, max_length=80)]
+    issued_by: Annotated[str, Field(min_length=1, max_length=80)]
+    effective_on: date
+    performance_deadline: date
+    limitation_restarted_on: date | None = None  # interruption of the application period
+
+    @property
+    def non_litigation(self) -> bool:
+        return self.kind is BasisKind.ADMINISTRATIVE
+
+
+class Claim(Frozen):
+    """Amount applied for: principal + interest + fees (RULES.md §3, 执行到位率)."""
+
+    principal: PositiveMoney
+    interest: Money = Decimal("0.00")
+    fees: Money = Decimal("0.00")
+
+    @property
+    def total(self) -> Decimal:
+        return self.principal + self.interest + self.fees
+
+
+class AssetFinding(Frozen):
+    """An asset found by an inquiry, a lead, the report or an investigation."""
+
+    asset_id: ShortId
+    kind: AssetKind
+    description: Text
+    value: Money  # estimated value (deposit: balance)
+    exempt: bool = False  # necessities / living costs (查封规定 art.3)
+    necessary_home: bool = False  # debtor's necessary home (查封规定 art.4)
+    indivisible: bool = False
+
+
+class ControlMeasure(StrEnum):
+    FREEZE = "freeze"  # 冻结
+    SEIZE = "seize"  # 扣押
+    SEAL = "seal"  # 查封
+
+
+class PriceMethod(StrEnum):
+    """Methods of fixing the reference price (参考价规定 art.2)."""
+
+    AGREEMENT = "agreement"
+    DIRECTED_INQUIRY = "directed_inquiry"
+    NETWORK_INQUIRY = "network_inquiry"
+    APPRAISAL = "appraisal"
+
+
+class ReportStatus(StrEnum):
+    """Outcome of the property-report order (财产调查规定 arts.5-10)."""
+
+    FILED = "filed"
+    LATE = "late"
+    REFUSED = "refused"
+    FALSE = "false"
+
+
+class FundsSource(StrEnum):
+    DEBTOR_PAYMENT = "debtor_payment"
+    DEPOSIT_TRANSFER = "deposit_transfer"
+    AUCTION_PROCEEDS = "auction_proceeds"
+    SALE_PROCEEDS = "sale_proceeds"
+    FORFEITED_DEPOSIT = "forfeited_deposit"
+    SETTLEMENT_PAYMENT = "settlement_payment"
+    DIRECT_TO_APPLICANT = "direct_to_applicant"  # confirmed by the applicant, no payout
+
+
+NO_PAYOUT_SOURCES = frozenset({FundsSource.DIRECT_TO_APPLICANT})
+
+
+class DishonestGround(StrEnum):
+    """The six grounds of 失信规定 art.1."""
+
+    ABLE_BUT_REFUSES = "able_but_refuses"
+    OBSTRUCTION = "obstruction"
+    FALSE_LITIGATION_OR_HIDING = "false_litigation_or_hiding"
+    REPORT_VIOLATION = "report_violation"
+    RESTRICTION_VIOLATION = "restriction_violation"
+    SETTLEMENT_DEFAULT = "settlement_default"
+
+
+class ApprovalMode(StrEnum):
+    """How a 终本 ruling is approved (民诉法解释 art.517)."""
+
+    APPLICANT_SIGNED = "applicant_signed"
+    PANEL_AND_PRESIDENT = "panel_and_president"
+
+
+class ClosureMode(StrEnum):
+    """结案方式 (执行工作规定 art.64; 立案结案意见 arts.14-20)."""
+
+    CONCLUDED = "concluded"  # 执行完毕
+    TERMINATED = "terminated"  # 终结本次执行程序 (终本)
+    ENDED = "ended"  # 终结执行 (民诉法 art.268)
+    WITHDRAWN_FILING = "withdrawn_filing"  # 销案
+    NOT_ENFORCED = "not_enforced"  # 不予执行
+    REJECTED = "rejected"  # 驳回申请
+
+
+class EndingGround(StrEnum):
+    """Grounds of 终结执行 (民诉法 art.268)."""
+
+    APPLICANT_WITHDREW = "applicant_withdrew"
+    BASIS_REVOKED = "basis_revoked"
+    DEBTOR_DIED_NO_ESTATE = "debtor_died_no_estate"
+    SUPPORT_CLAIMANT_DIED = "support_claimant_died"
+    DEBTOR_DESTITUTE = "debtor_destitute"
+    APPLICANT_SUED_ON_SETTLEMENT = "applicant_sued_on_settlement"
+    OTHER = "other"
+
+
+class SettlementChoice(StrEnum):
+    """After a settlement default the applicant chooses one, not both (和解规定 arts.9, 13)."""
+
+    RESUME = "resume"
+    SUE = "sue"
+
+
+class SuspensionReason(StrEnum):
+    """Why enforcement is suspended (民诉法 art.267) or a period excluded (审限规定 art.9)."""
+
+    SETTLEMENT = "settlement"
+    OBJECTION = "objection"
+    AUDIT = "audit"
+    SECURITY = "security"
+    OTHER = "other"
+
+

@@ -1,0 +1,250 @@
+"""The state of one case, rebuilt by applying its events (see ``domain.evolve``).
+
+Everything here is derivable from the events; nothing is stored apart from them (snapshots
+store this model only to shorten replay).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.models import (
+    ApprovalMode,
+    AssetFinding,
+    Basis,
+    CaseCategory,
+    Claim,
+    ClosureMode,
+    ControlMeasure,
+    DishonestGround,
+    ReportStatus,
+    SettlementChoice,
+    SuspensionReason,
+)
+from domain.rules import Channel
+from domain.values import Party
+
+ZERO = Decimal("0.00")
+
+
+class Phase(StrEnum):
+    """Where the case stands."""
+
+    FILED = "filed"
+    NOTICE = "notice"
+    INQUIRY = "inquiry"
+    CONTROL = "control"
+    DISPOSAL = "disposal"
+    SETTLEMENT = "settlement"
+    SUSPENDED = "suspended"
+    TERMINATED = "terminated"  # 终本 (monitoring)
+    CLOSED = "closed"
+
+
+class ControlStatus(StrEnum):
+    NONE = "none"
+    QUEUED = "queued"
+    ACTIVE = "active"
+    LAPSED = "lapsed"
+    RELEASED = "released"
+    DISPOSED = "disposed"
+
+
+class Mutable(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RoundState(Mutable):
+    round: int
+    start_price: Decimal
+    deposit: Decimal
+    announced_on: date
+    opens_at: datetime
+    closes_at: datetime
+    reauction: bool
+    status: str = "announced"  # announced | sold | failed | defaulted
+    best_bid: Decimal | None = None
+    best_bidder: str | None = None
+    price: Decimal | None = None
+    buyer: str | None = None
+    ended_on: date | None = None
+
+
+class AssetState(Mutable):
+    finding: AssetFinding
+    found_on: date
+    source: str
+    control: ControlStatus = ControlStatus.NONE
+    measure: ControlMeasure | None = None
+    amount: Decimal = ZERO
+    effective_on: date | None = None
+    expires_on: date | None = None
+    queue_position: int = 0
+    renewals: int = 0
+    living_allowance: Decimal | None = None
+    transferred: Decimal = ZERO
+    reference_price: Decimal | None = None
+    reference_valid_until: date | None = None
+    rounds: list[RoundState] = Field(default_factory=list)
+    barred_bidders: set[str] = Field(default_factory=set)
+    forfeit_held: Decimal = ZERO
+    defaulted_price: Decimal | None = None
+    disposed_how: str | None = None
+
+    @property
+    def last_round(self) -> RoundState | None:
+        return self.rounds[-1] if self.rounds else None
+
+    @property
+    def failed_rounds(self) -> int:
+        return sum(1 for r in self.rounds if r.status == "failed")
+
+    @property
+    def under_control(self) -> bool:
+        return self.control in (ControlStatus.ACTIVE, ControlStatus.QUEUED)
+
+
+class LeadState(Mutable):
+    submitted_on: date
+    due_on: date
+    urgent: bool
+    verified_on: date | None = None
+    found: bool = False
+
+
+class ReceiptState(Mutable):
+    amount: Decimal
+    received_on: date
+    due_on: date | None
+    unpaid: Decimal
+
+
+class Period(Mutable):
+    start: date
+    end: date | None = None
+    reason: str
+
+
+class DishonestEntry(Mutable):
+    ground: DishonestGround
+    listed_on: date
+    until: date | None
+    deleted_on: date | None = None
+
+
+class CaseState(Mutable):
+    """All facts of one enforcement case."""
+
+    id: UUID
+    case_number: str
+    kind: str
+    court: str
+    category: CaseCategory
+    applicants: tuple[Party, ...]
+    respondents: tuple[Party, ...]
+    basis: Basis
+    claim: Claim
+    applied_on: date
+    filed_on: date
+    resumed_from: str | None = None
+    resumed_from_id: UUID | None = None
+    imported: bool = False
+    phase: Phase = Phase.FILED
+    # notice and report
+    notice_issued_on: date | None = None
+    report_ordered: bool = False
+    report_due_on: date | None = None
+    notice_served_on: date | None = None
+    report_status: ReportStatus | None = None
+    delay_interest: Decimal = ZERO
+    delay_interest_to: date | None = None
+    # inquiry
+    channels_queried: dict[Channel, date] = Field(default_factory=dict)
+    assets: dict[str, AssetState] = Field(default_factory=dict)
+    leads: dict[str, LeadState] = Field(default_factory=dict)
+    onsite_on: date | None = None
+    searched_on: date | None = None
+    reward_requested_on: date | None = None
+    reward_decided_on: date | None = None
+    audit_requested_on: date | None = None
+    audit_decided_on: date | None = None
+    debtor_missing: bool = False
+    debtor_searched_on: date | None = None
+    obstructions: int = 0
+    # funds
+    received: Decimal = ZERO
+    in_lieu: Decimal = ZERO
+    paid_out: Decimal = ZERO
+    receipts: list[ReceiptState] = Field(default_factory=list)
+    late_payouts: int = 0
+    # settlement
+    settlement_status: str | None = None  # reached | performed | defaulted
+    settlement_amount: Decimal = ZERO
+    settlement_paid: Decimal = ZERO
+    settlement_choice: SettlementChoice | None = None
+    # sanctions
+    restriction_on: date | None = None
+    restriction_lifted_on: date | None = None
+    dishonest: list[DishonestEntry] = Field(default_factory=list)
+    fines: int = 0
+    detentions: int = 0
+    # deadline
+    extensions_months: int = 0
+    suspensions: list[Period] = Field(default_factory=list)
+    suspended_reason: SuspensionReason | None = None
+    # termination and closure
+    applicant_heard_on: date | None = None
+    terminated_on: date | None = None
+    termination_approval: ApprovalMode | None = None
+    termination_served_on: date | None = None
+    post_inquiries: list[date] = Field(default_factory=list)
+    resumed_as: str | None = None
+    resumed_as_id: UUID | None = None
+    closure_mode: ClosureMode | None = None
+    closed_on: date | None = None
+    # bookkeeping
+    version: int = 0
+    last_recorded_at: datetime | None = None
+    chain_head: str = ""
+    commands: dict[str, str] = Field(default_factory=dict)  # command_id -> payload fingerprint
+    command_versions: dict[str, list[int]] = Field(default_factory=dict)
+
+    # --- derived figures ---------------------------------------------------------------------
+    @property
+    def claim_total(self) -> Decimal:
+        """Principal + interest + fees + assessed delay interest."""
+        return self.claim.total + self.delay_interest
+
+    @property
+    def recovered(self) -> Decimal:
+        """Money received into the case (incl. direct payments) + property taken in lieu."""
+        return self.received + self.in_lieu
+
+    @property
+    def outstanding(self) -> Decimal:
+        """Balance still owed; never negative."""
+        return max(ZERO, self.claim_total - self.recovered)
+
+    @property
+    def undisbursed(self) -> Decimal:
+        """Funds held by the court and not yet paid out to the applicant."""
+        return sum((r.unpaid for r in self.receipts), ZERO)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closure_mode is not None
+
+    @property
+    def controlled_value(self) -> Decimal:
+        """Value currently under our control (effective or queued), less what was transferred."""
+        return sum((a.amount - a.transferred for a in self.assets.values() if a.under_control),
+                   ZERO)
+
+    @property
+    def dishonest_active(self) -> DishonestEntry | None:
+        return next((d for d in self.dishonest if d.deleted_on is None), None)

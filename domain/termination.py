@@ -1,0 +1,115 @@
+"""The conditions of 终结本次执行程序 (终本规定 art.1), evaluated over a case's state.
+
+Used by the aggregate before it accepts a 终本 ruling. Each unmet condition is reported with
+its code, a message and its source; nothing is decided here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+
+from domain import rules as r
+from domain.calendar import add_months
+from domain.models import ReportStatus
+from domain.rules import RuleSet
+from domain.state import CaseState, ControlStatus
+
+
+class Unmet(BaseModel):
+    """One condition that is missing or violated."""
+
+    code: str
+    message: str
+    source: str
+
+
+def _report_and_notice(s: CaseState, out: list[Unmet]) -> None:
+    if s.notice_issued_on is None or not s.report_ordered:
+        out.append(Unmet(code="termination.no_notice", source=r.SRC_TERMINATION + "(1)",
+                         message="no enforcement notice with a property-report order"))
+    breach = s.report_status in (ReportStatus.REFUSED, ReportStatus.FALSE, ReportStatus.LATE)
+    if s.report_ordered and s.report_status is None:
+        out.append(Unmet(code="termination.report_unverified", source=r.SRC_TERMINATION_REPORT,
+                         message="the debtor's property report was never recorded or verified"))
+    if breach and not (s.fines or s.detentions or s.dishonest):
+        out.append(Unmet(code="termination.report_breach_unsanctioned",
+                         source=r.SRC_TERMINATION_REPORT,
+                         message="a breach of the report order was not sanctioned"))
+
+
+def _measures(s: CaseState, out: list[Unmet]) -> None:
+    if s.restriction_on is None:
+        out.append(Unmet(code="termination.no_restriction", source=r.SRC_TERMINATION + "(2)",
+                         message="no consumption-restriction order was issued"))
+    must_list = s.report_status in (ReportStatus.REFUSED, ReportStatus.FALSE) \
+        or s.obstructions > 0 or s.settlement_status == "defaulted"
+    if must_list and not s.dishonest:
+        out.append(Unmet(code="termination.dishonest_required",
+                         source=r.SRC_TERMINATION + "(2); " + r.SRC_REPORT_DISHONEST,
+                         message="the grounds for 失信 listing hold but the debtor is not listed"))
+
+
+def _inquiry(s: CaseState, rules: RuleSet, out: list[Unmet]) -> None:
+    missing = sorted(ch.value for ch in rules.required_channels if ch not in s.channels_queried)
+    if missing:
+        out.append(Unmet(code="termination.channel_not_queried", source=r.SRC_TERMINATION_INQUIRY,
+                         message="network inquiry never made: " + ", ".join(missing)))
+    unverified = sorted(k for k, v in s.leads.items() if v.verified_on is None)
+    if unverified:
+        out.append(Unmet(code="termination.lead_unverified", source=r.SRC_TERMINATION_INQUIRY,
+                         message="applicant's leads not verified: " + ", ".join(unverified)))
+    if s.reward_requested_on and not s.reward_decided_on:
+        out.append(Unmet(code="termination.reward_undecided", source=r.SRC_REWARD,
+                         message="the applicant's reward request was not decided"))
+    if s.audit_requested_on and not s.audit_decided_on:
+        out.append(Unmet(code="termination.audit_undecided", source=r.SRC_AUDIT,
+                         message="the applicant's audit request was not decided"))
+
+
+def disposable_assets(s: CaseState) -> list[str]:
+    """Assets found with value that could still be controlled or disposed of."""
+    out = []
+    for asset_id, a in s.assets.items():
+        f = a.finding
+        if f.exempt or f.necessary_home or f.value <= 0:
+            continue
+        if a.control is ControlStatus.NONE or (a.under_control and a.failed_rounds < 2):
+            out.append(asset_id)
+    return out
+
+
+def _nothing_left(s: CaseState, out: list[Unmet]) -> None:
+    assets = disposable_assets(s)
+    if assets:
+        out.append(Unmet(code="termination.assets_disposable", source=r.SRC_TERMINATION + "(3)",
+                         message="property found and still disposable: " + ", ".join(assets)))
+    if s.undisbursed > 0 or s.settlement_status == "reached":
+        out.append(Unmet(code="termination.money_arriving", source=r.SRC_TERMINATION + "(3)",
+                         message="case funds are held or a settlement is being performed"))
+
+
+def _time_and_debtor(s: CaseState, ruled_on: date, out: list[Unmet]) -> None:
+    earliest = add_months(s.filed_on, r.TERMINATION_MIN_MONTHS)
+    if ruled_on <= earliest:
+        out.append(Unmet(code="termination.too_early", source=r.SRC_TERMINATION + "(4)",
+                         message=f"more than 3 months must pass since filing (after {earliest})"))
+    if s.debtor_missing and s.debtor_searched_on is None:
+        out.append(Unmet(code="termination.debtor_not_searched", source=r.SRC_TERMINATION + "(5)",
+                         message="the missing debtor was not searched for"))
+    if s.obstructions and not (s.fines or s.detentions):
+        out.append(Unmet(code="termination.obstruction_unsanctioned",
+                         source=r.SRC_TERMINATION + "(5)",
+                         message="obstruction was not met with a fine or detention"))
+
+
+def unmet_conditions(s: CaseState, ruled_on: date, rules: RuleSet) -> list[Unmet]:
+    """Every substantive 终本 condition (art.1 (1)-(5)) that the state does not satisfy."""
+    out: list[Unmet] = []
+    _report_and_notice(s, out)
+    _measures(s, out)
+    _inquiry(s, rules, out)
+    _nothing_left(s, out)
+    _time_and_debtor(s, ruled_on, out)
+    return out

@@ -1,0 +1,202 @@
+"""Value objects: money, case numbers, party identities (with checksums), actors."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+MAX_AMOUNT = Decimal("1000000000000.00")  # ¥1 trillion: far above any case, bounds bad input
+
+Money = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, max_digits=15, decimal_places=2)]
+"""Non-negative yuan amount with at most 2 decimal places (interest and fees may be zero)."""
+PositiveMoney = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, max_digits=15, decimal_places=2)]
+"""Strictly positive yuan amount (claims, payments, prices)."""
+
+CENT = Decimal("0.01")
+
+
+def yuan(value: Decimal | int | str) -> Decimal:
+    """Round to whole cents (half up, as courts compute interest)."""
+    return Decimal(value).quantize(CENT, rounding="ROUND_HALF_UP")
+
+
+class Frozen(BaseModel):
+    """Base of immutable, strictly validated value models."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- case numbers ---------------------------------------------------------------------------
+
+class CaseKind(StrEnum):
+    """Kind of enforcement case by its number's type character(s)."""
+
+    FIRST = "执"  # first enforcement
+    RESUMED = "执恢"  # resumed enforcement
+    PRESERVATION = "执保"  # preservation enforcement
+
+
+_CASE_NUMBER = re.compile(
+    r"^[(（](?P<year>\d{4})[)）](?P<court>[\u4e00-\u9fff]\d{0,4})"
+    r"(?P<kind>执恢|执保|执)(?P<seq>[1-9]\d{0,5})号$"
+)
+
+
+def _check_case_number(value: str) -> str:
+    match = _CASE_NUMBER.match(value.strip())
+    if not match:
+        raise ValueError(
+            "case number must look like (2026)甘0402执123号: (year)court-code 执|执恢|执保 serial 号"
+        )
+    year = int(match["year"])
+    if not 1990 <= year <= 2100:
+        raise ValueError(f"case number year {year} is out of range")
+    return f"({match['year']}){match['court']}{match['kind']}{match['seq']}号"
+
+
+CaseNumber = Annotated[str, AfterValidator(_check_case_number)]
+"""Case number such as ``(2026)甘0402执123号`` (full-width brackets are normalised)."""
+
+
+def case_kind_of(number: str) -> CaseKind:
+    """The kind (执/执恢/执保) encoded in a valid case number."""
+    match = _CASE_NUMBER.match(number)
+    if not match:
+        raise ValueError(f"not a case number: {number}")
+    return CaseKind(match["kind"])
+
+
+def court_of(number: str) -> str:
+    """The court code (e.g. 甘0402) encoded in a valid case number."""
+    match = _CASE_NUMBER.match(number)
+    if not match:
+        raise ValueError(f"not a case number: {number}")
+    return match["court"]
+
+
+# --- identity documents ---------------------------------------------------------------------
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def resident_id_birth_date(number: str) -> date:
+    """Birth date encoded in an 18- or 15-digit resident ID number."""
+    if len(number) == 18:
+        return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    return date(1900 + int(number[6:8]), int(number[8:10]), int(number[10:12]))
+
+
+def _check_resident_id(value: str) -> str:
+    number = value.strip().upper()
+    if re.fullmatch(r"\d{17}[\dX]", number):
+        total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+        if _ID_CHECK[total % 11] != number[17]:
+            raise ValueError("resident ID number fails its GB 11643 check digit")
+    elif not re.fullmatch(r"\d{15}", number):
+        raise ValueError("resident ID number must have 18 characters (or the old 15 digits)")
+    try:
+        resident_id_birth_date(number)
+    except ValueError as exc:
+        raise ValueError("resident ID number encodes an impossible birth date") from exc
+    return number
+
+
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def _check_credit_code(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 18 or any(c not in _USCC_CHARS for c in code):
+        raise ValueError("unified social credit code must be 18 characters of 0-9 and A-Y "
+                         "without I, O, S, V, Z")
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(code[:17], _USCC_WEIGHTS, strict=True))
+    if _USCC_CHARS[(31 - total % 31) % 31] != code[17]:
+        raise ValueError("unified social credit code fails its GB 32100 check character")
+    return code
+
+
+ResidentIdNumber = Annotated[str, AfterValidator(_check_resident_id)]
+CreditCode = Annotated[str, AfterValidator(_check_credit_code)]
+
+
+class ResidentId(Frozen):
+    """Chinese resident identity card (GB 11643)."""
+
+    type: Literal["resident_id"] = "resident_id"
+    number: ResidentIdNumber
+
+
+class SocialCreditCode(Frozen):
+    """Unified social credit code of an organisation (GB 32100)."""
+
+    type: Literal["credit_code"] = "credit_code"
+    number: CreditCode
+
+
+class OtherDocument(Frozen):
+    """Any other identity document, typed explicitly (no checksum to verify)."""
+
+    type: Literal["passport", "hk_macao_permit", "taiwan_permit", "foreign_permanent_residence",
+                  "business_licence", "other"]
+    number: Annotated[str, Field(min_length=3, max_length=40, pattern=r"^[A-Za-z0-9\-]+$")]
+
+
+IdentityDocument = Annotated[ResidentId | SocialCreditCode | OtherDocument,
+                             Field(discriminator="type")]
+
+
+class PartyKind(StrEnum):
+    PERSON = "person"
+    ORGANISATION = "organisation"
+
+
+class Party(Frozen):
+    """A party to the case (applicant 申请执行人 or respondent 被执行人)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    kind: PartyKind
+    document: IdentityDocument
+    birth_date: date | None = None  # for persons without a resident ID (minors rule, 失信规定 art.4)
+    legal_representative: Annotated[str, Field(max_length=100)] | None = None
+
+    def born_on(self) -> date | None:
+        """Birth date from the resident ID, else the declared one."""
+        if isinstance(self.document, ResidentId):
+            return resident_id_birth_date(self.document.number)
+        return self.birth_date
+
+
+# --- actors ---------------------------------------------------------------------------------
+
+class Role(StrEnum):
+    """Who may act: DESIGN.md "Actor"."""
+
+    CLERK = "clerk"
+    OFFICER = "officer"
+    JUDGE = "judge"
+    PRESIDENT = "president"
+    AUDITOR = "auditor"
+    SYSTEM = "system"
+
+
+class Actor(Frozen):
+    """Who gave a command."""
+
+    id: Annotated[str, Field(min_length=1, max_length=64)]
+    role: Role
+
+
+class Approval(Frozen):
+    """A recorded approval (e.g. the court president's signature on a fine)."""
+
+    approver_id: Annotated[str, Field(min_length=1, max_length=64)]
+    role: Role
+    approved_on: date
+    reference: Annotated[str, Field(max_length=120)] | None = None

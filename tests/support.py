@@ -1,0 +1,80 @@
+"""Builders shared by the tests: literal parties, dates and a small command driver."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from domain import commands as c
+from domain.application import EnforcementCases
+from domain.calendar import COURT_ZONE
+from domain.case import CommandResult
+from domain.models import Basis, BasisKind, CaseCategory, Claim
+from domain.values import Actor, Approval, Party, PartyKind, ResidentId, Role, SocialCreditCode
+
+KEY = b"test-chain-key-0123456789abcdef"
+NUMBER = "(2026)甘0402执123号"
+APPLICANT = Party(name="张三", kind=PartyKind.PERSON,
+                  document=ResidentId(number="11010519491231002X"))
+DEBTOR = Party(name="李四", kind=PartyKind.PERSON,
+               document=ResidentId(number="620402198001010013"))
+COMPANY = Party(name="某某建设有限公司", kind=PartyKind.ORGANISATION,
+                document=SocialCreditCode(number="91350100M000100Y43"),
+                legal_representative="王五")
+CLERK = Actor(id="clerk-1", role=Role.CLERK)
+OFFICER = Actor(id="officer-1", role=Role.OFFICER)
+JUDGE = Actor(id="judge-1", role=Role.JUDGE)
+PRESIDENT = Actor(id="president-1", role=Role.PRESIDENT)
+SYSTEM = Actor(id="workflow", role=Role.SYSTEM)
+
+
+def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
+    """A business instant on ``day`` in the court's zone."""
+    return datetime.combine(day, time(hour, minute), tzinfo=COURT_ZONE)
+
+
+def approval(on: date) -> Approval:
+    return Approval(approver_id="president-1", role=Role.PRESIDENT, approved_on=on)
+
+
+def money(text: str) -> Decimal:
+    return Decimal(text)
+
+
+class Driver:
+    """Sends commands to an application with fresh command ids and sensible defaults."""
+
+    def __init__(self, app: EnforcementCases, number: str = NUMBER) -> None:
+        self.app = app
+        self.number = number
+        self._ids = itertools.count(1)
+
+    def send(self, name: str, on: date, actor: Actor = OFFICER, *, hour: int = 18,
+             command_id: str | None = None, **fields: Any) -> CommandResult:
+        """Build command ``name`` recorded at ``on`` (18:00 by default) and execute it."""
+        cmd = c.COMMANDS[name](case_number=fields.pop("case_number", self.number),
+                               command_id=command_id or f"{self.number}:{next(self._ids)}",
+                               actor=actor, recorded_at=at(on, hour), **fields)
+        return self.app.execute(cmd)
+
+    def file(self, filed_on: date = date(2026, 1, 10), *, principal: str = "1000000.00",
+             respondents: tuple[Party, ...] = (DEBTOR,),
+             category: CaseCategory = CaseCategory.LOAN,
+             basis_kind: BasisKind = BasisKind.JUDGMENT,
+             performance_deadline: date = date(2025, 12, 1),
+             applied_on: date | None = None, **fields: Any) -> CommandResult:
+        basis = Basis(kind=basis_kind, document_number="(2025)甘0402民初88号",
+                      issued_by="甘肃省白银市白银区人民法院", effective_on=date(2025, 11, 1),
+                      performance_deadline=performance_deadline)
+        return self.send("FileCase", filed_on, CLERK, category=category,
+                         applicants=(APPLICANT,), respondents=respondents,
+                         enforcement_basis=basis,
+                         claim=Claim(principal=Decimal(principal), interest=Decimal("0.00"),
+                                     fees=Decimal("0.00")),
+                         applied_on=applied_on or filed_on, filed_on=filed_on, **fields)
+
+
+def new_app() -> EnforcementCases:
+    return EnforcementCases.in_memory(chain_key=KEY)

@@ -1,0 +1,1 @@
+"""Temporal workflows, activities and adapters. Importable without eventsourcing."""

@@ -1,0 +1,1 @@
+"""Ports to the outside world, each with a deterministic simulated implementation."""
