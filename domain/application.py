@@ -18,6 +18,7 @@ from eventsourcing.persistence import IntegrityError
 from domain import commands as c
 from domain.calendar import HolidayCalendar, legal_date
 from domain.case import CommandResult, EnforcementCase, record
+from domain.command_methods import CommandMethods
 from domain.decide import Context
 from domain.decide.closure import resumed_case_filing
 from domain.errors import CaseAlreadyFiledError, ConcurrencyError, EnforcementError, UnknownCase
@@ -49,7 +50,7 @@ def load_chain_key(db_path: Path | None = None) -> bytes:
     return bytes.fromhex(key_file.read_text().strip())
 
 
-class EnforcementCases(Application[UUID]):
+class EnforcementCases(CommandMethods, Application[UUID]):
     """Every enforcement case; one method per command, each answering a CommandResult."""
 
     name = "EnforcementCases"
