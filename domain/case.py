@@ -157,7 +157,7 @@ class EnforcementCase:
         """Check and apply one command; raise a typed error and change nothing if refused."""
         name = type(cmd).__name__
         check_permitted(name, cmd.actor.role)
-        check_president_approval(name, getattr(cmd, "approval", None))
+        check_president_approval(name, getattr(cmd, "approval", None), ctx.today)
         earlier = self.duplicate_of(cmd)
         if earlier is not None:
             return earlier

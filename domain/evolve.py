@@ -184,7 +184,9 @@ def _queue(s: CaseState, e: ev.QueueAdvanced) -> None:
 
 @applies(ev.LivingAllowanceAdjusted)
 def _allowance(s: CaseState, e: ev.LivingAllowanceAdjusted) -> None:
-    s.assets[e.asset_id].living_allowance = e.allowance
+    a = s.assets[e.asset_id]
+    a.living_allowance = e.allowance
+    a.amount = min(a.amount, a.finding.value - e.allowance)  # the garnishment leaves it (民诉法 254)
 
 
 @applies(ev.DepositTransferred)

@@ -10,6 +10,8 @@ decisions, deadline extensions) also need a recorded president's ``approval`` â€
 
 from __future__ import annotations
 
+from datetime import date
+
 from domain.commands import COMMANDS
 from domain.errors import NotPermitted
 from domain.values import Approval, Role
@@ -109,11 +111,21 @@ def check_permitted(command_name: str, role: Role) -> None:
         )
 
 
-def check_president_approval(command_name: str, approval: Approval | None) -> None:
-    """Raise ``NotPermitted`` if the act needs a president's approval that is missing."""
+def check_president_approval(command_name: str, approval: Approval | None,
+                             today: date | None = None) -> None:
+    """Raise ``NotPermitted`` if the act needs a president's approval that is missing, or that
+    is dated after the business date ``today`` of the act (an approval precedes the act)."""
     source = PRESIDENT_APPROVAL.get(command_name)
-    if source and (approval is None or approval.role is not Role.PRESIDENT):
+    if not source:
+        return
+    if approval is None or approval.role is not Role.PRESIDENT:
         raise NotPermitted(
             "approval.president_required",
             f"{command_name} needs the court president's approval", source,
+        )
+    if today is not None and approval.approved_on > today:
+        raise NotPermitted(
+            "approval.in_future",
+            f"the president's approval is dated {approval.approved_on}, after the act on {today}",
+            source,
         )

@@ -29,7 +29,7 @@ def control_asset(s: CaseState, cmd: c.ControlAsset, ctx: Context) -> list[Pendi
     require(cmd.amount <= a.finding.value, "control.amount_exceeds_asset",
             f"{cmd.amount} exceeds the asset's value {a.finding.value}", r.SRC_OVER_SEIZURE)
     _check_period(kind, cmd.effective_on, cmd.expires_on)
-    _check_over_seizure(s, kind, cmd.amount, a.finding.indivisible)
+    _check_over_seizure(s, kind, cmd.amount, a.finding.indivisible, cmd.effective_on)
     if kind is AssetKind.WAGES:
         allowance = cmd.living_allowance
         require(allowance is not None and allowance >= ctx.rules.minimum_living_allowance,
@@ -57,15 +57,26 @@ def _check_period(kind: AssetKind, start: date, end: date) -> None:
 
 
 def _check_over_seizure(s: CaseState, kind: AssetKind, amount: Decimal,
-                        indivisible: bool) -> None:
+                        indivisible: bool, on: date) -> None:
+    """No clear over-seizure (查封规定 art.19; 民诉法 art.253).
+
+    Only controls in effect on ``on`` count: a queued seizure secures nothing until it takes
+    effect (查封规定 art.26), an expired one has lapsed (查封规定 art.27). Money and divisible
+    property are controlled up to the part of the balance not yet covered; an indivisible asset
+    may exceed it.
+    """
     outstanding = s.outstanding
-    require(s.controlled_value < outstanding, "control.over_seizure",
-            f"property worth {s.controlled_value} already covers the balance {outstanding}",
+    covered = sum((a.amount - a.transferred for a in s.assets.values()
+                   if a.control is ControlStatus.ACTIVE
+                   and (a.expires_on is None or a.expires_on >= on)), Decimal("0.00"))
+    require(covered < outstanding, "control.over_seizure",
+            f"property worth {covered} already covers the balance {outstanding}",
             r.SRC_OVER_SEIZURE)
     if kind in MONEY_KINDS or not indivisible:
-        require(amount <= outstanding, "control.over_seizure",
-                f"{amount} clearly exceeds the balance {outstanding}; freeze a specific amount "
-                "or control only part of a divisible asset", r.SRC_OVER_SEIZURE)
+        require(amount <= outstanding - covered, "control.over_seizure",
+                f"{amount} clearly exceeds the {outstanding - covered} of the balance "
+                f"{outstanding} not yet covered; freeze a specific amount or control only part "
+                "of a divisible asset", r.SRC_OVER_SEIZURE)
 
 
 @decides(c.RenewControl)
@@ -128,6 +139,9 @@ def adjust_allowance(s: CaseState, cmd: c.AdjustLivingAllowance, ctx: Context
     require(a.finding.kind is AssetKind.WAGES and a.control is ControlStatus.ACTIVE,
             "control.not_wages", "a living allowance belongs to an active wage garnishment",
             r.SRC_LIVING_COSTS)
+    require(cmd.allowance < a.finding.value, "control.allowance_exceeds_income",
+            f"an allowance of {cmd.allowance} leaves nothing of {a.finding.value} to garnish: "
+            "release the garnishment instead", r.SRC_LIVING_COSTS)
     require(cmd.allowance >= ctx.rules.minimum_living_allowance,
             "control.living_allowance_too_low",
             f"the allowance may not fall below {ctx.rules.minimum_living_allowance}",
@@ -145,6 +159,8 @@ def transfer_deposit(s: CaseState, cmd: c.TransferDeposit, ctx: Context) -> list
     require(a.control is ControlStatus.ACTIVE, "transfer.not_frozen",
             "only an effective freeze of ours can be transferred (a queued one waits)",
             r.SRC_QUEUED_SEIZURE)
+    require(a.expires_on is None or cmd.transferred_on <= a.expires_on, "transfer.control_expired",
+            f"the freeze expired on {a.expires_on} and lapsed", r.SRC_CONTROL_LAPSE)
     require(cmd.amount <= a.amount - a.transferred, "transfer.exceeds_frozen",
             f"only {a.amount - a.transferred} remains frozen", r.SRC_DEPOSIT_TRANSFER)
     require(cmd.amount <= s.outstanding, "transfer.exceeds_balance",

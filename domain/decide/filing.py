@@ -17,6 +17,9 @@ from .common import require
 def decide_filing(cmd: c.FileCase, ctx: Context) -> list[Pending]:
     """A new case: the application period (民诉法 art.250) and the case kind are checked."""
     basis = cmd.enforcement_basis
+    require(cmd.filed_on <= ctx.today, "date.in_future",
+            f"filed_on {cmd.filed_on} is after the business date {ctx.today} of the command",
+            r.SRC_ENGINE)
     require(case_kind_of(cmd.case_number) is not CaseKind.RESUMED, "filing.resumed_number",
             "a 执恢 number is given only by resuming a terminated case", r.SRC_POST_TERMINATION)
     period_start = basis.limitation_restarted_on or basis.performance_deadline

@@ -6,6 +6,7 @@ from domain import commands as c
 from domain import events as ev
 from domain import rules as r
 from domain.state import CaseState
+from domain.values import PartyKind
 
 from . import Context, Pending, decides
 from .common import found, require
@@ -82,6 +83,9 @@ def decide_reward(s: CaseState, cmd: c.DecideReward, ctx: Context) -> list[Pendi
 
 @decides(c.RequestAudit)
 def request_audit(s: CaseState, cmd: c.RequestAudit, ctx: Context) -> list[Pending]:
+    require(any(p.kind is PartyKind.ORGANISATION for p in s.respondents),
+            "audit.debtor_not_organisation", "an audit is ordered only against a debtor that is "
+            "a legal person or other organisation", r.SRC_AUDIT)
     require(s.audit_requested_on is None, "audit.already_requested",
             "an audit was already requested", r.SRC_AUDIT)
     return [(ev.AuditRequested, {"requested_on": cmd.requested_on})]
