@@ -1,0 +1,201 @@
+"""CaseFacts: the evidence of one case as the projections see it, rebuilt from its events.
+
+This is deliberately *not* the aggregate's ``CaseState``: the audit re-derives every condition
+from the log itself (an imported legacy case never passed the aggregate's checks), so the facts
+are total — any sequence of events, however irregular, yields facts and never an error.
+Stored as JSON in the ``case_facts`` table in the same transaction as the views built from it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ZERO = Decimal("0.00")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Finding(Model):
+    """One missing or violated condition of a 终本, with its source."""
+
+    category: str  # misreport | substantive | procedural
+    code: str
+    subject: str = ""  # the channel, lead, asset … the finding is about
+    message: str
+    source: str
+
+
+class RespondentFact(Model):
+    name: str
+    organisation: bool
+    born_on: date | None
+
+
+class AssetFact(Model):
+    asset_id: str
+    kind: str | None = None  # None: controlled without a recorded finding (legacy)
+    description: str = ""
+    value: Decimal = ZERO
+    exempt: bool = False
+    necessary_home: bool = False
+    found_on: date | None = None
+    source: str = ""
+    control: str = "none"  # none | queued | active | lapsed | released | disposed
+    measure: str | None = None
+    amount: Decimal = ZERO
+    effective_on: date | None = None
+    expires_on: date | None = None
+    queue_position: int = 0
+    renewals: int = 0
+    transferred: Decimal = ZERO
+    rounds: int = 0
+    failed_rounds: int = 0
+    disposed_how: str | None = None
+    ended_on: date | None = None  # released, lapsed or disposed on
+
+    @property
+    def under_control(self) -> bool:
+        return self.control in ("active", "queued")
+
+
+class LeadFact(Model):
+    lead_id: str
+    submitted_on: date | None = None
+    due_on: date | None = None
+    urgent: bool = False
+    verified_on: date | None = None
+    found: bool = False
+    late: bool = False
+
+
+class ReceiptFact(Model):
+    """Money received into the case that the court must pay out (执行款物规定)."""
+
+    seq: int
+    received_on: date
+    amount: Decimal
+    source: str
+    due_on: date
+    unpaid: Decimal
+    paid_on: date | None = None  # the day the last of it was paid out
+
+
+class SanctionFact(Model):
+    """A coercive measure: restriction, 失信 entry, fine, detention, summons, exit ban."""
+
+    seq: int
+    kind: str
+    started_on: date
+    subject: str = ""
+    ground: str | None = None
+    ends_on: date | None = None  # fixed end (失信 period, detention days)
+    ended_on: date | None = None  # lifted / deleted on
+    end_reason: str | None = None
+    amount: Decimal | None = None
+    late: bool = False
+
+
+class PeriodFact(Model):
+    """A period not counted against the closure deadline (审限规定 art.9)."""
+
+    kind: str  # suspension | auction | valuation | audit
+    key: str = ""  # the asset of an auction round
+    start: date
+    end: date | None = None
+
+
+class TerminationFact(Model):
+    """The 终本 ruling and what the log showed when it was made."""
+
+    ruled_on: date
+    version: int
+    via: str  # "ruling" (CurrentProcedureTerminated) or "closure" (legacy CaseClosed)
+    ruling_number: str | None = None
+    approval_mode: str | None = None
+    approver_role: str | None = None
+    outstanding: Decimal = ZERO
+    findings: list[Finding] = Field(default_factory=list)  # misreport + substantive, at ruling
+    served_on: date | None = None
+
+
+class CaseFacts(Model):
+    """All facts of one case the read models need."""
+
+    case_id: str
+    case_number: str
+    kind: str = "执"
+    court: str = ""
+    category: str = ""
+    imported: bool = False
+    complete: bool = True  # False: events arrived without a CaseFiled first
+    filed_on: date | None = None
+    applied_on: date | None = None
+    non_litigation: bool = False
+    applied: Decimal = ZERO  # principal + interest + fees claimed at filing
+    respondents: list[RespondentFact] = Field(default_factory=list)
+    resumed_from: str | None = None
+    officer: str = ""
+    events: int = 0
+    last_day: date | None = None
+    # notice and report
+    notice_on: date | None = None
+    report_ordered: bool = False
+    report_due_on: date | None = None
+    notice_served_on: date | None = None
+    report_status: str | None = None
+    reported_on: date | None = None
+    # inquiry
+    channels: dict[str, date] = Field(default_factory=dict)  # before any 终本
+    post_inquiries: list[date] = Field(default_factory=list)
+    assets: dict[str, AssetFact] = Field(default_factory=dict)
+    leads: dict[str, LeadFact] = Field(default_factory=dict)
+    onsite_on: date | None = None
+    searched_on: date | None = None
+    reward_requested_on: date | None = None
+    reward_decided_on: date | None = None
+    audit_requested_on: date | None = None
+    audit_decided_on: date | None = None
+    debtor_missing_on: date | None = None
+    debtor_searched_on: date | None = None  # a search after the debtor went missing
+    obstructions: int = 0
+    # funds
+    received: Decimal = ZERO
+    in_lieu: Decimal = ZERO
+    paid_out: Decimal = ZERO
+    receipts: list[ReceiptFact] = Field(default_factory=list)
+    receipt_seq: int = 0
+    # settlement
+    settlement: str | None = None  # reached | performed | defaulted
+    settlement_amount: Decimal = ZERO
+    settlement_paid: Decimal = ZERO
+    # sanctions
+    sanctions: list[SanctionFact] = Field(default_factory=list)
+    # deadline
+    extensions_months: int = 0
+    periods: list[PeriodFact] = Field(default_factory=list)
+    # termination, resumption, closure
+    hearings: list[date] = Field(default_factory=list)
+    termination: TerminationFact | None = None
+    resumed_as: str | None = None
+    resumed_on: date | None = None
+    closure_mode: str | None = None
+    closed_on: date | None = None
+    by_settlement: bool = False
+    ending_ground: str | None = None
+
+    @property
+    def recovered(self) -> Decimal:
+        """Money received into the case (incl. direct payments) + property taken in lieu."""
+        return self.received + self.in_lieu
+
+    @property
+    def undisbursed(self) -> Decimal:
+        return sum((r.unpaid for r in self.receipts), ZERO)
+
+    def active_sanctions(self, kind: str) -> list[SanctionFact]:
+        return [s for s in self.sanctions if s.kind == kind and s.ended_on is None]
