@@ -17,8 +17,11 @@ def limit_months(state: CaseState) -> int:
 
 
 def excluded_days(state: CaseState, as_of: date) -> int:
-    """Days not counted: suspensions (incl. settlement), valuation and auction periods."""
-    spans: list[tuple[date, date]] = [(p.start, p.end or as_of) for p in state.suspensions]
+    """Days not counted (审限规定 art.9): suspensions (incl. settlement), valuation (from the
+    request of a reference price to its fixing) and auction periods (announcement to the end of
+    the round). Overlapping periods count once; an open period runs to ``as_of``."""
+    spans: list[tuple[date, date]] = [(p.start, p.end or as_of)
+                                      for p in (*state.suspensions, *state.valuations)]
     for asset in state.assets.values():
         spans.extend((rnd.announced_on, rnd.ended_on or as_of) for rnd in asset.rounds)
     days: set[date] = set()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from domain import events as ev
+from domain.calendar import legal_date
 from domain.models import NO_PAYOUT_SOURCES, ClosureMode, ReportStatus
 from domain.state import (
     AssetState,
@@ -201,6 +202,8 @@ def _transferred(s: CaseState, e: ev.DepositTransferred) -> None:
 def _reference(s: CaseState, e: ev.ReferencePriceSet) -> None:
     a = s.assets[e.asset_id]
     a.reference_price, a.reference_valid_until = e.amount, e.valid_until
+    s.valuations.append(Period(start=e.requested_on, end=e.determined_on,
+                               reason=f"valuation of {e.asset_id}"))
     _advance(s, Phase.DISPOSAL)
 
 
@@ -223,14 +226,14 @@ def _bid(s: CaseState, e: ev.BidPlaced) -> None:
 def _sold(s: CaseState, e: ev.AuctionSold) -> None:
     a = s.assets[e.asset_id]
     r = a.rounds[-1]
-    r.status, r.price, r.buyer, r.ended_on = "sold", e.price, e.buyer, e.closed_at.date()
+    r.status, r.price, r.buyer, r.ended_on = "sold", e.price, e.buyer, legal_date(e.closed_at)
     a.control, a.disposed_how = ControlStatus.DISPOSED, "auction"
 
 
 @applies(ev.AuctionFailed)
 def _failed(s: CaseState, e: ev.AuctionFailed) -> None:
     r = s.assets[e.asset_id].rounds[-1]
-    r.status, r.ended_on = "failed", e.closed_at.date()
+    r.status, r.ended_on = "failed", legal_date(e.closed_at)
 
 
 @applies(ev.BuyerDefaulted)

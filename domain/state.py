@@ -196,6 +196,7 @@ class CaseState(Mutable):
     # deadline
     extensions_months: int = 0
     suspensions: list[Period] = Field(default_factory=list)
+    valuations: list[Period] = Field(default_factory=list)  # reference price: asked → fixed
     suspended_reason: SuspensionReason | None = None
     # termination and closure
     applicant_heard_on: date | None = None

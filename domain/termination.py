@@ -39,13 +39,26 @@ def _report_and_notice(s: CaseState, out: list[Unmet]) -> None:
                          message="a breach of the report order was not sanctioned"))
 
 
-def _measures(s: CaseState, out: list[Unmet]) -> None:
+def _listable(s: CaseState, on: date) -> bool:
+    """Whether the respondents may be put on the 失信 list on ``on``: a listing names every
+    respondent and no minor is ever listed (失信规定 art.4), so one minor among them rules it
+    out (the 终本 cannot demand a listing the aggregate must refuse)."""
+    births = [p.born_on() for p in s.respondents]
+    return all(born is None or r.age_on(born, on) >= r.ADULT_AGE for born in births)
+
+
+def _measures(s: CaseState, ruled_on: date, out: list[Unmet]) -> None:
     if s.restriction_on is None:
         out.append(Unmet(code="termination.no_restriction", source=r.SRC_TERMINATION + "(2)",
                          message="no consumption-restriction order was issued"))
+    elif s.restriction_lifted_on is not None:
+        out.append(Unmet(code="termination.restriction_lifted",
+                         source=r.SRC_TERMINATION + "(2)",
+                         message=f"the consumption restriction was lifted on "
+                         f"{s.restriction_lifted_on} and is not in force"))
     must_list = s.report_status in (ReportStatus.REFUSED, ReportStatus.FALSE) \
         or s.obstructions > 0 or s.settlement_status == "defaulted"
-    if must_list and not s.dishonest:
+    if must_list and not s.dishonest and _listable(s, ruled_on):
         out.append(Unmet(code="termination.dishonest_required",
                          source=r.SRC_TERMINATION + "(2); " + r.SRC_REPORT_DISHONEST,
                          message="the grounds for 失信 listing hold but the debtor is not listed"))
@@ -69,13 +82,16 @@ def _inquiry(s: CaseState, rules: RuleSet, out: list[Unmet]) -> None:
 
 
 def disposable_assets(s: CaseState) -> list[str]:
-    """Assets found with value that could still be controlled or disposed of."""
+    """Assets found with value that could still be controlled or disposed of: never
+    controlled, or whose control lapsed unrenewed (查封规定 art.27: it can be seized again), or
+    under control and not yet failed at two auctions (终本规定 art.1(3))."""
     out = []
     for asset_id, a in s.assets.items():
         f = a.finding
         if f.exempt or f.necessary_home or f.value <= 0:
             continue
-        if a.control is ControlStatus.NONE or (a.under_control and a.failed_rounds < 2):
+        if a.control in (ControlStatus.NONE, ControlStatus.LAPSED) or (
+                a.under_control and a.failed_rounds < 2):
             out.append(asset_id)
     return out
 
@@ -108,7 +124,7 @@ def unmet_conditions(s: CaseState, ruled_on: date, rules: RuleSet) -> list[Unmet
     """Every substantive 终本 condition (art.1 (1)-(5)) that the state does not satisfy."""
     out: list[Unmet] = []
     _report_and_notice(s, out)
-    _measures(s, out)
+    _measures(s, ruled_on, out)
     _inquiry(s, rules, out)
     _nothing_left(s, out)
     _time_and_debtor(s, ruled_on, out)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
+from datetime import date
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from domain import commands as c
 from domain import events as ev
@@ -12,6 +12,7 @@ from domain.calendar import add_years, legal_date
 from domain.models import FundsSource
 from domain.rules import MONEY_KINDS
 from domain.state import AssetState, CaseState, ControlStatus, RoundState
+from domain.values import CENT
 
 from . import Context, Pending, decides
 from .common import asset_of, require
@@ -40,12 +41,48 @@ def set_reference(s: CaseState, cmd: c.SetReferencePrice, ctx: Context) -> list[
         "valid_until": add_years(cmd.determined_on, r.REFERENCE_PRICE_VALID_YEARS)})]
 
 
-def _round_floor(a: AssetState, last: RoundState | None) -> tuple[Decimal, bool, str]:
-    """Lowest start price, whether it is a re-auction after a failure, and the source."""
+def _cents_up(value: Decimal) -> Decimal:
+    """A lower bound in whole cents: never below the exact legal fraction."""
+    return value.quantize(CENT, rounding=ROUND_CEILING)
+
+
+def _cents_down(value: Decimal) -> Decimal:
+    """An upper bound in whole cents: never above the exact legal fraction."""
+    return value.quantize(CENT, rounding=ROUND_FLOOR)
+
+
+def _round_floor(a: AssetState) -> tuple[Decimal, bool, str]:
+    """Lowest start price, whether the round is a re-auction after a failure, and the source.
+
+    70% of the reference (网拍规定 art.10), or after a failure the failed start cut by at most
+    20% (art.26); rounded up to the cent so that no start a fraction of a cent below passes.
+    A round whose buyer defaulted is auctioned again at its own level (art.24): only failed
+    rounds lower the floor."""
     assert a.reference_price is not None
-    if last is None or last.status == "defaulted":
-        return r.auction_floor(a.reference_price), False, r.SRC_AUCTION_FLOOR
-    return r.reauction_floor(last.start_price), True, r.SRC_REAUCTION
+    failed = [rnd for rnd in a.rounds if rnd.status == "failed"]
+    if not failed:
+        return _cents_up(a.reference_price * r.AUCTION_FLOOR), False, r.SRC_AUCTION_FLOOR
+    return _cents_up(failed[-1].start_price * (1 - r.REAUCTION_MAX_CUT)), True, r.SRC_REAUCTION
+
+
+def _check_price(a: AssetState, cmd: c.AnnounceAuction, ctx: Context) -> bool:
+    """Start price, re-auction window and deposit; answers whether this is a re-auction."""
+    floor, reauction, floor_source = _round_floor(a)
+    require(cmd.start_price >= floor, "auction.start_below_floor",
+            f"starting price {cmd.start_price} is below the floor {floor}", floor_source)
+    last = a.last_round
+    if last is not None and last.status == "failed":
+        assert last.ended_on is not None
+        latest = ctx.calendar.period_end(last.ended_on, r.REAUCTION_WITHIN_DAYS)
+        require(cmd.announced_on <= latest, "auction.reauction_late",
+                f"a re-auction must follow within 30 days of the failure (by {latest})",
+                r.SRC_REAUCTION)
+    low = _cents_up(cmd.start_price * r.DEPOSIT_MIN)
+    high = _cents_down(cmd.start_price * r.DEPOSIT_MAX)
+    require(low <= cmd.deposit <= high, "auction.deposit_out_of_range",
+            f"the deposit must be between {low} and {high} (5%-20% of the start)",
+            r.SRC_AUCTION_DEPOSIT)
+    return reauction
 
 
 @decides(c.AnnounceAuction)
@@ -64,19 +101,7 @@ def announce(s: CaseState, cmd: c.AnnounceAuction, ctx: Context) -> list[Pending
             "the previous round is still open or the asset is sold", r.SRC_REAUCTION)
     require(a.failed_rounds < 2, "auction.failed_twice", "after two failed auctions the asset "
             "is sold on the platform or taken in lieu", r.SRC_REAUCTION)
-    floor, reauction, floor_source = _round_floor(a, last)
-    require(cmd.start_price >= floor, "auction.start_below_floor",
-            f"starting price {cmd.start_price} is below the floor {floor}", floor_source)
-    if reauction:
-        assert last is not None and last.ended_on is not None
-        latest = ctx.calendar.period_end(last.ended_on, r.REAUCTION_WITHIN_DAYS)
-        require(cmd.announced_on <= latest, "auction.reauction_late",
-                f"a re-auction must follow within 30 days of the failure (by {latest})",
-                r.SRC_REAUCTION)
-    low, high = r.deposit_bounds(cmd.start_price)
-    require(low <= cmd.deposit <= high, "auction.deposit_out_of_range",
-            f"the deposit must be between {low} and {high} (5%-20% of the start)",
-            r.SRC_AUCTION_DEPOSIT)
+    reauction = _check_price(a, cmd, ctx)
     days = r.announcement_days(a.finding.kind, reauction)
     opens_on = legal_date(cmd.opens_at)
     require((opens_on - cmd.announced_on).days >= days, "auction.announcement_too_short",
@@ -127,18 +152,18 @@ def close_auction(s: CaseState, cmd: c.CloseAuction, ctx: Context) -> list[Pendi
     sold: list[Pending] = [(ev.AuctionSold, {"asset_id": cmd.asset_id, "round": rnd.round,
                                              "buyer": rnd.best_bidder, "price": rnd.best_bid,
                                              "closed_at": cmd.closed_at})]
-    return sold + _apply_forfeit(cmd.asset_id, a, rnd.best_bid, ctx, cmd.closed_at)
+    return sold + _apply_forfeit(cmd.asset_id, a, rnd.best_bid, ctx, legal_date(cmd.closed_at))
 
 
 def _apply_forfeit(asset_id: str, a: AssetState, price: Decimal, ctx: Context,
-                   at: datetime) -> list[Pending]:
-    """A defaulter's forfeited deposit: after costs, the price shortfall, then the debt."""
+                   day: date) -> list[Pending]:
+    """A defaulter's forfeited deposit, once the asset is disposed of again (auction, sale or
+    transfer in lieu): after costs, the price shortfall, then the debt (网拍规定 art.24)."""
     if a.forfeit_held <= 0 or a.defaulted_price is None:
         return []
     shortfall = max(Decimal("0.00"), a.defaulted_price - price)
     to_shortfall = min(a.forfeit_held, shortfall)
     to_debt = a.forfeit_held - to_shortfall
-    day = legal_date(at)
     return [(ev.ForfeitedDepositApplied, {"asset_id": asset_id, "to_shortfall": to_shortfall,
                                           "to_debt": to_debt, "applied_on": day}),
             (ev.FundsReceived, {"amount": a.forfeit_held, "received_on": day,
@@ -177,7 +202,8 @@ def sell(s: CaseState, cmd: c.SellAsset, ctx: Context) -> list[Pending]:
             f"the sale price may not be below the second round's start {last.start_price}",
             r.SRC_SALE)
     return [(ev.AssetSold, {"asset_id": cmd.asset_id, "price": cmd.price, "buyer": cmd.buyer,
-                            "sold_on": cmd.sold_on})]
+                            "sold_on": cmd.sold_on}),
+            *_apply_forfeit(cmd.asset_id, a, cmd.price, ctx, cmd.sold_on)]
 
 
 @decides(c.TransferInLieu)
@@ -191,4 +217,5 @@ def in_lieu(s: CaseState, cmd: c.TransferInLieu, ctx: Context) -> list[Pending]:
     assert last is not None
     return [(ev.AssetTransferredInLieu, {"asset_id": cmd.asset_id, "value": last.start_price,
                                          "round": last.round,
-                                         "transferred_on": cmd.transferred_on})]
+                                         "transferred_on": cmd.transferred_on}),
+            *_apply_forfeit(cmd.asset_id, a, last.start_price, ctx, cmd.transferred_on)]

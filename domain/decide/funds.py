@@ -7,7 +7,7 @@ from domain import events as ev
 from domain import rules as r
 from domain.models import NO_PAYOUT_SOURCES, ClosureMode, EndingGround, SettlementChoice
 from domain.models import SuspensionReason as Why
-from domain.state import CaseState
+from domain.state import ZERO, CaseState
 
 from . import Context, Pending, decides
 from .common import require
@@ -25,8 +25,9 @@ def funds_received(s: CaseState, cmd: c.RecordFundsReceived, ctx: Context) -> li
 
 @decides(c.PayOut)
 def pay_out(s: CaseState, cmd: c.PayOut, ctx: Context) -> list[Pending]:
-    require(cmd.amount <= s.undisbursed, "payout.exceeds_funds",
-            f"only {s.undisbursed} is held for payout", r.SRC_PAYOUT)
+    held = sum((x.unpaid for x in s.receipts if x.received_on <= cmd.paid_on), ZERO)
+    require(cmd.amount <= held, "payout.exceeds_funds",
+            f"only {held} was held for payout on {cmd.paid_on}", r.SRC_PAYOUT)
     oldest_due = min((x.due_on for x in s.receipts if x.due_on), default=None)
     late = oldest_due is not None and cmd.paid_on > oldest_due
     return [(ev.FundsPaidOut, {"amount": cmd.amount, "paid_on": cmd.paid_on, "late": late})]
@@ -75,6 +76,9 @@ def settlement_default(s: CaseState, cmd: c.RecordSettlementDefault, ctx: Contex
                        ) -> list[Pending]:
     """The applicant resumes the original enforcement or sues on the settlement, never both;
     what was performed is deducted (和解规定 arts.9, 13, 17)."""
+    require(s.settlement_status != "defaulted", "settlement.choice_made",
+            f"the applicant already chose {s.settlement_choice.value if s.settlement_choice else ''}"
+            " after the default: resumption or a suit, never both", r.SRC_SETTLEMENT_DEFAULT)
     _open_settlement(s)
     defaulted: Pending = (ev.SettlementDefaulted, {"defaulted_on": cmd.defaulted_on,
                                                    "choice": cmd.choice})

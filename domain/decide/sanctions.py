@@ -4,7 +4,8 @@ closure deadline (extension, suspension)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 from domain import commands as c
 from domain import events as ev
@@ -13,7 +14,7 @@ from domain.calendar import add_months, add_years
 from domain.deadlines import closure_deadline
 from domain.models import DishonestGround as G
 from domain.models import ReportStatus
-from domain.state import CaseState, Phase
+from domain.state import CaseState, ControlStatus, Phase
 from domain.values import PartyKind
 
 from . import Context, Pending, decides
@@ -52,6 +53,14 @@ _EVIDENCE: dict[G, Callable[[CaseState], bool]] = {
 }
 
 
+def _covered(s: CaseState, on: date) -> Decimal:
+    """Value of the controls in effect on ``on`` (失信规定 art.3: property the court controls):
+    a queued seizure secures nothing yet (查封规定 art.26), an expired one lapsed (art.27)."""
+    return sum((a.amount - a.transferred for a in s.assets.values()
+                if a.control is ControlStatus.ACTIVE
+                and (a.expires_on is None or a.expires_on >= on)), Decimal("0.00"))
+
+
 @decides(c.ListDishonest)
 def list_dishonest(s: CaseState, cmd: c.ListDishonest, ctx: Context) -> list[Pending]:
     for party in s.respondents:
@@ -63,9 +72,10 @@ def list_dishonest(s: CaseState, cmd: c.ListDishonest, ctx: Context) -> list[Pen
             "the debtor is already on the list", r.SRC_DISHONEST_PERIOD)
     require(not cmd.security_given, "dishonest.security_given",
             "full security was given", r.SRC_DISHONEST_EXCLUSIONS)
-    require(s.controlled_value < s.outstanding, "dishonest.assets_cover_debt",
-            f"property under control ({s.controlled_value}) covers the balance "
-            f"({s.outstanding})", r.SRC_DISHONEST_EXCLUSIONS)
+    covered = _covered(s, cmd.listed_on)
+    require(covered < s.outstanding, "dishonest.assets_cover_debt",
+            f"property under control ({covered}) covers the balance ({s.outstanding})",
+            r.SRC_DISHONEST_EXCLUSIONS)
     require(not cmd.later_in_order, "dishonest.later_in_order",
             "the debtor is later in the order of performance", r.SRC_DISHONEST_EXCLUSIONS)
     evidenced = _EVIDENCE.get(cmd.ground)
@@ -87,6 +97,12 @@ def delete_dishonest(s: CaseState, cmd: c.DeleteDishonestEntry, ctx: Context
     entry = s.dishonest_active
     require(entry is not None, "dishonest.not_listed", "the debtor is not on the list",
             r.SRC_DISHONEST_DELETION)
+    assert entry is not None
+    if cmd.reason == "period_expired":
+        require(entry.until is not None and cmd.deleted_on >= entry.until,
+                "dishonest.period_not_expired",
+                f"the listing runs until {entry.until or 'performance (ground 1)'}",
+                r.SRC_DISHONEST_PERIOD)
     trigger = s.closed_on if cmd.reason in ("performance", "settlement_performed") else None
     late = trigger is not None and cmd.deleted_on > ctx.calendar.working_days_after(
         trigger, r.DISHONEST_DELETION_WORKING_DAYS)
