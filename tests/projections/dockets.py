@@ -31,6 +31,13 @@ class Script:
         self.number = number
         self.d.file(filed, principal=principal, **file_fields)
 
+    @classmethod
+    def existing(cls, app: EnforcementCases, number: str, day: date, by: Actor) -> Script:
+        """A case filed by other means (a resumed 执恢 case), continued from ``day``."""
+        script = cls.__new__(cls)
+        script.d, script.day, script.by, script.number = Driver(app, number), day, by, number
+        return script
+
     def at(self, day: date | None = None, after: int = 1) -> date:
         self.day = day or self.day + timedelta(days=after)
         return self.day
@@ -49,10 +56,11 @@ class Script:
         return self
 
     def inquire(self, *channels: Channel, findings: tuple[AssetFinding, ...] = ()) -> Script:
-        for channel in channels or REQUIRED:
+        """Query the channels (default: the four required); ``findings`` come from the first."""
+        for n, channel in enumerate(channels or REQUIRED):
             on = self.at()
             self.send("RecordNetworkInquiry", on, channel=channel, queried_on=on,
-                      findings=findings if channel is Channel.DEPOSITS else ())
+                      findings=() if n else findings)
         return self
 
     def restrict(self) -> Script:
@@ -72,9 +80,9 @@ class Script:
             self.send("RecordTerminationService", on, served_on=on)
         return self
 
-    def funds(self, amount: str, pay_after: int | None = 10, source: str = "debtor_payment"
-              ) -> Script:
-        on = self.at()
+    def funds(self, amount: str, pay_after: int | None = 10, source: str = "debtor_payment",
+              on: date | None = None) -> Script:
+        on = self.at(on)
         self.send("RecordFundsReceived", on, CLERK, amount=Decimal(amount), received_on=on,
                   source=source)
         if pay_after is not None:
