@@ -166,7 +166,7 @@ def _measures(f: CaseFacts, ruled_on: date, out: list[Finding]) -> None:
         if not _listable(f, entry.started_on):
             _add(out, SUBSTANTIVE, "termination.dishonest_minor_listed",
                  f"a minor was put on the 失信 list on {entry.started_on}",
-                 ART1 + "(2); " + r.SRC_DISHONEST_MINOR, str(entry.seq))
+                 ART1 + "(2); " + r.SRC_DISHONEST_MINOR, entry.started_on.isoformat())
 
 
 def _dishonest_grounds(f: CaseFacts) -> list[str]:
