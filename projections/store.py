@@ -50,6 +50,7 @@ class ReadModelStore(Protocol):
     def meta(self) -> dict[str, tuple[int, str]]: ...
     def set_meta(self, name: str, version: int, settings: str) -> None: ...
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Row]: ...
     def table_names(self) -> list[str]: ...
     def close(self) -> None: ...
 
@@ -138,6 +139,13 @@ class SQLiteReadModelStore(SQLiteTrackingRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute(sql, params)
             return [tuple(row) for row in c.fetchall()]
+
+    def stream(self, sql: str, params: Sequence[Any] = (), batch: int = 2000) -> Iterator[Row]:
+        """Rows one by one from a consistent snapshot (for exports of large tables)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, params)
+            while rows := c.sqlite_cursor.fetchmany(batch):
+                yield from (tuple(row) for row in rows)
 
     def table_names(self) -> list[str]:
         return [row[0] for row in self.query(

@@ -1,0 +1,139 @@
+"""Auditor tools (library functions; the CLI exposes them later).
+
+- ``state_as_of``: a case as it stood at a business date or a version, replayed from its events
+  in the event store — never from a read model or a snapshot;
+- ``verify_case`` / ``verify_store``: recompute the keyed hash chain of one case or every case;
+- ``export_read_model`` / ``export_all``: every table of a read model to CSV or JSON. Money
+  columns (stored as fen) are written in yuan with two decimals under their name without
+  ``_fen``; the timeline's ``details`` stay JSON text in CSV and become objects in JSON. CSV is
+  UTF-8 with a byte-order mark so that spreadsheet programs read the Chinese text correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import orjson
+from pydantic import BaseModel
+
+from domain.application import EnforcementCases
+from domain.calendar import legal_date
+from domain.case import EnforcementCase
+from domain.errors import UnknownCase
+from domain.state import CaseState
+from domain.tamper import CaseVerification
+from projections.runner import CASE_FACTS, default_projections
+from projections.schema import Row, Table, yuan
+from projections.store import ReadModelStore
+
+Format = Literal["csv", "json"]
+
+READ_MODELS: dict[str, tuple[Table, ...]] = {
+    **{p.name: p.tables for p in default_projections()}, "case_facts": (CASE_FACTS,)}
+"""Every read model by name with its tables (``case_facts`` is the projections' own input)."""
+
+
+def state_as_of(app: EnforcementCases, number: str, *, on: date | None = None,
+                version: int | None = None) -> CaseState:
+    """The case at the end of business date ``on``, or right after event ``version``."""
+    if (on is None) == (version is None):
+        raise ValueError("give exactly one of on= or version=")
+    case: EnforcementCase | None = None
+    for event in app.case_events(number):
+        if (version is not None and event.originator_version > version) or \
+                (on is not None and legal_date(event.recorded_at) > on):
+            break
+        case = EnforcementCase.project(case, event)
+    if case is None:
+        raise UnknownCase(f"{number} {'on ' + str(on) if on else 'at version ' + str(version)}")
+    return case.state
+
+
+def verify_case(app: EnforcementCases, number: str) -> CaseVerification:
+    """Recompute one case's hash chain; names the first event that does not verify."""
+    return app.verify(number)
+
+
+class StoreVerification(BaseModel):
+    cases: int
+    events: int
+    ok: bool
+    broken: list[CaseVerification]
+
+
+def verify_store(app: EnforcementCases) -> StoreVerification:
+    """Recompute the hash chain of every case in the store."""
+    results = app.verify_all()
+    broken = [v for v in results if not v.ok]
+    return StoreVerification(cases=len(results), events=sum(v.events for v in results),
+                             ok=not broken, broken=broken)
+
+
+def _header(table: Table) -> list[str]:
+    return [name[:-4] if name.endswith("_fen") else name for name in table.column_names]
+
+
+def _converters(table: Table, fmt: Format) -> list[Any]:
+    def money(value: Any) -> Any:
+        return None if value is None else str(yuan(value))
+
+    def details(value: Any) -> Any:
+        return orjson.loads(value) if fmt == "json" and value is not None else value
+
+    return [money if name.endswith("_fen") else details if name in ("details", "facts")
+            else None for name in table.column_names]
+
+
+def _rows(store: ReadModelStore, table: Table, fmt: Format) -> Iterator[list[Any]]:
+    convert = _converters(table, fmt)
+    order = ", ".join(table.key)
+    row: Row
+    for row in store.stream(f"SELECT {', '.join(table.column_names)} FROM {table.name} "
+                            f"ORDER BY {order}"):
+        yield [f(v) if f else v for f, v in zip(convert, row, strict=True)]
+
+
+def export_table(store: ReadModelStore, table: Table, path: Path, fmt: Format) -> int:
+    """Write one table; the number of rows written."""
+    count, header = 0, _header(table)
+    if fmt == "csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(header)
+            for values in _rows(store, table, fmt):
+                writer.writerow(["" if v is None else v for v in values])
+                count += 1
+        return count
+    with path.open("wb") as out:
+        out.write(b"[")
+        for values in _rows(store, table, fmt):
+            out.write((b",\n" if count else b"\n") + orjson.dumps(dict(zip(header, values,
+                                                                         strict=True))))
+            count += 1
+        out.write(b"\n]\n")
+    return count
+
+
+def export_read_model(store: ReadModelStore, name: str, directory: Path | str,
+                      fmt: Format = "csv") -> dict[Path, int]:
+    """Every table of read model ``name`` as ``<directory>/<table>.<fmt>``; rows per file."""
+    if name not in READ_MODELS:
+        raise ValueError(f"no read model {name!r}; choose from {sorted(READ_MODELS)}")
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    return {target / f"{t.name}.{fmt}": export_table(store, t, target / f"{t.name}.{fmt}", fmt)
+            for t in READ_MODELS[name]}
+
+
+def export_all(store: ReadModelStore, directory: Path | str, fmt: Format = "csv"
+               ) -> dict[Path, int]:
+    """Every read model for auditors (all but the internal case facts)."""
+    written: dict[Path, int] = {}
+    for name in READ_MODELS:
+        if name != "case_facts":
+            written.update(export_read_model(store, name, directory, fmt))
+    return written
