@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import random
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain import commands as c
+from domain import legacy
 from domain.calendar import HolidayCalendar, legal_date
 from domain.case import CommandResult, EnforcementCase, record
 from domain.command_methods import CommandMethods
@@ -23,14 +26,18 @@ from domain.decide import Context
 from domain.decide.closure import resumed_case_filing
 from domain.errors import CaseAlreadyFiledError, ConcurrencyError, EnforcementError, UnknownCase
 from domain.events import CaseEvent
-from domain.ids import case_id
-from domain.persistence import CaseSnapshot, PydanticMapper
+from domain.ids import case_id as _case_id
+from domain.persistence import CaseStore, PydanticMapper
 from domain.rules import DEFAULT_RULES, RuleSet
 from domain.state import CaseState
-from domain.tamper import CaseVerification, HashChain, verify_events
+from domain.tamper import Anchor, CaseVerification, HashChain, verify_events
 
-SNAPSHOT_INTERVAL = 100
+case_id = functools.lru_cache(maxsize=65536)(_case_id)  # uuid5 per command is not free
+
 MAX_ATTEMPTS = 8
+LOCK_STRIPES = 256
+T = TypeVar("T")
+C = TypeVar("C", bound=c.Command)
 CHAIN_KEY_ENV = "ENFORCEMENT_CHAIN_KEY"
 CHAIN_KEY_FILE_ENV = "ENFORCEMENT_CHAIN_KEY_FILE"
 
@@ -50,7 +57,7 @@ def load_chain_key(db_path: Path | None = None) -> bytes:
     return bytes.fromhex(key_file.read_text().strip())
 
 
-class EnforcementCases(CommandMethods, Application[UUID]):
+class EnforcementCases(CommandMethods, CaseStore):
     """Every enforcement case; one method per command, each answering a CommandResult."""
 
     name = "EnforcementCases"
@@ -70,6 +77,7 @@ class EnforcementCases(CommandMethods, Application[UUID]):
         db = self.env.get("SQLITE_DBNAME")
         db_path = Path(db) if db and ":memory:" not in db and "mode=memory" not in db else None
         self.chain = HashChain(chain_key or load_chain_key(db_path))
+        self._locks = [threading.RLock() for _ in range(LOCK_STRIPES)]
 
     @classmethod
     def in_memory(cls, **kwargs: Any) -> EnforcementCases:
@@ -87,10 +95,14 @@ class EnforcementCases(CommandMethods, Application[UUID]):
     def execute(self, cmd: c.Command) -> CommandResult:
         """Apply any command; refusals raise typed errors and write nothing."""
         if isinstance(cmd, c.FileCase):
-            return self._retrying(lambda: self._file(cmd))
+            return self._retrying(self._file, cmd)
         if isinstance(cmd, c.ResumeEnforcement):
-            return self._retrying(lambda: self._resume(cmd))
-        return self._retrying(lambda: self._execute(cmd))
+            return self._retrying(self._resume, cmd)
+        return self._retrying(self._execute, cmd)
+
+    def _lock(self, ref: UUID) -> threading.RLock:
+        """The lock serialising this process's commands on a case (its cached state is shared)."""
+        return self._locks[ref.int % LOCK_STRIPES]
 
     def _context(self, cmd: c.Command) -> Context:
         return Context(rules=self.rules, calendar=self.calendar,
@@ -104,48 +116,58 @@ class EnforcementCases(CommandMethods, Application[UUID]):
         return case
 
     def _execute(self, cmd: c.Command) -> CommandResult:
-        case = self._load(case_id(cmd.case_number))
-        result = self._guarded(case, lambda: case.execute(cmd, self._context(cmd), self.chain))
-        if not result.duplicate:
-            self._save_or_evict(case)
-        return result
+        ref = case_id(cmd.case_number)
+        with self._lock(ref):
+            case = self._load(ref)
+            result = self._guarded(case, lambda: case.execute(cmd, self._context(cmd),
+                                                              self.chain))
+            if not result.duplicate:
+                self._save_or_evict(case)
+            return result
 
     def _file(self, cmd: c.FileCase) -> CommandResult:
-        try:
-            existing = self._load(case_id(cmd.case_number))
-        except UnknownCase:
-            case, result = EnforcementCase.file(cmd, self._context(cmd), self.chain)
-            self._save_or_evict(case)
-            return result
-        earlier = existing.duplicate_of(cmd)
+        ref = case_id(cmd.case_number)
+        with self._lock(ref):
+            if not self.existing([ref]):
+                case, result = EnforcementCase.file(cmd, self._context(cmd), self.chain)
+                self._save_or_evict(case)  # a concurrent filing fails here and is retried
+                return result
+            earlier = self._load(ref).duplicate_of(cmd)
         if earlier is None:
             raise CaseAlreadyFiledError("case.already_filed",
                                         f"case {cmd.case_number} is already filed", "engine")
         return earlier
 
     def _resume(self, cmd: c.ResumeEnforcement) -> CommandResult:
-        old = self._load(case_id(cmd.case_number))
-        earlier = old.duplicate_of(cmd)
-        if earlier is not None:
-            return earlier
-        if case_id(cmd.new_case_number) in self.repository:
-            raise CaseAlreadyFiledError("case.already_filed",
-                                        f"case {cmd.new_case_number} is already filed", "engine")
-        result = self._guarded(old, lambda: old.execute(cmd, self._context(cmd), self.chain))
-        new, _ = record(None, resumed_case_filing(old.state, cmd), cmd, self.chain,
-                        case_id(cmd.new_case_number))
-        self._save_or_evict(old, new)
-        return result
+        ref, new_ref = case_id(cmd.case_number), case_id(cmd.new_case_number)
+        first, second = sorted((self._lock(ref), self._lock(new_ref)), key=id)
+        with first, second:
+            old = self._load(ref)
+            earlier = old.duplicate_of(cmd)
+            if earlier is not None:
+                return earlier
+            if self.existing([new_ref]):
+                raise CaseAlreadyFiledError("case.already_filed", f"case {cmd.new_case_number} "
+                                            "is already filed", "engine")
 
-    def _guarded(self, case: EnforcementCase, action: Any) -> CommandResult:
+            def both() -> tuple[CommandResult, EnforcementCase]:
+                result = old.execute(cmd, self._context(cmd), self.chain)
+                new, _ = record(None, resumed_case_filing(old.state, cmd), cmd, self.chain,
+                                new_ref)
+                return result, new
+
+            result, new = self._guarded(old, both)
+            self._save_or_evict(old, new)
+            return result
+
+    def _guarded(self, case: EnforcementCase, action: Callable[[], T]) -> T:
         try:
-            result: CommandResult = action()
+            return action()
         except EnforcementError:
             raise  # decisions refuse before any change
-        except Exception:
+        except BaseException:
             self._evict(case.id)
             raise
-        return result
 
     def _save_or_evict(self, *cases: EnforcementCase) -> None:
         try:
@@ -161,36 +183,31 @@ class EnforcementCases(CommandMethods, Application[UUID]):
             with contextlib.suppress(KeyError):
                 cache.get(ref, evict=True)
 
-    def _retrying(self, attempt: Any) -> CommandResult:
+    def _retrying(self, attempt: Callable[[C], CommandResult], cmd: C) -> CommandResult:
         """Optimistic concurrency: on a version conflict reload and retry with jitter."""
         for n in range(MAX_ATTEMPTS):
             try:
-                result: CommandResult = attempt()
-                return result
+                return attempt(cmd)
             except IntegrityError:
                 time.sleep(random.uniform(0, 0.005 * 2**n))
         raise ConcurrencyError("case.concurrent_update", "the case kept changing under this "
                                "command; retry it", "optimistic concurrency (DESIGN.md)")
 
-    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
-        """Snapshot a case from memory whenever it passes a multiple of SNAPSHOT_INTERVAL."""
-        if self.snapshots is None:
-            return
-        for aggregate in processing_event.aggregates.values():
-            versions = [e.originator_version for e in processing_event.events
-                        if e.originator_id == aggregate.id]
-            if versions and any(v % SNAPSHOT_INTERVAL == 0 for v in versions):
-                self.snapshots.put([CaseSnapshot.take(aggregate)])
+    def import_legacy(self, lines: Iterable[str | bytes | dict[str, Any]],
+                      batch_cases: int = 500) -> legacy.ImportSummary:
+        """Import case histories recorded elsewhere as imported facts (docs/legacy-format.md)."""
+        return legacy.import_legacy(self, lines, batch_cases)
 
     # --- queries ------------------------------------------------------------------------------
     def get_case(self, number: str, version: int | None = None) -> CaseState:
         """A copy of the case's state, now or at a version."""
         ref = case_id(number)
-        try:
-            case: EnforcementCase = self.repository.get(ref, version=version)
-        except AggregateNotFoundError:
-            raise UnknownCase(number) from None
-        return case.state.model_copy(deep=True)
+        with self._lock(ref):  # never a command's state before it is saved
+            try:
+                case: EnforcementCase = self.repository.get(ref, version=version)
+            except AggregateNotFoundError:
+                raise UnknownCase(number) from None
+            return case.state.model_copy(deep=True)
 
     def case_events(self, number: str) -> list[CaseEvent]:
         """Every event of the case in order."""
@@ -210,37 +227,40 @@ class EnforcementCases(CommandMethods, Application[UUID]):
             raise UnknownCase(f"{number} on {on}")
         return case.state
 
-    def verify(self, number: str) -> CaseVerification:
-        """Recompute the case's hash chain; name the first event that does not verify."""
+    def verify(self, number: str, anchor: Anchor | None = None) -> CaseVerification:
+        """Recompute the case's hash chain; name the first event that does not verify.
+
+        ``anchor``: a head exported earlier (``CaseVerification.anchor``), to catch events
+        removed from the end of the case as well.
+        """
         ref = case_id(number)
-        mapper = self.mapper
-        assert isinstance(mapper, PydanticMapper)
         rows = self.recorder.select_events(ref)
         if not rows:
             raise UnknownCase(number)
+        return self._verify_rows(ref, rows, anchor)
+
+    def _verify_rows(self, ref: UUID, rows: Sequence[StoredEvent],
+                     anchor: Anchor | None = None) -> CaseVerification:
+        mapper = self.mapper
+        assert isinstance(mapper, PydanticMapper)
         return verify_events(self.chain, ref, ((s.originator_version, s.topic, mapper.decode(s))
-                                               for s in rows))
+                                               for s in rows), anchor)
 
     def case_ids(self) -> Iterator[UUID]:
-        """Ids of every case, in filing order (from the notification log)."""
-        start = 0
+        """Ids of every case in the store, in order of their first stored event."""
+        start, seen = 0, set()
         while True:
             page = self.recorder.select_notifications(start=start, limit=1000,
                                                       inclusive_of_start=False)
             if not page:
                 return
             for n in page:
-                if n.originator_version == 1:
+                if n.originator_id not in seen:
+                    seen.add(n.originator_id)
                     yield n.originator_id  # type: ignore[misc]
             start = page[-1].id
 
     def verify_all(self) -> list[CaseVerification]:
-        """Verify every case in the store."""
-        mapper = self.mapper
-        assert isinstance(mapper, PydanticMapper)
-        results = []
-        for ref in self.case_ids():
-            rows = self.recorder.select_events(ref)
-            results.append(verify_events(self.chain, ref, (
-                (s.originator_version, s.topic, mapper.decode(s)) for s in rows)))
-        return results
+        """Verify every case in the store (a case whose first event was deleted included)."""
+        return [self._verify_rows(ref, self.recorder.select_events(ref))
+                for ref in self.case_ids()]

@@ -26,7 +26,7 @@ from domain.evolve import APPLY, start
 from domain.ids import case_id
 from domain.permissions import check_permitted, check_president_approval
 from domain.state import CaseState, Phase
-from domain.tamper import HashChain
+from domain.tamper import HashChain, topic_of
 
 load_all()
 
@@ -54,8 +54,11 @@ class CommandResult(BaseModel):
 
 
 def fingerprint(cmd: Command) -> str:
-    """Stable digest of a command's whole payload (detects a reused command_id)."""
-    return hashlib.sha256(cmd.model_dump_json().encode()).hexdigest()[:32]
+    """Stable digest of a command's whole payload (detects a reused command_id).
+
+    The SHA-256 of the command's JSON (the bytes of ``model_dump_json()``), cut to 32 hex digits.
+    """
+    return hashlib.sha256(cmd.__pydantic_serializer__.to_json(cmd)).hexdigest()[:32]
 
 
 @cache
@@ -195,7 +198,7 @@ def record(aggregate: EnforcementCase | None, pending: list[Pending], cmd: Comma
     for event_type, fields in pending:
         version += 1
         event = event_type(originator_version=version, **envelope, **fields)
-        event = seal(event, chain, aggregate.state.chain_head if aggregate else "")
+        seal(event, chain, aggregate.state.chain_head if aggregate else "")
         aggregate = EnforcementCase.project(aggregate, event)
         aggregate._pending.append(event)
         names.append(event_type.__name__)
@@ -206,13 +209,21 @@ def record(aggregate: EnforcementCase | None, pending: list[Pending], cmd: Comma
 
 
 def seal(event: CaseEvent, chain: HashChain, previous: str) -> CaseEvent:
-    """Return the event with its chain link set (and its JSON form cached for the mapper)."""
-    data = event.model_dump(mode="json")
-    link = chain.link(previous, data)
+    """Set a newly built event's chain link (and cache its JSON form for the mapper).
+
+    Sealing happens once, before the event is applied or shared, so the link is written into
+    the frozen model in place rather than by copying it. Returns the same event.
+    """
+    if event.chain:
+        raise ValueError(f"event v{event.originator_version} is already sealed")
+    data: dict[str, Any] = event.__pydantic_serializer__.to_python(event, mode="json")
+    del data["chain"]
+    link = chain.link_body(previous, topic_of(type(event)), data)
     data["chain"] = link
-    sealed = event.model_copy(update={"chain": link})
-    sealed._json = data
-    return sealed
+    event.__dict__["chain"] = link
+    event.__pydantic_fields_set__.add("chain")
+    event.__pydantic_private__["_json"] = data  # type: ignore[index]
+    return event
 
 
 def command_type(name: str) -> type[Command]:

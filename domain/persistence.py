@@ -1,4 +1,5 @@
-"""Storage of pydantic events: our mapper (eventsourcing 9.5.6 ships none) and the snapshot.
+"""Storage of cases: our pydantic mapper (eventsourcing 9.5.6 ships none), the snapshot, and the
+append path of the application (a dedicated SQLite writer and a lean ``save``).
 
 Events are stored as ``model_dump(mode="json")`` encoded with orjson (Decimal and dates as
 strings, round-tripping exactly) and rebuilt with ``model_validate`` of the event class.
@@ -6,15 +7,32 @@ strings, round-tripping exactly) and rebuilt with ``model_validate`` of the even
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from collections.abc import Sequence
 from typing import Any, cast
 from uuid import UUID
 
 import orjson
-from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent
+from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.persistence import (
+    IntegrityError,
+    Mapper,
+    MapperDeserialisationError,
+    Notification,
+    OperationalError,
+    PersistenceError,
+    Recording,
+    StoredEvent,
+)
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel, ConfigDict
 
+from domain.case import EnforcementCase
 from domain.state import CaseState
+
+SNAPSHOT_INTERVAL = 100
 
 
 class CaseSnapshot(BaseModel):
@@ -33,8 +51,6 @@ class CaseSnapshot(BaseModel):
                    state=state.model_dump(mode="json"))
 
     def mutate(self, aggregate: Any) -> Any:
-        from domain.case import EnforcementCase
-
         return EnforcementCase(CaseState.model_validate(self.state))
 
 
@@ -46,7 +62,10 @@ class PydanticMapper(Mapper[UUID]):
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         event = cast(BaseModel, domain_event)
-        data = getattr(event, "_json", None) or event.model_dump(mode="json")
+        private = event.__pydantic_private__
+        data = private.get("_json") if private else None  # cached when the event was sealed
+        if data is None:
+            data = event.model_dump(mode="json")
         body = {k: v for k, v in data.items() if k not in _IDENTITY}
         state = orjson.dumps(body)
         if self.compressor:
@@ -78,3 +97,158 @@ class PydanticMapper(Mapper[UUID]):
         cls = cast(type[BaseModel], resolve_topic(stored_event.topic))
         data = self.decode(stored_event)
         return cls.model_validate(data)
+
+
+class SQLiteEventWriter:
+    """The append path of the SQLite store: one dedicated connection, one transaction per save.
+
+    Writes exactly what eventsourcing's ``SQLiteApplicationRecorder`` writes (same table, same
+    rows, notification ids from the rowid) without its connection pool, which costs as much per
+    command as the rest of the application. Durability is the connection's: the file's WAL
+    journal and SQLite's default ``synchronous=FULL``; a save returns only after its commit.
+    A duplicate (case, version) raises eventsourcing's ``IntegrityError`` (optimistic
+    concurrency), so callers handle conflicts exactly as with the library's recorder.
+    """
+
+    def __init__(self, db_name: str, *, lock_timeout: float = 5.0,
+                 table: str = "stored_events") -> None:
+        self._conn = sqlite3.connect(db_name, uri=True, isolation_level=None,
+                                     check_same_thread=False, timeout=lock_timeout,
+                                     cached_statements=16)
+        self._lock = threading.Lock()
+        self._table = table
+        self._insert = f"INSERT INTO {table} VALUES (?,?,?,?)"
+
+    @classmethod
+    def for_recorder(cls, recorder: object) -> SQLiteEventWriter | None:
+        """A writer for the file behind an eventsourcing SQLite application recorder, if any."""
+        if not isinstance(recorder, SQLiteApplicationRecorder):
+            return None
+        pool = recorder.datastore.pool
+        if pool.is_sqlite_memory_mode:
+            return None  # one shared in-memory database: keep the library's interlocking
+        return cls(pool.db_name, lock_timeout=float(pool.lock_timeout or 5),
+                   table=recorder.events_table_name)
+
+    def pragmas(self) -> tuple[str, int]:
+        """The connection's journal mode and ``synchronous`` level (2 = FULL)."""
+        with self._lock:
+            journal = self._conn.execute("PRAGMA journal_mode").fetchone()[0]
+            sync = self._conn.execute("PRAGMA synchronous").fetchone()[0]
+        return str(journal), int(sync)
+
+    def insert(self, stored: Sequence[StoredEvent]) -> list[int]:
+        """Append the events in one committed transaction; their notification ids."""
+        rows = [(s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id,
+                 s.originator_version, s.topic, s.state) for s in stored]
+        ids: list[int] = []
+        with self._lock:
+            cursor = self._conn.cursor()
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+                for row in rows:
+                    cursor.execute(self._insert, row)
+                    ids.append(cast(int, cursor.lastrowid))
+                cursor.execute("COMMIT")
+            except BaseException as exc:
+                if self._conn.in_transaction:
+                    self._conn.rollback()
+                if isinstance(exc, sqlite3.IntegrityError):
+                    raise IntegrityError(exc) from exc
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise OperationalError(exc) from exc
+                if isinstance(exc, sqlite3.Error):
+                    raise PersistenceError(exc) from exc
+                raise
+            finally:
+                cursor.close()
+        return ids
+
+    def existing(self, refs: Sequence[UUID]) -> set[UUID]:
+        """Which of these originator ids have at least one stored event."""
+        found: set[UUID] = set()
+        with self._lock:
+            for i in range(0, len(refs), 500):
+                chunk = refs[i:i + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._conn.execute(f"SELECT DISTINCT originator_id FROM {self._table} "
+                                          f"WHERE originator_id IN ({marks})",
+                                          [ref.hex for ref in chunk]).fetchall()
+                found.update(UUID(hex=row[0]) for row in rows)
+        return found
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+class CaseStore(Application[UUID]):
+    """The storage side of the application: atomic saves of cases, through the SQLite writer.
+
+    ``save`` takes the same steps as ``Application.save`` (record, cache, snapshot, notify) without
+    its generic collection, whose runtime protocol checks cost more than the rest of the path.
+    """
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self.writer = SQLiteEventWriter.for_recorder(self.recorder)
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """Record the pending events of the given cases in one transaction."""
+        if kwargs or not all(type(obj) is EnforcementCase for obj in objs):
+            return super().save(*objs, **kwargs)
+        processing: ProcessingEvent[UUID] = ProcessingEvent()
+        for case in objs:
+            processing.events.extend(case.collect_events())
+            processing.aggregates[case.id] = case
+        recordings = self._record(processing)
+        self._take_snapshots(processing)
+        self._notify(recordings)
+        return recordings
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        if self.writer is None or processing_event.tracking is not None or \
+                processing_event.saved_kwargs:
+            return super()._record(processing_event)
+        events = processing_event.events
+        stored = [self.mapper.to_stored_event(e) for e in events]
+        ids = self.writer.insert(stored)
+        cache = self.repository.cache
+        if cache is not None:
+            for ref, aggregate in processing_event.aggregates.items():
+                cache.put(ref, aggregate)
+        return [Recording(e, Notification(id=n, originator_id=s.originator_id,
+                                          originator_version=s.originator_version,
+                                          topic=s.topic, state=s.state))
+                for e, s, n in zip(events, stored, ids, strict=True)]
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        """Snapshot a case from memory whenever it passes a multiple of SNAPSHOT_INTERVAL."""
+        if self.snapshots is None:
+            return
+        aggregates = processing_event.aggregates
+        due = {e.originator_id for e in processing_event.events
+               if e.originator_version % SNAPSHOT_INTERVAL == 0 and e.originator_id in aggregates}
+        if due:
+            self.snapshots.put([CaseSnapshot.take(aggregates[ref]) for ref in due])
+
+    def existing(self, refs: Sequence[UUID]) -> set[UUID]:
+        """Which of these cases have events (cache first, then one query per 500 ids)."""
+        found, unknown = set(), []
+        cache = self.repository.cache
+        for ref in refs:
+            try:
+                if cache is None:
+                    raise KeyError(ref)
+                cache.get(ref)
+                found.add(ref)
+            except KeyError:
+                unknown.append(ref)
+        if self.writer is not None:
+            return found | self.writer.existing(unknown)
+        return found | {ref for ref in unknown if self.recorder.select_events(ref, limit=1)}
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        super().close()

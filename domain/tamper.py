@@ -1,14 +1,18 @@
 """Tamper evidence: a keyed hash chain (HMAC-SHA256) over each event's canonical plaintext.
 
-Each event's ``chain`` = HMAC(key, previous chain ‖ canonical JSON of the event without its
-chain). The canonical form is the decoded plaintext (sorted-key JSON), so encryption at rest and
-key rotation never disturb it. The key lives outside the database (environment or key file), so
-an attacker who edits an event and recomputes every later hash is still caught.
+Each event's ``chain`` = HMAC(key, previous chain ‖ topic ‖ canonical JSON of the event without
+its chain), the first event's previous chain being ``genesis``. The canonical form is the decoded
+plaintext (sorted-key JSON, identity included), so encryption at rest and rotation of its key
+never disturb it; the topic (the stored event class) is covered so that an event cannot be
+relabelled as another class with the same fields (``NoticeServed`` → ``TerminationRulingServed``).
+The HMAC key lives outside the database (environment or key file), so an attacker who edits an
+event and recomputes every later hash is still caught. Removing the *last* events of a case
+leaves a valid shorter chain: export heads (``CaseVerification.anchor``) and pass them back to
+``verify`` to catch that too.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from collections.abc import Iterable
 from typing import Any
@@ -18,6 +22,13 @@ import orjson
 from pydantic import BaseModel
 
 GENESIS = "genesis"
+Anchor = tuple[int, str]
+"""An exported head of a case's chain: (version, chain value at that version)."""
+
+
+def topic_of(event_type: type) -> str:
+    """The stored topic of an event class (``module:Class``, as eventsourcing names it)."""
+    return f"{event_type.__module__}:{event_type.__qualname__}"
 
 
 class HashChain:
@@ -28,12 +39,16 @@ class HashChain:
             raise ValueError("hash-chain key must be at least 16 bytes")
         self._key = key
 
-    def link(self, previous: str, event_json: dict[str, Any]) -> str:
-        """The chain value of an event given the previous link and its JSON form."""
-        body = {k: v for k, v in event_json.items() if k != "chain"}
+    def link(self, previous: str, topic: str, event_json: dict[str, Any]) -> str:
+        """The chain value of an event given the previous link, its topic and its JSON form."""
+        return self.link_body(previous, topic,
+                              {k: v for k, v in event_json.items() if k != "chain"})
+
+    def link_body(self, previous: str, topic: str, body: dict[str, Any]) -> str:
+        """The chain value over an event's JSON form that has no ``chain`` key."""
         canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
-        mac = hmac.new(self._key, (previous or GENESIS).encode() + canonical, hashlib.sha256)
-        return mac.hexdigest()
+        message = b"%s\n%s\n%s" % ((previous or GENESIS).encode(), topic.encode(), canonical)
+        return hmac.digest(self._key, message, "sha256").hex()
 
 
 class ChainBreak(BaseModel):
@@ -52,24 +67,49 @@ class CaseVerification(BaseModel):
     ok: bool
     first_break: ChainBreak | None = None
 
+    @property
+    def anchor(self) -> Anchor:
+        """The head to export for anchoring (e.g. into a notarised log)."""
+        return self.events, self.head
+
+
+def _problem(chain: HashChain, case_id: UUID, expected: int, previous: str, version: int,
+             topic: str, event_json: dict[str, Any]) -> str | None:
+    if version != expected:
+        return f"expected version {expected}, found {version} (event missing?)"
+    if event_json.get("originator_version") != version or \
+            str(event_json.get("originator_id")) != str(case_id):
+        return "event identity does not match its position"
+    if chain.link(previous, topic, event_json) != event_json.get("chain"):
+        return "hash does not match the event's content, type or predecessor"
+    return None
+
 
 def verify_events(chain: HashChain, case_id: UUID,
-                  events: Iterable[tuple[int, str, dict[str, Any]]]) -> CaseVerification:
-    """Recompute the chain over ``(version, topic, event_json)`` rows in stored order."""
-    previous, expected_version, count = "", 1, 0
+                  events: Iterable[tuple[int, str, dict[str, Any]]],
+                  anchor: Anchor | None = None) -> CaseVerification:
+    """Recompute the chain over ``(version, topic, event_json)`` rows in stored order.
+
+    With an ``anchor`` exported earlier, also check that the event at its version still carries
+    its chain value (this catches events removed from the end of the case).
+    """
+    previous, expected, count = "", 1, 0
     for version, topic, event_json in events:
         count += 1
-        problem = None
-        if version != expected_version:
-            problem = f"expected version {expected_version}, found {version} (event missing?)"
-        elif event_json.get("originator_version") != version or \
-                str(event_json.get("originator_id")) != str(case_id):
-            problem = "event identity does not match its position"
-        elif chain.link(previous, event_json) != event_json.get("chain"):
-            problem = "hash does not match the event's content or its predecessor"
+        problem = _problem(chain, case_id, expected, previous, version, topic, event_json)
+        if problem is None and anchor is not None and version == anchor[0] and \
+                event_json.get("chain") != anchor[1]:
+            problem = "chain value differs from the anchored head"
         if problem:
             return CaseVerification(case_id=case_id, events=count, head=previous, ok=False,
                                     first_break=ChainBreak(case_id=case_id, version=version,
                                                            topic=topic, problem=problem))
-        previous, expected_version = event_json["chain"], version + 1
+        previous, expected = event_json["chain"], version + 1
+    if anchor is not None and count < anchor[0]:
+        return CaseVerification(case_id=case_id, events=count, head=previous, ok=False,
+                                first_break=ChainBreak(
+                                    case_id=case_id, version=count + 1, topic="(missing)",
+                                    problem=f"the case ends at version {count}, before its "
+                                            f"anchored head at version {anchor[0]} "
+                                            "(events removed from the end?)"))
     return CaseVerification(case_id=case_id, events=count, head=previous, ok=True)
