@@ -1,0 +1,236 @@
+"""Operator acts → domain commands: validation (for update validators) and application.
+
+``validate`` decides whether an act is well-formed — its dates are not after the business date
+and it builds into valid domain commands — without writing anything (a rejected update leaves
+no trace in history). ``apply`` runs the commands; the aggregate decides whether they stand,
+and its refusal reaches the caller as an ApplicationError with the rule's code and source.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+from workflows.context import CaseContext
+
+with workflow.unsafe.imports_passed_through():
+    from domain import commands as c
+    from domain.models import EndingGround, FundsSource, SettlementChoice
+    from domain.rules import AssetKind, announcement_days
+    from domain.values import Role
+    from workflows import acts as a
+    from workflows.messages import ActResult, CommandOutcome
+
+Built = list[c.Command]
+DATE_FIELDS = ("paid_on", "submitted_on", "verified_on", "served_on", "reported_on",
+               "defaulted_on", "sold_on", "transferred_on", "reached_on", "requested_on",
+               "ordered_on", "heard_on", "bid_at")
+SRC_INPUT = "operator contract (docs/workflows.md)"
+
+
+def invalid(message: str) -> ApplicationError:
+    """A malformed act: refused before anything is recorded."""
+    return ApplicationError(message, {"code": "input.invalid", "message": message,
+                                      "source": SRC_INPUT},
+                            type="input.invalid", non_retryable=True)
+
+
+class _Builder:
+    def __init__(self, ctx: CaseContext, act: a.ActBase, base: str) -> None:
+        self.ctx, self.act, self.base = ctx, act, base
+        self.today = ctx.today()
+        self.out: Built = []
+
+    def env(self, sub: str = "") -> dict[str, Any]:
+        step = f"{self.base}:{sub}" if sub else self.base
+        return self.ctx.envelope(step, self.act.actor, self.act.note)
+
+    def day(self, value: date | None) -> date:
+        return value or self.today
+
+    def add(self, cmd: c.Command) -> None:
+        self.out.append(cmd)
+
+
+def _funds(b: _Builder, x: a.RecordPayment) -> None:
+    source = FundsSource.DIRECT_TO_APPLICANT if x.direct_to_applicant \
+        else FundsSource.DEBTOR_PAYMENT
+    b.add(c.RecordFundsReceived(**b.env(), amount=x.amount, received_on=b.day(x.paid_on),
+                                source=source))
+
+
+def _report(b: _Builder, x: a.RecordPropertyReport) -> None:
+    b.add(c.RecordPropertyReport(**b.env(), status=x.status, reported_on=b.day(x.reported_on)))
+    for finding in x.assets:
+        b.add(c.RegisterAsset(**b.env(f"asset:{finding.asset_id}"), asset=finding,
+                              found_on=b.day(x.reported_on), source="report"))
+
+
+def _announce(b: _Builder, x: a.AnnounceAuction) -> None:
+    asset = b.ctx.case.asset(x.asset_id) if b.ctx.view else None
+    last = asset.last_round if asset else None
+    reauction = last is not None and last.status == "failed"
+    kind = AssetKind(asset.kind) if asset else AssetKind.REAL_ESTATE
+    opens = x.opens_at or b.ctx.at(b.today + timedelta(days=announcement_days(kind, reauction)),
+                                   10)
+    b.add(c.AnnounceAuction(**b.env(), asset_id=x.asset_id, start_price=x.start_price,
+                            deposit=x.deposit, announced_on=b.today, opens_at=opens,
+                            closes_at=x.closes_at or opens + timedelta(hours=24)))
+
+
+def _measure(b: _Builder, x: a.OrderMeasure) -> None:
+    m, on = x.measure, b.day(x.ordered_on)
+    if isinstance(m, a.Fine):
+        b.add(c.ImposeFine(**b.env(), amount=m.amount, imposed_on=on, subject=m.subject,
+                           subject_kind=m.subject_kind, approval=m.approval))
+    elif isinstance(m, a.Detention):
+        b.add(c.OrderDetention(**b.env(), days=m.days, ordered_on=on, subject=m.subject,
+                               approval=m.approval))
+    elif isinstance(m, a.Summons):
+        b.add(c.IssueSummons(**b.env(), hours=m.hours, issued_on=on,
+                             detention_likely=m.detention_likely))
+    else:
+        b.add(c.BanExit(**b.env(), banned_on=on, subject=m.subject))
+
+
+def _withdraw(b: _Builder, x: a.WithdrawApplication) -> None:
+    for asset in b.ctx.case.assets if b.ctx.view else ():
+        if asset.control in ("active", "queued"):
+            b.add(c.ReleaseControl(**b.env(f"release:{asset.asset_id}"), asset_id=asset.asset_id,
+                                   released_on=b.today, reason="the applicant withdrew"))
+    b.add(c.EndEnforcement(**b.env("end"), closed_on=b.today, reason=x.reason,
+                           ground=EndingGround.APPLICANT_WITHDREW))
+
+
+def _simple(b: _Builder, x: a.ActBase) -> None:
+    e = b.env
+    if isinstance(x, a.SubmitLead):
+        b.add(c.SubmitLead(**e(), lead_id=x.lead_id, description=x.description, urgent=x.urgent,
+                           submitted_on=b.day(x.submitted_on)))
+    elif isinstance(x, a.VerifyLead):
+        b.add(c.VerifyLead(**e(), lead_id=x.lead_id, verified_on=b.day(x.verified_on),
+                           finding=x.finding))
+    elif isinstance(x, a.RecordNoticeService):
+        b.add(c.RecordNoticeService(**e(), served_on=b.day(x.served_on)))
+    elif isinstance(x, a.RecordBid):
+        b.add(c.RecordBid(**e(), asset_id=x.asset_id, bidder=x.bidder, amount=x.amount,
+                          bid_at=x.bid_at))
+    elif isinstance(x, a.RecordBuyerDefault):
+        b.add(c.RecordBuyerDefault(**e(), asset_id=x.asset_id, costs=x.costs,
+                                   defaulted_on=b.day(x.defaulted_on)))
+    elif isinstance(x, a.SellAsset):
+        b.add(c.SellAsset(**e(), asset_id=x.asset_id, price=x.price, buyer=x.buyer,
+                          sold_on=b.day(x.sold_on)))
+    elif isinstance(x, a.TransferInLieu):
+        b.add(c.TransferInLieu(**e(), asset_id=x.asset_id, applicant_consents=True,
+                               transferred_on=b.day(x.transferred_on)))
+    elif isinstance(x, a.ReachSettlement):
+        b.add(c.ReachSettlement(**e(), amount=x.amount, due_on=x.due_on, terms=x.terms,
+                                reached_on=b.day(x.reached_on)))
+    elif isinstance(x, a.RecordSettlementPayment):
+        b.add(c.RecordSettlementPayment(**e(), amount=x.amount, paid_on=b.day(x.paid_on)))
+    elif isinstance(x, a.RecordSettlementDefault):
+        b.add(c.RecordSettlementDefault(**e(), choice=x.choice,
+                                        defaulted_on=b.day(x.defaulted_on)))
+    elif isinstance(x, a.RequestExtension):
+        b.add(c.RequestExtension(**e(), requested_on=b.day(x.requested_on), approval=x.approval))
+    elif isinstance(x, a.RestrictConsumption):
+        b.add(c.RestrictConsumption(**e(), issued_on=b.today, bound_persons=x.bound_persons,
+                                    approval=x.approval))
+    elif isinstance(x, a.ListDishonest):
+        b.add(c.ListDishonest(**e(), ground=x.ground, listed_on=b.today,
+                              extra_years=x.extra_years, approval=x.approval))
+    elif isinstance(x, a.RecordApplicantHearing):
+        b.add(c.RecordApplicantHearing(**e(), heard_on=b.day(x.heard_on), record=x.record))
+    elif isinstance(x, a.ApproveTermination):
+        b.add(c.TerminateCurrentProcedure(
+            **e(), ruled_on=b.today, approval_mode=x.approval_mode, approval=x.approval,
+            ruling_number=x.ruling_number or f"{b.ctx.case_number}之一"))
+    elif isinstance(x, a.SuspendEnforcement):
+        b.add(c.SuspendEnforcement(**e(), suspended_on=b.today, reason=x.reason))
+    elif isinstance(x, a.EndSuspension):
+        b.add(c.EndSuspension(**e(), ended_on=b.today))
+    else:
+        raise invalid(f"{type(x).__name__} is not applied through commands")
+
+
+BUILDERS = {a.RecordPayment: _funds, a.RecordPropertyReport: _report,
+            a.AnnounceAuction: _announce, a.OrderMeasure: _measure,
+            a.WithdrawApplication: _withdraw}
+
+
+def build(ctx: CaseContext, act: a.ActBase, base: str) -> Built:
+    """The commands an act stands for (malformed input raises ``input.invalid``)."""
+    b = _Builder(ctx, act, base)
+    try:
+        BUILDERS.get(type(act), _simple)(b, act)  # type: ignore[operator]
+    except ValidationError as err:
+        detail = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}"
+                           for e in err.errors())
+        raise invalid(f"{a.act_name(act)}: {detail}") from None
+    return b.out
+
+
+def validate(ctx: CaseContext, act: a.ActBase) -> None:
+    """Update validator: reject what is malformed; leave what is lawful to the aggregate."""
+    now, today = ctx.now(), ctx.today()
+    for name in DATE_FIELDS:
+        value = getattr(act, name, None)
+        if isinstance(value, datetime) and value > now:
+            raise invalid(f"{a.act_name(act)}: {name} {value.isoformat()} is in the future "
+                          f"(business time {now.isoformat()})")
+        if isinstance(value, date) and not isinstance(value, datetime) and value > today:
+            raise invalid(f"{a.act_name(act)}: {name} {value} is after the business date {today}")
+    if isinstance(act, a.RequestResumption):
+        if ctx.view is None or ctx.view.closure_mode != "terminated" \
+                or ctx.view.resumed_as is not None:
+            raise invalid("request_resumption: only a 终本 case that is not resumed yet resumes")
+        return
+    if isinstance(act, a.WithdrawApplication) and act.actor.role not in (Role.JUDGE,
+                                                                         Role.PRESIDENT):
+        raise invalid("withdraw_application: a judge or the president ends the enforcement")
+    build(ctx, act, "validation")
+
+
+def after(ctx: CaseContext, act: a.ActBase) -> None:
+    """What the workflow remembers of an applied act."""
+    memo = ctx.memo
+    if isinstance(act, a.ReachSettlement):
+        memo.settlement_due_on = act.due_on
+    elif isinstance(act, a.RecordSettlementDefault):
+        memo.dues.pop("settlement_overdue", None)
+        if act.choice is SettlementChoice.RESUME:
+            memo.inquiry_wanted = True
+    elif isinstance(act, a.RecordBuyerDefault) and ctx.view is not None:
+        asset = ctx.case.asset(act.asset_id)
+        if asset is not None and asset.last_round is not None:
+            memo.done.add(f"proceeds:{act.asset_id}:{asset.last_round.round}")
+    elif isinstance(act, a.SellAsset):
+        memo.sales[act.asset_id] = act.price
+    elif isinstance(act, a.WithdrawApplication):
+        memo.done.add("withdrawn")
+    elif isinstance(act, a.RecordNoticeService):
+        memo.dues.pop("notice_service", None)
+
+
+async def apply(ctx: CaseContext, act: a.ActBase, base: str) -> ActResult:
+    """Run an act's commands in order; the first refusal stops and is raised to the caller."""
+    await workflow.wait_condition(lambda: ctx.view is not None)
+    outcomes: list[CommandOutcome] = []
+    for cmd in build(ctx, act, base):
+        outcomes.append(await ctx.execute(cmd))
+    after(ctx, act)
+    return result(ctx, outcomes)
+
+
+def result(ctx: CaseContext, outcomes: list[CommandOutcome]) -> ActResult:
+    view = ctx.case
+    return ActResult(case_number=ctx.case_number,
+                     command_ids=tuple(o.command_id for o in outcomes),
+                     events=tuple(e for o in outcomes for e in o.events),
+                     duplicate=all(o.duplicate for o in outcomes),
+                     phase=view.phase, outstanding=view.outstanding)

@@ -1,0 +1,203 @@
+"""The only bridge from workflows to the event store: run one domain command, idempotently.
+
+``execute_command`` rebuilds the command from its JSON (command_id and business time were set
+by the workflow), runs it on the synchronous application in a thread pool, and answers the
+versions written plus a :class:`CaseView` of the case afterwards. Refusals become
+non-retryable ``ApplicationError`` s (type = the error code, details = code/message/source);
+a repeated command_id writes nothing and answers the earlier versions. A priority gate lets
+livelihood cases' commands run first when the worker is saturated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pydantic import ValidationError
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from domain.application import EnforcementCases
+from domain.calendar import legal_date
+from domain.commands import COMMANDS, Command
+from domain.deadlines import closure_deadline
+from domain.errors import EnforcementError
+from domain.state import AssetState, CaseState
+from domain.termination import unmet_conditions
+from workflows import messages as m
+
+
+class PriorityGate:
+    """At most ``slots`` commands at once; waiters are served by priority (1 first), then FIFO."""
+
+    def __init__(self, slots: int) -> None:
+        self._free = slots
+        self._heap: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._seq = itertools.count()
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for _, _, f in self._heap if not f.done())
+
+    async def acquire(self, priority: int) -> None:
+        if self._free > 0 and not self.waiting:
+            self._free -= 1
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._heap, (priority, next(self._seq), future))
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                self.release()  # the slot was handed over just as we were cancelled
+            raise
+
+    def release(self) -> None:
+        while self._heap:
+            _, _, future = heapq.heappop(self._heap)
+            if not future.done():
+                future.set_result(None)  # hand the slot over
+                return
+        self._free += 1
+
+
+@dataclass(frozen=True)
+class PauseHook:
+    """Test-only: after a command of type ``command`` commits, log it and (the first time) block
+    forever, so that a test can kill the worker between commit and completion."""
+
+    command: str
+    directory: Path
+
+    @classmethod
+    def from_env(cls) -> PauseHook | None:
+        name = os.environ.get("ENFORCEMENT_TEST_PAUSE_COMMAND")
+        folder = os.environ.get("ENFORCEMENT_TEST_PAUSE_DIR")
+        return cls(name, Path(folder)) if name and folder else None
+
+    def after_commit(self, cmd: Command, duplicate: bool, info: activity.Info) -> None:
+        if type(cmd).__name__ != self.command:
+            return
+        with (self.directory / "executions.log").open("a") as log:
+            log.write(f"{cmd.command_id}\tattempt={info.attempt}\tlocal={info.is_local}\t"
+                      f"duplicate={duplicate}\n")
+        marker = self.directory / "paused"
+        if not marker.exists():
+            marker.write_text(cmd.command_id)
+            threading.Event().wait()  # until the process is killed
+
+
+class CommandActivities:
+    """The command activity of a worker, bound to its application."""
+
+    def __init__(self, app: EnforcementCases, *, slots: int = 4,
+                 pause: PauseHook | None = None) -> None:
+        self.app = app
+        self.gate = PriorityGate(slots)
+        self.pool = ThreadPoolExecutor(max_workers=slots, thread_name_prefix="command")
+        self.pause = pause
+
+    @activity.defn(name=m.EXECUTE_COMMAND)
+    async def execute_command(self, request: m.CommandRequest) -> m.CommandOutcome:
+        info = activity.info()
+        await self.gate.acquire(request.priority)
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self.pool, self._execute, request, info)
+        finally:
+            self.gate.release()
+
+    def _execute(self, request: m.CommandRequest, info: activity.Info) -> m.CommandOutcome:
+        cmd = build_command(request)
+        try:
+            result = self.app.execute(cmd)
+        except EnforcementError as err:
+            raise refusal(err) from None
+        if self.pause is not None:
+            self.pause.after_commit(cmd, result.duplicate, info)
+        state = self.app.get_case(request.view_of or cmd.case_number)
+        return m.CommandOutcome(command_id=cmd.command_id, events=result.events,
+                                first_version=result.first_version,
+                                last_version=result.last_version, duplicate=result.duplicate,
+                                view=view_of(state, legal_date(cmd.recorded_at), self.app))
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def build_command(request: m.CommandRequest) -> Command:
+    """The domain command of a request; malformed input is a non-retryable refusal."""
+    command_type = COMMANDS.get(request.command)
+    if command_type is None:
+        raise ApplicationError(f"unknown command {request.command!r}", type="input.invalid",
+                               non_retryable=True)
+    try:
+        return command_type.model_validate(request.payload)
+    except ValidationError as err:
+        detail = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}"
+                           for e in err.errors())
+        raise ApplicationError(f"invalid {request.command}: {detail}",
+                               {"code": "input.invalid", "message": detail,
+                                "source": "command schema"},
+                               type="input.invalid", non_retryable=True) from None
+
+
+def refusal(err: EnforcementError) -> ApplicationError:
+    """A domain refusal as Temporal carries it: type = code, details = code/message/source."""
+    return ApplicationError(err.message, err.to_dict(), type=err.code,
+                            non_retryable=not err.retryable)
+
+
+def _asset_view(asset_id: str, a: AssetState) -> m.AssetView:
+    f = a.finding
+    return m.AssetView(
+        asset_id=asset_id, kind=f.kind.value, value=f.value, found_on=a.found_on,
+        exempt=f.exempt, necessary_home=f.necessary_home, indivisible=f.indivisible,
+        control=a.control.value, amount=a.amount, transferred=a.transferred,
+        effective_on=a.effective_on, expires_on=a.expires_on,
+        reference_price=a.reference_price, reference_valid_until=a.reference_valid_until,
+        failed_rounds=a.failed_rounds, disposed_how=a.disposed_how,
+        rounds=tuple(m.RoundView(
+            round=r.round, status=r.status, start_price=r.start_price, deposit=r.deposit,
+            announced_on=r.announced_on, opens_at=r.opens_at, closes_at=r.closes_at,
+            reauction=r.reauction, best_bid=r.best_bid, price=r.price, buyer=r.buyer,
+            ended_on=r.ended_on) for r in a.rounds))
+
+
+def view_of(s: CaseState, today: date, app: EnforcementCases) -> m.CaseView:
+    """The workflow's digest of a case's state on business date ``today``."""
+    unmet = unmet_conditions(s, today, app.rules) if s.closure_mode is None else []
+    return m.CaseView(
+        case_number=s.case_number, as_of=today, version=s.version, phase=s.phase.value,
+        closure_mode=s.closure_mode.value if s.closure_mode else None, closed_on=s.closed_on,
+        filed_on=s.filed_on, claim_total=s.claim_total, outstanding=s.outstanding,
+        undisbursed=s.undisbursed, notice_issued_on=s.notice_issued_on,
+        notice_served_on=s.notice_served_on, report_due_on=s.report_due_on,
+        report_status=s.report_status.value if s.report_status else None,
+        channels_queried=tuple(sorted(ch.value for ch in s.channels_queried)),
+        onsite_on=s.onsite_on,
+        assets=tuple(_asset_view(k, a) for k, a in s.assets.items()),
+        leads=tuple(m.LeadView(lead_id=k, submitted_on=v.submitted_on, due_on=v.due_on,
+                               urgent=v.urgent, verified_on=v.verified_on)
+                    for k, v in s.leads.items()),
+        payout_due=tuple(sorted(r.due_on for r in s.receipts if r.due_on)),
+        receipts_from=min((r.received_on for r in s.receipts), default=None),
+        settlement_status=s.settlement_status, settlement_amount=s.settlement_amount,
+        settlement_paid=s.settlement_paid,
+        restriction_active=s.restriction_on is not None and s.restriction_lifted_on is None,
+        dishonest_active=s.dishonest_active is not None,
+        applicant_heard_on=s.applicant_heard_on,
+        closure_deadline=closure_deadline(s, today), terminated_on=s.terminated_on,
+        termination_served_on=s.termination_served_on, resumed_as=s.resumed_as,
+        termination_unmet=tuple(m.Condition(code=u.code, message=u.message, source=u.source)
+                                for u in unmet),
+        renewal_lead_days=app.rules.renewal_lead_days,
+        minimum_living_allowance=app.rules.minimum_living_allowance)
+

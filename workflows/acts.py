@@ -1,0 +1,266 @@
+"""Operator acts: the payload of every update (and of the ``act`` signal) of the case workflow.
+
+Each model is a stable JSON contract (docs/workflows.md): ``kind`` names the update, ``actor``
+says who acts, ``request_id`` (optional) makes a re-sent act idempotent, ``note`` is recorded as
+the act's basis. Dates of the act (``paid_on`` …) default to the business date on which the
+workflow applies it; an explicit date may not lie after it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from domain.models import (
+    ApprovalMode,
+    AssetFinding,
+    DishonestGround,
+    SettlementChoice,
+    ShortId,
+    SuspensionReason,
+    Text,
+)
+from domain.values import Actor, Approval, Money, PartyKind, PositiveMoney
+from workflows.messages import Message
+
+RequestId = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.:\-]+$")]
+Note = Annotated[str, Field(max_length=500)]
+
+
+class ActBase(Message):
+    actor: Actor
+    request_id: RequestId | None = None
+    note: Note | None = None
+
+
+class RecordPayment(ActBase):
+    """The debtor paid into the case account (or directly to the applicant, who confirms it)."""
+
+    kind: Literal["record_payment"] = "record_payment"
+    amount: PositiveMoney
+    paid_on: date | None = None
+    direct_to_applicant: bool = False
+
+
+class SubmitLead(ActBase):
+    """The applicant gives a lead to property; the workflow has it verified within 7 (3) days."""
+
+    kind: Literal["submit_lead"] = "submit_lead"
+    lead_id: ShortId
+    description: Text
+    urgent: bool = False
+    submitted_on: date | None = None
+
+
+class VerifyLead(ActBase):
+    """An officer reports the verification of a lead (otherwise the workflow verifies it)."""
+
+    kind: Literal["verify_lead"] = "verify_lead"
+    lead_id: ShortId
+    finding: AssetFinding | None = None
+    verified_on: date | None = None
+
+
+class RecordNoticeService(ActBase):
+    kind: Literal["record_notice_service"] = "record_notice_service"
+    served_on: date | None = None
+
+
+class RecordPropertyReport(ActBase):
+    """The debtor's property report (assets it lists are registered with source ``report``)."""
+
+    kind: Literal["record_property_report"] = "record_property_report"
+    status: Literal["filed", "refused", "false"]
+    reported_on: date | None = None
+    assets: Annotated[tuple[AssetFinding, ...], Field(max_length=50)] = ()
+
+
+class AnnounceAuction(ActBase):
+    """An officer announces an auction round on terms of their choosing (else the workflow does)."""
+
+    kind: Literal["announce_auction"] = "announce_auction"
+    asset_id: ShortId
+    start_price: PositiveMoney
+    deposit: PositiveMoney
+    opens_at: datetime | None = None  # default: the legal announcement period, 10:00
+    closes_at: datetime | None = None  # default: 24 hours after opening
+
+
+class RecordBid(ActBase):
+    kind: Literal["record_bid"] = "record_bid"
+    asset_id: ShortId
+    bidder: ShortId
+    amount: PositiveMoney
+    bid_at: datetime
+
+
+class RecordBuyerDefault(ActBase):
+    kind: Literal["record_buyer_default"] = "record_buyer_default"
+    asset_id: ShortId
+    costs: Money = Decimal("0.00")
+    defaulted_on: date | None = None
+
+
+class SellAsset(ActBase):
+    """Sale 变卖 after the second failed auction."""
+
+    kind: Literal["sell_asset"] = "sell_asset"
+    asset_id: ShortId
+    price: PositiveMoney
+    buyer: ShortId
+    sold_on: date | None = None
+
+
+class TransferInLieu(ActBase):
+    """Transfer 以物抵债 to the applicant, who consents, at the failed round's reserve price."""
+
+    kind: Literal["transfer_in_lieu"] = "transfer_in_lieu"
+    asset_id: ShortId
+    transferred_on: date | None = None
+
+
+class ReachSettlement(ActBase):
+    kind: Literal["reach_settlement"] = "reach_settlement"
+    amount: PositiveMoney
+    due_on: date
+    terms: Text
+    reached_on: date | None = None
+
+
+class RecordSettlementPayment(ActBase):
+    kind: Literal["record_settlement_payment"] = "record_settlement_payment"
+    amount: PositiveMoney
+    paid_on: date | None = None
+
+
+class RecordSettlementDefault(ActBase):
+    """The debtor defaulted on the settlement; the applicant chose to resume or to sue."""
+
+    kind: Literal["record_settlement_default"] = "record_settlement_default"
+    choice: SettlementChoice
+    defaulted_on: date | None = None
+
+
+class RequestExtension(ActBase):
+    kind: Literal["request_extension"] = "request_extension"
+    approval: Approval
+    requested_on: date | None = None
+
+
+class RestrictConsumption(ActBase):
+    kind: Literal["restrict_consumption"] = "restrict_consumption"
+    approval: Approval
+    bound_persons: Annotated[tuple[Annotated[str, Field(min_length=1, max_length=100)], ...],
+                             Field(max_length=20)] = ()
+
+
+class ListDishonest(ActBase):
+    kind: Literal["list_dishonest"] = "list_dishonest"
+    ground: DishonestGround
+    approval: Approval
+    extra_years: Annotated[int, Field(ge=0, le=3)] = 0
+
+
+class Fine(Message):
+    type: Literal["fine"] = "fine"
+    amount: PositiveMoney
+    subject: Text
+    subject_kind: PartyKind
+    approval: Approval
+
+
+class Detention(Message):
+    type: Literal["detention"] = "detention"
+    days: Annotated[int, Field(ge=1, le=100)]
+    subject: Text
+    approval: Approval
+
+
+class Summons(Message):
+    type: Literal["summons"] = "summons"
+    hours: Annotated[int, Field(ge=1, le=100)]
+    detention_likely: bool = False
+
+
+class ExitBan(Message):
+    type: Literal["exit_ban"] = "exit_ban"
+    subject: Text
+
+
+Measure = Annotated[Fine | Detention | Summons | ExitBan, Field(discriminator="type")]
+
+
+class OrderMeasure(ActBase):
+    """A coercive measure: fine, detention, summons or exit ban."""
+
+    kind: Literal["order_measure"] = "order_measure"
+    measure: Measure
+    ordered_on: date | None = None
+
+
+class RecordApplicantHearing(ActBase):
+    kind: Literal["record_applicant_hearing"] = "record_applicant_hearing"
+    record: Text
+    heard_on: date | None = None
+
+
+class ApproveTermination(ActBase):
+    """The judge rules 终本: with the applicant's signature, or panel review + president."""
+
+    kind: Literal["approve_termination"] = "approve_termination"
+    approval_mode: ApprovalMode
+    approval: Approval | None = None
+    ruling_number: Annotated[str, Field(min_length=1, max_length=80)] | None = None
+
+
+class WithdrawApplication(ActBase):
+    """The applicant withdraws: controls are released and enforcement ends (终结执行)."""
+
+    kind: Literal["withdraw_application"] = "withdraw_application"
+    reason: Text
+
+
+class RequestResumption(ActBase):
+    """After 终本: the applicant asks to resume (a new 执恢 case is opened)."""
+
+    kind: Literal["request_resumption"] = "request_resumption"
+    reason: Text
+
+
+class SuspendEnforcement(ActBase):
+    kind: Literal["suspend_enforcement"] = "suspend_enforcement"
+    reason: Literal[SuspensionReason.OBJECTION, SuspensionReason.AUDIT, SuspensionReason.SECURITY,
+                    SuspensionReason.OTHER]
+
+
+class EndSuspension(ActBase):
+    kind: Literal["end_suspension"] = "end_suspension"
+
+
+Act = Annotated[
+    RecordPayment | SubmitLead | VerifyLead | RecordNoticeService | RecordPropertyReport
+    | AnnounceAuction | RecordBid | RecordBuyerDefault | SellAsset | TransferInLieu
+    | ReachSettlement | RecordSettlementPayment | RecordSettlementDefault | RequestExtension
+    | RestrictConsumption | ListDishonest | OrderMeasure | RecordApplicantHearing
+    | ApproveTermination | WithdrawApplication | RequestResumption | SuspendEnforcement
+    | EndSuspension,
+    Field(discriminator="kind"),
+]
+"""Any act: the payload of the ``act`` signal (fire and forget; refusals are kept as problems)."""
+
+ACT_TYPES: tuple[type[ActBase], ...] = (
+    RecordPayment, SubmitLead, VerifyLead, RecordNoticeService, RecordPropertyReport,
+    AnnounceAuction, RecordBid, RecordBuyerDefault, SellAsset, TransferInLieu, ReachSettlement,
+    RecordSettlementPayment, RecordSettlementDefault, RequestExtension, RestrictConsumption,
+    ListDishonest, OrderMeasure, RecordApplicantHearing, ApproveTermination, WithdrawApplication,
+    RequestResumption, SuspendEnforcement, EndSuspension,
+)
+
+
+def act_name(act: ActBase) -> str:
+    """The update name of an act (its ``kind``)."""
+    name: str = type(act).model_fields["kind"].default
+    return name

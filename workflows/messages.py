@@ -1,0 +1,338 @@
+"""Messages of the case workflow: its input, its result, the activity contracts, the query result.
+
+Pure pydantic (plus domain value models, themselves pure pydantic): workflow code imports this
+module inside ``workflow.unsafe.imports_passed_through()``; it must never import eventsourcing.
+Operator payloads (update and signal inputs) live in :mod:`workflows.acts`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from domain.models import BasisKind, CaseCategory, Claim
+from domain.values import Actor, CaseNumber, Party, Role
+
+TASK_QUEUE = "enforcement"
+"""Default task queue of the engine (worker and facade)."""
+
+CASE_WORKFLOW = "EnforcementCaseWorkflow"
+WORLD_WORKFLOW = "SimulatedWorldWorkflow"
+EXECUTE_COMMAND = "execute_command"
+"""Name of the one activity that writes to the event store (see ``workflows/activities.py``)."""
+
+SYSTEM = Actor(id="workflow", role=Role.SYSTEM)
+"""The actor of every act the workflow performs by itself."""
+FILING_OFFICE = Actor(id="filing-office", role=Role.CLERK)
+
+
+def case_workflow_id(case_number: str) -> str:
+    """The workflow id of a case: derived from its number (one workflow per case)."""
+    return f"case:{case_number}"
+
+
+def world_workflow_id(case_number: str) -> str:
+    """The workflow id of the simulated world attached to a case."""
+    return f"world:{case_number}"
+
+
+class Message(BaseModel):
+    """Base of workflow messages: strict, immutable."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- workflow input ---------------------------------------------------------------------------
+
+class BasisSpec(Message):
+    """The enforcement basis, with its dates either absolute or counted back from filing.
+
+    Dockets use the relative form so that a scenario runs the same whenever it is replayed.
+    """
+
+    kind: BasisKind
+    document_number: Annotated[str, Field(min_length=1, max_length=80)]
+    issued_by: Annotated[str, Field(min_length=1, max_length=80)]
+    effective_on: date | None = None
+    performance_deadline: date | None = None
+    effective_days_before_filing: Annotated[int, Field(ge=0, le=3650)] | None = None
+    performance_days_before_filing: Annotated[int, Field(ge=0, le=3650)] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> BasisSpec:
+        absolute = self.effective_on is not None and self.performance_deadline is not None
+        relative = self.effective_days_before_filing is not None \
+            and self.performance_days_before_filing is not None
+        if absolute == relative:
+            raise ValueError("give either effective_on and performance_deadline, or "
+                             "effective_days_before_filing and performance_days_before_filing")
+        return self
+
+
+class Filing(Message):
+    """What the filing clerk enters: the data of the FileCase command."""
+
+    category: CaseCategory
+    applicants: Annotated[tuple[Party, ...], Field(min_length=1, max_length=50)]
+    respondents: Annotated[tuple[Party, ...], Field(min_length=1, max_length=50)]
+    basis: BasisSpec
+    claim: Claim
+    applied_days_before_filing: Annotated[int, Field(ge=0, le=30)] = 0
+    actor: Actor = FILING_OFFICE
+
+
+class Policy(Message):
+    """When the workflow acts (its own choices within the legal periods; see docs/workflows.md)."""
+
+    report_days: Annotated[int, Field(ge=1, le=60)] = 10
+    transfer_after_days: Annotated[int, Field(ge=0, le=60)] = 7
+    payout_after_days: Annotated[int, Field(ge=0, le=30)] = 3
+    valuation_after_days: Annotated[int, Field(ge=0, le=30)] = 5
+    announce_after_days: Annotated[int, Field(ge=0, le=10)] = 7
+    reauction_after_days: Annotated[int, Field(ge=0, le=30)] = 7
+    buyer_payment_days: Annotated[int, Field(ge=1, le=60)] = 10
+    start_ratio: Annotated[Decimal, Field(ge=Decimal("0.70"), le=Decimal("1.00"))] = Decimal("0.70")
+    deposit_ratio: Annotated[Decimal, Field(ge=Decimal("0.05"), le=Decimal("0.20"))] = \
+        Decimal("0.10")
+    reauction_cut: Annotated[Decimal, Field(ge=Decimal("0.00"), le=Decimal("0.20"))] = \
+        Decimal("0.20")
+    lead_check_days: Annotated[int, Field(ge=0, le=7)] = 5
+    urgent_lead_check_days: Annotated[int, Field(ge=0, le=3)] = 2
+    onsite_after_days: Annotated[int, Field(ge=0, le=60)] = 10
+    notice_recheck_days: Annotated[int, Field(ge=1, le=60)] = 7
+    notice_checks: Annotated[int, Field(ge=1, le=10)] = 3
+    renewal_lead_days: Annotated[int, Field(ge=1, le=180)] | None = None
+    """None: the court's configured ``RuleSet.renewal_lead_days`` (30 days by default)."""
+    extension_notice_days: Annotated[int, Field(ge=6, le=60)] = 15
+    command_activity: Literal["local", "regular"] = "local"
+    command_timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 30.0
+    port_timeout_seconds: Annotated[float, Field(gt=0, le=3600)] = 60.0
+
+
+class ScenarioRef(Message):
+    """Which simulated world answers this case's ports (the docket key), and its day zero."""
+
+    key: str
+    anchor_on: date | None = None  # filing date of the first case of the chain
+
+
+class MonitoringState(Message):
+    """Carried across continue-as-new while a 终本 case is monitored."""
+
+    round: Annotated[int, Field(ge=1)]
+    terminated_on: date
+    filed_on: date
+
+
+class CaseInput(Message):
+    """Input of EnforcementCaseWorkflow (also its continue-as-new input)."""
+
+    case_number: CaseNumber
+    filing: Filing | None = None  # None: already filed (a resumed 执恢 case)
+    category: CaseCategory
+    priority: Annotated[int, Field(ge=1, le=5)] = 3
+    policy: Policy = Policy()
+    scenario: ScenarioRef | None = None
+    resumed_from: str | None = None
+    monitoring: MonitoringState | None = None
+    view: CaseView | None = None  # last known state (continue-as-new)
+
+
+class CaseOutcome(Message):
+    """Result of a case workflow run that ends (closure, end of monitoring, resumption)."""
+
+    case_number: str
+    phase: str
+    closure_mode: str | None
+    closed_on: date | None
+    outstanding: Decimal
+    resumed_as: str | None = None
+    monitoring_rounds: int = 0
+
+
+# --- the command activity ----------------------------------------------------------------------
+
+class CommandRequest(Message):
+    """One domain command for the ``execute_command`` activity (payload = the command's JSON)."""
+
+    command: str
+    payload: dict[str, Any]
+    priority: int = 3
+    view_of: str | None = None  # case whose view to return (default: the command's case)
+
+
+class RoundView(Message):
+    round: int
+    status: str
+    start_price: Decimal
+    deposit: Decimal
+    announced_on: date
+    opens_at: datetime
+    closes_at: datetime
+    reauction: bool
+    best_bid: Decimal | None = None
+    price: Decimal | None = None
+    buyer: str | None = None
+    ended_on: date | None = None
+
+
+class AssetView(Message):
+    asset_id: str
+    kind: str
+    value: Decimal
+    found_on: date
+    exempt: bool
+    necessary_home: bool
+    indivisible: bool
+    control: str
+    amount: Decimal
+    transferred: Decimal
+    effective_on: date | None
+    expires_on: date | None
+    reference_price: Decimal | None
+    reference_valid_until: date | None
+    rounds: tuple[RoundView, ...] = ()
+    failed_rounds: int = 0
+    disposed_how: str | None = None
+
+    @property
+    def last_round(self) -> RoundView | None:
+        return self.rounds[-1] if self.rounds else None
+
+
+class LeadView(Message):
+    lead_id: str
+    submitted_on: date
+    due_on: date
+    urgent: bool
+    verified_on: date | None
+
+
+class Condition(Message):
+    """An unmet 终本 condition as the aggregate sees it (code, message, legal source)."""
+
+    code: str
+    message: str
+    source: str
+
+
+class CaseView(Message):
+    """What the workflow knows of the case: a digest of the aggregate's state after a command."""
+
+    case_number: str
+    as_of: date
+    version: int
+    phase: str
+    closure_mode: str | None
+    closed_on: date | None
+    filed_on: date
+    claim_total: Decimal
+    outstanding: Decimal
+    undisbursed: Decimal
+    notice_issued_on: date | None
+    notice_served_on: date | None
+    report_due_on: date | None
+    report_status: str | None
+    channels_queried: tuple[str, ...]
+    onsite_on: date | None
+    assets: tuple[AssetView, ...]
+    leads: tuple[LeadView, ...]
+    payout_due: tuple[date, ...]
+    receipts_from: date | None  # arrival of the oldest funds not yet paid out
+    settlement_status: str | None
+    settlement_amount: Decimal
+    settlement_paid: Decimal
+    restriction_active: bool
+    dishonest_active: bool
+    applicant_heard_on: date | None
+    closure_deadline: date
+    terminated_on: date | None
+    termination_served_on: date | None
+    resumed_as: str | None
+    termination_unmet: tuple[Condition, ...]
+    renewal_lead_days: int
+    minimum_living_allowance: Decimal
+
+    def asset(self, asset_id: str) -> AssetView | None:
+        return next((a for a in self.assets if a.asset_id == asset_id), None)
+
+
+class CommandOutcome(Message):
+    """Result of ``execute_command``: the versions written and the case view afterwards."""
+
+    command_id: str
+    events: tuple[str, ...]
+    first_version: int
+    last_version: int
+    duplicate: bool
+    view: CaseView
+
+
+class ActResult(Message):
+    """What an operator gets back from an update: the events written and where the case stands."""
+
+    case_number: str
+    command_ids: tuple[str, ...]
+    events: tuple[str, ...]
+    duplicate: bool
+    phase: str
+    outstanding: Decimal
+
+
+# --- query result ------------------------------------------------------------------------------
+
+class Deadline(Message):
+    """An open legal or procedural date."""
+
+    name: str
+    due_on: date
+    source: str
+
+
+class Due(Message):
+    """Something only a person can do: the update to send, why, and by when."""
+
+    update: str
+    reason: str
+    since: date
+    by: date | None = None
+    source: str = ""
+
+
+class Problem(Message):
+    """A refusal met by the workflow's own step or by a signal (no caller to tell)."""
+
+    on: date
+    step: str
+    code: str
+    message: str
+    source: str
+
+
+class Planned(Message):
+    when: datetime
+    task: str
+    key: str
+
+
+class CaseStatus(Message):
+    """Result of the ``get_status`` query."""
+
+    case_number: str
+    stage: Literal["filing", "procedure", "closing", "monitoring", "ended"]
+    phase: str
+    outstanding: Decimal | None
+    undisbursed: Decimal | None
+    closure_deadline: date | None
+    deadlines: tuple[Deadline, ...]
+    approvals_due: tuple[Due, ...]
+    agenda: tuple[Planned, ...]
+    problems: tuple[Problem, ...]
+    monitoring_round: int | None = None
+    resumed_as: str | None = None
+
+
+CaseInput.model_rebuild()

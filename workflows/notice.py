@@ -1,0 +1,104 @@
+"""Filing, the enforcement notice with the property-report order, its service, the report."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from temporalio import workflow
+
+from workflows.agenda import Task, Wanted
+from workflows.context import CaseContext
+
+with workflow.unsafe.imports_passed_through():
+    from domain import commands as c
+    from domain.models import Basis
+    from workflows.adapters import ports as p
+    from workflows.messages import Due, Filing, ScenarioRef
+
+SRC_REPORT = "财产调查规定 arts.9, 10"
+
+
+def _basis(filing: Filing, filed_on: date) -> Basis:
+    b = filing.basis
+    effective = b.effective_on or filed_on - timedelta(days=b.effective_days_before_filing or 0)
+    deadline = b.performance_deadline or filed_on - timedelta(
+        days=b.performance_days_before_filing or 0)
+    return Basis(kind=b.kind, document_number=b.document_number, issued_by=b.issued_by,
+                 effective_on=effective, performance_deadline=deadline)
+
+
+async def file(ctx: CaseContext, filing: Filing) -> None:
+    """File the case today (立案); its filing date becomes the simulated world's day zero."""
+    today = ctx.today()
+    await ctx.execute(c.FileCase(
+        **ctx.envelope("file", filing.actor), category=filing.category,
+        applicants=filing.applicants, respondents=filing.respondents,
+        enforcement_basis=_basis(filing, today), claim=filing.claim,
+        applied_on=today - timedelta(days=filing.applied_days_before_filing), filed_on=today))
+    if ctx.scenario is not None and ctx.scenario.anchor_on is None:
+        ctx.scenario = ScenarioRef(key=ctx.scenario.key, anchor_on=today)
+
+
+async def issue(ctx: CaseContext) -> None:
+    """Issue the notice with the report order (执行工作规定 art.22) and send it for service."""
+    today = ctx.today()
+    await ctx.attempt(c.IssueNotice(**ctx.envelope("notice"), issued_on=today,
+                                    report_due_on=today + timedelta(days=ctx.policy.report_days)))
+    ticket = await ctx.port(p.DISPATCH_DOCUMENT, p.DocumentDispatch(
+        **ctx.port_fields("notice:dispatch"), document="notice", issued_on=today), p.Ticket)
+    ctx.memo.notice_ticket = ticket
+    if ticket.check_on is None:
+        _service_due(ctx, today)
+
+
+def plan(ctx: CaseContext) -> None:
+    view, memo = ctx.case, ctx.memo
+    checks: Wanted = {}
+    ticket = memo.notice_ticket
+    if view.notice_served_on is None and ticket is not None and ticket.check_on is not None \
+            and memo.notice_checks < ctx.policy.notice_checks and not ctx.closed:
+        again = ticket.check_on + timedelta(days=memo.notice_checks * ctx.policy.notice_recheck_days)
+        checks["notice"] = (ctx.at(again), False)
+    ctx.agenda.sync("notice_check", checks)
+    report: Wanted = {}
+    if view.report_due_on and view.report_status is None and not ctx.closed:
+        report["report"] = (ctx.at(view.report_due_on + timedelta(days=1)), False)
+    ctx.agenda.sync("report_check", report)
+    if view.notice_served_on is not None:
+        memo.dues.pop("notice_service", None)
+    if view.report_status is not None and view.report_status not in ("refused", "false", "late"):
+        memo.dues.pop("report_breach", None)
+
+
+async def check_service(ctx: CaseContext, task: Task) -> None:
+    """Ask the delivery platform whether the notice was served; record it if so."""
+    ticket = ctx.memo.notice_ticket
+    assert ticket is not None
+    ctx.memo.notice_checks += 1
+    status = await ctx.port(p.CHECK_DELIVERY, p.TicketCheck(
+        **ctx.port_fields(f"notice:check:{ctx.memo.notice_checks}"), ticket=ticket.ticket),
+        p.DeliveryStatus)
+    if status.served_on is not None:
+        await ctx.attempt(c.RecordNoticeService(**ctx.envelope("notice:served"),
+                                                served_on=status.served_on))
+    elif ctx.memo.notice_checks >= ctx.policy.notice_checks:
+        _service_due(ctx, ctx.today())
+
+
+def _service_due(ctx: CaseContext, since: date) -> None:
+    ctx.memo.dues["notice_service"] = Due(
+        update="record_notice_service", since=since, source="执行工作规定 art.22",
+        reason="the delivery platform reports no service of the notice: record how it was served")
+
+
+async def check_report(ctx: CaseContext, task: Task) -> None:
+    """No report by the due date counts as a refusal to report (财产调查规定 art.9)."""
+    if ctx.case.report_status is not None:
+        return
+    await ctx.attempt(c.RecordPropertyReport(
+        **ctx.envelope("report:missing", basis="no property report by the due date"),
+        status="refused", reported_on=ctx.today()))
+    ctx.memo.dues["report_breach"] = Due(
+        update="list_dishonest", since=ctx.today(), source=SRC_REPORT,
+        reason="the debtor did not report its property: sanction it (order_measure) and list "
+               "it as dishonest (ground report_violation)")

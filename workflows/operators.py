@@ -1,0 +1,257 @@
+"""How people reach a running case: one Update per act (with a validator), the ``act`` signal for
+outside systems that need no answer, and the ``get_status`` query. Names and payloads are the
+operators' stable contract (docs/workflows.md)."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+from workflows import acting
+from workflows.context import CaseContext
+from workflows.deadlines import open_deadlines
+from workflows.termination import resume, termination_dues
+
+with workflow.unsafe.imports_passed_through():
+    from workflows import acts as a
+    from workflows.acts import Act
+    from workflows.messages import ActResult, CaseStatus, Planned
+
+
+def status(ctx: CaseContext) -> CaseStatus:
+    """Where the case stands: phase, balance, open deadlines, what people owe, what comes next."""
+    view = ctx.view
+    dues = sorted([*ctx.memo.dues.values(), *termination_dues(ctx)],
+                  key=lambda d: (d.since, d.update))
+    return CaseStatus(
+        case_number=ctx.case_number, stage=ctx.stage, phase=view.phase if view else "unfiled",
+        outstanding=view.outstanding if view else None,
+        undisbursed=view.undisbursed if view else None,
+        closure_deadline=view.closure_deadline if view and not view.closure_mode else None,
+        deadlines=tuple(open_deadlines(ctx)), approvals_due=tuple(dues),
+        agenda=tuple(Planned(when=t.when, task=t.kind, key=t.key) for t in ctx.agenda.tasks()),
+        problems=tuple(ctx.memo.problems),
+        monitoring_round=ctx.input.monitoring.round if ctx.input.monitoring else None,
+        resumed_as=view.resumed_as if view else None)
+
+
+class OperatorHandlers:
+    """Mixed into EnforcementCaseWorkflow: every handler works on ``self.ctx``."""
+
+    ctx: CaseContext
+    _signals = 0
+
+    async def _act(self, act: a.ActBase) -> ActResult:
+        info = workflow.current_update_info()
+        base = f"request:{act.request_id}" if act.request_id else \
+            f"update:{info.id if info else workflow.uuid4()}"
+        if isinstance(act, a.RequestResumption):
+            await resume(self.ctx, act.actor, act.reason, base)
+            return acting.result(self.ctx, [])
+        return await acting.apply(self.ctx, act, base)
+
+    def _check(self, act: a.ActBase) -> None:
+        acting.validate(self.ctx, act)
+
+    @workflow.signal(name="act")
+    async def act(self, act: Act) -> None:
+        """Any act, fire and forget (outside systems, the simulated world)."""
+        self._signals += 1
+        base = f"request:{act.request_id}" if act.request_id else \
+            f"signal:{workflow.info().run_id}:{self._signals}"
+        try:
+            acting.validate(self.ctx, act)
+            if isinstance(act, a.RequestResumption):
+                await resume(self.ctx, act.actor, act.reason, base)
+            else:
+                await acting.apply(self.ctx, act, base)
+        except ApplicationError as err:
+            self.ctx.problem(f"{a.act_name(act)}:{base}", err)
+
+    @workflow.query(name="get_status")
+    def get_status(self) -> CaseStatus:
+        return status(self.ctx)
+
+    @workflow.update(name="record_payment")
+    async def record_payment(self, act: a.RecordPayment) -> ActResult:
+        return await self._act(act)
+
+    @record_payment.validator
+    def _v_record_payment(self, act: a.RecordPayment) -> None:
+        self._check(act)
+
+    @workflow.update(name="submit_lead")
+    async def submit_lead(self, act: a.SubmitLead) -> ActResult:
+        return await self._act(act)
+
+    @submit_lead.validator
+    def _v_submit_lead(self, act: a.SubmitLead) -> None:
+        self._check(act)
+
+    @workflow.update(name="verify_lead")
+    async def verify_lead(self, act: a.VerifyLead) -> ActResult:
+        return await self._act(act)
+
+    @verify_lead.validator
+    def _v_verify_lead(self, act: a.VerifyLead) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_notice_service")
+    async def record_notice_service(self, act: a.RecordNoticeService) -> ActResult:
+        return await self._act(act)
+
+    @record_notice_service.validator
+    def _v_record_notice_service(self, act: a.RecordNoticeService) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_property_report")
+    async def record_property_report(self, act: a.RecordPropertyReport) -> ActResult:
+        return await self._act(act)
+
+    @record_property_report.validator
+    def _v_record_property_report(self, act: a.RecordPropertyReport) -> None:
+        self._check(act)
+
+    @workflow.update(name="announce_auction")
+    async def announce_auction(self, act: a.AnnounceAuction) -> ActResult:
+        return await self._act(act)
+
+    @announce_auction.validator
+    def _v_announce_auction(self, act: a.AnnounceAuction) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_bid")
+    async def record_bid(self, act: a.RecordBid) -> ActResult:
+        return await self._act(act)
+
+    @record_bid.validator
+    def _v_record_bid(self, act: a.RecordBid) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_buyer_default")
+    async def record_buyer_default(self, act: a.RecordBuyerDefault) -> ActResult:
+        return await self._act(act)
+
+    @record_buyer_default.validator
+    def _v_record_buyer_default(self, act: a.RecordBuyerDefault) -> None:
+        self._check(act)
+
+    @workflow.update(name="sell_asset")
+    async def sell_asset(self, act: a.SellAsset) -> ActResult:
+        return await self._act(act)
+
+    @sell_asset.validator
+    def _v_sell_asset(self, act: a.SellAsset) -> None:
+        self._check(act)
+
+    @workflow.update(name="transfer_in_lieu")
+    async def transfer_in_lieu(self, act: a.TransferInLieu) -> ActResult:
+        return await self._act(act)
+
+    @transfer_in_lieu.validator
+    def _v_transfer_in_lieu(self, act: a.TransferInLieu) -> None:
+        self._check(act)
+
+    @workflow.update(name="reach_settlement")
+    async def reach_settlement(self, act: a.ReachSettlement) -> ActResult:
+        return await self._act(act)
+
+    @reach_settlement.validator
+    def _v_reach_settlement(self, act: a.ReachSettlement) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_settlement_payment")
+    async def record_settlement_payment(self, act: a.RecordSettlementPayment) -> ActResult:
+        return await self._act(act)
+
+    @record_settlement_payment.validator
+    def _v_record_settlement_payment(self, act: a.RecordSettlementPayment) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_settlement_default")
+    async def record_settlement_default(self, act: a.RecordSettlementDefault) -> ActResult:
+        return await self._act(act)
+
+    @record_settlement_default.validator
+    def _v_record_settlement_default(self, act: a.RecordSettlementDefault) -> None:
+        self._check(act)
+
+    @workflow.update(name="request_extension")
+    async def request_extension(self, act: a.RequestExtension) -> ActResult:
+        return await self._act(act)
+
+    @request_extension.validator
+    def _v_request_extension(self, act: a.RequestExtension) -> None:
+        self._check(act)
+
+    @workflow.update(name="restrict_consumption")
+    async def restrict_consumption(self, act: a.RestrictConsumption) -> ActResult:
+        return await self._act(act)
+
+    @restrict_consumption.validator
+    def _v_restrict_consumption(self, act: a.RestrictConsumption) -> None:
+        self._check(act)
+
+    @workflow.update(name="list_dishonest")
+    async def list_dishonest(self, act: a.ListDishonest) -> ActResult:
+        return await self._act(act)
+
+    @list_dishonest.validator
+    def _v_list_dishonest(self, act: a.ListDishonest) -> None:
+        self._check(act)
+
+    @workflow.update(name="order_measure")
+    async def order_measure(self, act: a.OrderMeasure) -> ActResult:
+        return await self._act(act)
+
+    @order_measure.validator
+    def _v_order_measure(self, act: a.OrderMeasure) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_applicant_hearing")
+    async def record_applicant_hearing(self, act: a.RecordApplicantHearing) -> ActResult:
+        return await self._act(act)
+
+    @record_applicant_hearing.validator
+    def _v_record_applicant_hearing(self, act: a.RecordApplicantHearing) -> None:
+        self._check(act)
+
+    @workflow.update(name="approve_termination")
+    async def approve_termination(self, act: a.ApproveTermination) -> ActResult:
+        return await self._act(act)
+
+    @approve_termination.validator
+    def _v_approve_termination(self, act: a.ApproveTermination) -> None:
+        self._check(act)
+
+    @workflow.update(name="withdraw_application")
+    async def withdraw_application(self, act: a.WithdrawApplication) -> ActResult:
+        return await self._act(act)
+
+    @withdraw_application.validator
+    def _v_withdraw_application(self, act: a.WithdrawApplication) -> None:
+        self._check(act)
+
+    @workflow.update(name="request_resumption")
+    async def request_resumption(self, act: a.RequestResumption) -> ActResult:
+        return await self._act(act)
+
+    @request_resumption.validator
+    def _v_request_resumption(self, act: a.RequestResumption) -> None:
+        self._check(act)
+
+    @workflow.update(name="suspend_enforcement")
+    async def suspend_enforcement(self, act: a.SuspendEnforcement) -> ActResult:
+        return await self._act(act)
+
+    @suspend_enforcement.validator
+    def _v_suspend_enforcement(self, act: a.SuspendEnforcement) -> None:
+        self._check(act)
+
+    @workflow.update(name="end_suspension")
+    async def end_suspension(self, act: a.EndSuspension) -> ActResult:
+        return await self._act(act)
+
+    @end_suspension.validator
+    def _v_end_suspension(self, act: a.EndSuspension) -> None:
+        self._check(act)

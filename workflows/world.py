@@ -1,0 +1,94 @@
+"""The simulated world's clock: a child workflow that performs the people's acts of a scenario
+(payments, reports, leads, settlements, approvals …) by sending the case workflow the same
+``act`` signal an outside system would send, at 14:00 on each act's day.
+
+It asks the simulated adapter for its schedule (an activity, so replays never ask again),
+then sleeps from act to act. It never ends on its own: the case workflow cancels it when it
+ends, so that no completion of it lands in the case's history at an unpredictable moment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, time, timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import FailureError
+from temporalio.workflow import ParentClosePolicy
+
+from workflows.context import CaseContext
+
+with workflow.unsafe.imports_passed_through():
+    from domain.calendar import COURT_ZONE
+    from workflows.adapters import ports as p
+    from workflows.messages import WORLD_WORKFLOW, Message, ScenarioRef, world_workflow_id
+
+ACT_HOUR = 14
+
+
+class WorldInput(Message):
+    case_number: str
+    target_workflow_id: str
+    scenario: ScenarioRef
+    skip_before: datetime | None = None  # acts due before this are not performed (resumed case)
+
+
+@workflow.defn(name=WORLD_WORKFLOW)
+class SimulatedWorldWorkflow:
+    """Performs a scenario's acts of people, in order, on their days."""
+
+    def __init__(self) -> None:
+        self.delivered = 0
+
+    @workflow.run
+    async def run(self, data: WorldInput) -> int:
+        schedule = await workflow.execute_activity(
+            p.WORLD_SCHEDULE, p.ScheduleQuery(case_number=data.case_number,
+                                              scenario=data.scenario),
+            result_type=p.WorldSchedule, start_to_close_timeout=timedelta(seconds=60))
+        anchor = data.scenario.anchor_on
+        assert anchor is not None
+        target = workflow.get_external_workflow_handle(data.target_workflow_id)
+        for step in schedule.steps:
+            when = datetime.combine(anchor + timedelta(days=step.day), time(ACT_HOUR),
+                                    tzinfo=COURT_ZONE)
+            if data.skip_before is not None and when < data.skip_before:
+                continue
+            delay = (when - workflow.now()).total_seconds()
+            if delay > 0:
+                await workflow.sleep(timedelta(seconds=delay))
+            try:
+                await target.signal("act", step.act)
+            except FailureError as err:
+                workflow.logger.info("world of %s stops: %s", data.case_number, err)
+                return self.delivered
+            self.delivered += 1
+        await workflow.wait_condition(lambda: False)  # until the case cancels us
+        return self.delivered
+
+    @workflow.query(name="delivered")
+    def get_delivered(self) -> int:
+        return self.delivered
+
+
+async def start_world(ctx: CaseContext, resumed: bool) -> None:
+    """Attach the simulated world to a case (when its input names a scenario)."""
+    if ctx.scenario is None or ctx.scenario.anchor_on is None:
+        return
+    await workflow.start_child_workflow(
+        WORLD_WORKFLOW, WorldInput(case_number=ctx.case_number, target_workflow_id=ctx.wid,
+                                   scenario=ctx.scenario,
+                                   skip_before=ctx.now() if resumed else None),
+        id=world_workflow_id(ctx.case_number), task_queue=workflow.info().task_queue,
+        parent_close_policy=ParentClosePolicy.ABANDON)
+
+
+async def stop_world(ctx: CaseContext) -> None:
+    """Cancel the case's world (it may have stopped already)."""
+    if ctx.scenario is None or ctx.scenario.anchor_on is None:
+        return
+    handle = workflow.get_external_workflow_handle(world_workflow_id(ctx.case_number))
+    try:
+        await handle.cancel()
+    except (FailureError, asyncio.CancelledError) as err:
+        workflow.logger.info("world of %s already gone: %s", ctx.case_number, err)
