@@ -44,17 +44,19 @@ def handles(event_type: type[E]) -> Callable[[Callable[[CaseFacts, E, Step], Non
     return register
 
 
-def apply(facts: CaseFacts | None, event: ev.CaseEvent, settings: ProjectionSettings
-          ) -> CaseFacts:
-    """The case's facts after ``event`` (a new case's facts for its CaseFiled)."""
+def apply(facts: CaseFacts | None, event: ev.CaseEvent, settings: ProjectionSettings,
+          day: date | None = None) -> CaseFacts:
+    """The case's facts after ``event`` (a new case's facts for its CaseFiled); ``day`` is the
+    event's business date if the caller has it already."""
+    day = day or legal_date(event.recorded_at)
     if isinstance(event, ev.CaseFiled) or facts is None:
         facts = filed(event) if isinstance(event, ev.CaseFiled) else placeholder(event)
     else:
         handler = HANDLERS.get(type(event))
         if handler is not None:
-            handler(facts, event, Step(settings, legal_date(event.recorded_at)))
+            handler(facts, event, Step(settings, day))
     facts.events += 1
-    facts.last_day = legal_date(event.recorded_at)
+    facts.last_day = day
     if not facts.officer and event.actor.role.value in settings.officer_roles:
         facts.officer = event.actor.id
     return facts

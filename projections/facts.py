@@ -4,24 +4,23 @@ This is deliberately *not* the aggregate's ``CaseState``: the audit re-derives e
 from the log itself (an imported legacy case never passed the aggregate's checks), so the facts
 are total — any sequence of events, however irregular, yields facts and never an error.
 Stored as JSON in the ``case_facts`` table in the same transaction as the views built from it.
+Plain slotted dataclasses (they change on every event), validated and serialised by pydantic.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 ZERO = Decimal("0.00")
 
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Finding(Model):
+class Finding(BaseModel):
     """One missing or violated condition of a 终本, with its source."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     category: str  # misreport | substantive | procedural
     code: str
@@ -30,13 +29,15 @@ class Finding(Model):
     source: str
 
 
-class RespondentFact(Model):
+@dataclass(slots=True, kw_only=True)
+class RespondentFact:
     name: str
     organisation: bool
     born_on: date | None
 
 
-class AssetFact(Model):
+@dataclass(slots=True, kw_only=True)
+class AssetFact:
     asset_id: str
     kind: str | None = None  # None: controlled without a recorded finding (legacy)
     description: str = ""
@@ -63,7 +64,8 @@ class AssetFact(Model):
         return self.control in ("active", "queued")
 
 
-class LeadFact(Model):
+@dataclass(slots=True, kw_only=True)
+class LeadFact:
     lead_id: str
     submitted_on: date | None = None
     due_on: date | None = None
@@ -73,7 +75,8 @@ class LeadFact(Model):
     late: bool = False
 
 
-class ReceiptFact(Model):
+@dataclass(slots=True, kw_only=True)
+class ReceiptFact:
     """Money received into the case that the court must pay out (执行款物规定)."""
 
     seq: int
@@ -85,7 +88,8 @@ class ReceiptFact(Model):
     paid_on: date | None = None  # the day the last of it was paid out
 
 
-class SanctionFact(Model):
+@dataclass(slots=True, kw_only=True)
+class SanctionFact:
     """A coercive measure: restriction, 失信 entry, fine, detention, summons, exit ban."""
 
     seq: int
@@ -100,7 +104,8 @@ class SanctionFact(Model):
     late: bool = False
 
 
-class PeriodFact(Model):
+@dataclass(slots=True, kw_only=True)
+class PeriodFact:
     """A period not counted against the closure deadline (审限规定 art.9)."""
 
     kind: str  # suspension | auction | valuation | audit
@@ -109,7 +114,8 @@ class PeriodFact(Model):
     end: date | None = None
 
 
-class TerminationFact(Model):
+@dataclass(slots=True, kw_only=True)
+class TerminationFact:
     """The 终本 ruling and what the log showed when it was made."""
 
     ruled_on: date
@@ -119,11 +125,12 @@ class TerminationFact(Model):
     approval_mode: str | None = None
     approver_role: str | None = None
     outstanding: Decimal = ZERO
-    findings: list[Finding] = Field(default_factory=list)  # misreport + substantive, at ruling
+    findings: list[Finding] = field(default_factory=list)  # misreport + substantive, at ruling
     served_on: date | None = None
 
 
-class CaseFacts(Model):
+@dataclass(slots=True, kw_only=True)
+class CaseFacts:
     """All facts of one case the read models need."""
 
     case_id: str
@@ -137,7 +144,7 @@ class CaseFacts(Model):
     applied_on: date | None = None
     non_litigation: bool = False
     applied: Decimal = ZERO  # principal + interest + fees claimed at filing
-    respondents: list[RespondentFact] = Field(default_factory=list)
+    respondents: list[RespondentFact] = field(default_factory=list)
     resumed_from: str | None = None
     officer: str = ""
     events: int = 0
@@ -150,10 +157,10 @@ class CaseFacts(Model):
     report_status: str | None = None
     reported_on: date | None = None
     # inquiry
-    channels: dict[str, date] = Field(default_factory=dict)  # before any 终本
-    post_inquiries: list[date] = Field(default_factory=list)
-    assets: dict[str, AssetFact] = Field(default_factory=dict)
-    leads: dict[str, LeadFact] = Field(default_factory=dict)
+    channels: dict[str, date] = field(default_factory=dict)  # before any 终本
+    post_inquiries: list[date] = field(default_factory=list)
+    assets: dict[str, AssetFact] = field(default_factory=dict)
+    leads: dict[str, LeadFact] = field(default_factory=dict)
     onsite_on: date | None = None
     searched_on: date | None = None
     reward_requested_on: date | None = None
@@ -167,19 +174,19 @@ class CaseFacts(Model):
     received: Decimal = ZERO
     in_lieu: Decimal = ZERO
     paid_out: Decimal = ZERO
-    receipts: list[ReceiptFact] = Field(default_factory=list)
+    receipts: list[ReceiptFact] = field(default_factory=list)
     receipt_seq: int = 0
     # settlement
     settlement: str | None = None  # reached | performed | defaulted
     settlement_amount: Decimal = ZERO
     settlement_paid: Decimal = ZERO
     # sanctions
-    sanctions: list[SanctionFact] = Field(default_factory=list)
+    sanctions: list[SanctionFact] = field(default_factory=list)
     # deadline
     extensions_months: int = 0
-    periods: list[PeriodFact] = Field(default_factory=list)
+    periods: list[PeriodFact] = field(default_factory=list)
     # termination, resumption, closure
-    hearings: list[date] = Field(default_factory=list)
+    hearings: list[date] = field(default_factory=list)
     termination: TerminationFact | None = None
     resumed_as: str | None = None
     resumed_on: date | None = None
@@ -199,3 +206,7 @@ class CaseFacts(Model):
 
     def active_sanctions(self, kind: str) -> list[SanctionFact]:
         return [s for s in self.sanctions if s.kind == kind and s.ended_on is None]
+
+
+FACTS: TypeAdapter[CaseFacts] = TypeAdapter(CaseFacts)
+"""Validates facts from their stored JSON and serialises them."""

@@ -31,11 +31,12 @@ from eventsourcing.utils import resolve_topic
 from pydantic import BaseModel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from domain.calendar import legal_date
 from domain.events import CaseEvent
 from domain.persistence import PydanticMapper
 from projections.audit_view import TerminationAuditProjection
 from projections.evidence import apply
-from projections.facts import CaseFacts
+from projections.facts import FACTS, CaseFacts
 from projections.metrics_view import QualityMetricsProjection
 from projections.registers import AssetRegisterProjection, SanctionsRegisterProjection
 from projections.schema import (
@@ -63,7 +64,8 @@ class CaseFactsProjection(CaseProjection):
     tables: ClassVar[tuple[Table, ...]] = (CASE_FACTS,)
 
     def case_rows(self, facts: CaseFacts, settings: ProjectionSettings) -> Rows:
-        return {"case_facts": [(facts.case_id, facts.case_number, facts.model_dump_json())]}
+        return {"case_facts": [(facts.case_id, facts.case_number,
+                                FACTS.dump_json(facts).decode())]}
 
 
 def default_projections() -> list[ReadModelProjection]:
@@ -138,6 +140,10 @@ class ReadModelRunner:
             raise ReadModelMismatchError(f"read models stand at different positions {positions}")
 
     @property
+    def tables(self) -> list[Table]:
+        return list(self._tables)
+
+    @property
     def position(self) -> int:
         """Notification id of the last event applied to the read models."""
         return self.store.position(self._names[0])
@@ -198,24 +204,26 @@ class ReadModelRunner:
         return info.events
 
     def _write(self, tx: PageWriter, page: Sequence[Notification]) -> list[str]:
-        missing = {str(n.originator_id) for n in page} - self._cache.keys()
-        if missing:
-            for case_id, text in tx.load_facts(missing).items():
-                self._cache[case_id] = CaseFacts.model_validate_json(text)
+        case_ids = [str(n.originator_id) for n in page]
+        missing = set(case_ids) - self._cache.keys()
+        stored = tx.load_facts(missing) if missing else {}
+        for case_id, text in stored.items():
+            self._cache[case_id] = FACTS.validate_json(text)
+        new = missing - stored.keys()  # never stored: no rows to replace
         rows: dict[str, list[Row]] = {t.name: [] for t in self._tables}
         touched: dict[str, CaseFacts] = {}
-        for n in page:
+        for n, case_id in zip(page, case_ids, strict=True):
             data = self.mapper.decode(n)
             event = self._class(n.topic).model_validate(data)
-            case_id = str(n.originator_id)
-            facts = apply(self._cache.get(case_id), event, self.settings)
+            day = legal_date(event.recorded_at)
+            facts = apply(self._cache.get(case_id), event, self.settings, day)
             self._cache[case_id] = touched[case_id] = facts
             for ep in self._events:
-                _extend(rows, ep.event_rows(n.id, event, data, facts))
+                _extend(rows, ep.event_rows(n.id, event, data, facts, day))
         for cp in self._cases:
             for facts in touched.values():
                 _extend(rows, cp.case_rows(facts, self.settings))
-        tx.replace_cases(self._case_tables, touched.keys())
+        tx.replace_cases(self._case_tables, touched.keys() - new)
         for table in self._tables:
             tx.insert(table, rows[table.name])
         return list(touched)
@@ -257,12 +265,13 @@ def rebuild(app: Application[UUID], path: Path | str, *,
     target = Path(path)
     fresh = target.with_name(target.name + ".rebuild")
     _remove(fresh)
-    store = SQLiteReadModelStore(fresh)
+    store = SQLiteReadModelStore(fresh, bulk=True)
     started = time.perf_counter()
     try:
         runner = ReadModelRunner(app, store, projections=projections, settings=settings,
                                  page_size=page_size)
         events = runner.catch_up(progress=progress)
+        store.create_indexes(runner.tables)
         position = runner.position
     finally:
         store.close()

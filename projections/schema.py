@@ -37,14 +37,14 @@ class Table:
     def column_names(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.columns)
 
-    def create_statements(self) -> list[str]:
+    def create_statement(self) -> str:
         cols = ", ".join(f"{name} {kind}" for name, kind in self.columns)
-        out = [f"CREATE TABLE IF NOT EXISTS {self.name} ({cols}, "
-               f"PRIMARY KEY ({', '.join(self.key)}))"]
-        for index in self.indexes:
-            out.append(f"CREATE INDEX IF NOT EXISTS {self.name}_{'_'.join(index)} "
-                       f"ON {self.name} ({', '.join(index)})")
-        return out
+        return (f"CREATE TABLE IF NOT EXISTS {self.name} ({cols}, "
+                f"PRIMARY KEY ({', '.join(self.key)}))")
+
+    def index_statements(self) -> list[str]:
+        return [f"CREATE INDEX IF NOT EXISTS {self.name}_{'_'.join(index)} "
+                f"ON {self.name} ({', '.join(index)})" for index in self.indexes]
 
 
 def columns(spec: str) -> tuple[tuple[str, str], ...]:
@@ -90,5 +90,5 @@ class EventProjection(ReadModelProjection):
 
     @abstractmethod
     def event_rows(self, position: int, event: CaseEvent, data: dict[str, Any],
-                   facts: CaseFacts) -> Rows:
-        """The rows this event adds (``data`` is its stored JSON form)."""
+                   facts: CaseFacts, day: date) -> Rows:
+        """The rows this event adds (``data``: its stored JSON form; ``day``: business date)."""

@@ -9,6 +9,7 @@ positions — all or nothing. Read models get their own SQLite file (one writer 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -43,6 +44,7 @@ class ReadModelStore(Protocol):
     """The interface the runner and the queries need (SQLite now, PostgreSQL later)."""
 
     def setup(self, tables: Sequence[Table]) -> None: ...
+    def create_indexes(self, tables: Sequence[Table]) -> None: ...
     def page(self) -> AbstractContextManager[PageWriter]: ...
     def position(self, name: str) -> int: ...
     def wait(self, application_name: str, notification_id: int | None,
@@ -90,18 +92,31 @@ class _SQLitePage:
 
 
 class SQLiteReadModelStore(SQLiteTrackingRecorder):
-    """Read models in their own SQLite file (WAL; one writer, many readers)."""
+    """Read models in their own SQLite file (WAL; one writer, many readers).
 
-    def __init__(self, path: Path | str) -> None:
+    ``bulk=True`` is for a rebuild into a fresh file that is thrown away if the rebuild does
+    not finish: secondary indexes are built once at the end (``create_indexes``) and pages are
+    committed without waiting for the disk; ``close`` then checkpoints and syncs the file.
+    """
+
+    def __init__(self, path: Path | str, *, bulk: bool = False) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.bulk = bulk
         super().__init__(SQLiteDatastore(str(self.path), lock_timeout=30))
         self.create_table()  # the library's tracking table
 
     def setup(self, tables: Sequence[Table]) -> None:
         with self.datastore.transaction(commit=True) as c:
             for table in (META, *tables):
-                for statement in table.create_statements():
+                c.execute(table.create_statement())
+                for statement in [] if self.bulk else table.index_statements():
+                    c.execute(statement)
+
+    def create_indexes(self, tables: Sequence[Table]) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            for table in tables:
+                for statement in table.index_statements():
                     c.execute(statement)
 
     @contextmanager
@@ -110,8 +125,9 @@ class SQLiteReadModelStore(SQLiteTrackingRecorder):
         with self.datastore.get_connection(commit=True) as conn:
             cursor = conn.cursor()
             # WAL + NORMAL survives any crash of this process consistently; after a power
-            # loss the last pages may be redone, rows and tracking always agree.
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            # loss the last pages may be redone, rows and tracking always agree. A bulk
+            # rebuild's file is discarded unless it completes, so it need not wait for the disk.
+            cursor.execute("PRAGMA synchronous=" + ("OFF" if self.bulk else "NORMAL"))
             cursor.execute("BEGIN IMMEDIATE")
             try:
                 yield _SQLitePage(self, cursor)
@@ -152,7 +168,13 @@ class SQLiteReadModelStore(SQLiteTrackingRecorder):
             "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
 
     def close(self) -> None:
+        if self.bulk:
+            with self.datastore.get_connection(commit=True) as conn:
+                conn.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.datastore.close()
+        if self.bulk:
+            with self.path.open("rb+") as db:
+                os.fsync(db.fileno())
 
 
 def table_contents(store: ReadModelStore, table: str) -> list[Row]:

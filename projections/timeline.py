@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any, ClassVar
 
 import orjson
 from pydantic import BaseModel
 
-from domain.calendar import legal_date
-from domain.events import CaseEvent
+from domain.events import AssetFound, CaseEvent, CaseFiled
 from projections.facts import CaseFacts
 from projections.schema import EventProjection, Rows, Table, columns, day_of, fen, yuan
 from projections.store import ReadModelStore
@@ -32,17 +32,19 @@ AMOUNT_FIELDS = ("amount", "price", "value", "start_price", "outstanding", "forf
 """Field holding the money an event is about, first match wins (CaseFiled: its claim)."""
 
 
-def event_amount(kind: str, details: dict[str, Any]) -> Decimal | None:
-    if kind == "CaseFiled":
-        claim = details["claim"]
-        return sum((Decimal(claim[k]) for k in ("principal", "interest", "fees")), Decimal(0))
-    if kind == "AssetFound":
-        return Decimal(details["asset"]["value"])
-    for name in AMOUNT_FIELDS:
-        value = details.get(name)
-        if value is not None:
-            return Decimal(value)
-    return None
+@cache
+def _amount_field(event_type: type[CaseEvent]) -> str | None:
+    return next((name for name in AMOUNT_FIELDS if name in event_type.model_fields), None)
+
+
+def event_amount(event: CaseEvent, details: dict[str, Any]) -> Decimal | None:
+    if isinstance(event, CaseFiled):
+        return event.claim.total
+    if isinstance(event, AssetFound):
+        return event.asset.value
+    name = _amount_field(type(event))
+    value = details.get(name) if name else None
+    return None if value is None else Decimal(value)
 
 
 class TimelineProjection(EventProjection):
@@ -52,14 +54,14 @@ class TimelineProjection(EventProjection):
     tables: ClassVar[tuple[Table, ...]] = (TIMELINE,)
 
     def event_rows(self, position: int, event: CaseEvent, data: dict[str, Any],
-                   facts: CaseFacts) -> Rows:
+                   facts: CaseFacts, day: date) -> Rows:
         kind = type(event).__name__
         details = {k: v for k, v in data.items() if k not in ENVELOPE}
         return {"timeline": [(
             position, facts.case_id, facts.case_number, event.originator_version, kind,
-            data["recorded_at"], legal_date(event.recorded_at).isoformat(), event.actor.id,
+            data["recorded_at"], day.isoformat(), event.actor.id,
             event.actor.role.value, event.basis, int(event.imported),
-            fen(event_amount(kind, details)), orjson.dumps(details).decode())]}
+            fen(event_amount(event, details)), orjson.dumps(details).decode())]}
 
 
 class TimelineEntry(BaseModel):
