@@ -8,6 +8,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,9 +16,11 @@ import pytest
 
 from domain.application import EnforcementCases
 from domain.rules import Channel, RuleSet
+from projections.__main__ import main as projections_cli
 from projections.runner import PageInfo, ReadModelRunner, rebuild
 from projections.settings import ProjectionSettings
 from projections.store import ReadModelMismatchError, SQLiteReadModelStore
+from projections.timeline import TimelineProjection
 from tests.projections.compare import assert_same_read_models
 from tests.projections.dockets import live_docket
 from tests.support import KEY, new_app
@@ -139,7 +142,36 @@ def test_wait_returns_once_the_read_models_hold_an_event(tmp_path: Path) -> None
     runner.wait(head, timeout=0.01)
 
 
-from projections.timeline import TimelineProjection  # noqa: E402
+def test_the_runner_follows_the_log_while_the_engine_runs(tmp_path: Path) -> None:
+    app = EnforcementCases.sqlite(tmp_path / "events.db", chain_key=KEY)
+    store = SQLiteReadModelStore(tmp_path / "views.db")
+    runner = ReadModelRunner(app, store, page_size=5)
+    stop = threading.Event()
+    follower = threading.Thread(target=runner.run_forever, args=(stop, 0.01))
+    follower.start()
+    try:
+        for step in live_docket(app, 4, seed=9):
+            step()
+        head = app.recorder.max_notification_id()
+        runner.wait(head, timeout=60)
+    finally:
+        stop.set()
+        follower.join()
+    assert store.query("SELECT COUNT(*), MAX(position) FROM timeline") == [(head, head)]
+
+
+def test_command_line_catches_up_and_rebuilds(tmp_path: Path) -> None:
+    events = tmp_path / "events.db"
+    app = EnforcementCases.sqlite(events, chain_key=KEY)
+    for step in live_docket(app, 3, seed=5):
+        step()
+    projections_cli(["run", "--events", str(events), "--views", str(tmp_path / "a.db"),
+                     "--once", "--page-size", "4"])
+    projections_cli(["rebuild", "--events", str(events), "--views", str(tmp_path / "b.db")])
+    assert_same_read_models(SQLiteReadModelStore(tmp_path / "a.db"),
+                            SQLiteReadModelStore(tmp_path / "b.db"))
+    assert not (tmp_path / "events.chainkey").exists()
+
 
 
 class _RenamedTimeline(TimelineProjection):

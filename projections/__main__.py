@@ -1,0 +1,60 @@
+"""Run the read models beside the engine (the full CLI comes with the front-doors issue).
+
+    python -m projections run     --events data/events.db --views data/views.db [--once]
+    python -m projections rebuild --events data/events.db --views data/views.db
+
+``run`` catches up and then follows the event log until interrupted (Ctrl-C); ``rebuild``
+builds every read model from position 0 into a fresh file that then replaces ``--views``
+(stop ``run`` first: one writer per read-model file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import threading
+from types import FrameType
+
+from domain.application import EnforcementCases
+from projections.runner import ReadModelRunner, rebuild
+from projections.store import SQLiteReadModelStore
+
+
+def _events(path: str) -> EnforcementCases:
+    # The runner reads events and never verifies the hash chain: a throwaway key avoids
+    # creating a key file beside a store whose key lives elsewhere.
+    return EnforcementCases.sqlite(path, chain_key=os.urandom(32))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m projections", description=__doc__)
+    parser.add_argument("command", choices=("run", "rebuild"))
+    parser.add_argument("--events", required=True, help="the engine's SQLite event store")
+    parser.add_argument("--views", required=True, help="the read-model SQLite file")
+    parser.add_argument("--page-size", type=int, default=1000)
+    parser.add_argument("--once", action="store_true", help="run: catch up and exit")
+    args = parser.parse_args(argv)
+    app = _events(args.events)
+    if args.command == "rebuild":
+        report = rebuild(app, args.views, page_size=args.page_size, progress=True)
+        print(f"rebuilt {report.events:,} events in {report.seconds:.1f} s "
+              f"({report.events_per_second:,.0f} events/s), position {report.position}")
+        return
+    runner = ReadModelRunner(app, SQLiteReadModelStore(args.views), page_size=args.page_size)
+    applied = runner.catch_up(progress=True)
+    print(f"caught up: {applied:,} events applied, position {runner.position}")
+    if args.once:
+        return
+    stop = threading.Event()
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+    runner.run_forever(stop)
+
+
+if __name__ == "__main__":
+    main()
