@@ -276,13 +276,13 @@ def rebuild(app: Application[UUID], path: Path | str, *,
     finally:
         store.close()
     seconds = time.perf_counter() - started
-    _remove(target)
-    os.replace(fresh, target)
+    _remove(target, keep_main=True)  # an old WAL must never meet the new file
+    os.replace(fresh, target)  # atomic: a new connection finds the old store or the new one
     return RebuildReport(events=events, position=position, seconds=seconds)
 
 
-def _remove(db: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
+def _remove(db: Path, keep_main: bool = False) -> None:
+    for suffix in ("-wal", "-shm", "-journal", *(() if keep_main else ("",))):
         Path(str(db) + suffix).unlink(missing_ok=True)
 
 
