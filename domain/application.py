@@ -108,19 +108,24 @@ class EnforcementCases(CommandMethods, CaseStore):
         return Context(rules=self.rules, calendar=self.calendar,
                        today=legal_date(cmd.recorded_at))
 
-    def _load(self, ref: UUID) -> EnforcementCase:
+    def _load(self, ref: UUID, number: str) -> EnforcementCase:
         try:
             case: EnforcementCase = self.repository.get(ref)
         except AggregateNotFoundError:
-            raise UnknownCase(str(ref)) from None
+            raise UnknownCase(number) from None
         return case
 
     def _execute(self, cmd: c.Command) -> CommandResult:
         ref = case_id(cmd.case_number)
         with self._lock(ref):
-            case = self._load(ref)
-            result = self._guarded(case, lambda: case.execute(cmd, self._context(cmd),
-                                                              self.chain))
+            case = self._load(ref, cmd.case_number)
+            try:
+                result = case.execute(cmd, self._context(cmd), self.chain)
+            except EnforcementError:
+                raise  # decisions refuse before any change
+            except BaseException:
+                self._evict(ref)  # the cached case may be half-changed
+                raise
             if not result.duplicate:
                 self._save_or_evict(case)
             return result
@@ -132,7 +137,7 @@ class EnforcementCases(CommandMethods, CaseStore):
                 case, result = EnforcementCase.file(cmd, self._context(cmd), self.chain)
                 self._save_or_evict(case)  # a concurrent filing fails here and is retried
                 return result
-            earlier = self._load(ref).duplicate_of(cmd)
+            earlier = self._load(ref, cmd.case_number).duplicate_of(cmd)
         if earlier is None:
             raise CaseAlreadyFiledError("case.already_filed",
                                         f"case {cmd.case_number} is already filed", "engine")
@@ -142,7 +147,7 @@ class EnforcementCases(CommandMethods, CaseStore):
         ref, new_ref = case_id(cmd.case_number), case_id(cmd.new_case_number)
         first, second = sorted((self._lock(ref), self._lock(new_ref)), key=id)
         with first, second:
-            old = self._load(ref)
+            old = self._load(ref, cmd.case_number)
             earlier = old.duplicate_of(cmd)
             if earlier is not None:
                 return earlier
@@ -171,7 +176,7 @@ class EnforcementCases(CommandMethods, CaseStore):
 
     def _save_or_evict(self, *cases: EnforcementCase) -> None:
         try:
-            self.save(*cases)
+            self.commit(*cases)
         except BaseException:
             for case in cases:
                 self._evict(case.id)

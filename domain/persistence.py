@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 from uuid import UUID
 
@@ -33,6 +33,7 @@ from domain.case import EnforcementCase
 from domain.state import CaseState
 
 SNAPSHOT_INTERVAL = 100
+Row = tuple[str, int, str, bytes]
 
 
 class CaseSnapshot(BaseModel):
@@ -61,20 +62,23 @@ class PydanticMapper(Mapper[UUID]):
     """Maps pydantic events to stored events and back (optionally compressed and encrypted)."""
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        return StoredEvent(originator_id=domain_event.originator_id,
+                           originator_version=domain_event.originator_version,
+                           topic=get_topic(type(domain_event)), state=self.encode(domain_event))
+
+    def encode(self, domain_event: Any) -> bytes:
+        """The stored state of an event: its JSON without identity, compressed, encrypted."""
         event = cast(BaseModel, domain_event)
         private = event.__pydantic_private__
         data = private.get("_json") if private else None  # cached when the event was sealed
         if data is None:
             data = event.model_dump(mode="json")
-        body = {k: v for k, v in data.items() if k not in _IDENTITY}
-        state = orjson.dumps(body)
+        state = orjson.dumps({k: v for k, v in data.items() if k not in _IDENTITY})
         if self.compressor:
             state = self.compressor.compress(state)
         if self.cipher:
             state = self.cipher.encrypt(state)
-        return StoredEvent(originator_id=domain_event.originator_id,
-                           originator_version=domain_event.originator_version,
-                           topic=get_topic(type(event)), state=state)
+        return state
 
     def decode(self, stored: StoredEvent) -> dict[str, Any]:
         """The event's plaintext JSON form, with its identity from the row."""
@@ -142,16 +146,20 @@ class SQLiteEventWriter:
         return str(journal), int(sync)
 
     def insert(self, stored: Sequence[StoredEvent]) -> list[int]:
-        """Append the events in one committed transaction; their notification ids."""
+        """Append stored events in one committed transaction; their notification ids."""
+        return self.insert_rows([(s.originator_id.hex if isinstance(s.originator_id, UUID)
+                                  else s.originator_id, s.originator_version, s.topic, s.state)
+                                 for s in stored])
+
+    def insert_rows(self, rows: Sequence[Row]) -> list[int]:
+        """Append ``(originator id hex, version, topic, state)`` rows in one transaction."""
         ids: list[int] = []
         with self._lock:
             cursor = self._cursor
             try:
                 cursor.execute("BEGIN IMMEDIATE")
-                for s in stored:
-                    ref = s.originator_id
-                    cursor.execute(self._insert, (ref.hex if isinstance(ref, UUID) else ref,
-                                                  s.originator_version, s.topic, s.state))
+                for row in rows:
+                    cursor.execute(self._insert, row)
                     ids.append(cast(int, cursor.lastrowid))
                 cursor.execute("COMMIT")
             except BaseException as exc:
@@ -224,12 +232,28 @@ class CaseStore(Application[UUID]):
                                           topic=s.topic, state=s.state))
                 for e, s, n in zip(events, stored, ids, strict=True)]
 
+    def commit(self, *cases: EnforcementCase) -> None:
+        """Save cases on the command path: like ``save``, minus the recordings nobody reads."""
+        writer, cache, mapper = self.writer, self.repository.cache, self.mapper
+        if writer is None or not isinstance(mapper, PydanticMapper):
+            self.save(*cases)
+            return
+        events = [e for case in cases for e in case.collect_events()]
+        writer.insert_rows([(e.originator_id.hex, e.originator_version, get_topic(type(e)),
+                             mapper.encode(e)) for e in events])
+        if cache is not None:
+            for case in cases:
+                cache.put(case.id, case)
+        self._snapshot(events, {case.id: case for case in cases})
+
     def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        self._snapshot(processing_event.events, processing_event.aggregates)
+
+    def _snapshot(self, events: Sequence[Any], aggregates: Mapping[UUID, Any]) -> None:
         """Snapshot a case from memory whenever it passes a multiple of SNAPSHOT_INTERVAL."""
         if self.snapshots is None:
             return
-        aggregates = processing_event.aggregates
-        due = {e.originator_id for e in processing_event.events
+        due = {e.originator_id for e in events
                if e.originator_version % SNAPSHOT_INTERVAL == 0 and e.originator_id in aggregates}
         if due:
             self.snapshots.put([CaseSnapshot.take(aggregates[ref]) for ref in due])

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import sqlite3
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -188,3 +190,12 @@ def test_verify_all_names_each_tampered_case_and_passes_the_others(db: Path) -> 
            for ref, r in results.items() if r.first_break is not None}
     assert bad == {case_id(paid): (3, EDITED),
                    case_id(frozen): (2, "expected version 1, found 2 (event missing?)")}
+
+
+@pytest.mark.parametrize("key", [KEY, b"k" * 64, b"a much longer key than one block " * 3])
+def test_chain_links_are_hmac_sha256(key: bytes) -> None:
+    """The link is HMAC-SHA256(key, previous \\n topic \\n sorted-key JSON without chain)."""
+    body = {"b": "2.00", "a": [1, "甲"], "chain": "ignored"}
+    message = b'genesis\ndomain.events:NoticeServed\n{"a":[1,"\xe7\x94\xb2"],"b":"2.00"}'
+    assert HashChain(key).link("", "domain.events:NoticeServed", body) == \
+        hmac.new(key, message, hashlib.sha256).hexdigest()
