@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from domain.legacy import import_legacy
-from domain.values import Party, PartyKind
+from domain.values import OtherDocument, Party, PartyKind
 from projections.audit import AuditClass
 from projections.audit_view import AuditedTermination, termination_audit
 from projections.runner import ReadModelRunner
@@ -16,7 +16,7 @@ from tests.projections.legacy import CLERK, JUDGE, LegacyCase
 from tests.support import new_app
 
 MINOR = Party(name="王小明", kind=PartyKind.PERSON,
-              document={"type": "passport", "number": "E12345678"},  # type: ignore[arg-type]
+              document=OtherDocument(type="passport", number="E12345678"),
               birth_date=date(2005, 3, 1)).model_dump(mode="json")
 
 
