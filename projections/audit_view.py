@@ -79,14 +79,16 @@ def termination_audit(store: ReadModelStore, *, classes: Sequence[AuditClass] = 
     if imported is not None:
         where.append("imported = ?")
         params.append(int(imported))
+    condition = " AND ".join(where)
     rows = store.query(
         "SELECT case_id, case_number, kind, court, officer, imported, filed_on, ruled_on, via, "
-        f"ruling_number, audit_class, label FROM termination_audit WHERE {' AND '.join(where)} "
+        f"ruling_number, audit_class, label FROM termination_audit WHERE {condition} "
         "ORDER BY case_number", params)
     found: dict[str, list[Finding]] = {}
     for case_id, _, category, code, subject, message, source in store.query(
             "SELECT case_id, seq, category, code, subject, message, source FROM audit_findings "
-            "ORDER BY case_id, seq"):
+            f"WHERE case_id IN (SELECT case_id FROM termination_audit WHERE {condition}) "
+            "ORDER BY case_id, seq", params):
         found.setdefault(case_id, []).append(Finding(category=category, code=code,
                                                      subject=subject, message=message,
                                                      source=source))
