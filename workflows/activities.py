@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from domain.application import EnforcementCases
 from domain.calendar import legal_date
@@ -152,7 +152,8 @@ def build_command(request: m.CommandRequest) -> Command:
 def refusal(err: EnforcementError) -> ApplicationError:
     """A domain refusal as Temporal carries it: type = code, details = code/message/source."""
     return ApplicationError(err.message, err.to_dict(), type=err.code,
-                            non_retryable=not err.retryable)
+                            non_retryable=not err.retryable,
+                            category=ApplicationErrorCategory.BENIGN)
 
 
 def _asset_view(asset_id: str, a: AssetState) -> m.AssetView:

@@ -27,7 +27,7 @@ from workflows import (
 from workflows.agenda import Task
 from workflows.context import CaseContext
 from workflows.operators import OperatorHandlers
-from workflows.world import start_world, stop_world
+from workflows.world import start_world
 
 with workflow.unsafe.imports_passed_through():
     from workflows.messages import CASE_WORKFLOW, CaseInput, CaseOutcome
@@ -69,9 +69,7 @@ class EnforcementCaseWorkflow(OperatorHandlers):
         ctx = self.ctx
         if data.monitoring is not None:
             ctx.stage = "monitoring"
-            outcome = await termination.monitor(ctx, data.monitoring)
-            await stop_world(ctx)
-            return outcome
+            return await termination.monitor(ctx, data.monitoring)
         if data.filing is not None:
             await notice.file(ctx, data.filing)
         await start_world(ctx, resumed=data.filing is None)
@@ -115,9 +113,6 @@ class EnforcementCaseWorkflow(OperatorHandlers):
             if ctx.case.resumed_as is None:
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(termination.first_round(ctx))
-            outcome = await termination.finish(ctx, 0)
-        else:
-            await funds.after_closure(ctx)
-            outcome = await termination.finish(ctx, 0)
-        await stop_world(ctx)
-        return outcome
+            return await termination.finish(ctx, 0)
+        await funds.after_closure(ctx)
+        return await termination.finish(ctx, 0)

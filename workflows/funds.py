@@ -23,7 +23,8 @@ def plan(ctx: CaseContext) -> None:
     ctx.agenda.sync("payout", payout)
     conclude: Wanted = {}
     settled = view.settlement_status == "performed"
-    if view.closure_mode is None and view.undisbursed == 0 and (view.outstanding == 0 or settled):
+    if view.closure_mode is None and view.undisbursed == 0 and view.settlement_status != "reached" \
+            and (view.outstanding == 0 or settled):
         conclude["conclude"] = (ctx.at(view.as_of), False)
     ctx.agenda.sync("conclude", conclude)
 

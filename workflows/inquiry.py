@@ -33,6 +33,18 @@ def disposable(view: CaseView) -> list[str]:
     return out
 
 
+def money_expected(ctx: CaseContext) -> bool:
+    """A sold asset whose price has not arrived yet."""
+    for a in ctx.case.assets:
+        last = a.last_round
+        if last is not None and last.status == "sold" \
+                and f"proceeds:{a.asset_id}:{last.round}" not in ctx.memo.done:
+            return True
+        if a.disposed_how == "sale" and f"sale:{a.asset_id}" not in ctx.memo.done:
+            return True
+    return False
+
+
 def plan(ctx: CaseContext) -> None:
     view, memo = ctx.case, ctx.memo
     open_case = not ctx.closed and view.notice_issued_on is not None
@@ -49,7 +61,8 @@ def plan(ctx: CaseContext) -> None:
     onsite: Wanted = {}
     last = memo.last_inquiry_on
     if open_case and last is not None and view.onsite_on is None and view.outstanding > 0 \
-            and not disposable(view) and not any(a.control == "active" for a in view.assets):
+            and not disposable(view) and not any(a.control == "active" for a in view.assets) \
+            and not money_expected(ctx) and view.undisbursed == 0:
         onsite["onsite"] = (ctx.at(last + timedelta(days=ctx.policy.onsite_after_days)), True)
     ctx.agenda.sync("onsite", onsite)
 

@@ -23,6 +23,7 @@ CASE_WORKFLOW = "EnforcementCaseWorkflow"
 WORLD_WORKFLOW = "SimulatedWorldWorkflow"
 EXECUTE_COMMAND = "execute_command"
 """Name of the one activity that writes to the event store (see ``workflows/activities.py``)."""
+START_CASE = "start_case_workflow"
 
 SYSTEM = Actor(id="workflow", role=Role.SYSTEM)
 """The actor of every act the workflow performs by itself."""

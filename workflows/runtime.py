@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ from workflows.adapters.ports import Adapters
 from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.converter import DATA_CONVERTER
 from workflows.messages import TASK_QUEUE
+from workflows.start_activities import StartActivities
 from workflows.world import SimulatedWorldWorkflow
 
 
@@ -134,15 +136,16 @@ class EngineWorker:
 
 def create_worker(client: Client, app: EnforcementCases, adapters: Adapters, *,
                   task_queue: str = TASK_QUEUE, slots: int = 4,
-                  pause: PauseHook | None = None, max_cached_workflows: int = 1000
-                  ) -> EngineWorker:
+                  pause: PauseHook | None = None, max_cached_workflows: int = 1000,
+                  extra_workflows: Sequence[type] = ()) -> EngineWorker:
     """The engine's worker: the case and world workflows, the command and port activities."""
     commands = CommandActivities(app, slots=slots, pause=pause)
     ports = PortActivities(adapters)
+    starts = StartActivities(client)
     worker = Worker(
         client, task_queue=task_queue,
-        workflows=[EnforcementCaseWorkflow, SimulatedWorldWorkflow],
-        activities=[commands.execute_command, *ports.all()],
+        workflows=[EnforcementCaseWorkflow, SimulatedWorldWorkflow, *extra_workflows],
+        activities=[commands.execute_command, starts.start_case, *ports.all()],
         max_cached_workflows=max_cached_workflows,
         sticky_queue_schedule_to_start_timeout=timedelta(seconds=1),
         graceful_shutdown_timeout=timedelta(seconds=5))

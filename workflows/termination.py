@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from temporalio import workflow
-from temporalio.workflow import ParentClosePolicy
 
 from workflows.context import CaseContext
 
@@ -26,13 +25,12 @@ with workflow.unsafe.imports_passed_through():
     from workflows.adapters import ports as p
     from workflows.inquiry import disposable, known, query_all
     from workflows.messages import (
-        CASE_WORKFLOW,
+        START_CASE,
         SYSTEM,
         CaseInput,
         CaseOutcome,
         Due,
         MonitoringState,
-        case_workflow_id,
     )
 
 ROUNDS = MONITORING_YEARS * 12 // MONITORING_INTERVAL_MONTHS
@@ -160,12 +158,11 @@ async def finish(ctx: CaseContext, rounds: int) -> CaseOutcome:
     """End of this case's workflow; a resumed case goes on in its own 执恢 workflow."""
     view = ctx.case
     if view.resumed_as is not None:
-        await workflow.start_child_workflow(
-            CASE_WORKFLOW, CaseInput(case_number=view.resumed_as, category=ctx.input.category,
-                                     priority=ctx.input.priority, policy=ctx.policy,
-                                     scenario=ctx.scenario, resumed_from=view.case_number),
-            id=case_workflow_id(view.resumed_as), task_queue=workflow.info().task_queue,
-            parent_close_policy=ParentClosePolicy.ABANDON)
+        await workflow.execute_activity(
+            START_CASE, CaseInput(case_number=view.resumed_as, category=ctx.input.category,
+                                  priority=ctx.input.priority, policy=ctx.policy,
+                                  scenario=ctx.scenario, resumed_from=view.case_number),
+            start_to_close_timeout=timedelta(seconds=ctx.policy.port_timeout_seconds))
     await workflow.wait_condition(workflow.all_handlers_finished)
     ctx.stage = "ended"
     return CaseOutcome(case_number=view.case_number, phase=view.phase,

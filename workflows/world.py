@@ -3,13 +3,13 @@
 ``act`` signal an outside system would send, at 14:00 on each act's day.
 
 It asks the simulated adapter for its schedule (an activity, so replays never ask again),
-then sleeps from act to act. It never ends on its own: the case workflow cancels it when it
-ends, so that no completion of it lands in the case's history at an unpredictable moment.
+then sleeps from act to act; it stops when the case workflow is gone (a signal fails) and
+ends an hour after its last act, so that its completion reaches the case at a moment of its
+own rather than together with an act.
 """
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, time, timedelta
 
 from temporalio import workflow
@@ -63,7 +63,7 @@ class SimulatedWorldWorkflow:
                 workflow.logger.info("world of %s stops: %s", data.case_number, err)
                 return self.delivered
             self.delivered += 1
-        await workflow.wait_condition(lambda: False)  # until the case cancels us
+        await workflow.sleep(timedelta(hours=1))
         return self.delivered
 
     @workflow.query(name="delivered")
@@ -82,13 +82,3 @@ async def start_world(ctx: CaseContext, resumed: bool) -> None:
         id=world_workflow_id(ctx.case_number), task_queue=workflow.info().task_queue,
         parent_close_policy=ParentClosePolicy.ABANDON)
 
-
-async def stop_world(ctx: CaseContext) -> None:
-    """Cancel the case's world (it may have stopped already)."""
-    if ctx.scenario is None or ctx.scenario.anchor_on is None:
-        return
-    handle = workflow.get_external_workflow_handle(world_workflow_id(ctx.case_number))
-    try:
-        await handle.cancel()
-    except (FailureError, asyncio.CancelledError) as err:
-        workflow.logger.info("world of %s already gone: %s", ctx.case_number, err)

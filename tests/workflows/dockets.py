@@ -1,0 +1,110 @@
+"""Docket cases of the workflow tests (the scenarios of acceptance (a)–(i))."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from domain.models import AssetFinding, BasisKind, CaseCategory, Claim
+from domain.rules import AssetKind, Channel
+from tests.support import APPLICANT, DEBTOR
+from workflows.messages import BasisSpec
+from workflows.scenario import (
+    AuctionRound,
+    CourtConduct,
+    DocketCase,
+    Payment,
+    PropertyReport,
+    ScenarioBid,
+    SettlementPlan,
+    World,
+    WorldAsset,
+)
+
+BASIS = BasisSpec(kind=BasisKind.JUDGMENT, document_number="(2026)甘0402民初88号",
+                  issued_by="甘肃省白银市白银区人民法院", effective_days_before_filing=60,
+                  performance_days_before_filing=30)
+
+
+def case(number: str, world: World, *, principal: str = "100000.00",
+         category: CaseCategory = CaseCategory.LOAN) -> DocketCase:
+    return DocketCase(case_number=number, category=category, applicants=(APPLICANT,),
+                      respondents=(DEBTOR,), basis=BASIS,
+                      claim=Claim(principal=Decimal(principal)), world=world)
+
+
+def deposit(asset_id: str, value: str, day: int = 0) -> WorldAsset:
+    return WorldAsset(channel=Channel.DEPOSITS, appears_day=day, asset=AssetFinding(
+        asset_id=asset_id, kind=AssetKind.DEPOSIT, description=f"bank account {asset_id}",
+        value=Decimal(value)))
+
+
+def house(asset_id: str, value: str, reference: str, *rounds: AuctionRound) -> WorldAsset:
+    return WorldAsset(channel=Channel.REAL_ESTATE, asset=AssetFinding(
+        asset_id=asset_id, kind=AssetKind.REAL_ESTATE, description=f"flat {asset_id}",
+        value=Decimal(value), indivisible=True), reference_price=Decimal(reference),
+        rounds=rounds)
+
+
+def bid(bidder: str, amount: str, minutes: int) -> ScenarioBid:
+    return ScenarioBid(bidder=bidder, amount=Decimal(amount), minutes_after_open=minutes)
+
+
+def paid_in_full() -> DocketCase:
+    """(a) the debtor pays in full after the notice."""
+    return case("(2026)甘0402执101号", World(
+        report=PropertyReport(day=5), payments=(Payment(day=14, amount=Decimal("38000.00")),)),
+        principal="38000.00", category=CaseCategory.WAGES)
+
+
+def deposits_frozen() -> DocketCase:
+    """(b) deposits found, frozen, transferred."""
+    return case("(2026)甘0402执102号", World(report=PropertyReport(day=5),
+                                            assets=(deposit("acct-1", "150000.00"),)),
+                principal="120000.00")
+
+
+def real_estate() -> DocketCase:
+    """(c) a flat: reference price, auction fails, re-auction at a 20% cut sells it."""
+    return case("(2026)甘0402执103号", World(report=PropertyReport(day=5), assets=(house(
+        "flat-1", "800000.00", "600000.00", AuctionRound(),
+        AuctionRound(bids=(bid("bidder-a", "336000.00", 60), bid("bidder-b", "350000.00", 300)))),
+    )), principal="300000.00")
+
+
+def nothing_found() -> DocketCase:
+    """(d) nothing found: 终本 after 3 months, monitoring, a deposit appears in year 2."""
+    return case("(2026)甘0402执104号", World(
+        report=PropertyReport(day=6), assets=(deposit("acct-9", "60000.00", day=600),),
+        court=CourtConduct(restriction_day=20, hearing_day=80, termination_day=100)),
+        principal="50000.00", category=CaseCategory.CONTRACT)
+
+
+def settlement_default() -> DocketCase:
+    """(e) settlement, a part payment, default; the applicant resumes; a deposit pays the rest."""
+    return case("(2026)甘0402执105号", World(
+        report=PropertyReport(day=5), assets=(deposit("acct-5", "100000.00", day=40),),
+        settlement=SettlementPlan(reached_day=20, amount=Decimal("60000.00"), due_day=50,
+                                  terms="pay 60,000 by day 50",
+                                  payments=(Payment(day=30, amount=Decimal("20000.00")),),
+                                  default_day=55)), principal="80000.00")
+
+
+def buyer_default() -> DocketCase:
+    """(f) the first buyer defaults; the deposit is forfeited; the re-auction sells."""
+    return case("(2026)甘0402执106号", World(report=PropertyReport(day=5), assets=(house(
+        "flat-2", "800000.00", "600000.00",
+        AuctionRound(bids=(bid("bidder-1", "420000.00", 120),), buyer_pays=False),
+        AuctionRound(bids=(bid("bidder-1", "425000.00", 30), bid("bidder-2", "430000.00", 60)))),
+    )), principal="300000.00")
+
+
+def long_settlement() -> DocketCase:
+    """(g) a frozen deposit held as security through a 3-year settlement, renewed yearly."""
+    return case("(2026)甘0402执107号", World(
+        report=PropertyReport(day=5), assets=(deposit("acct-7", "60000.00"),),
+        settlement=SettlementPlan(reached_day=3, amount=Decimal("100000.00"), due_day=1090,
+                                  terms="three yearly instalments",
+                                  payments=(Payment(day=360, amount=Decimal("30000.00")),
+                                            Payment(day=720, amount=Decimal("30000.00")),
+                                            Payment(day=1080, amount=Decimal("40000.00"))))),
+        principal="100000.00")
