@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
 from domain import rules as r
-from domain.calendar import add_months
+from domain.calendar import HolidayCalendar, add_months
 from domain.state import CaseState
 
 
@@ -18,10 +19,12 @@ def limit_months(state: CaseState) -> int:
 
 def excluded_days(state: CaseState, as_of: date) -> int:
     """Days not counted (审限规定 art.9): suspensions (incl. settlement), valuation (from the
-    request of a reference price to its fixing) and auction periods (announcement to the end of
+    request of a reference price to its fixing), audit and auction periods (announcement to the end of
     the round). Overlapping periods count once; an open period runs to ``as_of``."""
     spans: list[tuple[date, date]] = [(p.start, p.end or as_of)
                                       for p in (*state.suspensions, *state.valuations)]
+    if state.audit_requested_on is not None:  # 审计 period
+        spans.append((state.audit_requested_on, state.audit_decided_on or as_of))
     for asset in state.assets.values():
         spans.extend((rnd.announced_on, rnd.ended_on or as_of) for rnd in asset.rounds)
     days: set[date] = set()
@@ -30,7 +33,15 @@ def excluded_days(state: CaseState, as_of: date) -> int:
     return len(days)
 
 
-def closure_deadline(state: CaseState, as_of: date) -> date:
-    """Last day to close the case, counting what is excluded up to ``as_of``."""
-    return add_months(state.filed_on, limit_months(state)) + timedelta(
+def closure_deadline(state: CaseState, as_of: date,
+                     calendar: HolidayCalendar | None = None) -> date:
+    """Last day to close the case, counting what is excluded up to ``as_of``; a last day on a
+    public holiday moves to the next working day (民诉法 art.85)."""
+    last = add_months(state.filed_on, limit_months(state)) + timedelta(
         days=excluded_days(state, as_of))
+    return (calendar or _default_calendar()).roll_forward(last)
+
+
+@cache
+def _default_calendar() -> HolidayCalendar:
+    return HolidayCalendar.load()

@@ -150,7 +150,7 @@ def ban_exit(s: CaseState, cmd: c.BanExit, ctx: Context) -> list[Pending]:
 
 @decides(c.RequestExtension)
 def extend(s: CaseState, cmd: c.RequestExtension, ctx: Context) -> list[Pending]:
-    deadline = closure_deadline(s, cmd.requested_on)
+    deadline = closure_deadline(s, cmd.requested_on, ctx.calendar)
     latest = deadline - timedelta(days=r.EXTENSION_REQUEST_DAYS_BEFORE)
     require(cmd.requested_on <= latest, "deadline.extension_too_late",
             f"an extension is asked at least 5 days before the deadline {deadline} "

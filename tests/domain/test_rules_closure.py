@@ -26,7 +26,7 @@ from domain.models import (
 from domain.rules import AssetKind, Channel
 from domain.state import Phase
 from domain.values import Approval, Role
-from tests.support import CLERK, JUDGE, NUMBER, Driver, approval, at, new_app
+from tests.support import CLERK, COMPANY, JUDGE, NUMBER, Driver, approval, at, new_app
 
 RESUMED = "(2026)甘0402执恢45号"
 CAR = AssetFinding(asset_id="car-1", kind=AssetKind.VEHICLE, description="小型轿车 甘D·12345",
@@ -135,7 +135,8 @@ def test_settlement_period_is_not_counted() -> None:
            amount=Decimal("600000.00"), due_on=date(2026, 3, 1), terms="一次性支付 600,000 元")
     d.send("RecordSettlementDefault", date(2026, 3, 3), defaulted_on=date(2026, 3, 3),
            choice=SettlementChoice.RESUME)
-    assert closure_deadline(app.get_case(NUMBER), date(2026, 4, 1)) == date(2026, 8, 9)
+    # 2026-08-09 is a Sunday: the last day moves to Monday (民诉法 art.85)
+    assert closure_deadline(app.get_case(NUMBER), date(2026, 4, 1)) == date(2026, 8, 10)
 
 
 def test_valuation_and_auction_periods_are_not_counted() -> None:
@@ -153,7 +154,8 @@ def test_valuation_and_auction_periods_are_not_counted() -> None:
            closes_at=at(date(2026, 3, 18), 10, 0))
     d.send("CloseAuction", date(2026, 3, 18), asset_id="car-1",
            closed_at=at(date(2026, 3, 18), 10, 0))  # 16 days
-    assert closure_deadline(app.get_case(NUMBER), date(2026, 4, 1)) == date(2026, 8, 2)
+    # 2026-08-02 is a Sunday: the last day moves to Monday (民诉法 art.85)
+    assert closure_deadline(app.get_case(NUMBER), date(2026, 4, 1)) == date(2026, 8, 3)
 
 
 def test_extension_deadline_moves_with_the_excluded_period() -> None:
@@ -284,3 +286,13 @@ def test_refuses_conclusion_before_every_cent_is_paid_out() -> None:
     assert app.recorder.max_notification_id() == before
     d.send("PayOut", date(2026, 3, 11), amount=Decimal("0.01"), paid_on=date(2026, 3, 11))
     d.send("ConcludeCase", date(2026, 3, 11), JUDGE, closed_on=date(2026, 3, 11))
+
+
+def test_audit_period_is_not_counted() -> None:
+    app = new_app()
+    d = Driver(app)
+    d.file(date(2026, 1, 10), respondents=(COMPANY,))
+    d.send("RequestAudit", date(2026, 2, 1), requested_on=date(2026, 2, 1))
+    d.send("DecideAudit", date(2026, 2, 11), JUDGE, decided_on=date(2026, 2, 11), granted=True)
+    # 6 months from 2026-01-10 is 2026-07-10; 10 audit days later: Monday 2026-07-20
+    assert closure_deadline(app.get_case(NUMBER), date(2026, 4, 1)) == date(2026, 7, 20)
