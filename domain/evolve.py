@@ -44,11 +44,13 @@ def start(event: ev.CaseFiled) -> CaseState:
     )
 
 
+_ORDER = {phase: n for n, phase in enumerate(Phase)}
+_HELD = frozenset({Phase.SETTLEMENT, Phase.SUSPENDED, Phase.TERMINATED, Phase.CLOSED})
+
+
 def _advance(state: CaseState, phase: Phase) -> None:
-    order = list(Phase)
-    if state.phase in (Phase.SETTLEMENT, Phase.SUSPENDED, Phase.TERMINATED, Phase.CLOSED):
-        return
-    if order.index(phase) > order.index(state.phase):
+    """Move forward through filed → notice → inquiry → control → disposal, never back."""
+    if state.phase not in _HELD and _ORDER[phase] > _ORDER[state.phase]:
         state.phase = phase
 
 
