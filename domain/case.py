@@ -54,11 +54,14 @@ class CommandResult(BaseModel):
 
 
 def fingerprint(cmd: Command) -> str:
-    """Stable digest of a command's whole payload (detects a reused command_id).
+    """Stable digest of a command's payload (detects a reused command_id).
 
-    The SHA-256 of the command's JSON (the bytes of ``model_dump_json()``), cut to 32 hex digits.
+    The SHA-256 of the command's JSON without ``recorded_at``, cut to 32 hex digits. The
+    business time is left out because a retried command is the same act even when its
+    workflow re-issues it a little later (a local activity re-run after a worker crash).
     """
-    return hashlib.sha256(cmd.__pydantic_serializer__.to_json(cmd)).hexdigest()[:32]
+    return hashlib.sha256(cmd.__pydantic_serializer__.to_json(
+        cmd, exclude={"recorded_at"})).hexdigest()[:32]
 
 
 @cache
