@@ -15,7 +15,7 @@ from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import IntegrityError, MapperDeserialisationError, StoredEvent
 
 from domain import commands as c
 from domain import legacy
@@ -24,13 +24,19 @@ from domain.case import CommandResult, EnforcementCase, record
 from domain.command_methods import CommandMethods
 from domain.decide import Context
 from domain.decide.closure import resumed_case_filing
-from domain.errors import CaseAlreadyFiledError, ConcurrencyError, EnforcementError, UnknownCase
+from domain.errors import (
+    CaseAlreadyFiledError,
+    CipherKeyError,
+    ConcurrencyError,
+    EnforcementError,
+    UnknownCase,
+)
 from domain.events import CaseEvent
 from domain.ids import case_id as _case_id
 from domain.persistence import CaseStore, PydanticMapper
 from domain.rules import DEFAULT_RULES, RuleSet
 from domain.state import CaseState
-from domain.tamper import Anchor, CaseVerification, HashChain, verify_events
+from domain.tamper import UNDECODABLE, Anchor, CaseVerification, HashChain, verify_events
 
 case_id = functools.lru_cache(maxsize=65536)(_case_id)  # uuid5 per command is not free
 
@@ -248,8 +254,8 @@ class EnforcementCases(CommandMethods, CaseStore):
                      anchor: Anchor | None = None) -> CaseVerification:
         mapper = self.mapper
         assert isinstance(mapper, PydanticMapper)
-        return verify_events(self.chain, ref, ((s.originator_version, s.topic, mapper.decode(s))
-                                               for s in rows), anchor)
+        return verify_events(self.chain, ref, ((s.originator_version, s.topic,
+                                                _decoded(mapper, s)) for s in rows), anchor)
 
     def case_ids(self) -> Iterator[UUID]:
         """Ids of every case in the store, in order of their first stored event."""
@@ -269,3 +275,12 @@ class EnforcementCases(CommandMethods, CaseStore):
         """Verify every case in the store (a case whose first event was deleted included)."""
         return [self._verify_rows(ref, self.recorder.select_events(ref))
                 for ref in self.case_ids()]
+
+
+def _decoded(mapper: PydanticMapper, stored: StoredEvent) -> dict[str, Any]:
+    """An event's plaintext JSON for verification; a record that does not decrypt (altered
+    ciphertext) becomes a break of the chain at its version rather than an exception."""
+    try:
+        return mapper.decode(stored)
+    except (CipherKeyError, MapperDeserialisationError) as err:
+        return {UNDECODABLE: str(err)}

@@ -64,6 +64,11 @@ class TamperError(EnforcementError):
     """The hash chain of a case does not verify."""
 
 
+class CipherKeyError(EnforcementError):
+    """The store's encryption key is missing, malformed or not the key its events were
+    encrypted with (codes ``cipher.*``; see docs/operations.md)."""
+
+
 # Backwards-friendly short aliases used in code that reads better with them.
 RuleViolation = RuleViolationError
 NotPermitted = NotPermittedError

@@ -18,7 +18,6 @@ from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.persistence import (
     IntegrityError,
     Mapper,
-    MapperDeserialisationError,
     Notification,
     OperationalError,
     PersistenceError,
@@ -26,10 +25,11 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 from eventsourcing.sqlite import SQLiteApplicationRecorder
-from eventsourcing.utils import get_topic, resolve_topic
+from eventsourcing.utils import Environment, EnvType, get_topic, resolve_topic
 from pydantic import BaseModel, ConfigDict
 
 from domain.case import EnforcementCase
+from domain.encryption import decode_error, with_cipher
 from domain.state import CaseState
 
 SNAPSHOT_INTERVAL = 100
@@ -90,9 +90,7 @@ class PydanticMapper(Mapper[UUID]):
                 state = self.compressor.decompress(state)
             data: dict[str, Any] = orjson.loads(state)
         except Exception as exc:
-            raise MapperDeserialisationError(
-                f"cannot decode event {stored.originator_id} v{stored.originator_version}: {exc}"
-            ) from exc
+            raise decode_error(stored, self.cipher, exc) from exc
         data["originator_id"] = str(stored.originator_id)
         data["originator_version"] = stored.originator_version
         return data
@@ -202,6 +200,18 @@ class CaseStore(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self.writer = SQLiteEventWriter.for_recorder(self.recorder)
+        self.check_cipher_key()
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        """The environment, with eventsourcing's cipher set from ours (domain/encryption.py)."""
+        return with_cipher(super().construct_env(name, env))
+
+    def check_cipher_key(self) -> None:
+        """Decode the first stored event: a wrong or missing key fails here, at open, with a
+        typed ``CipherKeyError`` (``cipher.wrong_key`` …) rather than at some later read."""
+        first = self.recorder.select_notifications(start=None, limit=1)
+        if first and isinstance(self.mapper, PydanticMapper):
+            self.mapper.decode(first[0])
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """Record the pending events of the given cases in one transaction."""

@@ -22,6 +22,8 @@ import orjson
 from pydantic import BaseModel
 
 GENESIS = "genesis"
+UNDECODABLE = "__undecodable__"
+"""Key of the stand-in JSON of a stored event that did not decrypt or decode (its reason)."""
 Anchor = tuple[int, str]
 """An exported head of a case's chain: (version, chain value at that version)."""
 
@@ -84,6 +86,8 @@ def _problem(chain: HashChain, case_id: UUID, expected: int, previous: str, vers
              topic: str, event_json: dict[str, Any]) -> str | None:
     if version != expected:
         return f"expected version {expected}, found {version} (event missing?)"
+    if UNDECODABLE in event_json:
+        return f"stored bytes do not decrypt or decode: {event_json[UNDECODABLE]}"
     if event_json.get("originator_version") != version or \
             str(event_json.get("originator_id")) != str(case_id):
         return "event identity does not match its position"

@@ -15,6 +15,7 @@ import orjson
 import pytest
 
 from domain.application import EnforcementCases
+from domain.encryption import aes, key_file_for, read_key_file
 from domain.events import FundsReceived, TerminationRulingServed
 from domain.ids import case_id
 from domain.samples import sample_commands
@@ -42,11 +43,15 @@ def reopen(path: Path) -> EnforcementCases:
 
 
 def rows(path: Path, number: str = NUMBER) -> list[Row]:
+    """The stored JSON of the case's events (decrypted: the tamperer here holds the cipher key
+    of the store, not the chain key)."""
+    cipher = aes(read_key_file(key_file_for(path)))
+    assert cipher is not None
     with sqlite3.connect(path) as conn:
         found = conn.execute("SELECT originator_version, topic, state FROM stored_events "
                              "WHERE originator_id=? ORDER BY originator_version",
                              (case_id(number).hex,)).fetchall()
-    return [(v, t, orjson.loads(s)) for v, t, s in found]
+    return [(v, t, orjson.loads(cipher.decrypt(s))) for v, t, s in found]
 
 
 def version_of(path: Path, topic_suffix: str, nth: int = 0) -> int:
@@ -54,9 +59,12 @@ def version_of(path: Path, topic_suffix: str, nth: int = 0) -> int:
 
 
 def write(path: Path, version: int, body: dict[str, Any], number: str = NUMBER) -> None:
+    cipher = aes(read_key_file(key_file_for(path)))
+    assert cipher is not None
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE stored_events SET state=? WHERE originator_id=? AND "
-                     "originator_version=?", (orjson.dumps(body), case_id(number).hex, version))
+                     "originator_version=?", (cipher.encrypt(orjson.dumps(body)),
+                                              case_id(number).hex, version))
 
 
 def edit(path: Path, version: int, change: Callable[[dict[str, Any]], None]) -> None:

@@ -12,6 +12,7 @@ import orjson
 import pytest
 
 from domain.application import EnforcementCases
+from domain.encryption import aes, key_file_for, read_key_file
 from domain.ids import case_id
 from projections.auditor import (
     READ_MODELS,
@@ -58,12 +59,14 @@ def test_verification_names_the_first_tampered_event(app: EnforcementCases,
     assert (whole.ok, whole.cases, whole.broken) == (True, 2, [])
     assert whole.events == len(app.case_events(PAID)) + len(app.case_events(TERMINATED))
 
+    cipher = aes(read_key_file(key_file_for(tmp_path / "events.db")))
+    assert cipher is not None
     with sqlite3.connect(tmp_path / "events.db") as db:  # an attacker edits a stored amount
         (state,) = db.execute("SELECT state FROM stored_events WHERE originator_id = ? AND "
                               "originator_version = 3", (case_id(PAID).hex,)).fetchone()
+        edited = cipher.decrypt(state).replace(b"30000.00", b"3000.00")  # (holding the key)
         db.execute("UPDATE stored_events SET state = ? WHERE originator_id = ? AND "
-                   "originator_version = 3",
-                   (state.replace(b"30000.00", b"3000.00"), case_id(PAID).hex))
+                   "originator_version = 3", (cipher.encrypt(edited), case_id(PAID).hex))
     broken = verify_case(app, PAID)
     assert (broken.ok, broken.first_break.version if broken.first_break else None) == (False, 3)
     whole = verify_store(app)
