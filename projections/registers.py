@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from domain import rules as r
 from projections.facts import CaseFacts, SanctionFact
+from projections.masking import scrub_text
 from projections.schema import CaseProjection, Rows, Table, columns, day_of, fen, iso, yuan
 from projections.settings import ProjectionSettings
 from projections.store import ReadModelStore
@@ -38,11 +39,13 @@ LASTING = ("restriction", "dishonest", "exit_ban", "detention")
 
 class AssetRegisterProjection(CaseProjection):
     name: ClassVar[str] = "asset_register"
+    version: ClassVar[int] = 2  # 2: numbers in descriptions masked
     tables: ClassVar[tuple[Table, ...]] = (ASSETS,)
 
     def case_rows(self, facts: CaseFacts, settings: ProjectionSettings) -> Rows:
         return {"assets": [(
-            facts.case_id, a.asset_id, facts.case_number, facts.court, a.kind, a.description,
+            facts.case_id, a.asset_id, facts.case_number, facts.court, a.kind,
+            scrub_text(a.description),
             fen(a.value), iso(a.found_on), a.source, a.control, a.measure, fen(a.amount),
             iso(a.effective_on), iso(a.expires_on), a.queue_position, a.renewals,
             a.failed_rounds, a.disposed_how, iso(a.ended_on)) for a in facts.assets.values()]}
@@ -62,11 +65,13 @@ def deletion_due(f: CaseFacts, s: SanctionFact, settings: ProjectionSettings) ->
 
 class SanctionsRegisterProjection(CaseProjection):
     name: ClassVar[str] = "sanctions_register"
+    version: ClassVar[int] = 2  # 2: numbers in subjects masked
     tables: ClassVar[tuple[Table, ...]] = (SANCTIONS,)
 
     def case_rows(self, facts: CaseFacts, settings: ProjectionSettings) -> Rows:
         return {"sanctions": [(
-            facts.case_id, s.seq, facts.case_number, facts.court, s.kind, s.subject, s.ground,
+            facts.case_id, s.seq, facts.case_number, facts.court, s.kind, scrub_text(s.subject),
+            s.ground,
             iso(s.started_on), iso(s.ends_on), iso(s.ended_on), s.end_reason,
             iso(deletion_due(facts, s, settings)), fen(s.amount), int(s.late))
             for s in facts.sanctions]}

@@ -37,6 +37,7 @@ from domain.persistence import PydanticMapper
 from projections.audit_view import TerminationAuditProjection
 from projections.evidence import apply
 from projections.facts import FACTS, CaseFacts
+from projections.masking import scrub_text
 from projections.metrics_view import QualityMetricsProjection
 from projections.registers import AssetRegisterProjection, SanctionsRegisterProjection
 from projections.schema import (
@@ -61,11 +62,12 @@ class CaseFactsProjection(CaseProjection):
     """The facts every case projection reads, kept with the rows built from them."""
 
     name: ClassVar[str] = "case_facts"
+    version: ClassVar[int] = 2  # 2: numbers in free text masked
     tables: ClassVar[tuple[Table, ...]] = (CASE_FACTS,)
 
     def case_rows(self, facts: CaseFacts, settings: ProjectionSettings) -> Rows:
         return {"case_facts": [(facts.case_id, facts.case_number,
-                                FACTS.dump_json(facts).decode())]}
+                                scrub_text(FACTS.dump_json(facts).decode()))]}
 
 
 def default_projections() -> list[ReadModelProjection]:

@@ -1,5 +1,6 @@
 """Case timeline: every event of every case in log order, with business time, actor and role,
-legal basis and amount; filterable by case, actor, date range and event kind."""
+legal basis and amount; filterable by case, actor, date range and event kind. Parties' identity
+numbers and numbers typed into free text are masked (projections/masking.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pydantic import BaseModel
 
 from domain.events import AssetFound, CaseEvent, CaseFiled
 from projections.facts import CaseFacts
+from projections.masking import mask_parties, scrub_optional, scrub_text
 from projections.schema import EventProjection, Rows, Table, columns, day_of, fen, yuan
 from projections.store import ReadModelStore
 
@@ -51,17 +53,18 @@ class TimelineProjection(EventProjection):
     """Writes the TimelineView: one row per stored event."""
 
     name: ClassVar[str] = "timeline"
+    version: ClassVar[int] = 2  # 2: identity numbers masked
     tables: ClassVar[tuple[Table, ...]] = (TIMELINE,)
 
     def event_rows(self, position: int, event: CaseEvent, data: dict[str, Any],
                    facts: CaseFacts, day: date) -> Rows:
         kind = type(event).__name__
-        details = {k: v for k, v in data.items() if k not in ENVELOPE}
+        details = mask_parties({k: v for k, v in data.items() if k not in ENVELOPE})
         return {"timeline": [(
             position, facts.case_id, facts.case_number, event.originator_version, kind,
             data["recorded_at"], day.isoformat(), event.actor.id,
-            event.actor.role.value, event.basis, int(event.imported),
-            fen(event_amount(event, details)), orjson.dumps(details).decode())]}
+            event.actor.role.value, scrub_optional(event.basis), int(event.imported),
+            fen(event_amount(event, details)), scrub_text(orjson.dumps(details).decode()))]}
 
 
 class TimelineEntry(BaseModel):

@@ -1,0 +1,125 @@
+"""Personal data at rest: after a full run (cases filed, driven, snapshotted, terminated and
+resumed; read models built and exported) no file the engine wrote holds a debtor's ID number or
+a company's credit code in any encoding; auditors see them masked."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from domain.application import EnforcementCases
+from domain.models import AssetFinding
+from domain.rules import AssetKind
+from projections.auditor import export_all
+from projections.masking import mask_number, mask_parties, scrub_text
+from projections.pii_scan import encodings, main, scan_paths
+from projections.registers import asset_register
+from projections.runner import ReadModelRunner
+from projections.store import SQLiteReadModelStore
+from projections.timeline import timeline
+from tests.domain.test_full_history import long_case
+from tests.projections.dockets import Script, terminated
+from tests.support import COMPANY, DEBTOR, KEY, NUMBER
+
+ID = DEBTOR.document.number  # 620402198001010013
+CREDIT_CODE = COMPANY.document.number  # 91350100M000100Y43
+CARD = "6222021234567890128"
+TERMINATED, RESUMED = "(2026)甘0402执601号", "(2026)甘0402执恢602号"
+COMPANY_CASE = "(2026)甘0402执603号"
+
+
+def full_run(data: Path) -> None:
+    """Every store the engine writes without Temporal, in one data directory."""
+    app = EnforcementCases.sqlite(data / "events.sqlite", chain_key=KEY)
+    long_case(app)  # the debtor's case: 232 events, snapshots at v100 and v200
+    terminated(app, TERMINATED).resume(RESUMED)  # the resumed case copies the parties
+    company = Script(app, COMPANY_CASE, respondents=(COMPANY,)).notice()
+    on = company.at()
+    company.send("SubmitLead", on, lead_id="L1", submitted_on=on,
+                 description=f"被执行人身份证 {ID}，统一社会信用代码 {CREDIT_CODE}")
+    finding = AssetFinding(asset_id="D1", kind=AssetKind.DEPOSIT, value=5000,
+                           description=f"银行卡 {CARD} 存款")
+    company.inquire(findings=(finding,))
+    store = SQLiteReadModelStore(data / "views.sqlite")
+    ReadModelRunner(app, store).catch_up()
+    export_all(store, data / "exports")
+    export_all(store, data / "exports", "json")
+    store.close()
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("data")
+    full_run(path)
+    return path
+
+
+def test_no_file_the_engine_wrote_holds_an_id_number_or_credit_code(data: Path) -> None:
+    written = sorted(p.name for p in data.rglob("*") if p.is_file())
+    assert {"events.sqlite", "views.sqlite", "timeline.csv", "timeline.json", "assets.csv",
+            "events.cipherkey"} <= set(written)
+    assert scan_paths([data], [ID, CREDIT_CODE, CARD]) == []
+
+
+def test_the_scan_finds_a_number_in_each_encoding(tmp_path: Path) -> None:
+    for name, form in encodings(ID).items():
+        (tmp_path / f"{name}.bin").write_bytes(b"\x00prefix" + form + b"suffix")
+    (tmp_path / "events.cipherkey").write_text(ID)  # key files are not data
+    hits = scan_paths([tmp_path], [ID])
+    assert {(h.path.name, h.offset) for h in hits if h.path.stem == h.encoding} == {
+        (f"{name}.bin", 7) for name in encodings(ID)}
+    assert {h.path.name for h in hits} == {f"{name}.bin" for name in encodings(ID)}
+    assert main(["--secret", ID, str(tmp_path)]) == 1
+    assert main(["--secret", "no-such-secret", str(tmp_path)]) == 0
+
+
+def test_auditors_see_documents_masked(data: Path) -> None:
+    store = SQLiteReadModelStore(data / "views.sqlite")
+    try:
+        filed = timeline(store, case_number=NUMBER, kinds=["CaseFiled"])[0]
+        assert filed.details["respondents"][0]["document"] == {
+            "type": "resident_id", "number": "620402********0013"}
+        assert filed.details["respondents"][0]["name"] == "李四"
+        resumed = timeline(store, case_number=RESUMED, kinds=["CaseFiled"])[0]
+        assert resumed.details["respondents"][0]["document"]["number"] == "620402********0013"
+        company = timeline(store, case_number=COMPANY_CASE, kinds=["CaseFiled", "LeadSubmitted"])
+        assert company[0].details["respondents"][0]["document"]["number"] == \
+            "913501********0Y43"
+        assert company[1].details["description"] == \
+            "被执行人身份证 620402********0013，统一社会信用代码 913501********0Y43"
+        assets = asset_register(store, under_control_only=False)
+        assert [a.description for a in assets] == ["银行卡 622202*********0128 存款"]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(("number", "masked"), [
+    ("620402198001010013", "620402********0013"),
+    ("11010519491231002X", "110105********002X"),
+    ("110105491231002", "110105*****1002"),
+    ("91350100M000100Y43", "913501********0Y43"),
+    ("E12345678", "E1*****78"),
+    ("AB123", "*****"),
+])
+def test_mask_keeps_six_and_four_characters(number: str, masked: str) -> None:
+    assert mask_number(number) == masked
+
+
+@pytest.mark.parametrize(("text", "scrubbed"), [
+    ("身份证620402198001010013号", "身份证620402********0013号"),
+    ("card 6222021234567890128.", "card 622202*********0128."),
+    ("code 91350100M000100Y43", "code 913501********0Y43"),
+    ("code 91350100M000100Y44", "code 91350100M000100Y44"),  # fails its check character
+    ("(2026)甘0402执123号 2026-04-01 ¥1000000.00 lead L123456", None),
+    ("uuid 0a1b2c3d-4e5f-6789-0123-456789012345 chain 1234567890123456789abc", None),
+])
+def test_free_text_loses_identity_and_card_numbers_only(text: str, scrubbed: str | None) -> None:
+    assert scrub_text(text) == (scrubbed or text)
+
+
+def test_events_without_parties_are_left_as_they_are() -> None:
+    data = {"amount": "100.00", "received_on": date(2026, 4, 1).isoformat()}
+    assert mask_parties(data) is data
