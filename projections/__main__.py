@@ -3,6 +3,9 @@
     python -m projections run     --events data/events.db --views data/views.db [--once]
     python -m projections rebuild --events data/events.db --views data/views.db
 
+Without ``--events``/``--views`` the stores come from the environment (README "Stores":
+``ENFORCEMENT_EVENT_STORE``, ``ENFORCEMENT_READ_STORE``, ``POSTGRES_DSN`` …), PostgreSQL included.
+
 ``run`` catches up and then follows the event log until interrupted (Ctrl-C); ``rebuild``
 builds every read model from position 0 into a fresh file that then replaces ``--views``
 (stop ``run`` first: one writer per read-model file).
@@ -17,31 +20,37 @@ import threading
 from types import FrameType
 
 from domain.application import EnforcementCases
-from projections.runner import ReadModelRunner, rebuild
-from projections.store import SQLiteReadModelStore
+from domain.stores import cases_from_env
+from projections.runner import ReadModelRunner
+from projections.stores import ReadStoreConfig, open_read_store, rebuild_read_store
 
 
-def _events(path: str) -> EnforcementCases:
+def _events(path: str | None) -> EnforcementCases:
     # The runner reads events and never verifies the hash chain: a throwaway key avoids
     # creating a key file beside a store whose key lives elsewhere.
+    if path is None:
+        return cases_from_env(chain_key=os.urandom(32))
     return EnforcementCases.sqlite(path, chain_key=os.urandom(32))
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m projections", description=__doc__)
     parser.add_argument("command", choices=("run", "rebuild"))
-    parser.add_argument("--events", required=True, help="the engine's SQLite event store")
-    parser.add_argument("--views", required=True, help="the read-model SQLite file")
+    parser.add_argument("--events", help="the engine's SQLite event store (default: from "
+                        "the environment)")
+    parser.add_argument("--views", help="the read-model SQLite file (default: from the "
+                        "environment)")
     parser.add_argument("--page-size", type=int, default=1000)
     parser.add_argument("--once", action="store_true", help="run: catch up and exit")
     args = parser.parse_args(argv)
     app = _events(args.events)
+    views = ReadStoreConfig.sqlite(args.views) if args.views else ReadStoreConfig.from_env()
     if args.command == "rebuild":
-        report = rebuild(app, args.views, page_size=args.page_size, progress=True)
+        report = rebuild_read_store(app, views, page_size=args.page_size, progress=True)
         print(f"rebuilt {report.events:,} events in {report.seconds:.1f} s "
               f"({report.events_per_second:,.0f} events/s), position {report.position}")
         return
-    runner = ReadModelRunner(app, SQLiteReadModelStore(args.views), page_size=args.page_size)
+    runner = ReadModelRunner(app, open_read_store(views), page_size=args.page_size)
     applied = runner.catch_up(progress=True)
     print(f"caught up: {applied:,} events applied, position {runner.position}")
     if args.once:

@@ -1,0 +1,168 @@
+"""Which event store the engine writes to, chosen by environment variables (README "Stores").
+
+``ENFORCEMENT_EVENT_STORE``
+    ``sqlite`` (the embedded default): one file, ``ENFORCEMENT_EVENTS_DB`` or
+    ``<ENFORCEMENT_DATA_DIR>/events.sqlite`` (data dir default ``data``), written through the
+    dedicated SQLite writer; ``postgres``: eventsourcing's own PostgreSQL recorder
+    (``eventsourcing.postgres``); ``memory``: nothing kept (tests, demos).
+``POSTGRES_DSN``
+    a libpq URL or ``key=value`` string (``postgresql://user:password@host:port/dbname``); or,
+    as eventsourcing reads them, ``POSTGRES_HOST``, ``POSTGRES_PORT``, ``POSTGRES_USER``,
+    ``POSTGRES_PASSWORD``, ``POSTGRES_DBNAME``. ``POSTGRES_SCHEMA`` (default ``public``) holds
+    the event tables. eventsourcing's other ``POSTGRES_*`` settings (pool size, timeouts) apply.
+
+On PostgreSQL the hash-chain key must come from ``ENFORCEMENT_CHAIN_KEY`` (hex) or
+``ENFORCEMENT_CHAIN_KEY_FILE``: every worker on every host needs the same key, so none is made up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from domain.application import CHAIN_KEY_ENV, CHAIN_KEY_FILE_ENV, EnforcementCases
+
+EVENT_STORE_ENV = "ENFORCEMENT_EVENT_STORE"
+DATA_DIR_ENV = "ENFORCEMENT_DATA_DIR"
+EVENTS_DB_ENV = "ENFORCEMENT_EVENTS_DB"
+POSTGRES_DSN_ENV = "POSTGRES_DSN"
+StoreKind = Literal["sqlite", "postgres", "memory"]
+_LIBRARY_KEYS = {"host": "POSTGRES_HOST", "port": "POSTGRES_PORT", "user": "POSTGRES_USER",
+                 "password": "POSTGRES_PASSWORD", "dbname": "POSTGRES_DBNAME"}
+
+
+class StoreConfigurationError(ValueError):
+    """A store setting is missing or invalid; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class PostgresSettings:
+    """Where a PostgreSQL database is and who connects to it."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    dbname: str
+    schema: str = "public"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], *, dsn_key: str = POSTGRES_DSN_ENV,
+                 schema_key: str = "POSTGRES_SCHEMA", default_schema: str = "public"
+                 ) -> PostgresSettings:
+        """From ``POSTGRES_DSN`` if set, else eventsourcing's ``POSTGRES_*`` variables."""
+        if env.get(dsn_key):
+            from psycopg.conninfo import conninfo_to_dict
+
+            try:
+                parts = {k: str(v) for k, v in conninfo_to_dict(env[dsn_key]).items()
+                         if v is not None}
+            except Exception as exc:
+                raise StoreConfigurationError(f"{dsn_key} is not a valid connection string: "
+                                              f"{exc}") from None
+        else:
+            parts = {k: env[v] for k, v in _LIBRARY_KEYS.items() if env.get(v) is not None}
+        missing = [name for name in ("host", "user", "password", "dbname") if name not in parts]
+        if missing:
+            raise StoreConfigurationError(
+                f"PostgreSQL settings incomplete: no {', '.join(missing)} (set {dsn_key}, or "
+                + ", ".join(_LIBRARY_KEYS[name] for name in missing) + ")")
+        try:
+            port = int(parts.get("port") or 5432)
+        except ValueError:
+            raise StoreConfigurationError(f"PostgreSQL port {parts['port']!r} is not a number"
+                                          ) from None
+        return cls(host=parts["host"], port=port, user=parts["user"],
+                   password=parts["password"], dbname=parts["dbname"],
+                   schema=env.get(schema_key) or default_schema)
+
+    def library_env(self) -> dict[str, str]:
+        """The settings as eventsourcing's ``POSTGRES_*`` environment."""
+        return {"POSTGRES_HOST": self.host, "POSTGRES_PORT": str(self.port),
+                "POSTGRES_USER": self.user, "POSTGRES_PASSWORD": self.password,
+                "POSTGRES_DBNAME": self.dbname, "POSTGRES_SCHEMA": self.schema}
+
+    def connect_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of ``psycopg.connect``."""
+        return {"host": self.host, "port": self.port, "user": self.user,
+                "password": self.password, "dbname": self.dbname}
+
+    def with_schema(self, schema: str) -> PostgresSettings:
+        return PostgresSettings(self.host, self.port, self.user, self.password, self.dbname,
+                                schema)
+
+    def create_schema(self) -> None:
+        """Create the schema if it is not there (eventsourcing creates tables, not schemas)."""
+        if self.schema == "public":
+            return
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(**self.connect_kwargs(), autocommit=True) as conn:
+            if conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s",
+                            (self.schema,)).fetchone() is None:
+                # a concurrent process may create it in the meantime
+                with contextlib.suppress(psycopg.errors.UniqueViolation):
+                    conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                        sql.Identifier(self.schema)))
+
+
+def event_store_kind(env: Mapping[str, str]) -> StoreKind:
+    kind = (env.get(EVENT_STORE_ENV) or "sqlite").strip().lower()
+    if kind not in ("sqlite", "postgres", "memory"):
+        raise StoreConfigurationError(f"{EVENT_STORE_ENV}={kind!r}: choose sqlite, postgres "
+                                      "or memory")
+    return cast(StoreKind, kind)
+
+
+def data_dir(env: Mapping[str, str]) -> Path:
+    return Path(env.get(DATA_DIR_ENV) or "data")
+
+
+def sqlite_events_path(env: Mapping[str, str]) -> Path:
+    return Path(env.get(EVENTS_DB_ENV) or data_dir(env) / "events.sqlite")
+
+
+def postgres_cases(settings: PostgresSettings, env: Mapping[str, str] | None = None,
+                   **kwargs: Any) -> EnforcementCases:
+    """The application on eventsourcing's PostgreSQL recorder (tables made if missing).
+
+    ``env``: more application settings (e.g. the cipher key), over ``os.environ``."""
+    settings.create_schema()
+    return EnforcementCases({**(env or {}), "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                             **settings.library_env()}, **kwargs)
+
+
+def cases_from_env(env: Mapping[str, str] | None = None, **kwargs: Any) -> EnforcementCases:
+    """The application on the event store the environment chooses (``os.environ`` by default).
+
+    ``kwargs`` go to ``EnforcementCases`` (``rules``, ``calendar``, ``chain_key``)."""
+    env = os.environ if env is None else env
+    kind = event_store_kind(env)
+    if kwargs.get("chain_key") is None and (kind == "postgres" or env.get(CHAIN_KEY_ENV)):
+        kwargs["chain_key"] = shared_chain_key(env)  # else as EnforcementCases does it
+    if kind == "memory":
+        return EnforcementCases.in_memory(**kwargs)
+    if kind == "sqlite":
+        return EnforcementCases.sqlite(sqlite_events_path(env), **kwargs)
+    extra = None if env is os.environ else dict(env)  # os.environ is read by the app anyway
+    return postgres_cases(PostgresSettings.from_env(env), extra, **kwargs)
+
+
+def shared_chain_key(env: Mapping[str, str]) -> bytes:
+    """The hash-chain key of a shared store: from the environment or an existing key file."""
+    if env.get(CHAIN_KEY_ENV):
+        return bytes.fromhex(env[CHAIN_KEY_ENV])
+    if not env.get(CHAIN_KEY_FILE_ENV):
+        raise StoreConfigurationError(
+            f"{EVENT_STORE_ENV}=postgres needs the hash-chain key shared by every worker: set "
+            f"{CHAIN_KEY_ENV} (hex) or {CHAIN_KEY_FILE_ENV}")
+    key_file = Path(env[CHAIN_KEY_FILE_ENV])
+    if not key_file.is_file():
+        raise StoreConfigurationError(f"{CHAIN_KEY_FILE_ENV}={key_file}: no such file (a shared "
+                                      "store never makes up its key)")
+    return bytes.fromhex(key_file.read_text().strip())
