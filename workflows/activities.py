@@ -122,7 +122,10 @@ class CommandActivities:
             raise refusal(err) from None
         if self.pause is not None:
             self.pause.after_commit(cmd, result.duplicate, info)
-        state = self.app.get_case(request.view_of or cmd.case_number)
+        # A repeated command answers the case as it stood after its first execution, so that a
+        # retried step leads the workflow to the same decisions as the original one did.
+        state = self.app.get_case(request.view_of or cmd.case_number,
+                                  version=result.last_version if result.duplicate else None)
         return m.CommandOutcome(command_id=cmd.command_id, events=result.events,
                                 first_version=result.first_version,
                                 last_version=result.last_version, duplicate=result.duplicate,

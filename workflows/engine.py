@@ -7,6 +7,7 @@ Never imported by workflow code.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import Priority, WorkflowIDReusePolicy
@@ -58,8 +59,8 @@ class Engine:
 
     # --- filing --------------------------------------------------------------------------------
     async def file(self, case_number: str, filing: Filing, *, policy: Policy | None = None,
-                   scenario: str | None = None) -> WorkflowHandle[EnforcementCaseWorkflow,
-                                                                  CaseOutcome]:
+                   scenario: str | None = None, task_timeout: timedelta | None = None
+                   ) -> WorkflowHandle[EnforcementCaseWorkflow, CaseOutcome]:
         """File a case: start its workflow (id derived from the number), which files it."""
         data = CaseInput(case_number=case_number, filing=filing, category=filing.category,
                          priority=priority_of(filing.category, float(filing.claim.total)),
@@ -68,15 +69,16 @@ class Engine:
         return await self.client.start_workflow(
             EnforcementCaseWorkflow.run, data, id=case_workflow_id(case_number),
             task_queue=self.task_queue, priority=Priority(priority_key=data.priority),
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE, task_timeout=task_timeout)
 
     async def file_case(self, case: DocketCase, *, policy: Policy | None = None,
-                        simulated: bool = True) -> WorkflowHandle[EnforcementCaseWorkflow,
-                                                                  CaseOutcome]:
+                        simulated: bool = True, task_timeout: timedelta | None = None
+                        ) -> WorkflowHandle[EnforcementCaseWorkflow, CaseOutcome]:
         """File a docket case; ``simulated``: its world answers the ports and performs its acts
         (the worker's simulated adapter must know the docket)."""
         return await self.file(case.case_number, case.filing(), policy=policy,
-                               scenario=case.case_number if simulated else None)
+                               scenario=case.case_number if simulated else None,
+                               task_timeout=task_timeout)
 
     # --- acting and reading ----------------------------------------------------------------------
     def handle(self, case_number: str) -> WorkflowHandle[EnforcementCaseWorkflow, CaseOutcome]:
