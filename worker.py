@@ -70,7 +70,8 @@ async def serve(args: argparse.Namespace) -> int:
               f"UI: http://127.0.0.1:{server.ui_port}", flush=True)
     try:
         client = await connect(address, os.environ.get("TEMPORAL_NAMESPACE", "default"),
-                               tls_from_env())
+                               tls_from_env(),  # embedded: payloads encrypted by default
+                               payload_key_file=data_dir / "payload.key" if server else None)
         app = EnforcementCases.sqlite(os.environ.get("ENFORCEMENT_EVENTS_DB")
                                       or data_dir / "events.sqlite")
         queue = args.task_queue or os.environ.get("ENFORCEMENT_TASK_QUEUE", TASK_QUEUE)

