@@ -113,14 +113,29 @@ async def connect(address: str, namespace: str = "default", tls: TLSConfig | boo
 
 
 def tls_from_env() -> TLSConfig | bool:
-    """TLS settings for a cluster: TEMPORAL_TLS_CERT / _KEY / _CA (paths), or TEMPORAL_TLS=1."""
-    cert, key = os.environ.get("TEMPORAL_TLS_CERT"), os.environ.get("TEMPORAL_TLS_KEY")
-    ca = os.environ.get("TEMPORAL_TLS_CA")
-    if cert and key:
-        return TLSConfig(client_cert=Path(cert).read_bytes(),
-                         client_private_key=Path(key).read_bytes(),
-                         server_root_ca_cert=Path(ca).read_bytes() if ca else None)
-    return os.environ.get("TEMPORAL_TLS", "").lower() in ("1", "true", "yes")
+    """TLS settings for a cluster: TEMPORAL_TLS_CERT + TEMPORAL_TLS_KEY (mTLS client pair, paths),
+    TEMPORAL_TLS_CA (the server's root CA, path), TEMPORAL_TLS_SERVER_NAME (name to verify), or
+    just TEMPORAL_TLS=1 (system roots). A cert without its key (or the reverse), or a path that
+    does not exist, raises ValueError naming the variable rather than connecting in clear."""
+    env = os.environ
+    cert, key = env.get("TEMPORAL_TLS_CERT"), env.get("TEMPORAL_TLS_KEY")
+    ca, name = env.get("TEMPORAL_TLS_CA"), env.get("TEMPORAL_TLS_SERVER_NAME")
+    if bool(cert) != bool(key):
+        raise ValueError("TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY make one mTLS client pair: set "
+                         "both or neither")
+
+    def read(var: str, path: str | None) -> bytes | None:
+        if not path:
+            return None
+        if not Path(path).is_file():
+            raise ValueError(f"{var}={path}: no such file")
+        return Path(path).read_bytes()
+
+    if cert or ca or name:
+        return TLSConfig(client_cert=read("TEMPORAL_TLS_CERT", cert),
+                         client_private_key=read("TEMPORAL_TLS_KEY", key),
+                         server_root_ca_cert=read("TEMPORAL_TLS_CA", ca), domain=name or None)
+    return env.get("TEMPORAL_TLS", "").lower() in ("1", "true", "yes")
 
 
 @dataclass
