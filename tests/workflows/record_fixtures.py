@@ -1,0 +1,102 @@
+"""Record the workflow histories the replay test replays (run once; commit the output).
+
+    python -m tests.workflows.record_fixtures
+
+Each scenario runs on a fresh time-skipping server; every run of every workflow it started
+(continue-as-new runs, the 执恢 case, the simulated worlds) is written to
+tests/workflows/fixtures/<name>.json as a list of histories. Re-record only on purpose: the
+replay test exists to catch workflow changes that old histories no longer replay under.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from temporalio.client import Client, WorkflowHistory
+
+from domain.application import EnforcementCases
+from tests.support import KEY, OFFICER
+from tests.workflows import dockets
+from tests.workflows.conftest import Rig
+from workflows.acts import AnnounceAuction
+from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
+from workflows.engine import Engine
+from workflows.messages import case_workflow_id, world_workflow_id
+from workflows.runtime import create_worker, start_time_skipping
+from workflows.scenario import DocketCase
+
+FIXTURES = Path(__file__).with_name("fixtures")
+
+
+async def runs(client: Client, workflow_id: str, first_run: str | None = None
+               ) -> list[WorkflowHistory]:
+    """Every run of a workflow from ``first_run`` (default: its only run), following
+    continue-as-new."""
+    run = first_run or (await client.get_workflow_handle(workflow_id).describe()).run_id
+    histories: list[WorkflowHistory] = []
+    while run:
+        history = await client.get_workflow_handle(workflow_id, run_id=run).fetch_history()
+        histories.append(history)
+        last = history.events[-1]
+        run = last.workflow_execution_continued_as_new_event_attributes.new_execution_run_id \
+            if last.HasField("workflow_execution_continued_as_new_event_attributes") else None
+    return histories
+
+
+async def record(name: str, case: DocketCase,
+                 drive: Callable[[Rig], object] | None = None) -> None:
+    env = await start_time_skipping()
+    async with env:
+        app = EnforcementCases.in_memory(chain_key=KEY)
+        world = SimulatedWorld()
+        worker = create_worker(env.client, app, simulated_adapters(world), task_queue="fixtures")
+        async with worker.worker:
+            rig = Rig(env=env, app=app, world=world, engine=Engine(env.client, "fixtures"),
+                      worker=worker)
+            handle = await rig.file(case)
+            if drive is not None:
+                await drive(rig)  # type: ignore[misc]
+            outcome = await handle.result()
+            numbers = [case.case_number]
+            if outcome.resumed_as:
+                await rig.until_closed(outcome.resumed_as)
+                numbers.append(outcome.resumed_as)
+            await env.sleep(timedelta(days=2))  # let the worlds end
+            histories: list[WorkflowHistory] = []
+            for number in numbers:
+                first = handle.first_execution_run_id if number == case.case_number else None
+                histories += await runs(env.client, case_workflow_id(number), first)
+                histories += await runs(env.client, world_workflow_id(number))
+        worker.commands.close()
+    FIXTURES.mkdir(exist_ok=True)
+    (FIXTURES / f"{name}.json").write_text(json.dumps(
+        [{"workflow_id": h.workflow_id, "history": json.loads(h.to_json())} for h in histories],
+        ensure_ascii=False, separators=(",", ":")), "utf-8")
+    print(f"{name}: {len(histories)} histories, {sum(len(h.events) for h in histories)} events")
+
+
+async def refused_announcement(rig: Rig) -> None:
+    await rig.env.sleep(timedelta(days=10))
+    try:
+        await rig.engine.act(dockets.real_estate().case_number, AnnounceAuction(
+            actor=OFFICER, asset_id="flat-1", start_price=Decimal("400000.00"),
+            deposit=Decimal("40000.00")))
+    except Exception as err:  # the refusal is what is recorded
+        print("refused as expected:", type(err).__name__)
+
+
+async def main() -> None:
+    await record("paid_in_full", dockets.paid_in_full())
+    await record("real_estate_refused_update", dockets.real_estate(), refused_announcement)
+    await record("buyer_default", dockets.buyer_default())
+    await record("settlement_default", dockets.settlement_default())
+    await record("nothing_found_monitoring_resumed", dockets.nothing_found())
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,50 @@
+"""Histories recorded once (tests/workflows/fixtures, see record_fixtures.py) still replay under
+the current workflow code: a change that would break running cases fails here."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.worker import Replayer
+
+from workflows.case_workflow import EnforcementCaseWorkflow
+from workflows.converter import DATA_CONVERTER
+from workflows.world import SimulatedWorldWorkflow
+
+FIXTURES = sorted(Path(__file__).with_name("fixtures").glob("*.json"))
+
+
+def histories(path: Path) -> list[WorkflowHistory]:
+    return [WorkflowHistory.from_json(item["workflow_id"], item["history"])
+            for item in json.loads(path.read_text("utf-8"))]
+
+
+async def each(items: list[WorkflowHistory]) -> AsyncIterator[WorkflowHistory]:
+    for item in items:
+        yield item
+
+
+def test_the_fixtures_cover_every_kind_of_run() -> None:
+    kinds = {e.WhichOneof("attributes") for path in FIXTURES for h in histories(path)
+             for e in h.events}
+    assert {"workflow_execution_continued_as_new_event_attributes",  # monitoring rounds
+            "workflow_execution_update_completed_event_attributes",  # an operator's update
+            "workflow_execution_signaled_event_attributes",  # the world's acts
+            "marker_recorded_event_attributes",  # local command activities
+            "activity_task_completed_event_attributes",  # ports
+            "timer_fired_event_attributes"} <= kinds
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
+async def test_recorded_histories_replay_without_nondeterminism(path: Path) -> None:
+    replayer = Replayer(workflows=[EnforcementCaseWorkflow, SimulatedWorldWorkflow],
+                        data_converter=DATA_CONVERTER)
+    loaded = histories(path)
+    results = await replayer.replay_workflows(each(loaded), raise_on_replay_failure=False)
+    failures = {run_id: str(err) for run_id, err in results.replay_failures.items()}
+    assert failures == {}
+    assert len(loaded) >= 2
