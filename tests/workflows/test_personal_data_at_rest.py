@@ -40,13 +40,14 @@ async def day_zero_done(app: EnforcementCases, number: str) -> None:
     raise AssertionError(f"{number} did not finish its filing day")
 
 
-@pytest.mark.asyncio(loop_scope="function")
-async def test_no_file_of_a_full_run_holds_the_debtors_id_number(tmp_path: Path) -> None:
-    data = tmp_path / "data"
+async def full_run(data: Path, *, encrypted: bool = True) -> None:
+    """Serve a case as worker.py does (embedded dev server, payload key in the data directory)
+    through its filing day; then a long case, the read models and their exports."""
     server = DevServer(data)
     await server.start(persist=True, ui=False)
     try:
-        client = await connect(server.address, payload_key_file=data / "payload.key")
+        client = await connect(server.address,
+                               payload_key_file=data / "payload.key" if encrypted else None)
         app = EnforcementCases.sqlite(data / "events.sqlite", chain_key=KEY)
         case = paid_in_full()
         worker = create_worker(client, app, simulated_adapters(SimulatedWorld(Docket(
@@ -70,7 +71,20 @@ async def test_no_file_of_a_full_run_holds_the_debtors_id_number(tmp_path: Path)
     views.close()
     app.close()
 
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_no_file_of_a_full_run_holds_the_debtors_id_number(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    await full_run(data)
     written = {p.name for p in data.rglob("*") if p.is_file()}
     assert {"temporal.sqlite", "events.sqlite", "views.sqlite", "timeline.csv", "payload.key",
             "events.cipherkey"} <= written
     assert scan_paths([data], [ID]) == []
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_without_the_payload_codec_temporals_file_would_hold_it(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    await full_run(data, encrypted=False)
+    assert {hit.path.name for hit in scan_paths([data], [ID])} & {
+        "temporal.sqlite", "temporal.sqlite-wal"}
