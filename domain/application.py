@@ -57,10 +57,24 @@ def load_chain_key(db_path: Path | None = None) -> bytes:
     if key_file is None:
         return os.urandom(32)  # ephemeral store: an ephemeral key
     if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_bytes(os.urandom(32).hex().encode())
-        key_file.chmod(0o600)
+        _create_once(key_file, os.urandom(32).hex())
     return bytes.fromhex(key_file.read_text().strip())
+
+
+def _create_once(path: Path, text: str) -> None:
+    """Create a 0600 file atomically; if another process created it first, keep theirs."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{random.getrandbits(32):08x}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)  # atomic and never overwrites
+    finally:
+        tmp.unlink()
 
 
 class EnforcementCases(CommandMethods, CaseStore):
