@@ -198,7 +198,8 @@ def view_of(s: CaseState, today: date, app: EnforcementCases) -> m.CaseView:
         restriction_active=s.restriction_on is not None and s.restriction_lifted_on is None,
         dishonest_active=s.dishonest_active is not None,
         applicant_heard_on=s.applicant_heard_on,
-        closure_deadline=closure_deadline(s, today), terminated_on=s.terminated_on,
+        closure_deadline=closure_deadline(s, today, app.calendar),
+        terminated_on=s.terminated_on,
         termination_served_on=s.termination_served_on, resumed_as=s.resumed_as,
         termination_unmet=tuple(m.Condition(code=u.code, message=u.message, source=u.source)
                                 for u in unmet),

@@ -13,6 +13,7 @@ from workflows.context import CaseContext
 
 with workflow.unsafe.imports_passed_through():
     from domain import commands as c
+    from domain import rules as r
     from domain.calendar import add_years
     from domain.models import ControlMeasure
     from domain.rules import MONEY_KINDS, AssetKind, control_max_years
@@ -80,7 +81,8 @@ async def control(ctx: CaseContext, task: Task) -> None:
         return
     today = ctx.today()
     await ctx.attempt(c.ControlAsset(
-        **ctx.envelope(f"control:{a.asset_id}:{ctx.count('control:' + a.asset_id)}"),
+        **ctx.envelope(f"control:{a.asset_id}:{ctx.count('control:' + a.asset_id)}",
+                       basis=f"{r.SRC_CONTROL_PERIOD}; {r.SRC_OVER_SEIZURE}"),
         asset_id=a.asset_id, measure=MEASURE.get(kind, ControlMeasure.FREEZE), amount=amount,
         effective_on=today, expires_on=add_years(today, control_max_years(kind)),
         living_allowance=allowance))
@@ -96,7 +98,8 @@ async def transfer(ctx: CaseContext, task: Task) -> None:
     if amount <= 0:
         return
     await ctx.attempt(c.TransferDeposit(
-        **ctx.envelope(f"transfer:{a.asset_id}:{ctx.count('transfer:' + a.asset_id)}"),
+        **ctx.envelope(f"transfer:{a.asset_id}:{ctx.count('transfer:' + a.asset_id)}",
+                       basis=r.SRC_DEPOSIT_TRANSFER),
         asset_id=a.asset_id, amount=amount, transferred_on=ctx.today()))
 
 
@@ -107,8 +110,10 @@ async def renew(ctx: CaseContext, task: Task) -> None:
     if a is None or a.control != "active" or a.expires_on is None:
         return
     expires = add_years(a.expires_on, control_max_years(AssetKind(a.kind)))
-    await ctx.attempt(c.RenewControl(**ctx.envelope(f"renew:{task.key}"), asset_id=asset_id,
-                                     renewed_on=ctx.today(), expires_on=expires))
+    await ctx.attempt(c.RenewControl(**ctx.envelope(f"renew:{task.key}",
+                                                    basis=r.SRC_CONTROL_LAPSE),
+                                     asset_id=asset_id, renewed_on=ctx.today(),
+                                     expires_on=expires))
 
 
 async def release_all(ctx: CaseContext, step: str, reason: str) -> None:

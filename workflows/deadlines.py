@@ -34,7 +34,11 @@ def plan(ctx: CaseContext) -> None:
     if memo.extension_due is not None and memo.extension_due != view.closure_deadline:
         memo.extension_due = None  # extended, or periods excluded: a new deadline
         memo.dues.pop("extension", None)
-    if view.closure_mode is None and memo.extension_due is None:
+    # While the clock is stopped (suspension, settlement, an auction under way) the view's
+    # deadline moves every day: plan the reminder again once the period has ended.
+    stopped = ctx.suspended or any(a.last_round is not None and a.last_round.status ==
+                                   "announced" for a in view.assets)
+    if view.closure_mode is None and memo.extension_due is None and not stopped:
         day = view.closure_deadline - timedelta(days=ctx.policy.extension_notice_days)
         wanted[view.closure_deadline.isoformat()] = (ctx.at(day), False)
     if view.closure_mode is not None:

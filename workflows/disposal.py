@@ -14,6 +14,7 @@ from workflows.context import CaseContext
 
 with workflow.unsafe.imports_passed_through():
     from domain import commands as c
+    from domain import rules as r
     from domain.models import FundsSource
     from domain.rules import AssetKind, announcement_days
     from domain.values import yuan
@@ -114,8 +115,9 @@ async def price(ctx: CaseContext, task: Task) -> None:
         return
     today = ctx.today()
     done = await ctx.attempt(c.SetReferencePrice(
-        **ctx.envelope(f"price:{task.key}"), asset_id=task.key, method=quote.method,
-        amount=quote.amount, requested_on=quote.requested_on or today, determined_on=today))
+        **ctx.envelope(f"price:{task.key}", basis=r.SRC_REFERENCE_PRICE), asset_id=task.key,
+        method=quote.method, amount=quote.amount, requested_on=quote.requested_on or today,
+        determined_on=today))
     if done is not None:
         ctx.memo.priced_on[task.key] = today
 
@@ -141,7 +143,9 @@ async def announce(ctx: CaseContext, task: Task) -> None:
     today = ctx.today()
     opens = ctx.at(today + timedelta(days=announcement_days(AssetKind(a.kind), reauction)), 10)
     await ctx.attempt(c.AnnounceAuction(
-        **ctx.envelope(f"announce:{a.asset_id}:{len(a.rounds) + 1}"), asset_id=a.asset_id,
+        **ctx.envelope(f"announce:{a.asset_id}:{len(a.rounds) + 1}",
+                       basis=r.SRC_REAUCTION if reauction else r.SRC_AUCTION_NOTICE),
+        asset_id=a.asset_id,
         start_price=start, deposit=deposit, announced_on=today, opens_at=opens,
         closes_at=opens + timedelta(hours=24)))
 
@@ -167,7 +171,8 @@ async def close(ctx: CaseContext, task: Task) -> None:
     last = a.last_round if a else None
     if last is None or last.closes_at > ctx.now():
         return  # extended: the agenda moves this task to the new close
-    await ctx.attempt(c.CloseAuction(**ctx.envelope(f"close:{task.key}"), asset_id=asset_id,
+    await ctx.attempt(c.CloseAuction(**ctx.envelope(f"close:{task.key}", basis=r.SRC_BIDDING),
+                                     asset_id=asset_id,
                                      closed_at=last.closes_at))
 
 
@@ -183,7 +188,8 @@ async def buyer(ctx: CaseContext, task: Task) -> None:
         buyer=last.buyer), p.BuyerAnswer)
     ctx.memo.done.add(f"proceeds:{task.key}")
     if not answer.paid:
-        await ctx.attempt(c.RecordBuyerDefault(**ctx.envelope(f"default:{task.key}"),
+        await ctx.attempt(c.RecordBuyerDefault(**ctx.envelope(f"default:{task.key}",
+                                                              basis=r.SRC_BUYER_DEFAULT),
                                                asset_id=asset_id, defaulted_on=ctx.today()))
         return
     amount = min(last.price, ctx.case.outstanding)

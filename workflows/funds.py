@@ -11,6 +11,7 @@ from workflows.context import CaseContext
 
 with workflow.unsafe.imports_passed_through():
     from domain import commands as c
+    from domain import rules as r
     from workflows.control import release_all
 
 
@@ -34,7 +35,8 @@ async def payout(ctx: CaseContext, task: Task) -> None:
     held = ctx.case.undisbursed
     if held <= 0:
         return
-    await ctx.attempt(c.PayOut(**ctx.envelope(f"payout:{ctx.count('payout')}"), amount=held,
+    await ctx.attempt(c.PayOut(**ctx.envelope(f"payout:{ctx.count('payout')}", basis=r.SRC_PAYOUT),
+                               amount=held,
                                paid_on=ctx.today()))
 
 
@@ -46,7 +48,8 @@ async def conclude(ctx: CaseContext, task: Task) -> None:
     if view.outstanding > 0 and view.settlement_status != "performed":
         return
     await release_all(ctx, "conclude", "the debt is performed; control no longer needed")
-    await ctx.attempt(c.ConcludeCase(**ctx.envelope("conclude"), closed_on=ctx.today()))
+    await ctx.attempt(c.ConcludeCase(**ctx.envelope("conclude", basis=r.SRC_CLOSURE_MODES),
+                                     closed_on=ctx.today()))
 
 
 async def after_closure(ctx: CaseContext) -> None:
@@ -54,7 +57,7 @@ async def after_closure(ctx: CaseContext) -> None:
     (限消规定 art.9; 失信规定 art.10: within 3 working days)."""
     view = ctx.case
     performed = view.closure_mode == "concluded"
-    withdrawn = view.closure_mode == "ended" and ctx.memo.done.issuperset({"withdrawn"})
+    withdrawn = view.closure_mode == "ended" and "withdrawn" in ctx.memo.done
     if not (performed or withdrawn):
         return
     if view.restriction_active:

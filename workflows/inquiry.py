@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
@@ -12,6 +11,7 @@ from workflows.context import CaseContext
 
 with workflow.unsafe.imports_passed_through():
     from domain import commands as c
+    from domain import rules as r
     from domain.models import AssetFinding
     from domain.rules import Channel
     from workflows.adapters import ports as p
@@ -79,11 +79,9 @@ def _new(view: CaseView, findings: tuple[AssetFinding, ...], seen: set[str]
 
 async def query_all(ctx: CaseContext, step: str) -> dict[Channel, tuple[AssetFinding, ...]]:
     """Query every network channel at once (总对总 / 点对点); answers in channel order."""
-    answers = await asyncio.gather(*(
-        ctx.port(p.QUERY_REGISTRY, p.RegistryQuery(**ctx.port_fields(f"{step}:{ch.value}"),
-                                                   channel=ch), p.RegistryAnswer)
-        for ch in Channel))
-    return {ch: answer.findings for ch, answer in zip(Channel, answers, strict=True)}
+    sweep = await ctx.port(p.QUERY_REGISTRIES, p.RegistrySweep(
+        **ctx.port_fields(step), channels=tuple(Channel)), p.SweepAnswer)
+    return {ch: answer.findings for ch, answer in sweep.answers}
 
 
 async def inquire(ctx: CaseContext, task: Task) -> None:
@@ -96,7 +94,8 @@ async def inquire(ctx: CaseContext, task: Task) -> None:
     seen = known(ctx.case)
     for channel, findings in results.items():
         await ctx.attempt(c.RecordNetworkInquiry(
-            **ctx.envelope(f"{step}:{channel.value}"), channel=channel, queried_on=ctx.today(),
+            **ctx.envelope(f"{step}:{channel.value}", basis=r.SRC_TERMINATION_INQUIRY),
+            channel=channel, queried_on=ctx.today(),
             findings=_new(ctx.case, findings, seen)))
     memo.last_inquiry_on = ctx.today()
 
@@ -111,7 +110,8 @@ async def verify_lead(ctx: CaseContext, task: Task) -> None:
         description=lead.lead_id), p.LeadAnswer)
     finding = answer.finding if answer.finding and \
         answer.finding.asset_id not in known(ctx.case) else None
-    await ctx.attempt(c.VerifyLead(**ctx.envelope(f"lead:{lead.lead_id}:verify"),
+    await ctx.attempt(c.VerifyLead(**ctx.envelope(f"lead:{lead.lead_id}:verify",
+                                                  basis=r.SRC_LEAD_VERIFICATION),
                                    lead_id=lead.lead_id, verified_on=ctx.today(),
                                    finding=finding))
 

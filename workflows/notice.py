@@ -11,6 +11,7 @@ from workflows.context import CaseContext
 
 with workflow.unsafe.imports_passed_through():
     from domain import commands as c
+    from domain import rules as r
     from domain.models import Basis
     from workflows.adapters import ports as p
     from workflows.messages import Due, Filing, ScenarioRef
@@ -42,7 +43,8 @@ async def file(ctx: CaseContext, filing: Filing) -> None:
 async def issue(ctx: CaseContext) -> None:
     """Issue the notice with the report order (执行工作规定 art.22) and send it for service."""
     today = ctx.today()
-    await ctx.attempt(c.IssueNotice(**ctx.envelope("notice"), issued_on=today,
+    await ctx.attempt(c.IssueNotice(**ctx.envelope(
+        "notice", basis=f"{r.SRC_NOTICE_PERIOD}; {r.SRC_REPORT_ORDER}"), issued_on=today,
                                     report_due_on=today + timedelta(days=ctx.policy.report_days)))
     ticket = await ctx.port(p.DISPATCH_DOCUMENT, p.DocumentDispatch(
         **ctx.port_fields("notice:dispatch"), document="notice", issued_on=today), p.Ticket)
@@ -96,7 +98,8 @@ async def check_report(ctx: CaseContext, task: Task) -> None:
     if ctx.case.report_status is not None:
         return
     await ctx.attempt(c.RecordPropertyReport(
-        **ctx.envelope("report:missing", basis="no property report by the due date"),
+        **ctx.envelope("report:missing", basis=f"no property report by the due date "
+                                               f"({r.SRC_REPORT_SANCTION})"),
         status="refused", reported_on=ctx.today()))
     ctx.memo.dues["report_breach"] = Due(
         update="list_dishonest", since=ctx.today(), source=SRC_REPORT,

@@ -39,7 +39,7 @@ class OperatorHandlers:
     """Mixed into EnforcementCaseWorkflow: every handler works on ``self.ctx``."""
 
     ctx: CaseContext
-    _signals = 0
+    _signals: int
 
     async def _act(self, act: a.ActBase) -> ActResult:
         info = workflow.current_update_info()

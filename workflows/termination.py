@@ -17,6 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.rules import (
         MONITORING_INTERVAL_MONTHS,
         MONITORING_YEARS,
+        SRC_POST_TERMINATION,
         SRC_TERMINATION,
         SRC_TERMINATION_HEARING,
         TERMINATION_MIN_MONTHS,
@@ -117,7 +118,8 @@ async def monitor(ctx: CaseContext, state: MonitoringState) -> CaseOutcome:
                     seen.add(f.asset_id)
                     fresh.append(f)
         await ctx.attempt(c.RecordPostTerminationInquiry(
-            **ctx.envelope(f"{step}:inquiry"), queried_on=ctx.today(), findings=tuple(fresh)))
+            **ctx.envelope(f"{step}:inquiry", basis=SRC_POST_TERMINATION), queried_on=ctx.today(),
+            findings=tuple(fresh)))
         await ctx.notify(p.INFORM_APPLICANT, p.ApplicantNotice(
             **ctx.port_fields(f"{step}:inform"), subject="post-termination inquiry",
             text=f"network inquiry of {ctx.today()}: {len(fresh)} new asset(s) found"))
@@ -149,7 +151,8 @@ async def resume(ctx: CaseContext, actor: Actor, reason: str, step: str) -> None
     """Resume under a new 执恢 number (the old case stays closed as 终本)."""
     number = await ctx.port(p.ASSIGN_RESUMED_NUMBER, p.PortRequest(
         **ctx.port_fields(f"{step}:number")), p.NumberAnswer)
-    await ctx.execute(c.ResumeEnforcement(**ctx.envelope(f"{step}:resume", actor),
+    await ctx.execute(c.ResumeEnforcement(**ctx.envelope(f"{step}:resume", actor,
+                                                         basis=SRC_POST_TERMINATION),
                                           new_case_number=number.case_number,
                                           resumed_on=ctx.today(), reason=reason))
 

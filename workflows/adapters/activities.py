@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -16,9 +17,14 @@ class PortActivities:
     def __init__(self, adapters: p.Adapters) -> None:
         self.adapters = adapters
 
-    @activity.defn(name=p.QUERY_REGISTRY)
-    async def query_registry(self, q: p.RegistryQuery) -> p.RegistryAnswer:
-        return await self.adapters.registries.query(q)
+    @activity.defn(name=p.QUERY_REGISTRIES)
+    async def query_registries(self, sweep: p.RegistrySweep) -> p.SweepAnswer:
+        """Every channel of the sweep asked at once (one activity: one history entry, and the
+        retry of a failed sweep asks again, registry queries being reads)."""
+        base = sweep.model_dump(exclude={"channels", "step"})
+        answers = await asyncio.gather(*(self.adapters.registries.query(p.RegistryQuery(
+            **base, step=f"{sweep.step}:{ch.value}", channel=ch)) for ch in sweep.channels))
+        return p.SweepAnswer(answers=tuple(zip(sweep.channels, answers, strict=True)))
 
     @activity.defn(name=p.DISPATCH_DOCUMENT)
     async def dispatch_document(self, d: p.DocumentDispatch) -> p.Ticket:
@@ -66,7 +72,7 @@ class PortActivities:
 
     def all(self) -> list[Callable[..., Any]]:
         """Every activity of this class (for ``Worker(activities=...)``)."""
-        return [self.query_registry, self.dispatch_document, self.check_delivery,
+        return [self.query_registries, self.dispatch_document, self.check_delivery,
                 self.inform_applicant, self.request_valuation, self.check_valuation,
                 self.fetch_bids, self.check_buyer_payment, self.investigate_onsite,
                 self.check_lead, self.assign_resumed_number, self.world_schedule]

@@ -21,7 +21,7 @@ from domain.values import Actor
 from workflows.acts import Act
 from workflows.messages import Message, ScenarioRef
 
-QUERY_REGISTRY = "query_registry"
+QUERY_REGISTRIES = "query_registries"
 DISPATCH_DOCUMENT = "dispatch_document"
 CHECK_DELIVERY = "check_delivery"
 INFORM_APPLICANT = "inform_applicant"
@@ -51,6 +51,16 @@ class RegistryQuery(PortRequest):
 
 class RegistryAnswer(Message):
     findings: tuple[AssetFinding, ...] = ()
+
+
+class RegistrySweep(PortRequest):
+    """Query several channels at once (each channel is asked in parallel, step ``<step>:<ch>``)."""
+
+    channels: tuple[Channel, ...]
+
+
+class SweepAnswer(Message):
+    answers: tuple[tuple[Channel, RegistryAnswer], ...]
 
 
 class DocumentDispatch(PortRequest):
