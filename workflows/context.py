@@ -27,11 +27,10 @@ with workflow.unsafe.imports_passed_through():
         CaseView,
         CommandOutcome,
         CommandRequest,
-        Due,
         Message,
-        Problem,
         ScenarioRef,
     )
+    from workflows.status import Due, Problem
 
 T = TypeVar("T", bound=Message)
 Stage = Literal["filing", "procedure", "closing", "monitoring", "ended"]

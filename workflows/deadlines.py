@@ -25,7 +25,7 @@ with workflow.unsafe.imports_passed_through():
         SRC_TERMINATION,
         TERMINATION_MIN_MONTHS,
     )
-    from workflows.messages import Deadline, Due
+    from workflows.status import Deadline, Due
 
 
 def plan(ctx: CaseContext) -> None:

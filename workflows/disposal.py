@@ -20,7 +20,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.values import yuan
     from workflows.adapters import ports as p
     from workflows.control import is_money
-    from workflows.messages import AssetView, CaseView, Due
+    from workflows.messages import AssetView
+    from workflows.status import Due
 
 SRC_SALE = "网拍规定 art.26; 拍卖变卖规定 art.16"
 
@@ -122,7 +123,7 @@ async def price(ctx: CaseContext, task: Task) -> None:
         ctx.memo.priced_on[task.key] = today
 
 
-def terms(ctx: CaseContext, a: AssetView, view: CaseView) -> tuple[Decimal, Decimal, bool]:
+def terms(ctx: CaseContext, a: AssetView) -> tuple[Decimal, Decimal, bool]:
     """Start price, deposit, and whether it is a re-auction after a failed round."""
     last = a.last_round
     assert a.reference_price is not None
@@ -139,7 +140,7 @@ async def announce(ctx: CaseContext, task: Task) -> None:
     a = view.asset(task.key)
     if a is None or not _auctionable(a) or a.reference_price is None:
         return
-    start, deposit, reauction = terms(ctx, a, view)
+    start, deposit, reauction = terms(ctx, a)
     today = ctx.today()
     opens = ctx.at(today + timedelta(days=announcement_days(AssetKind(a.kind), reauction)), 10)
     await ctx.attempt(c.AnnounceAuction(

@@ -21,7 +21,6 @@ from workflows.messages import (
     ActResult,
     CaseInput,
     CaseOutcome,
-    CaseStatus,
     Filing,
     Policy,
     ScenarioRef,
@@ -29,6 +28,7 @@ from workflows.messages import (
 )
 from workflows.runtime import connect, tls_from_env
 from workflows.scenario import DocketCase
+from workflows.status import CaseStatus
 
 SIMPLE_CLAIM = 100_000
 """Claims up to this amount (yuan) count as simple cases: served before other ordinary ones."""

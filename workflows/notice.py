@@ -14,7 +14,8 @@ with workflow.unsafe.imports_passed_through():
     from domain import rules as r
     from domain.models import Basis
     from workflows.adapters import ports as p
-    from workflows.messages import Due, Filing, ScenarioRef
+    from workflows.messages import Filing, ScenarioRef
+    from workflows.status import Due
 
 SRC_REPORT = "财产调查规定 arts.9, 10"
 

@@ -15,7 +15,8 @@ from workflows.termination import resume, termination_dues
 with workflow.unsafe.imports_passed_through():
     from workflows import acts as a
     from workflows.acts import Act
-    from workflows.messages import ActResult, CaseStatus, Planned
+    from workflows.messages import ActResult
+    from workflows.status import CaseStatus, Planned
 
 
 def status(ctx: CaseContext) -> CaseStatus:
@@ -46,8 +47,8 @@ class OperatorHandlers:
         base = f"request:{act.request_id}" if act.request_id else \
             f"update:{info.id if info else workflow.uuid4()}"
         if isinstance(act, a.RequestResumption):
-            await resume(self.ctx, act.actor, act.reason, base)
-            return acting.result(self.ctx, [])
+            outcome = await resume(self.ctx, act.actor, act.reason, base)
+            return acting.result(self.ctx, [outcome])
         return await acting.apply(self.ctx, act, base)
 
     def _check(self, act: a.ActBase) -> None:

@@ -12,7 +12,7 @@ from workflows.context import CaseContext
 
 with workflow.unsafe.imports_passed_through():
     from domain import commands as c
-    from workflows.messages import Due
+    from workflows.status import Due
 
 SRC_DEFAULT = "和解规定 arts.9, 13, 17"
 

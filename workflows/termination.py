@@ -30,9 +30,10 @@ with workflow.unsafe.imports_passed_through():
         SYSTEM,
         CaseInput,
         CaseOutcome,
-        Due,
+        CommandOutcome,
         MonitoringState,
     )
+    from workflows.status import Due
 
 ROUNDS = MONITORING_YEARS * 12 // MONITORING_INTERVAL_MONTHS
 ASKS = {
@@ -147,11 +148,11 @@ def first_round(ctx: CaseContext) -> CaseInput:
         "view": view, "scenario": ctx.scenario, "filing": None})
 
 
-async def resume(ctx: CaseContext, actor: Actor, reason: str, step: str) -> None:
+async def resume(ctx: CaseContext, actor: Actor, reason: str, step: str) -> CommandOutcome:
     """Resume under a new 执恢 number (the old case stays closed as 终本)."""
     number = await ctx.port(p.ASSIGN_RESUMED_NUMBER, p.PortRequest(
         **ctx.port_fields(f"{step}:number")), p.NumberAnswer)
-    await ctx.execute(c.ResumeEnforcement(**ctx.envelope(f"{step}:resume", actor,
+    return await ctx.execute(c.ResumeEnforcement(**ctx.envelope(f"{step}:resume", actor,
                                                          basis=SRC_POST_TERMINATION),
                                           new_case_number=number.case_number,
                                           resumed_on=ctx.today(), reason=reason))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -37,7 +37,8 @@ async def runs(client: Client, workflow_id: str, first_run: str | None = None
                ) -> list[WorkflowHistory]:
     """Every run of a workflow from ``first_run`` (default: its only run), following
     continue-as-new."""
-    run = first_run or (await client.get_workflow_handle(workflow_id).describe()).run_id
+    run: str | None = first_run or (
+        await client.get_workflow_handle(workflow_id).describe()).run_id
     histories: list[WorkflowHistory] = []
     while run:
         history = await client.get_workflow_handle(workflow_id, run_id=run).fetch_history()
@@ -49,7 +50,7 @@ async def runs(client: Client, workflow_id: str, first_run: str | None = None
 
 
 async def record(name: str, case: DocketCase,
-                 drive: Callable[[Rig], object] | None = None) -> None:
+                 drive: Callable[[Rig], Awaitable[None]] | None = None) -> None:
     env = await start_time_skipping()
     async with env:
         app = EnforcementCases.in_memory(chain_key=KEY)
@@ -60,7 +61,7 @@ async def record(name: str, case: DocketCase,
                       worker=worker)
             handle = await rig.file(case)
             if drive is not None:
-                await drive(rig)  # type: ignore[misc]
+                await drive(rig)
             outcome = await handle.result()
             numbers = [case.case_number]
             if outcome.resumed_as:

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 import pytest
 import pytest_asyncio
@@ -116,7 +117,8 @@ async def settled(engine: Engine, number: str) -> None:
 
 @pytest.mark.parametrize(("kind", "serial"), [("regular", 210), ("local", 220)])
 async def test_worker_killed_after_commit_resumes_with_the_same_events(
-        server: DevServer, tmp_path: Path, kind: str, serial: int) -> None:
+        server: DevServer, tmp_path: Path, kind: Literal["regular", "local"],
+        serial: int) -> None:
     crashed = twin(f"(2026)甘0402执{serial + 1}号")
     reference = twin(f"(2026)甘0402执{serial + 2}号")
     docket = tmp_path / "docket.json"
@@ -127,7 +129,7 @@ async def test_worker_killed_after_commit_resumes_with_the_same_events(
     worker = WorkerProcess(server.address, queue, tmp_path / "data", docket, pause)
     engine = Engine(await connect(server.address), queue)
     app = EnforcementCases.sqlite(tmp_path / "data" / "events.sqlite")
-    policy = Policy(command_activity=kind, command_timeout_seconds=3)  # type: ignore[arg-type]
+    policy = Policy(command_activity=kind, command_timeout_seconds=3)
 
     worker.start()
     handle = await engine.file_case(crashed, policy=policy, task_timeout=timedelta(seconds=3))

@@ -1,0 +1,60 @@
+"""The result of the ``get_status`` query: where a case stands and what people owe."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from workflows.messages import Message
+
+
+class Deadline(Message):
+    """An open legal or procedural date."""
+
+    name: str
+    due_on: date
+    source: str
+
+
+class Due(Message):
+    """Something only a person can do: the update to send, why, and by when."""
+
+    update: str
+    reason: str
+    since: date
+    by: date | None = None
+    source: str = ""
+
+
+class Problem(Message):
+    """A refusal met by the workflow's own step or by a signal (no caller to tell)."""
+
+    on: date
+    step: str
+    code: str
+    message: str
+    source: str
+
+
+class Planned(Message):
+    when: datetime
+    task: str
+    key: str
+
+
+class CaseStatus(Message):
+    """Result of the ``get_status`` query."""
+
+    case_number: str
+    stage: Literal["filing", "procedure", "closing", "monitoring", "ended"]
+    phase: str
+    outstanding: Decimal | None
+    undisbursed: Decimal | None
+    closure_deadline: date | None
+    deadlines: tuple[Deadline, ...]
+    approvals_due: tuple[Due, ...]
+    agenda: tuple[Planned, ...]
+    problems: tuple[Problem, ...]
+    monitoring_round: int | None = None
+    resumed_as: str | None = None
