@@ -69,7 +69,7 @@ def plan(ctx: CaseContext) -> None:
     ctx.agenda.sync("report_check", report)
     if view.notice_served_on is not None:
         memo.dues.pop("notice_service", None)
-    if view.report_status is not None and view.report_status not in ("refused", "false", "late"):
+    if view.dishonest_active or view.report_status not in (None, "refused", "false", "late"):
         memo.dues.pop("report_breach", None)
 
 
