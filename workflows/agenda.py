@@ -2,7 +2,9 @@
 
 Each phase module states the tasks it wants from the case's current view (``sync``); the
 workflow runs the earliest due task, one at a time, so that two tasks due at the same instant
-always run in the same order (by time, then by the order they were first planned).
+always run in the same order (by time, then by the order they were first planned). A task that
+ran is not planned again for the same moment until the case has changed: a step the aggregate
+refused (or that found nothing to do) waits for news instead of repeating itself.
 """
 
 from __future__ import annotations
@@ -31,7 +33,13 @@ class Agenda:
 
     def __init__(self) -> None:
         self._tasks: dict[tuple[str, str], Task] = {}
+        self._ran: dict[tuple[str, str], tuple[datetime, int]] = {}
         self._seq = 0
+        self.version = 0  # the case version the current plan is based on
+
+    def ran(self, task: Task, version: int) -> None:
+        """``task`` was run when the case stood at ``version``."""
+        self._ran[(task.kind, task.key)] = (task.when, version)
 
     def plan(self, when: datetime, kind: str, key: str = "", suspendable: bool = True) -> None:
         """Plan a task, or move an already planned one to ``when``."""
@@ -47,6 +55,9 @@ class Agenda:
         for k in [k for k in self._tasks if k[0] == kind and k[1] not in wanted]:
             del self._tasks[k]
         for key, (when, suspendable) in wanted.items():
+            if self._ran.get((kind, key)) == (when, self.version):
+                self._tasks.pop((kind, key), None)  # ran already; nothing changed since
+                continue
             self.plan(when, kind, key, suspendable)
 
     def drop(self, kind: str, key: str = "") -> None:

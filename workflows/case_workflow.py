@@ -51,6 +51,7 @@ def plan(ctx: CaseContext) -> None:
     """Bring the agenda in line with the case's current view."""
     if ctx.view is None:
         return
+    ctx.agenda.version = ctx.view.version
     for planner in PLANNERS:
         planner(ctx)
 
@@ -92,6 +93,7 @@ class EnforcementCaseWorkflow(OperatorHandlers):
                 if delay <= 0 or not await self._woken(delay):
                     ctx.agenda.drop(task.kind, task.key)
                     await TASKS[task.kind](ctx, task)
+                    ctx.agenda.ran(task, ctx.case.version)
             plan(ctx)
 
     async def _woken(self, delay: float) -> bool:
