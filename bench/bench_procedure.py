@@ -302,7 +302,7 @@ async def run_docket(cases: Docket, start: datetime, tape: Tape, store: Path | N
 
 async def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=120)
+    parser.add_argument("--cases", type=int, default=100)
     parser.add_argument("--dir", type=Path, default=None)
     args = parser.parse_args(argv)
     cases = docket(args.cases)
