@@ -64,7 +64,7 @@ async def serve(args: argparse.Namespace) -> int:
     server: DevServer | None = None
     if not address:
         server = DevServer(data_dir)
-        await server.start()
+        await server.start(usual_ports=True)
         address = server.address
         print(f"Temporal dev server on {address} (state: {data_dir / 'temporal.sqlite'}); "
               f"UI: http://127.0.0.1:{server.ui_port}", flush=True)

@@ -42,11 +42,17 @@ def binary(name: str) -> Path:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+def free_port(preferred: int = 0) -> int:
+    """``preferred`` if it is free on loopback, else any free port."""
+    for candidate in (preferred, 0) if preferred else (0,):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            port: int = s.getsockname()[1]
+            return port
+    raise OSError("no free port on 127.0.0.1")
 
 
 async def start_time_skipping() -> WorkflowEnvironment:
@@ -69,9 +75,12 @@ class DevServer:
     def address(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    async def start(self, *, persist: bool = True, ui: bool = True) -> None:
-        self.port = self.port or free_port()
-        self.ui_port = self.ui_port or free_port()
+    async def start(self, *, persist: bool = True, ui: bool = True,
+                    usual_ports: bool = False) -> None:
+        """Start it; ``usual_ports``: Temporal's 7233 (UI 8233) when free, so that clients
+        find the embedded server without configuration."""
+        self.port = self.port or free_port(7233 if usual_ports else 0)
+        self.ui_port = self.ui_port or free_port(8233 if usual_ports else 0)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         args = [str(binary("temporal")), "server", "start-dev", "--ip", "127.0.0.1",
                 "--port", str(self.port), "--ui-port", str(self.ui_port),
