@@ -28,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
 Built = list[c.Command]
 DATE_FIELDS = ("paid_on", "submitted_on", "verified_on", "served_on", "reported_on",
                "defaulted_on", "sold_on", "transferred_on", "reached_on", "requested_on",
-               "ordered_on", "heard_on", "bid_at")
+               "ordered_on", "heard_on", "bid_at", "closed_at")
 SRC_INPUT = "operator contract (docs/workflows.md)"
 
 
@@ -119,6 +119,8 @@ def _simple(b: _Builder, x: a.ActBase) -> None:
     elif isinstance(x, a.RecordBid):
         b.add(c.RecordBid(**e(), asset_id=x.asset_id, bidder=x.bidder, amount=x.amount,
                           bid_at=x.bid_at))
+    elif isinstance(x, a.RecordAuctionResult):
+        b.add(c.CloseAuction(**e(), asset_id=x.asset_id, closed_at=x.closed_at or b.ctx.now()))
     elif isinstance(x, a.RecordBuyerDefault):
         b.add(c.RecordBuyerDefault(**e(), asset_id=x.asset_id, costs=x.costs,
                                    defaulted_on=b.day(x.defaulted_on)))

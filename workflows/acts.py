@@ -97,6 +97,14 @@ class RecordBid(ActBase):
     bid_at: datetime
 
 
+class RecordAuctionResult(ActBase):
+    """Close a round as the platform reports it (the workflow also closes it at its end)."""
+
+    kind: Literal["record_auction_result"] = "record_auction_result"
+    asset_id: ShortId
+    closed_at: datetime | None = None
+
+
 class RecordBuyerDefault(ActBase):
     kind: Literal["record_buyer_default"] = "record_buyer_default"
     asset_id: ShortId
@@ -242,7 +250,8 @@ class EndSuspension(ActBase):
 
 Act = Annotated[
     RecordPayment | SubmitLead | VerifyLead | RecordNoticeService | RecordPropertyReport
-    | AnnounceAuction | RecordBid | RecordBuyerDefault | SellAsset | TransferInLieu
+    | AnnounceAuction | RecordBid | RecordAuctionResult | RecordBuyerDefault | SellAsset
+    | TransferInLieu
     | ReachSettlement | RecordSettlementPayment | RecordSettlementDefault | RequestExtension
     | RestrictConsumption | ListDishonest | OrderMeasure | RecordApplicantHearing
     | ApproveTermination | WithdrawApplication | RequestResumption | SuspendEnforcement
@@ -253,7 +262,8 @@ Act = Annotated[
 
 ACT_TYPES: tuple[type[ActBase], ...] = (
     RecordPayment, SubmitLead, VerifyLead, RecordNoticeService, RecordPropertyReport,
-    AnnounceAuction, RecordBid, RecordBuyerDefault, SellAsset, TransferInLieu, ReachSettlement,
+    AnnounceAuction, RecordBid, RecordAuctionResult, RecordBuyerDefault, SellAsset,
+    TransferInLieu, ReachSettlement,
     RecordSettlementPayment, RecordSettlementDefault, RequestExtension, RestrictConsumption,
     ListDishonest, OrderMeasure, RecordApplicantHearing, ApproveTermination, WithdrawApplication,
     RequestResumption, SuspendEnforcement, EndSuspension,

@@ -129,6 +129,14 @@ class OperatorHandlers:
     def _v_record_bid(self, act: a.RecordBid) -> None:
         self._check(act)
 
+    @workflow.update(name="record_auction_result")
+    async def record_auction_result(self, act: a.RecordAuctionResult) -> ActResult:
+        return await self._act(act)
+
+    @record_auction_result.validator
+    def _v_record_auction_result(self, act: a.RecordAuctionResult) -> None:
+        self._check(act)
+
     @workflow.update(name="record_buyer_default")
     async def record_buyer_default(self, act: a.RecordBuyerDefault) -> ActResult:
         return await self._act(act)
