@@ -63,7 +63,7 @@ async def serve(args: argparse.Namespace) -> int:
     address = os.environ.get("TEMPORAL_ADDRESS")
     server: DevServer | None = None
     if not address:
-        server = DevServer(data_dir)
+        server = DevServer(data_dir, port=args.port, ui_port=args.ui_port)
         await server.start(usual_ports=True)
         address = server.address
         print(f"Temporal dev server on {address} (state: {data_dir / 'temporal.sqlite'}); "
@@ -146,7 +146,13 @@ def main(argv: list[str]) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--demo", action="store_true",
                         help="simulate the sample docket on the time-skipping server and exit")
-    parser.add_argument("--data-dir", type=Path, default=Path("data"))
+    parser.add_argument("--data-dir", type=Path,
+                        default=Path(os.environ.get("ENFORCEMENT_DATA_DIR") or "data"),
+                        help="stores and keys (default: $ENFORCEMENT_DATA_DIR, else ./data)")
+    parser.add_argument("--port", type=int, default=0,
+                        help="embedded dev server port (default: 7233 if free, else any)")
+    parser.add_argument("--ui-port", type=int, default=0,
+                        help="embedded dev server UI port (default: 8233 if free, else any)")
     parser.add_argument("--docket", type=Path, default=None,
                         help="docket whose simulated world the worker serves (serve) or runs "
                              "(demo; default examples/sample-docket.json)")
