@@ -76,6 +76,11 @@ class WorkerProcess:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
 
+    def ensure_stopped(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
     def stop(self) -> int:
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
@@ -131,22 +136,25 @@ async def test_worker_killed_after_commit_resumes_with_the_same_events(
     app = EnforcementCases.sqlite(tmp_path / "data" / "events.sqlite")
     policy = Policy(command_activity=kind, command_timeout_seconds=3)
 
-    worker.start()
-    handle = await engine.file_case(crashed, policy=policy, task_timeout=timedelta(seconds=3))
-    for _ in range(600):
-        if (pause / "paused").exists():
-            break
-        time.sleep(0.05)
-    paused_id = (pause / "paused").read_text()
-    assert [name for name, _ in steps(app, crashed.case_number)][-1] == "AssetControlled"
-    worker.kill()  # the ControlAsset event is committed; the activity never reported back
+    try:
+        worker.start()
+        handle = await engine.file_case(crashed, policy=policy, task_timeout=timedelta(seconds=3))
+        for _ in range(600):
+            if (pause / "paused").exists():
+                break
+            time.sleep(0.05)
+        paused_id = (pause / "paused").read_text()
+        assert [name for name, _ in steps(app, crashed.case_number)][-1] == "AssetControlled"
+        worker.kill()  # the ControlAsset event is committed; the activity never reported back
 
-    worker.start()
-    await settled(engine, crashed.case_number)
-    await engine.file_case(reference, policy=policy, task_timeout=timedelta(seconds=3))
-    await settled(engine, reference.case_number)
-    assert worker.stop() == 0  # graceful shutdown on SIGTERM
+        worker.start()
+        await settled(engine, crashed.case_number)
+        await engine.file_case(reference, policy=policy, task_timeout=timedelta(seconds=3))
+        await settled(engine, reference.case_number)
+        assert worker.stop() == 0  # graceful shutdown on SIGTERM
 
+    finally:
+        worker.ensure_stopped()
     assert steps(app, crashed.case_number) == steps(app, reference.case_number)
     per_command = Counter(e.command_id for e in app.case_events(crashed.case_number))
     assert per_command[paused_id] == 1  # executed twice, stored once
