@@ -34,10 +34,11 @@ def excluded_days(state: CaseState, as_of: date) -> int:
 
 
 def closure_deadline(state: CaseState, as_of: date,
-                     calendar: HolidayCalendar | None = None) -> date:
+                     calendar: HolidayCalendar | None = None, *, extra_months: int = 0) -> date:
     """Last day to close the case, counting what is excluded up to ``as_of``; a last day on a
-    public holiday moves to the next working day (民诉法 art.85)."""
-    last = add_months(state.filed_on, limit_months(state)) + timedelta(
+    public holiday moves to the next working day (民诉法 art.85). ``extra_months``: as if that
+    much more extension were granted (the deadline a requested extension would give)."""
+    last = add_months(state.filed_on, limit_months(state) + extra_months) + timedelta(
         days=excluded_days(state, as_of))
     return (calendar or _default_calendar()).roll_forward(last)
 

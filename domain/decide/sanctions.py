@@ -10,7 +10,7 @@ from decimal import Decimal
 from domain import commands as c
 from domain import events as ev
 from domain import rules as r
-from domain.calendar import add_months, add_years
+from domain.calendar import add_years
 from domain.deadlines import closure_deadline
 from domain.models import DishonestGround as G
 from domain.models import ReportStatus
@@ -156,7 +156,9 @@ def extend(s: CaseState, cmd: c.RequestExtension, ctx: Context) -> list[Pending]
             f"an extension is asked at least 5 days before the deadline {deadline} "
             f"(by {latest})", r.SRC_EXTENSION)
     return [(ev.DeadlineExtended, {"months": r.EXTENSION_MONTHS, "requested_on": cmd.requested_on,
-                                   "new_deadline": add_months(deadline, r.EXTENSION_MONTHS),
+                                   "new_deadline": closure_deadline(
+                                       s, cmd.requested_on, ctx.calendar,
+                                       extra_months=r.EXTENSION_MONTHS),
                                    "approval": cmd.approval})]
 
 

@@ -86,6 +86,8 @@ def test_refuses_extension_asked_less_than_five_days_before_the_deadline() -> No
     d.send("RequestExtension", date(2026, 7, 5), requested_on=date(2026, 7, 5),
            approval=approval(date(2026, 7, 5)))
     assert closure_deadline(app.get_case(NUMBER), date(2026, 7, 5)) == date(2026, 10, 10)
+    extended = app.case_events(NUMBER)[-1]
+    assert getattr(extended, "new_deadline", None) == date(2026, 10, 10)  # event agrees with state
 
 
 def test_refuses_extension_of_a_non_litigation_case_asked_too_late() -> None:
