@@ -19,6 +19,7 @@ from domain.models import (
     BasisKind,
     ClosureMode,
     ControlMeasure,
+    EndingGround,
     PriceMethod,
     SettlementChoice,
     SuspensionReason,
@@ -298,3 +299,16 @@ def test_audit_period_is_not_counted() -> None:
     d.send("DecideAudit", date(2026, 2, 11), JUDGE, decided_on=date(2026, 2, 11), granted=True)
     # 6 months from 2026-01-10 is 2026-07-10; 10 audit days later: Monday 2026-07-20
     assert closure_deadline(app.get_case(NUMBER), date(2026, 4, 1)) == date(2026, 7, 20)
+
+
+def test_a_control_left_in_place_is_released_after_the_case_is_ended() -> None:
+    app, d = _case()
+    d.send("RegisterAsset", date(2026, 2, 2), asset=CAR, found_on=date(2026, 2, 2))
+    d.send("ControlAsset", date(2026, 2, 2), asset_id="car-1", measure=ControlMeasure.SEIZE,
+           amount=Decimal("1000000.00"), effective_on=date(2026, 2, 2),
+           expires_on=date(2027, 2, 2))
+    d.send("EndEnforcement", date(2026, 3, 1), JUDGE, closed_on=date(2026, 3, 1),
+           ground=EndingGround.APPLICANT_WITHDREW, reason="申请执行人撤回申请")
+    d.send("ReleaseControl", date(2026, 3, 2), asset_id="car-1", released_on=date(2026, 3, 2),
+           reason="终结执行后解除扣押")
+    assert app.get_case(NUMBER).assets["car-1"].control.value == "released"
