@@ -1,0 +1,45 @@
+"""`enforce`: the command line of the enforcement engine, grouped by who uses it.
+
+- operators (``cli.operators``): ``case file|do|show|list``, ``deadlines``;
+- auditors (``cli.auditors``): ``audit history|verify|termination|metrics|export``,
+  ``projections rebuild|catch-up``;
+- everyone (``cli.everyone``): ``simulate``, ``import``, ``schema``.
+
+Configuration comes from the environment (README "The CLI"); every error is one line and a
+non-zero exit (``cli.common``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli import auditors, everyone, operators
+from domain.stores import DATA_DIR_ENV
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode="markdown",
+                  pretty_exceptions_enable=False, add_completion=False,
+                  context_settings={"help_option_names": ["-h", "--help"]})
+
+
+@app.callback()
+def main(data_dir: Annotated[Path | None, typer.Option(
+        "--data-dir", help="Where the engine's stores and keys are (sets "
+        f"{DATA_DIR_ENV}; default ./data).", show_default=False)] = None) -> None:
+    """The enforcement engine's command line.
+
+    Operators act on live cases, auditors replay and audit the record, everyone can simulate a
+    docket. Errors are one line; exit 1 = refused or failed, 2 = bad input.
+    """
+    if data_dir is not None:
+        os.environ[DATA_DIR_ENV] = str(data_dir)
+
+
+operators.register(app)
+auditors.register(app)
+everyone.register(app)
+
+__all__ = ["app"]

@@ -1,0 +1,5 @@
+"""``python -m cli`` = ``enforce``."""
+
+from cli import app
+
+app(prog_name="enforce")

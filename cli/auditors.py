@@ -1,0 +1,287 @@
+"""Auditors: replay a case from its events, verify the hash chains, audit every 终本, compute the
+quality metrics, export the read models, rebuild them. Reads only: no identity needed."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import typer
+from pydantic import BaseModel
+
+from cli import render
+from cli.common import (
+    BAD_INPUT,
+    JsonFlag,
+    UserError,
+    case_number,
+    error_line,
+    events,
+    friendly,
+    open_events,
+    out,
+    parse_date,
+    print_json,
+    read_models,
+    table,
+)
+from domain.application import EnforcementCases
+from domain.state import CaseState
+from projections.audit import AuditClass
+from projections.audit_view import AuditedTermination, audit_summary, termination_audit
+from projections.auditor import READ_MODELS, export_all, export_read_model, state_as_of
+from projections.metrics import GROUPS, Metrics, quality_metrics
+from projections.store import ReadModelStore
+
+audit_app = typer.Typer(help="Auditors: replay, verify, audit 终本, metrics, exports.",
+                        no_args_is_help=True, rich_markup_mode="markdown")
+projections_app = typer.Typer(help="Read models: catch up or rebuild from the event log.",
+                              no_args_is_help=True, rich_markup_mode="markdown")
+CLASSES = {**{c.value: c for c in AuditClass}, **{c.label: c for c in AuditClass}}
+
+
+# --- history, verify ------------------------------------------------------------------------
+
+@audit_app.command("history")
+@friendly
+def audit_history(case: Annotated[str, typer.Argument(help="Case number.")],
+                  at: Annotated[str | None, typer.Option(
+                      help="The case as it stood at the end of this business date "
+                      "(YYYY-MM-DD).")] = None,
+                  version: Annotated[int | None, typer.Option(
+                      min=1, help="The case right after event VERSION.")] = None,
+                  as_json: JsonFlag = False) -> None:
+    """A case's events, or its state at a date or a version, replayed from its events.
+
+    Replayed from the event store: never from a read model or a snapshot.
+    """
+    number = case_number(case)
+    on = parse_date(at, "--at")
+    if on is not None and version is not None:
+        raise UserError("give --at or --version, not both", BAD_INPUT)
+    with events() as app:
+        if on is None and version is None:
+            history = app.case_events(number)
+            if as_json:
+                print_json([{"event": type(e).__name__, **e.model_dump(mode="json")}
+                            for e in history])
+            else:
+                render.print_events(number, history)
+            return
+        state = state_as_of(app, number, on=on, version=version)
+    if as_json:
+        print_json(state_json(state))
+    else:
+        render.print_state(state, f"at the end of {on}" if on else f"at version {version}")
+
+
+def state_json(state: CaseState) -> dict[str, Any]:
+    """The replayed state with its derived figures (the command bookkeeping left out)."""
+    data = state.model_dump(mode="json", exclude={"commands", "command_versions"})
+    data.update({k: str(getattr(state, k)) for k in ("claim_total", "recovered", "outstanding",
+                                                      "undisbursed")})
+    return data
+
+
+@audit_app.command("verify")
+@friendly
+def audit_verify(case: Annotated[str | None, typer.Argument(
+                     help="Case number (default: every case in the store).")] = None,
+                 as_json: JsonFlag = False) -> None:
+    """Recompute the keyed hash chain of one case or of every case; exit 1 if any is broken."""
+    data: BaseModel
+    with events() as app:
+        if case is not None:
+            number = case_number(case)
+            result = app.verify(number)
+            names = {result.case_id: number}
+            broken, cases, count, data = ([result] if not result.ok else [], 1, result.events,
+                                          result)
+        else:
+            from projections.auditor import verify_store
+
+            report = verify_store(app)
+            broken, cases, count, data = report.broken, report.cases, report.events, report
+            names = {b.case_id: _number(app, b.case_id) for b in broken}
+    if as_json:
+        print_json(data)
+    else:
+        for b in broken:
+            where = b.first_break
+            error_line(f"TAMPERED: case {names[b.case_id]}: version "
+                       f"{where.version if where else '?'} ({where.topic if where else ''}): "
+                       f"{where.problem if where else 'chain broken'}")
+        out.print(f"{cases - len(broken)} of {cases} case(s) verify ({count} events); "
+                  f"{len(broken)} broken.")
+    if broken:
+        raise typer.Exit(1)
+
+
+def _number(app: EnforcementCases, ref: UUID) -> str:
+    try:
+        return str(app.repository.get(ref).state.case_number)
+    except Exception:  # a case whose events do not even load: name it by its id
+        return str(ref)
+
+
+# --- 终本 audit, metrics -------------------------------------------------------------------
+
+@audit_app.command("termination")
+@friendly
+def audit_termination(
+        cls: Annotated[list[str] | None, typer.Option(
+            "--class", help="compliant|non_compliant|pending|misreported or "
+            "合规|不合规|待完善|误报结 (repeat).")] = None,
+        court: Annotated[str | None, typer.Option(help="Court code, e.g. 甘0402.")] = None,
+        imported: Annotated[bool | None, typer.Option(
+            "--imported/--live", help="Only imported (legacy) or only live cases.")] = None,
+        as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+        as_json: JsonFlag = False) -> None:
+    """Every 终本 classified 合规/不合规/待完善/误报结 with each missing condition and its source."""
+    unknown = [c for c in cls or [] if c not in CLASSES]
+    if unknown:
+        raise UserError(f"invalid --class {unknown[0]!r}: choose from "
+                        f"{', '.join(CLASSES)}", BAD_INPUT)
+    if as_csv and as_json:
+        raise UserError("give --csv or --json, not both", BAD_INPUT)
+    with read_models() as (_, store):
+        audited = termination_audit(store, classes=[CLASSES[c] for c in cls or []],
+                                    court=court, imported=imported)
+        summary = {k.label: n for k, n in audit_summary(store).items()}
+    if as_json:
+        print_json(audited)
+    elif as_csv:
+        write_audit_csv(audited)
+    else:
+        render.print_audit(audited, summary if not (cls or court or imported is not None)
+                           else None)
+
+
+def write_audit_csv(audited: list[AuditedTermination]) -> None:
+    writer = csv.writer(sys.stdout)
+    writer.writerow(["case_number", "court", "officer", "kind", "imported", "filed_on",
+                     "ruled_on", "via", "ruling_number", "audit_class", "label", "codes",
+                     "findings"])
+    for a in audited:
+        writer.writerow([a.case_number, a.court, a.officer, a.kind, int(a.imported), a.filed_on,
+                         a.ruled_on, a.via, a.ruling_number or "", a.audit_class.value, a.label,
+                         "; ".join(f.code + (f"[{f.subject}]" if f.subject else "")
+                                   for f in a.findings),
+                         " | ".join(f"{f.message} ({f.source})" for f in a.findings)])
+
+
+@audit_app.command("metrics")
+@friendly
+def audit_metrics(court: Annotated[str | None, typer.Option(
+                      help="Only this court (code, e.g. 甘0402).")] = None,
+                  start: Annotated[str | None, typer.Option(
+                      "--from", help="First day (default: the first filing).")] = None,
+                  end: Annotated[str | None, typer.Option(
+                      "--to", help="Last day (default: the last filing or closure).")] = None,
+                  by: Annotated[list[str] | None, typer.Option(
+                      help="Group also by court and/or officer (repeat).")] = None,
+                  as_json: JsonFlag = False) -> None:
+    """Quality metrics (执结率, 执行到位率, 终本合格率 …) per kind of case over a period."""
+    groups = list(dict.fromkeys([*(by or []), *(["court"] if court else [])]))
+    if set(groups) - set(GROUPS):
+        raise UserError(f"invalid --by: choose from {', '.join(GROUPS)}", BAD_INPUT)
+    first, last = parse_date(start, "--from"), parse_date(end, "--to")
+    with read_models() as (_, store):
+        first, last = _period(store, first, last)
+        found = quality_metrics(store, first, last, by=groups)
+    found = [m for m in found if court is None or m.court == court]
+    if as_json:
+        print_json(metrics_json(found))
+    else:
+        render.print_metrics(found, f"quality metrics {first} – {last}"
+                             + (f", court {court}" if court else ""))
+
+
+def _period(store: ReadModelStore, first: date | None, last: date | None) -> tuple[date, date]:
+    row = store.query("SELECT MIN(filed_on), MAX(filed_on), MAX(closed_on) FROM cases")[0]
+    known = [date.fromisoformat(str(v)) for v in row if v is not None]
+    first = first or (date.fromisoformat(str(row[0])) if row[0] else date.today())
+    last = last or (max(known) if known else first)
+    if last < first:
+        raise UserError(f"invalid period: --to {last} is before --from {first}", BAD_INPUT)
+    return first, last
+
+
+def metrics_json(metrics: list[Metrics]) -> list[dict[str, Any]]:
+    return [{"metrics": m.model_dump(mode="json"), "rates": m.rates()} for m in metrics]
+
+
+# --- exports and read models ---------------------------------------------------------------
+
+@audit_app.command("export")
+@friendly
+def audit_export(name: Annotated[str, typer.Argument(
+                     help=f"A read model ({', '.join(sorted(READ_MODELS))}) or 'all'.")] = "all",
+                 to: Annotated[Path, typer.Option("--to", help="Directory to write.")] = Path(
+                     "export"),
+                 fmt: Annotated[str, typer.Option("--format", help="csv | json")] = "csv",
+                 as_json: JsonFlag = False) -> None:
+    """Every table of a read model (or all) as CSV (UTF-8 with BOM) or JSON files."""
+    if fmt not in ("csv", "json"):
+        raise UserError(f"invalid --format {fmt!r}: csv or json", BAD_INPUT)
+    if name != "all" and name not in READ_MODELS:
+        raise UserError(f"unknown read model {name!r}: choose from "
+                        f"{', '.join(sorted(READ_MODELS))} or all", BAD_INPUT)
+    kind: Literal["csv", "json"] = "csv" if fmt == "csv" else "json"
+    with read_models() as (_, store):
+        written = export_all(store, to, kind) if name == "all" else \
+            export_read_model(store, name, to, kind)
+    if as_json:
+        print_json({str(path): rows for path, rows in written.items()})
+    else:
+        table(f"exported to {to}", ["file", "rows"], [[p, n] for p, n in written.items()])
+
+
+@projections_app.command("rebuild")
+@friendly
+def projections_rebuild(as_json: JsonFlag = False) -> None:
+    """Rebuild every read model from the first event (stop other projection runners first)."""
+    from projections.stores import ReadStoreConfig, rebuild_read_store
+
+    config = ReadStoreConfig.from_env()
+    app = open_events()
+    try:
+        report = rebuild_read_store(app, config, progress=not as_json)
+    finally:
+        app.close()
+    if as_json:
+        print_json({**report.model_dump(mode="json"), "store": config.describe()})
+    else:
+        out.print(f"rebuilt {config.describe()}: {report.events:,} events in "
+                  f"{report.seconds:.1f} s ({report.events_per_second:,.0f} events/s), "
+                  f"position {report.position}")
+
+
+@projections_app.command("catch-up")
+@friendly
+def projections_catch_up(as_json: JsonFlag = False) -> None:
+    """Apply every event recorded since the last run to the read models."""
+    from projections.runner import ReadModelRunner
+    from projections.stores import open_read_store
+
+    with events() as app:
+        store = open_read_store()
+        try:
+            runner = ReadModelRunner(app, store)
+            applied = runner.catch_up(progress=not as_json)
+            position = runner.position
+        finally:
+            store.close()
+    if as_json:
+        print_json({"applied": applied, "position": position})
+    else:
+        out.print(f"caught up: {applied:,} events applied, position {position}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(audit_app, name="audit")
+    app.add_typer(projections_app, name="projections")

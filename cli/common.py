@@ -1,0 +1,314 @@
+"""What every command shares: configuration, the stores, Temporal, errors as one line, output.
+
+Exit codes: 0 done; 1 refused or failed (a rule, a permission, an unknown case, Temporal
+unreachable, a broken hash chain); 2 bad input (malformed JSON, a field that fails its model,
+an act date after the business date, a configuration variable). Every error is one line on
+stderr: what, which field or rule, and its source. ``ENFORCE_DEBUG=1`` adds the traceback of
+an unexpected error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
+
+import typer
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+from temporalio.client import Client, WorkflowFailureError, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError, FailureError
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.application import EnforcementCases
+from domain.calendar import COURT_ZONE
+from domain.errors import EnforcementError, InvalidInputError
+from domain.stores import (
+    StoreConfigurationError,
+    cases_from_env,
+    data_dir,
+    event_store_kind,
+    sqlite_events_path,
+)
+from domain.values import Actor, CaseNumber
+from projections.runner import ReadModelRunner
+from projections.store import ReadModelMismatchError, ReadModelStore
+from projections.stores import open_read_store
+
+WIDTH = None if sys.stdout.isatty() else 150  # pipes and files: wide tables, not cramped ones
+out = Console(highlight=False, soft_wrap=True, markup=False, width=WIDTH)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+P = ParamSpec("P")
+R = TypeVar("R")
+BAD_INPUT, REFUSED = 2, 1
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")]
+ACTOR_ENV, ROLE_ENV = "ENFORCE_ACTOR", "ENFORCE_ROLE"
+PAYLOAD_KEY_NAME = "payload.key"
+
+
+class UserError(Exception):
+    """A problem the user can fix: printed as one line, exit ``code``."""
+
+    def __init__(self, message: str, code: int = REFUSED) -> None:
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+# --- errors as one line ---------------------------------------------------------------------
+
+def error_line(message: str) -> None:
+    """Print one error line on stderr."""
+    err.print("[bold red]error:[/] " + escape(_one_line(message)), markup=True)
+
+
+def fail(message: str, code: int = REFUSED) -> NoReturn:
+    """Print one error line and exit non-zero."""
+    error_line(message)
+    raise typer.Exit(code)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def describe_validation(exc: ValidationError, what: str) -> str:
+    """``invalid <what>: field: message; field: message`` (every invalid field named)."""
+    parts = [f"{'.'.join(str(p) for p in e['loc']) or '(value)'}: {e['msg']}"
+             for e in exc.errors()[:5]]
+    more = f" (+{exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
+    return f"invalid {what}: {'; '.join(parts)}{more}"
+
+
+def validate(model: Any, data: Any, what: str, source: str) -> Any:
+    """``model`` validated from ``data`` (a pydantic class or a TypeAdapter); bad input is a
+    UserError naming every invalid field and the model's source."""
+    try:
+        if isinstance(model, TypeAdapter):
+            return model.validate_python(data)
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(f"{describe_validation(exc, what)} [{source}]", BAD_INPUT) from None
+
+
+def enforcement_line(exc: EnforcementError) -> str:
+    return f"{exc.code}: {exc.message}" + (f" [{exc.source}]" if exc.source else "")
+
+
+def application_line(cause: BaseException | None, fallback: str) -> tuple[str, int]:
+    """One line and an exit code for a refusal that came back from a workflow."""
+    if isinstance(cause, ApplicationError):
+        detail = cause.details[0] if cause.details and isinstance(cause.details[0], dict) \
+            else {}
+        code = cause.type or detail.get("code") or "refused"
+        source = detail.get("source") or ""
+        line = f"{code}: {cause.message}" + (f" [{source}]" if source else "")
+        return line, BAD_INPUT if code == "input.invalid" else REFUSED
+    if isinstance(cause, FailureError):
+        return f"{fallback}: {cause.message}", REFUSED
+    return fallback, REFUSED
+
+
+def friendly(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn every error a user can cause into one clear line and an exit code."""
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except UserError as exc:
+            fail(exc.message, exc.code)
+        except WorkflowUpdateFailedError as exc:
+            line, code = application_line(exc.cause, "the update failed")
+            fail(f"refused: {line}", code)
+        except WorkflowFailureError as exc:
+            line, code = application_line(exc.cause, "the case workflow failed")
+            fail(f"the case workflow failed: {line}", code)
+        except EnforcementError as exc:
+            fail(enforcement_line(exc), BAD_INPUT if isinstance(exc, InvalidInputError)
+                 else REFUSED)
+        except ValidationError as exc:
+            fail(describe_validation(exc, exc.title), BAD_INPUT)
+        except json.JSONDecodeError as exc:
+            fail(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", BAD_INPUT)
+        except (StoreConfigurationError, ReadModelMismatchError) as exc:
+            fail(str(exc), BAD_INPUT if isinstance(exc, StoreConfigurationError) else REFUSED)
+        except RPCError as exc:
+            fail(f"Temporal refused the request ({exc.status.name}): {exc.message}")
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            fail(f"cannot use {where}{exc.strerror or exc}", BAD_INPUT)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except Exception as exc:  # a bug, not a user error: still one line, traceback on demand
+            if os.environ.get("ENFORCE_DEBUG"):
+                traceback.print_exc()
+            fail(f"internal error: {type(exc).__name__}: {exc} (ENFORCE_DEBUG=1 shows the "
+                 "traceback)")
+    return wrapper
+
+
+def run(coroutine: Coroutine[Any, Any, R]) -> R:
+    return asyncio.run(coroutine)
+
+
+# --- input --------------------------------------------------------------------------------
+
+def case_number(text: str) -> str:
+    """A case number normalised (full-width brackets), or bad input."""
+    number: str = validate(TypeAdapter(CaseNumber), text, "case number",
+                           "domain/values.py CaseNumber")
+    return number
+
+
+def parse_date(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"invalid {option}: {text!r} is not a date (YYYY-MM-DD)",
+                        BAD_INPUT) from None
+
+
+def today() -> date:
+    """Today in the court's zone."""
+    from datetime import datetime
+
+    return datetime.now(COURT_ZONE).date()
+
+
+def read_json(path: Path) -> Any:
+    """A JSON file, or bad input naming the file and the position."""
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except json.JSONDecodeError as exc:
+        raise UserError(f"invalid JSON in {path}: {exc.msg} at line {exc.lineno} column "
+                        f"{exc.colno}", BAD_INPUT) from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path} is not UTF-8 text: {exc.reason}", BAD_INPUT) from None
+
+
+def identity(actor: str | None, role: str | None) -> Actor | None:
+    """Who acts: ``--actor``/``--role``, else ``ENFORCE_ACTOR``/``ENFORCE_ROLE``; None if
+    neither is given."""
+    actor = actor or os.environ.get(ACTOR_ENV)
+    role = role or os.environ.get(ROLE_ENV)
+    if not actor and not role:
+        return None
+    if not actor or not role:
+        raise UserError(f"who acts? give both --actor and --role (or {ACTOR_ENV} and "
+                        f"{ROLE_ENV})", BAD_INPUT)
+    found: Actor = validate(Actor, {"id": actor, "role": role}, "identity (--actor/--role)",
+                            "domain/values.py Actor; roles: clerk, officer, judge, president, "
+                            "auditor, system")
+    return found
+
+
+# --- the stores ---------------------------------------------------------------------------
+
+def open_events() -> EnforcementCases:
+    """The configured event store; refuses to create an SQLite store that is not there."""
+    if event_store_kind(os.environ) == "sqlite":
+        path = sqlite_events_path(os.environ)
+        if not path.exists():
+            raise UserError(f"no event store at {path} (set ENFORCEMENT_DATA_DIR or --data-dir, "
+                            "or start the engine: python worker.py)")
+    return cases_from_env()
+
+
+@contextmanager
+def events() -> Iterator[EnforcementCases]:
+    app = open_events()
+    try:
+        yield app
+    finally:
+        app.close()
+
+
+@contextmanager
+def read_models(progress: bool = False) -> Iterator[tuple[EnforcementCases, ReadModelStore]]:
+    """The event store and its read models, caught up with every event recorded so far."""
+    with events() as app:
+        store = open_read_store()
+        try:
+            ReadModelRunner(app, store).catch_up(progress=progress)
+            yield app, store
+        finally:
+            store.close()
+
+
+# --- Temporal -----------------------------------------------------------------------------
+
+def temporal_address() -> str:
+    return os.environ.get("TEMPORAL_ADDRESS") or "127.0.0.1:7233"
+
+
+async def temporal_client() -> Client:
+    """A client of the engine's Temporal (``TEMPORAL_ADDRESS``, ``TEMPORAL_NAMESPACE``, TLS from
+    the environment), payloads encrypted with the engine's key: ``ENFORCEMENT_PAYLOAD_KEY(_FILE)``
+    or ``<data dir>/payload.key`` when it exists (the embedded worker makes it)."""
+    from workflows.codec import with_encryption
+    from workflows.converter import DATA_CONVERTER
+    from workflows.runtime import tls_from_env
+
+    address = temporal_address()
+    try:
+        tls = tls_from_env()
+    except ValueError as exc:
+        raise UserError(str(exc), BAD_INPUT) from None
+    converter = with_encryption(DATA_CONVERTER, key_file=data_dir(os.environ) / PAYLOAD_KEY_NAME)
+    try:
+        return await Client.connect(address, namespace=os.environ.get("TEMPORAL_NAMESPACE",
+                                                                      "default"),
+                                    tls=tls, data_converter=converter)
+    except RuntimeError as exc:
+        reason = str(exc).split("(")[0].removeprefix("Failed client connect: ").strip()
+        raise UserError(f"cannot reach Temporal at {address}: {reason} (start the engine with "
+                        "`python worker.py`, or set TEMPORAL_ADDRESS)") from None
+
+
+def unknown_case(exc: RPCError, number: str) -> UserError:
+    if exc.status == RPCStatusCode.NOT_FOUND:
+        return UserError(f"case.unknown: no workflow for case {number} on {temporal_address()} "
+                         "(filed elsewhere, or its workflow has ended) [engine]")
+    return UserError(f"Temporal refused the request ({exc.status.name}): {exc.message}")
+
+
+# --- output -------------------------------------------------------------------------------
+
+def jsonable(data: Any) -> Any:
+    if isinstance(data, BaseModel):
+        return data.model_dump(mode="json")
+    if isinstance(data, list | tuple):
+        return [jsonable(item) for item in data]
+    if isinstance(data, dict):
+        return {str(k): jsonable(v) for k, v in data.items()}
+    return data
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2, default=str)
+                     + "\n")
+
+
+def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
+    """Print a rich table."""
+    t = Table(title=title, title_justify="left")
+    for column in columns:
+        t.add_column(column, overflow="fold")
+    for row in rows:
+        t.add_row(*(Text("" if v is None else str(v)) for v in row))
+    out.print(t)

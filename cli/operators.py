@@ -1,0 +1,346 @@
+"""Operators (clerks, officers, judges): file cases, send acts to running case workflows, look at
+cases and at what falls due. Acts are the updates of docs/workflows.md ("Operators"), validated
+here with their pydantic models before anything reaches Temporal."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from temporalio.client import (
+    WorkflowExecutionStatus,
+    WorkflowQueryFailedError,
+    WorkflowQueryRejectedError,
+    WorkflowUpdateFailedError,
+)
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from cli import render
+from cli.common import (
+    BAD_INPUT,
+    JsonFlag,
+    UserError,
+    application_line,
+    case_number,
+    error_line,
+    events,
+    fail,
+    friendly,
+    identity,
+    parse_date,
+    print_json,
+    read_json,
+    read_models,
+    run,
+    table,
+    temporal_client,
+    today,
+    unknown_case,
+    validate,
+)
+from domain.models import CaseCategory
+from domain.state import CaseState, Phase
+from domain.values import Actor
+from workflows.acts import ACT_TYPES, ActBase
+from workflows.case_workflow import EnforcementCaseWorkflow
+from workflows.engine import Engine, priority_of
+from workflows.messages import TASK_QUEUE
+from workflows.scenario import Docket, DocketCase
+from workflows.status import CaseStatus
+
+case_app = typer.Typer(help="Operators: file cases, send acts, look at cases.",
+                       no_args_is_help=True, rich_markup_mode="markdown")
+ACTS: dict[str, type[ActBase]] = {t.model_fields["kind"].default: t for t in ACT_TYPES}
+ACTS_SOURCE = "docs/workflows.md (operator contract)"
+QUERY_TIMEOUT = timedelta(seconds=10)
+FILING_WAIT_SECONDS = 30.0
+
+ActorOpt = Annotated[str | None, typer.Option("--actor", help="Who acts (default: "
+                                              "$ENFORCE_ACTOR); recorded on the act.")]
+RoleOpt = Annotated[str | None, typer.Option("--role", help="clerk | officer | judge | "
+                                             "president (default: $ENFORCE_ROLE).")]
+
+
+def task_queue() -> str:
+    return os.environ.get("ENFORCEMENT_TASK_QUEUE", TASK_QUEUE)
+
+
+# --- case file ----------------------------------------------------------------------------
+
+@case_app.command("file")
+@friendly
+def case_file(path: Annotated[Path, typer.Argument(help="A DocketCase or a whole Docket "
+                                                    "(JSON; `enforce schema docket`).")],
+              actor: ActorOpt = None, role: RoleOpt = None, as_json: JsonFlag = False) -> None:
+    """File live cases: start each case's workflow, which files it and goes on in real time."""
+    data = read_json(path)
+    source = "workflows/scenario.py; docs/workflows.md (docket format)"
+    if isinstance(data, dict) and "cases" in data:
+        cases = list(validate(Docket, data, f"docket {path}", source).cases)
+    else:
+        cases = [validate(DocketCase, data, f"docket case {path}", source)]
+    who = identity(actor, role)
+    filed, failures = run(_file_all(cases, who))
+    if as_json:
+        print_json(filed)
+    elif filed:
+        table(f"filed on task queue {task_queue()!r}", ["case", "workflow id", "priority",
+                                                       "stage", "phase", "outstanding"],
+              [[f["case_number"], f["workflow_id"], f["priority"], f["stage"], f["phase"],
+                render.yuan(f["outstanding"])] for f in filed])
+    for line in failures[:-1]:
+        error_line(line)
+    if failures:
+        fail(failures[-1])
+
+
+async def _file_all(cases: list[DocketCase], who: Actor | None
+                    ) -> tuple[list[dict[str, Any]], list[str]]:
+    engine = Engine(await temporal_client(), task_queue())
+    filed, failures = [], []
+    for case in cases:
+        filing = case.filing()
+        if who is not None:
+            filing = filing.model_copy(update={"actor": who})
+        try:
+            handle = await engine.file(case.case_number, filing)
+            status = await _wait_filed(engine, case.case_number)
+        except WorkflowAlreadyStartedError:
+            failures.append(f"case.already_filed: case {case.case_number} is already filed "
+                            "[engine]")
+            continue
+        except UserError as exc:
+            failures.append(exc.message)
+            continue
+        filed.append({"case_number": case.case_number, "workflow_id": handle.id,
+                      "priority": priority_of(case.category, float(case.claim.total)),
+                      "stage": status.stage, "phase": status.phase,
+                      "outstanding": status.outstanding})
+    return filed, failures
+
+
+async def _wait_filed(engine: Engine, number: str) -> CaseStatus:
+    """Wait until the workflow has filed the case (or failed to)."""
+    handle = engine.handle(number)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + FILING_WAIT_SECONDS
+    while True:
+        described = await handle.describe()
+        if described.status == WorkflowExecutionStatus.RUNNING:
+            try:
+                status = await handle.query(EnforcementCaseWorkflow.get_status,
+                                            rpc_timeout=timedelta(seconds=5))
+                if status.stage != "filing":
+                    return status
+            except (RPCError, WorkflowQueryFailedError, WorkflowQueryRejectedError):
+                pass
+        elif described.status in (WorkflowExecutionStatus.COMPLETED,
+                                  WorkflowExecutionStatus.CONTINUED_AS_NEW):
+            return await engine.status(number)
+        else:
+            try:
+                await handle.result()
+            except Exception as exc:
+                line, _ = application_line(getattr(exc, "cause", None), str(exc))
+                raise UserError(f"filing {number} failed: {line}") from None
+        if loop.time() > deadline:
+            raise UserError(f"case {number} was started but not filed within "
+                            f"{FILING_WAIT_SECONDS:.0f} s: is a worker serving task queue "
+                            f"{engine.task_queue!r}? (python worker.py)")
+        await asyncio.sleep(0.2)
+
+
+# --- case do ------------------------------------------------------------------------------
+
+def _value(key: str, text: str) -> Any:
+    """A --field value: JSON for objects, arrays, strings in quotes, true/false/null; else text
+    (numbers stay text: money keeps its exact decimals)."""
+    if text[:1] in ('{', '[', '"') or text in ("true", "false", "null"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise UserError(f"invalid --field {key}: {exc.msg} at column {exc.colno}",
+                            BAD_INPUT) from None
+    return text
+
+
+def act_payload(kind: str, fields: list[str], raw: str | None, who: Actor | None,
+                request_id: str | None, note: str | None) -> ActBase:
+    """The act, validated locally with its model (malformed input never reaches Temporal)."""
+    model = ACTS.get(kind)
+    if model is None:
+        raise UserError(f"unknown act {kind!r}; acts: {', '.join(sorted(ACTS))} "
+                        f"[{ACTS_SOURCE}]", BAD_INPUT)
+    data: dict[str, Any] = {}
+    if raw is not None:
+        text = Path(raw[1:]).read_text("utf-8") if raw.startswith("@") else raw
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise UserError(f"invalid --json: {exc.msg} at line {exc.lineno} column "
+                            f"{exc.colno}", BAD_INPUT) from None
+        if not isinstance(data, dict):
+            raise UserError("invalid --json: the payload is one JSON object", BAD_INPUT)
+    for item in fields:
+        key, sep, text = item.partition("=")
+        if not sep or not key:
+            raise UserError(f"invalid --field {item!r}: write key=value (nested: a.b=value)",
+                            BAD_INPUT)
+        *parents, last = key.split(".")
+        node = data
+        for part in parents:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise UserError(f"invalid --field {key}: {part} is not an object", BAD_INPUT)
+        node[last] = _value(key, text)
+    if data.pop("kind", kind) != kind:
+        raise UserError(f"invalid --json: kind does not match the act {kind!r}", BAD_INPUT)
+    if who is not None:
+        data["actor"] = who.model_dump(mode="json")
+    elif "actor" not in data:
+        raise UserError("who acts? give --actor and --role (or set ENFORCE_ACTOR and "
+                        "ENFORCE_ROLE): every act records its actor", BAD_INPUT)
+    if request_id is not None:
+        data["request_id"] = request_id
+    if note is not None:
+        data["note"] = note
+    act: ActBase = validate(model, data, kind, f"workflows/acts.py {model.__name__}; "
+                            f"{ACTS_SOURCE}")
+    return act
+
+
+@case_app.command("do")
+@friendly
+def case_do(case: Annotated[str, typer.Argument(help="Case number, e.g. '(2026)甘0402执1号'.")],
+            act: Annotated[str, typer.Argument(help="The act (update name), e.g. "
+                                               "record_payment; `enforce schema act` lists "
+                                               "them.")],
+            field: Annotated[list[str] | None, typer.Option(
+                "--field", "-f", help="key=value (repeat; nested keys with dots, JSON "
+                "values for objects/lists/true/false).")] = None,
+            payload: Annotated[str | None, typer.Option(
+                "--json", help="The payload as a JSON object (or @file).")] = None,
+            actor: ActorOpt = None, role: RoleOpt = None,
+            request_id: Annotated[str | None, typer.Option(
+                help="Makes a re-sent act idempotent.")] = None,
+            note: Annotated[str | None, typer.Option(help="Recorded as the act's basis.")]
+            = None,
+            json_result: Annotated[bool, typer.Option(
+                "--json-result", help="Print the result as JSON.")] = False) -> None:
+    """Send an operator act to a running case (its Update): applied, or refused with the rule."""
+    number = case_number(case)
+    body = act_payload(act, field or [], payload, identity(actor, role), request_id, note)
+    result = run(_act(number, act, body))
+    if json_result:
+        print_json(result)
+    else:
+        render.print_act(result, act)
+
+
+async def _act(number: str, kind: str, body: ActBase) -> Any:
+    engine = Engine(await temporal_client(), task_queue())
+    try:
+        return await engine.act(number, body)
+    except WorkflowUpdateFailedError as exc:
+        line, code = application_line(exc.cause, "the update failed")
+        verb = "invalid" if code == BAD_INPUT else "refused"
+        raise UserError(f"{kind} {verb} for {number}: {line}", code) from None
+    except RPCError as exc:
+        raise unknown_case(exc, number) from None
+
+
+# --- case show / list, deadlines -----------------------------------------------------------
+
+@case_app.command("show")
+@friendly
+def case_show(case: Annotated[str, typer.Argument(help="Case number.")],
+              as_json: JsonFlag = False) -> None:
+    """Where a live case stands (the workflow's get_status query)."""
+    number = case_number(case)
+    status = run(_status(number))
+    if as_json:
+        print_json(status)
+    else:
+        render.print_status(status)
+
+
+async def _status(number: str) -> CaseStatus:
+    handle = Engine(await temporal_client(), task_queue()).handle(number)
+    try:
+        status: CaseStatus = await handle.query(EnforcementCaseWorkflow.get_status,
+                                                rpc_timeout=QUERY_TIMEOUT)
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.DEADLINE_EXCEEDED:
+            raise UserError(f"no worker answered for {number} within "
+                            f"{QUERY_TIMEOUT.seconds} s: is python worker.py running?") from None
+        raise unknown_case(exc, number) from None
+    except (WorkflowQueryFailedError, WorkflowQueryRejectedError) as exc:
+        raise UserError(f"the get_status query of {number} failed: {exc}") from None
+    return status
+
+
+@case_app.command("list")
+@friendly
+def case_list(phase: Annotated[list[Phase] | None, typer.Option(help="Only cases in this "
+                                                                "phase (repeat).")] = None,
+              category: Annotated[list[CaseCategory] | None, typer.Option(
+                  help="Only cases of this category (repeat).")] = None,
+              priority: Annotated[bool, typer.Option(
+                  "--priority", help="Livelihood cases first, then simple ones "
+                  "(claim ≤ ¥100,000), then the rest.")] = False,
+              as_json: JsonFlag = False) -> None:
+    """Cases in the event store (filing order), with their phase and balance."""
+    rows: list[dict[str, Any]] = []
+    with events() as app:
+        for ref in app.case_ids():
+            state: CaseState = app.repository.get(ref).state
+            if (phase and state.phase not in phase) or \
+                    (category and state.category not in category):
+                continue
+            rows.append({"case_number": state.case_number, "category": state.category.value,
+                         "phase": state.phase.value, "filed_on": state.filed_on,
+                         "claim": state.claim_total, "outstanding": state.outstanding,
+                         "priority": priority_of(state.category, float(state.claim.total)),
+                         "closure_mode": state.closure_mode.value if state.closure_mode
+                         else None, "imported": state.imported})
+    if priority:
+        rows.sort(key=lambda r: (r["priority"], r["filed_on"], r["case_number"]))
+    if as_json:
+        print_json(rows)
+        return
+    table(f"{len(rows)} case(s)", ["case", "category", "phase", "filed on", "claim",
+                                   "outstanding", "priority", "closure"],
+          [[r["case_number"], r["category"], r["phase"], r["filed_on"], render.yuan(r["claim"]),
+            render.yuan(r["outstanding"]), r["priority"], r["closure_mode"]] for r in rows])
+
+
+def deadlines(within: Annotated[int, typer.Option(min=0, max=3650, help="Days ahead.")] = 30,
+              as_of: Annotated[str | None, typer.Option(
+                  help="The day to look from (YYYY-MM-DD; default today).")] = None,
+              as_json: JsonFlag = False) -> None:
+    """What falls due within N days, overdue first (from the read models).
+
+    Control expiries, closure deadlines, payouts, leads, re-inquiries after 终本, 失信
+    deletions.
+    """
+    from projections.watch import deadline_watch
+
+    day = parse_date(as_of, "--as-of") or today()
+    with read_models() as (_, store):
+        items = deadline_watch(store, day, within)
+    if as_json:
+        print_json(items)
+    else:
+        render.print_watch(items, str(day), within)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(case_app, name="case")
+    app.command("deadlines")(friendly(deadlines))
+
