@@ -27,9 +27,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
-from temporalio.client import Client, WorkflowFailureError, WorkflowUpdateFailedError
+from temporalio.client import WorkflowFailureError, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError, FailureError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.service import RPCError
 
 from domain.application import EnforcementCases
 from domain.calendar import COURT_ZONE
@@ -37,7 +37,6 @@ from domain.errors import EnforcementError, InvalidInputError
 from domain.stores import (
     StoreConfigurationError,
     cases_from_env,
-    data_dir,
     event_store_kind,
     sqlite_events_path,
 )
@@ -248,43 +247,6 @@ def read_models(progress: bool = False) -> Iterator[tuple[EnforcementCases, Read
             yield app, store
         finally:
             store.close()
-
-
-# --- Temporal -----------------------------------------------------------------------------
-
-def temporal_address() -> str:
-    return os.environ.get("TEMPORAL_ADDRESS") or "127.0.0.1:7233"
-
-
-async def temporal_client() -> Client:
-    """A client of the engine's Temporal (``TEMPORAL_ADDRESS``, ``TEMPORAL_NAMESPACE``, TLS from
-    the environment), payloads encrypted with the engine's key: ``ENFORCEMENT_PAYLOAD_KEY(_FILE)``
-    or ``<data dir>/payload.key`` when it exists (the embedded worker makes it)."""
-    from workflows.codec import with_encryption
-    from workflows.converter import DATA_CONVERTER
-    from workflows.runtime import tls_from_env
-
-    address = temporal_address()
-    try:
-        tls = tls_from_env()
-    except ValueError as exc:
-        raise UserError(str(exc), BAD_INPUT) from None
-    converter = with_encryption(DATA_CONVERTER, key_file=data_dir(os.environ) / PAYLOAD_KEY_NAME)
-    try:
-        return await Client.connect(address, namespace=os.environ.get("TEMPORAL_NAMESPACE",
-                                                                      "default"),
-                                    tls=tls, data_converter=converter)
-    except RuntimeError as exc:
-        reason = str(exc).split("(")[0].removeprefix("Failed client connect: ").strip()
-        raise UserError(f"cannot reach Temporal at {address}: {reason} (start the engine with "
-                        "`python worker.py`, or set TEMPORAL_ADDRESS)") from None
-
-
-def unknown_case(exc: RPCError, number: str) -> UserError:
-    if exc.status == RPCStatusCode.NOT_FOUND:
-        return UserError(f"case.unknown: no workflow for case {number} on {temporal_address()} "
-                         "(filed elsewhere, or its workflow has ended) [engine]")
-    return UserError(f"Temporal refused the request ({exc.status.name}): {exc.message}")
 
 
 # --- output -------------------------------------------------------------------------------

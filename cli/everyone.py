@@ -111,7 +111,7 @@ def schema(kind: Annotated[str, typer.Argument(help="docket | command | act | le
 
 def _schema(kind: str, name: str | None) -> dict[str, Any] | list[str]:
     if kind in ("command", "act"):
-        from cli.operators import ACTS
+        from cli.acts import ACTS
         from domain.commands import COMMANDS
 
         models: dict[str, type[BaseModel]] = {**(COMMANDS if kind == "command" else ACTS)}

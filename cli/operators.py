@@ -5,8 +5,6 @@ here with their pydantic models before anything reaches Temporal."""
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,6 +20,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from cli import render
+from cli.acts import act_payload
 from cli.common import (
     BAD_INPUT,
     JsonFlag,
@@ -39,25 +38,29 @@ from cli.common import (
     read_models,
     run,
     table,
-    temporal_client,
     today,
-    unknown_case,
     validate,
+)
+from cli.temporal import (
+    CaseHandle,
+    case_handle,
+    start_case,
+    task_queue,
+    temporal_client,
+    unknown_case,
 )
 from domain.models import CaseCategory
 from domain.state import CaseState, Phase
 from domain.values import Actor
-from workflows.acts import ACT_TYPES, ActBase
+from workflows.acts import ActBase
 from workflows.case_workflow import EnforcementCaseWorkflow
-from workflows.engine import Engine, priority_of
-from workflows.messages import TASK_QUEUE
+from workflows.engine import priority_of
+from workflows.messages import ActResult
 from workflows.scenario import Docket, DocketCase
 from workflows.status import CaseStatus
 
 case_app = typer.Typer(help="Operators: file cases, send acts, look at cases.",
                        no_args_is_help=True, rich_markup_mode="markdown")
-ACTS: dict[str, type[ActBase]] = {t.model_fields["kind"].default: t for t in ACT_TYPES}
-ACTS_SOURCE = "docs/workflows.md (operator contract)"
 QUERY_TIMEOUT = timedelta(seconds=10)
 FILING_WAIT_SECONDS = 30.0
 
@@ -65,10 +68,6 @@ ActorOpt = Annotated[str | None, typer.Option("--actor", help="Who acts (default
                                               "$ENFORCE_ACTOR); recorded on the act.")]
 RoleOpt = Annotated[str | None, typer.Option("--role", help="clerk | officer | judge | "
                                              "president (default: $ENFORCE_ROLE).")]
-
-
-def task_queue() -> str:
-    return os.environ.get("ENFORCEMENT_TASK_QUEUE", TASK_QUEUE)
 
 
 # --- case file ----------------------------------------------------------------------------
@@ -102,15 +101,15 @@ def case_file(path: Annotated[Path, typer.Argument(help="A DocketCase or a whole
 
 async def _file_all(cases: list[DocketCase], who: Actor | None
                     ) -> tuple[list[dict[str, Any]], list[str]]:
-    engine = Engine(await temporal_client(), task_queue())
+    client = await temporal_client()
     filed, failures = [], []
     for case in cases:
         filing = case.filing()
         if who is not None:
             filing = filing.model_copy(update={"actor": who})
         try:
-            handle = await engine.file(case.case_number, filing)
-            status = await _wait_filed(engine, case.case_number)
+            handle = await start_case(client, case.case_number, filing)
+            status = await _wait_filed(handle, case.case_number)
         except WorkflowAlreadyStartedError:
             failures.append(f"case.already_filed: case {case.case_number} is already filed "
                             "[engine]")
@@ -125,9 +124,8 @@ async def _file_all(cases: list[DocketCase], who: Actor | None
     return filed, failures
 
 
-async def _wait_filed(engine: Engine, number: str) -> CaseStatus:
+async def _wait_filed(handle: CaseHandle, number: str) -> CaseStatus:
     """Wait until the workflow has filed the case (or failed to)."""
-    handle = engine.handle(number)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + FILING_WAIT_SECONDS
     while True:
@@ -142,7 +140,8 @@ async def _wait_filed(engine: Engine, number: str) -> CaseStatus:
                 pass
         elif described.status in (WorkflowExecutionStatus.COMPLETED,
                                   WorkflowExecutionStatus.CONTINUED_AS_NEW):
-            return await engine.status(number)
+            found: CaseStatus = await handle.query(EnforcementCaseWorkflow.get_status)
+            return found
         else:
             try:
                 await handle.result()
@@ -152,68 +151,11 @@ async def _wait_filed(engine: Engine, number: str) -> CaseStatus:
         if loop.time() > deadline:
             raise UserError(f"case {number} was started but not filed within "
                             f"{FILING_WAIT_SECONDS:.0f} s: is a worker serving task queue "
-                            f"{engine.task_queue!r}? (python worker.py)")
+                            f"{task_queue()!r}? (python worker.py)")
         await asyncio.sleep(0.2)
 
 
 # --- case do ------------------------------------------------------------------------------
-
-def _value(key: str, text: str) -> Any:
-    """A --field value: JSON for objects, arrays, strings in quotes, true/false/null; else text
-    (numbers stay text: money keeps its exact decimals)."""
-    if text[:1] in ('{', '[', '"') or text in ("true", "false", "null"):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"invalid --field {key}: {exc.msg} at column {exc.colno}",
-                            BAD_INPUT) from None
-    return text
-
-
-def act_payload(kind: str, fields: list[str], raw: str | None, who: Actor | None,
-                request_id: str | None, note: str | None) -> ActBase:
-    """The act, validated locally with its model (malformed input never reaches Temporal)."""
-    model = ACTS.get(kind)
-    if model is None:
-        raise UserError(f"unknown act {kind!r}; acts: {', '.join(sorted(ACTS))} "
-                        f"[{ACTS_SOURCE}]", BAD_INPUT)
-    data: dict[str, Any] = {}
-    if raw is not None:
-        text = Path(raw[1:]).read_text("utf-8") if raw.startswith("@") else raw
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"invalid --json: {exc.msg} at line {exc.lineno} column "
-                            f"{exc.colno}", BAD_INPUT) from None
-        if not isinstance(data, dict):
-            raise UserError("invalid --json: the payload is one JSON object", BAD_INPUT)
-    for item in fields:
-        key, sep, text = item.partition("=")
-        if not sep or not key:
-            raise UserError(f"invalid --field {item!r}: write key=value (nested: a.b=value)",
-                            BAD_INPUT)
-        *parents, last = key.split(".")
-        node = data
-        for part in parents:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                raise UserError(f"invalid --field {key}: {part} is not an object", BAD_INPUT)
-        node[last] = _value(key, text)
-    if data.pop("kind", kind) != kind:
-        raise UserError(f"invalid --json: kind does not match the act {kind!r}", BAD_INPUT)
-    if who is not None:
-        data["actor"] = who.model_dump(mode="json")
-    elif "actor" not in data:
-        raise UserError("who acts? give --actor and --role (or set ENFORCE_ACTOR and "
-                        "ENFORCE_ROLE): every act records its actor", BAD_INPUT)
-    if request_id is not None:
-        data["request_id"] = request_id
-    if note is not None:
-        data["note"] = note
-    act: ActBase = validate(model, data, kind, f"workflows/acts.py {model.__name__}; "
-                            f"{ACTS_SOURCE}")
-    return act
-
 
 @case_app.command("do")
 @friendly
@@ -244,9 +186,9 @@ def case_do(case: Annotated[str, typer.Argument(help="Case number, e.g. '(2026)ç
 
 
 async def _act(number: str, kind: str, body: ActBase) -> Any:
-    engine = Engine(await temporal_client(), task_queue())
+    handle = case_handle(await temporal_client(), number)
     try:
-        return await engine.act(number, body)
+        return await handle.execute_update(kind, body, result_type=ActResult)
     except WorkflowUpdateFailedError as exc:
         line, code = application_line(exc.cause, "the update failed")
         verb = "invalid" if code == BAD_INPUT else "refused"
@@ -271,7 +213,7 @@ def case_show(case: Annotated[str, typer.Argument(help="Case number.")],
 
 
 async def _status(number: str) -> CaseStatus:
-    handle = Engine(await temporal_client(), task_queue()).handle(number)
+    handle = case_handle(await temporal_client(), number)
     try:
         status: CaseStatus = await handle.query(EnforcementCaseWorkflow.get_status,
                                                 rpc_timeout=QUERY_TIMEOUT)

@@ -21,7 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from pydantic import BaseModel
-from temporalio.client import WorkflowExecutionStatus
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.common import Priority
 from temporalio.testing import WorkflowEnvironment
 
 from domain.application import EnforcementCases
@@ -31,10 +32,11 @@ from projections.metrics import Metrics, quality_metrics
 from projections.runner import ReadModelRunner
 from projections.store import SQLiteReadModelStore
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
-from workflows.engine import Engine
-from workflows.messages import CaseOutcome
+from workflows.case_workflow import EnforcementCaseWorkflow
+from workflows.engine import priority_of
+from workflows.messages import CaseInput, CaseOutcome, ScenarioRef, case_workflow_id
 from workflows.runtime import create_worker, start_time_skipping
-from workflows.scenario import Docket
+from workflows.scenario import Docket, DocketCase
 
 STEP = timedelta(days=30)
 """How far virtual time moves between two looks at the running cases."""
@@ -139,10 +141,9 @@ async def _run(app: EnforcementCases, docket: Docket, step: timedelta, horizon_d
         try:
             async with worker.worker:
                 morning = await _next_morning(env)
-                engine = Engine(env.client, queue)
                 for case in docket.cases:
-                    await engine.file_case(case)
-                outcomes = await _until_ended(env, engine, [c.case_number for c in docket.cases],
+                    await _start(env.client, queue, case)
+                outcomes = await _until_ended(env, [c.case_number for c in docket.cases],
                                               morning + timedelta(days=horizon_days), step)
                 ended_on = legal_date(await env.get_current_time())
         finally:
@@ -158,7 +159,22 @@ async def _next_morning(env: WorkflowEnvironment) -> datetime:
     return morning
 
 
-async def _until_ended(env: WorkflowEnvironment, engine: Engine, numbers: list[str],
+async def _start(client: Client, queue: str, case: DocketCase) -> None:
+    """Start a docket case's workflow, its simulated world answering its ports."""
+    filing = case.filing()
+    data = CaseInput(case_number=case.case_number, filing=filing, category=case.category,
+                     priority=priority_of(case.category, float(case.claim.total)),
+                     scenario=ScenarioRef(key=case.case_number))
+    await client.start_workflow(EnforcementCaseWorkflow.run, data,
+                                id=case_workflow_id(case.case_number), task_queue=queue,
+                                priority=Priority(priority_key=data.priority))
+
+
+def _handle(client: Client, number: str) -> WorkflowHandle[EnforcementCaseWorkflow, CaseOutcome]:
+    return client.get_workflow_handle_for(EnforcementCaseWorkflow.run, case_workflow_id(number))
+
+
+async def _until_ended(env: WorkflowEnvironment, numbers: list[str],
                        horizon: datetime, step: timedelta) -> dict[str, CaseOutcome | None]:
     """Sleep the environment (only handles from ``start_workflow`` unlock time skipping while a
     result is awaited, DESIGN.md) until no case workflow runs; resumed cases join in."""
@@ -167,12 +183,12 @@ async def _until_ended(env: WorkflowEnvironment, engine: Engine, numbers: list[s
     while running:
         still: list[str] = []
         for number in running:
-            description = await engine.handle(number).describe()
+            description = await _handle(env.client, number).describe()
             if description.status == WorkflowExecutionStatus.RUNNING:
                 still.append(number)
                 continue
             if description.status == WorkflowExecutionStatus.COMPLETED:
-                outcome = outcomes[number] = await engine.result(number)
+                outcome = outcomes[number] = await _handle(env.client, number).result()
                 if outcome.resumed_as and outcome.resumed_as not in outcomes:
                     outcomes[outcome.resumed_as] = None
                     still.append(outcome.resumed_as)

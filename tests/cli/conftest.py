@@ -1,0 +1,139 @@
+"""Fixtures of the CLI tests: the real engine (``python worker.py``: embedded Temporal dev server,
+SQLite event store, payload encryption) in a temporary data directory on free ports, and a
+runner of the installed ``enforce`` console script in subprocesses.
+
+One worker for the whole session; it is stopped with SIGTERM at the end (the worker shuts down
+through its own ``shutdown()``). The environment of every subprocess is cleared of the engine's
+variables so that the tests see only their own stores.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workflows.runtime import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+ENFORCE = Path(sys.executable).parent / "enforce"
+PREFIXES = ("ENFORCEMENT_", "ENFORCE_", "TEMPORAL_", "POSTGRES_")
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The inherited environment without the engine's settings, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(PREFIXES)}
+    return {**env, **extra}
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+    @property
+    def error(self) -> str:
+        """The one error line (asserting there is exactly one, and no traceback)."""
+        lines = [line for line in self.err.splitlines() if line.strip()]
+        assert len(lines) == 1 and "Traceback" not in self.err, self.err
+        return lines[0]
+
+
+@dataclass
+class Enforce:
+    """Runs ``enforce`` against one data directory (and, if given, one Temporal address)."""
+
+    data: Path
+    address: str | None = None
+    env: dict[str, str] = field(default_factory=dict)
+
+    def __call__(self, *args: str | Path, **env: str) -> Result:
+        settings = {"ENFORCEMENT_DATA_DIR": str(self.data), **self.env, **env}
+        if self.address:
+            settings.setdefault("TEMPORAL_ADDRESS", self.address)
+        done = subprocess.run([str(ENFORCE), *map(str, args)], env=clean_env(**settings),
+                              cwd=self.data.parent, capture_output=True, text=True, timeout=180)
+        return Result(done.returncode, done.stdout, done.stderr)
+
+    def events(self) -> int:
+        """Events stored so far (rows of the event table, read beside the worker)."""
+        with sqlite3.connect(self.data / "events.sqlite") as db:
+            count: int = db.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0]
+        return count
+
+
+class Worker:
+    """``python worker.py`` with the embedded dev server, in its own process."""
+
+    def __init__(self, data: Path) -> None:
+        self.data = data
+        self.port, self.ui_port = free_port(), free_port()
+        self.output: list[str] = []
+        self.process: subprocess.Popen[str] | None = None
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        ready = threading.Event()
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "worker.py"), "--port", str(self.port), "--ui-port",
+             str(self.ui_port)], env=clean_env(ENFORCEMENT_DATA_DIR=str(self.data)), cwd=ROOT,
+            text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        stream = self.process.stdout
+        assert stream is not None
+
+        def drain() -> None:
+            for line in iter(stream.readline, ""):
+                self.output.append(line)
+                if line.startswith("worker ready"):
+                    ready.set()
+
+        threading.Thread(target=drain, daemon=True).start()
+        assert ready.wait(90), "".join(self.output)
+
+    def stop(self) -> int:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise
+
+
+@pytest.fixture(scope="session")
+def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worker]:
+    running = Worker(tmp_path_factory.mktemp("engine") / "data")
+    running.start()
+    yield running
+    code = running.stop()
+    assert code == 0, "".join(running.output)
+
+
+@pytest.fixture(scope="session")
+def enforce(worker: Worker) -> Enforce:
+    """``enforce`` against the running engine (its data directory and dev server)."""
+    return Enforce(worker.data, worker.address)
+
+
+@pytest.fixture
+def offline(tmp_path: Path) -> Enforce:
+    """``enforce`` on a data directory of its own, with no engine running."""
+    return Enforce(tmp_path / "data", f"127.0.0.1:{free_port()}")
