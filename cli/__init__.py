@@ -11,16 +11,39 @@ non-zero exit (``cli.common``).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from cli import auditors, everyone, operators
+from cli.common import TEMPORAL_RUNTIME
 from domain.stores import DATA_DIR_ENV
 
-app = typer.Typer(no_args_is_help=True, rich_markup_mode="markdown",
+
+class EnforceApp(typer.Typer):
+    """The console script's entry point. A command that started Temporal's SDK runtime leaves
+    through ``os._exit`` once its output is flushed: the SDK's threads sometimes abort the
+    interpreter's teardown (``PyGILState_Release``, DESIGN.md pitfalls), which would add a
+    crash report to the one-line error and change the exit code."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except SystemExit as done:
+            if not TEMPORAL_RUNTIME["started"]:
+                raise
+            code = done.code if isinstance(done.code, int) else int(done.code is not None)
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(OSError, ValueError):
+                    stream.flush()
+            os._exit(code)
+
+
+app = EnforceApp(no_args_is_help=True, rich_markup_mode="markdown",
                   pretty_exceptions_enable=False, add_completion=False,
                   context_settings={"help_option_names": ["-h", "--help"]})
 

@@ -57,6 +57,10 @@ ACTOR_ENV, ROLE_ENV = "ENFORCE_ACTOR", "ENFORCE_ROLE"
 PAYLOAD_KEY_NAME = "payload.key"
 
 
+TEMPORAL_RUNTIME = {"started": False}
+"""Set once this process has started Temporal's SDK runtime (a client or a test server)."""
+
+
 class UserError(Exception):
     """A problem the user can fix: printed as one line, exit ``code``."""
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from cli import render
 from cli.common import (
     BAD_INPUT,
+    TEMPORAL_RUNTIME,
     JsonFlag,
     UserError,
     friendly,
@@ -56,6 +57,7 @@ def simulate(docket_path: Annotated[Path, typer.Argument(metavar="DOCKET.json",
         raise UserError(f"{target} already holds a store: give a fresh --out directory",
                         BAD_INPUT)
     quiet_temporal_core()
+    TEMPORAL_RUNTIME["started"] = True
     report = run(simulate_docket(docket, target))
     if as_json:
         print_json(report)

@@ -10,7 +10,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.common import Priority, WorkflowIDReusePolicy
 from temporalio.service import RPCError, RPCStatusCode
 
-from cli.common import BAD_INPUT, PAYLOAD_KEY_NAME, UserError
+from cli.common import BAD_INPUT, PAYLOAD_KEY_NAME, TEMPORAL_RUNTIME, UserError
 from domain.stores import data_dir
 from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.engine import priority_of
@@ -77,6 +77,7 @@ async def temporal_client() -> Client:
     except ValueError as exc:
         raise UserError(str(exc), BAD_INPUT) from None
     converter = with_encryption(DATA_CONVERTER, key_file=data_dir(os.environ) / PAYLOAD_KEY_NAME)
+    TEMPORAL_RUNTIME["started"] = True
     try:
         return await Client.connect(address, namespace=os.environ.get("TEMPORAL_NAMESPACE",
                                                                       "default"),
