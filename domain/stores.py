@@ -4,7 +4,8 @@
     ``sqlite`` (the embedded default): one file, ``ENFORCEMENT_EVENTS_DB`` or
     ``<ENFORCEMENT_DATA_DIR>/events.sqlite`` (data dir default ``data``), written through the
     dedicated SQLite writer; ``postgres``: eventsourcing's own PostgreSQL recorder
-    (``eventsourcing.postgres``); ``memory``: nothing kept (tests, demos).
+    (``eventsourcing.postgres``, saving without pipeline mode: domain/pgrecorder.py);
+    ``memory``: nothing kept (tests, demos).
 ``POSTGRES_DSN``
     a libpq URL or ``key=value`` string (``postgresql://user:password@host:port/dbname``); or,
     as eventsourcing reads them, ``POSTGRES_HOST``, ``POSTGRES_PORT``, ``POSTGRES_USER``,
@@ -30,6 +31,7 @@ EVENT_STORE_ENV = "ENFORCEMENT_EVENT_STORE"
 DATA_DIR_ENV = "ENFORCEMENT_DATA_DIR"
 EVENTS_DB_ENV = "ENFORCEMENT_EVENTS_DB"
 POSTGRES_DSN_ENV = "POSTGRES_DSN"
+RECORDER_TOPIC = "domain.pgrecorder:PostgresEventRecorder"  # the library's, saving unpipelined
 StoreKind = Literal["sqlite", "postgres", "memory"]
 _LIBRARY_KEYS = {"host": "POSTGRES_HOST", "port": "POSTGRES_PORT", "user": "POSTGRES_USER",
                  "password": "POSTGRES_PASSWORD", "dbname": "POSTGRES_DBNAME"}
@@ -133,7 +135,8 @@ def postgres_cases(settings: PostgresSettings, env: Mapping[str, str] | None = N
 
     ``env``: more application settings (e.g. the cipher key), over ``os.environ``."""
     settings.create_schema()
-    return EnforcementCases({**(env or {}), "PERSISTENCE_MODULE": "eventsourcing.postgres",
+    return EnforcementCases({"APPLICATION_RECORDER_TOPIC": RECORDER_TOPIC, **(env or {}),
+                             "PERSISTENCE_MODULE": "eventsourcing.postgres",
                              **settings.library_env()}, **kwargs)
 
 

@@ -217,11 +217,14 @@ def rebuild_postgres(app: Application[UUID], target: PostgresSettings, *,
     return RebuildReport(events=events, position=position, seconds=seconds)
 
 
-def drop_schema(settings: PostgresSettings) -> None:
-    """Remove a schema and everything in it (a failed rebuild, a test's store)."""
+def drop_schema(settings: PostgresSettings, lock_timeout: int = 60) -> None:
+    """Remove a schema and everything in it (a failed rebuild, a test's store); give up with
+    an error after ``lock_timeout`` seconds of waiting for a transaction still using it."""
     import psycopg
 
     with psycopg.connect(**settings.connect_kwargs(), autocommit=True) as conn:
+        conn.execute(sql.SQL("SET lock_timeout = {}").format(
+            sql.Literal(f"{int(lock_timeout)}s")))
         conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
             sql.Identifier(settings.schema)))
 

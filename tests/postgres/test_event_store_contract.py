@@ -4,12 +4,15 @@ reads, verification, legacy import, snapshots and optimistic concurrency between
 
 from __future__ import annotations
 
+import os
 import threading
+import uuid
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain import commands as c
 from domain.application import EnforcementCases
@@ -185,3 +188,18 @@ def _count_conflicts(app: EnforcementCases) -> list[int]:
 
     app.commit = counting  # type: ignore[method-assign]
     return seen
+
+
+def test_a_save_of_twenty_thousand_events_completes_in_one_transaction(backend: Backend) -> None:
+    """A legacy import batch can be this large; the library's pipelined save hung on it."""
+    app = backend.cases()
+    rows = [StoredEvent(originator_id=uuid.uuid4(), originator_version=1, topic="x" * 29,
+                        state=os.urandom(450)) for _ in range(20_000)]
+    saved: list[Sequence[int] | None] = []
+    worker = threading.Thread(target=lambda: saved.append(app.recorder.insert_events(rows)),
+                              daemon=True)
+    worker.start()
+    worker.join(timeout=120)  # a bound against a hang, not a timing assertion
+    assert not worker.is_alive(), "the save never returned"
+    assert saved and saved[0] is not None and list(saved[0]) == list(range(1, 20_001))
+    assert app.recorder.max_notification_id() == 20_000
