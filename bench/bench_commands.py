@@ -8,13 +8,20 @@ and directory, raw SQLite single-row commits of rows the size of the average sto
 table of the same shape and with the same journal mode and ``synchronous`` setting, give the
 baseline. The two are measured in alternating slices so that disk noise hits both alike.
 
-Usage: ``python bench/bench_commands.py [--cases N] [--dir DIR] [--slices K]``.
+With ``--store postgres`` the application runs on eventsourcing's PostgreSQL recorder (the
+server of ``POSTGRES_DSN`` / ``POSTGRES_*``, else a throwaway one from scripts/postgres.sh) and
+the baseline is raw single-row psycopg commits into a table of the same shape on the same server,
+whose durability settings (``fsync``, ``synchronous_commit``) both connections print.
+
+Usage: ``python bench/bench_commands.py [--cases N] [--dir DIR] [--slices K]
+[--store sqlite|postgres]``.
 The last line is ``ratio=<commands/s ÷ raw commits/s> target=0.5``.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import sqlite3
 import sys
@@ -231,22 +238,105 @@ def slices(items: list[Step], k: int) -> Iterator[list[Step]]:
         yield items[i:i + size]
 
 
-def run(cases: int, directory: Path, k: int) -> float:
+class SQLiteBench:
+    """The embedded default: the app on an SQLite file, raw commits into another file."""
+
+    def __init__(self, directory: Path) -> None:
+        self.db = directory / "events.sqlite"
+        self.app = EnforcementCases.sqlite(self.db, chain_key=KEY)
+        assert self.app.writer is not None
+        journal, sync = self.app.writer.pragmas()
+        self.raw = RawStore(directory / "raw.sqlite", journal, sync)
+        print(f"directory: {directory}")
+        print(f"app event writer connection: journal_mode={journal} synchronous={sync} "
+              f"({SYNC_NAMES[sync]})")
+        p_journal, p_sync = pool_pragmas(self.app)
+        print(f"app pooled connection: journal_mode={p_journal} synchronous={p_sync} "
+              f"({SYNC_NAMES[p_sync]})")
+        r_journal, r_sync = pragmas(self.raw.conn)
+        print(f"raw connection: journal_mode={r_journal} synchronous={r_sync} "
+              f"({SYNC_NAMES[r_sync]})")
+
+    def average_row(self) -> tuple[int, int, int]:
+        return average_row(self.db)
+
+    def close(self) -> None:
+        self.raw.conn.close()
+
+
+class PostgresRaw:
+    """Single-row commits with psycopg on a table shaped like eventsourcing's stored events."""
+
+    def __init__(self, settings: Any) -> None:
+        import psycopg
+        from psycopg import sql
+
+        self.conn = psycopg.connect(**settings.connect_kwargs())
+        self.table = sql.SQL("{}.raw_events").format(sql.Identifier(settings.schema))
+        self.conn.execute(sql.SQL("CREATE TABLE {} (originator_id uuid NOT NULL, "
+                                  "originator_version bigint NOT NULL, topic text, state bytea, "
+                                  "notification_id bigserial, "
+                                  "PRIMARY KEY (originator_id, originator_version))"
+                                  ).format(self.table))
+        self.conn.commit()
+        self.insert = sql.SQL("INSERT INTO {} (originator_id, originator_version, topic, state) "
+                              "VALUES (%s, %s, %s, %s)").format(self.table)
+        self.ids = [uuid.uuid4() for _ in range(1000)]
+        self.versions = [0] * len(self.ids)
+        self.n = 0
+
+    def commit_rows(self, count: int, topic: str, size: int) -> float:
+        """Commit ``count`` rows, one per transaction; the seconds it took."""
+        cursor = self.conn.cursor()
+        started = time.perf_counter()
+        for _ in range(count):
+            slot = self.n % len(self.ids)
+            self.n += 1
+            self.versions[slot] += 1
+            cursor.execute(self.insert, (self.ids[slot], self.versions[slot], topic,
+                                         os.urandom(size)), prepare=True)
+            self.conn.commit()
+        return time.perf_counter() - started
+
+
+class PostgresBench:
+    """The scale-out store: the app on eventsourcing's PostgreSQL recorder, raw psycopg commits
+    into the same server and schema."""
+
+    def __init__(self, settings: Any) -> None:
+        from pgserver import durability, server_version
+
+        from domain.stores import postgres_cases
+
+        cipher = base64.b64encode(os.urandom(32)).decode()  # encrypted, as the SQLite store is
+        self.app = postgres_cases(settings, {"ENFORCEMENT_CIPHER_KEY": cipher}, chain_key=KEY)
+        self.raw = PostgresRaw(settings)
+        self.settings = settings
+        print(f"PostgreSQL {server_version(self.raw.conn)} at {settings.host}:{settings.port}, "
+              f"schema {settings.schema}")
+        with self.app.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+            print(f"app pooled connection: {durability(conn)}")
+        print(f"raw connection: {durability(self.raw.conn)}")
+        self.raw.conn.commit()
+
+    def average_row(self) -> tuple[int, int, int]:
+        from psycopg import sql
+
+        table = sql.SQL("{}.{}").format(sql.Identifier(self.settings.schema), sql.Identifier(
+            self.app.recorder.events_table_name))  # type: ignore[attr-defined]
+        row = self.raw.conn.execute(sql.SQL("SELECT count(*), avg(length(topic)), "
+                                            "avg(length(state)) FROM {}").format(table)).fetchone()
+        self.raw.conn.commit()
+        assert row is not None
+        return int(row[0]), round(row[1]), round(row[2])
+
+    def close(self) -> None:
+        self.raw.conn.close()
+
+
+def run(cases: int, bench: SQLiteBench | PostgresBench, k: int) -> float:
     steps = docket(cases)
-    db = directory / "events.sqlite"
-    app = EnforcementCases.sqlite(db, chain_key=KEY)
-    assert app.writer is not None
-    journal, sync = app.writer.pragmas()
-    raw = RawStore(directory / "raw.sqlite", journal, sync)
-    print(f"directory: {directory}")
-    print(f"app event writer connection: journal_mode={journal} synchronous={sync} "
-          f"({SYNC_NAMES[sync]})")
-    p_journal, p_sync = pool_pragmas(app)
-    print(f"app pooled connection: journal_mode={p_journal} synchronous={p_sync} "
-          f"({SYNC_NAMES[p_sync]})")
-    r_journal, r_sync = pragmas(raw.conn)
-    print(f"raw connection: journal_mode={r_journal} synchronous={r_sync} "
-          f"({SYNC_NAMES[r_sync]})")
+    app, raw = bench.app, bench.raw
     app_seconds = raw_seconds = 0.0
     raw_rows = 0
     execute, commands = app.execute, COMMANDS
@@ -255,17 +345,17 @@ def run(cases: int, directory: Path, k: int) -> float:
         for name, data in part:
             execute(commands[name].model_validate(data))
         app_seconds += time.perf_counter() - started
-        _, topic, size = average_row(db)
+        _, topic, size = bench.average_row()
         raw_seconds += raw.commit_rows(len(part), "x" * topic, size)
         raw_rows += len(part)
-    events, topic, size = average_row(db)
+    events, topic, size = bench.average_row()
     checks = app.verify_all()  # not timed: every case's chain, and where the cases ended
     numbers = {data["case_number"] for _, data in steps}
     phases = Counter(app.get_case(number).phase.value for number in numbers)
     app.close()
     print(f"verified {sum(v.ok for v in checks)}/{len(checks)} hash chains; phases: "
           + ", ".join(f"{k} {n}" for k, n in sorted(phases.items())))
-    raw.conn.close()
+    bench.close()
     per_app, per_raw = len(steps) / app_seconds, raw_rows / raw_seconds
     ratio = per_app / per_raw
     print(f"cases={cases} commands={len(steps)} events={events} "
@@ -282,10 +372,18 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--slices", type=int, default=10)
     parser.add_argument("--dir", type=Path, default=Path(__file__).resolve().parent.parent
                         / "data" / "bench", help="parent of the temporary store directory")
+    parser.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite",
+                        help="postgres: POSTGRES_DSN / POSTGRES_* or a throwaway server")
     args = parser.parse_args(argv)
+    if args.store == "postgres":
+        from pgserver import bench_schema, postgres_server
+
+        with postgres_server() as server, bench_schema(server, "commands") as settings:
+            run(args.cases, PostgresBench(settings), args.slices)
+        return 0
     args.dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        run(args.cases, Path(tmp), args.slices)
+        run(args.cases, SQLiteBench(Path(tmp)), args.slices)
     return 0
 
 

@@ -14,11 +14,17 @@
 
 Everything lives in a temporary directory that is removed at the end (1-2 GB on the way).
 Not part of ``make test``: it is a measurement, not a test.
+
+``--store postgres`` does the same on PostgreSQL: the event store on eventsourcing's recorder, the
+read models in a schema of the same server (``POSTGRES_DSN`` / ``POSTGRES_*``, else a throwaway
+server from scripts/postgres.sh), the baseline selecting and decoding from PostgreSQL.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import os
 import random
 import shutil
 import sys
@@ -35,10 +41,10 @@ sys.path.insert(0, str(ROOT))
 
 from domain.application import EnforcementCases  # noqa: E402
 from domain.legacy import import_legacy  # noqa: E402
+from domain.stores import PostgresSettings, postgres_cases  # noqa: E402
 from projections.audit import AuditClass  # noqa: E402
 from projections.audit_view import audit_summary, termination_audit  # noqa: E402
-from projections.runner import rebuild  # noqa: E402
-from projections.store import SQLiteReadModelStore  # noqa: E402
+from projections.stores import ReadStoreConfig, open_read_store, rebuild_read_store  # noqa: E402
 from tests.projections.legacy import JUDGE, REQUIRED, LegacyCase  # noqa: E402
 
 TARGET = 0.3
@@ -134,22 +140,38 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=int, default=20_625)
     parser.add_argument("--min-events", type=int, default=1_000_000)
+    parser.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-projections-"))
     try:
-        run(work, args.cases, args.min_events)
+        if args.store == "postgres":
+            from pgserver import bench_schema, postgres_server
+
+            with postgres_server() as server, bench_schema(server, "events") as events, \
+                    bench_schema(server, "views") as views:
+                run(work, args.cases, args.min_events, events, views)
+        else:
+            run(work, args.cases, args.min_events)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run(work: Path, cases: int, min_events: int) -> None:
+def run(work: Path, cases: int, min_events: int, events_on: PostgresSettings | None = None,
+        views_on: PostgresSettings | None = None) -> None:
     docket = work / "docket.jsonl"
     started = time.perf_counter()
     events = generate(docket, cases, min_events)
     print(f"docket: {cases:,} cases, {events:,} events generated in "
           f"{time.perf_counter() - started:.1f} s ({docket.stat().st_size / 2**20:,.0f} MiB)")
 
-    app = EnforcementCases.sqlite(work / "events.db", chain_key=b"bench-chain-key-0123456789abcdef")
+    key = b"bench-chain-key-0123456789abcdef"
+    if events_on is None:
+        app = EnforcementCases.sqlite(work / "events.db", chain_key=key)
+    else:  # encrypted, as the SQLite store is
+        cipher = base64.b64encode(os.urandom(32)).decode()
+        app = postgres_cases(events_on, {"ENFORCEMENT_CIPHER_KEY": cipher}, chain_key=key)
+        print(f"PostgreSQL stores: events in schema {events_on.schema}, read models in "
+              f"{views_on.schema if views_on else '?'} at {events_on.host}:{events_on.port}")
     summary = import_legacy(app, _lines(docket))
     print(f"legacy import: {summary.events_written:,} events in {summary.seconds:.1f} s = "
           f"{summary.events_written / summary.seconds:,.0f} events/s")
@@ -159,10 +181,11 @@ def run(work: Path, cases: int, min_events: int) -> None:
     print(f"raw select + decode: {raw_count:,} events in {raw_seconds:.1f} s = "
           f"{raw_rate:,.0f} events/s")
 
-    views = work / "views.db"
+    views = ReadStoreConfig.on_postgres(views_on) if views_on else ReadStoreConfig.sqlite(
+        work / "views.db")
     started = time.perf_counter()
-    report = rebuild(app, views, page_size=1000, progress=sys.stdout.isatty())
-    store = SQLiteReadModelStore(views)
+    report = rebuild_read_store(app, views, page_size=1000, progress=sys.stdout.isatty())
+    store = open_read_store(views)
     counts = audit_summary(store)
     audited = termination_audit(store)
     to_audit = time.perf_counter() - started
@@ -176,6 +199,7 @@ def run(work: Path, cases: int, min_events: int) -> None:
     print(f"actually closed or compliant 终本: {closed_ok:,}; non-compliant, pending, "
           f"misreported or not closed: {cases - closed_ok:,}")
     store.close()
+    app.close()
     print(f"ratio={rate / raw_rate:.2f} target={TARGET}")
 
 
