@@ -146,8 +146,10 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
             fail(describe_validation(exc, exc.title), BAD_INPUT)
         except json.JSONDecodeError as exc:
             fail(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", BAD_INPUT)
-        except (StoreConfigurationError, ReadModelMismatchError) as exc:
-            fail(str(exc), BAD_INPUT if isinstance(exc, StoreConfigurationError) else REFUSED)
+        except StoreConfigurationError as exc:
+            fail(str(exc), BAD_INPUT)
+        except ReadModelMismatchError as exc:
+            fail(f"{exc} (enforce projections rebuild)")
         except RPCError as exc:
             fail(f"Temporal refused the request ({exc.status.name}): {exc.message}")
         except OSError as exc:

@@ -77,7 +77,12 @@ RoleOpt = Annotated[str | None, typer.Option("--role", help="clerk | officer | j
 def case_file(path: Annotated[Path, typer.Argument(help="A DocketCase or a whole Docket "
                                                     "(JSON; `enforce schema docket`).")],
               actor: ActorOpt = None, role: RoleOpt = None, as_json: JsonFlag = False) -> None:
-    """File live cases: start each case's workflow, which files it and goes on in real time."""
+    """File live cases: start each case's workflow, which files it and goes on in real time.
+
+    A docket case's simulated ``world`` is not used: a live case meets the outside world the
+    worker is configured with. Who files: --actor/--role or the environment, else the filing
+    office (clerk).
+    """
     data = read_json(path)
     source = "workflows/scenario.py; docs/workflows.md (docket format)"
     if isinstance(data, dict) and "cases" in data:
