@@ -112,7 +112,7 @@ async def demo(data_dir: Path, docket_path: Path) -> int:
                                        time(10), tzinfo=COURT_ZONE)
             await env.sleep(morning - now)
             engine = Engine(env.client, "demo")
-            handles = [await engine.file_case(case) for case in docket.cases]
+            handles = [await engine.start_case(case) for case in docket.cases]
             for case, handle in zip(docket.cases, handles, strict=True):
                 outcome = await handle.result()
                 show(console, app, case.case_number, outcome.closure_mode,

@@ -1,69 +1,396 @@
-"""The Engine facade: file cases, send operator acts, read where a case stands.
+"""The Engine facade: how a court's case system embeds the engine.
 
-Host applications (and the CLI) use only this; they never touch Temporal or the event store.
+::
+
+    async with await Engine.connect() as engine:         # embedded server, or TEMPORAL_ADDRESS
+        filed = await engine.file(number, filing)          # a Filing (pydantic) or its JSON
+        result = await engine.act(number, RecordPayment(actor=clerk, amount=Decimal("500.00")))
+        status = await engine.status(number)               # CaseStatus: phase, dues, deadlines …
+        cases = await engine.list_cases(phase="inquiry")   # from the event store
+        audit = await engine.termination_audit()           # read models, caught up first
+
+Everything in and out is a pydantic model of ours (``workflows.messages``, ``workflows.acts``,
+``workflows.status``, ``domain.state``, ``projections``); every refusal is an
+:class:`~domain.errors.EnforcementError` subclass with ``code``, ``message`` and ``source``
+(``RuleViolationError`` from the aggregate, ``NotPermittedError``, ``InvalidInputError`` naming
+the field, ``UnknownCaseError``, ``EngineUnavailableError`` …). No Temporal or eventsourcing
+type crosses the facade's documented methods.
+
+Temporal-level helpers (``Engine(client, queue)``, ``client``, ``handle``, ``start``,
+``start_case``) exist for the engine's own tests and tools (time-skipping simulations); they
+are not part of the facade.
+
 Never imported by workflow code.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
-from datetime import timedelta
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, TypeVar
 
-from temporalio.client import Client, WorkflowHandle
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowFailureError,
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+)
 from temporalio.common import Priority, WorkflowIDReusePolicy
-from temporalio.service import RPCError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
 
-from domain.models import LIVELIHOOD, CaseCategory
-from workflows.acts import ActBase, act_name
+from domain import errors
+from domain.application import EnforcementCases
+from domain.calendar import COURT_ZONE
+from domain.errors import EnforcementError, InvalidInputError, UnknownCaseError
+from domain.models import CaseCategory
+from domain.state import CaseState
+from domain.tamper import CaseVerification
+from domain.values import CaseNumber
+from projections.audit_view import AuditedTermination
+from projections.auditor import StoreVerification
+from projections.metrics import Metrics
+from projections.store import ReadModelStore
+from projections.watch import WatchItem
+from workflows.acts import Act, ActBase, act_name
 from workflows.case_workflow import EnforcementCaseWorkflow
+from workflows.engine_records import (
+    CaseHistory,
+    CaseSummary,
+    EngineConfigurationError,
+    HistoryEntry,
+    Order,
+    Records,
+    priority_of,
+    store_env,
+)
 from workflows.messages import (
     TASK_QUEUE,
     ActResult,
     CaseInput,
     CaseOutcome,
     Filing,
+    Message,
     Policy,
     ScenarioRef,
     case_workflow_id,
 )
-from workflows.runtime import connect, tls_from_env
+from workflows.runtime import EmbeddedServer, connect, tls_from_env
 from workflows.scenario import DocketCase
 from workflows.status import CaseStatus
 
-SIMPLE_CLAIM = 100_000
-"""Claims up to this amount (yuan) count as simple cases: served before other ordinary ones."""
+__all__ = [
+    "ActResult", "AuditedTermination", "CaseHistory", "CaseOutcome", "CaseStatus",
+    "CaseSummary", "CaseVerification", "Engine", "EngineConfigurationError",
+    "EngineUnavailableError", "FiledCase", "HistoryEntry", "Metrics", "StoreVerification",
+    "WatchItem", "priority_of",
+]
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+SOURCE = "engine (README: the embedding facade)"
+FILING_WAIT = 30.0
+"""Seconds ``file`` waits for a worker to file the case before it gives up."""
+_ACT: TypeAdapter[Any] = TypeAdapter(Act)
 
 
-def priority_of(category: CaseCategory, claim_total: float) -> int:
-    """Temporal priority key (1 = first): livelihood 1, simple 2, other cases 3 (RULES.md §4)."""
-    if category in LIVELIHOOD:
-        return 1
-    return 2 if claim_total <= SIMPLE_CLAIM else 3
+class EngineUnavailableError(EnforcementError):
+    """Temporal cannot be reached, or no worker serves the engine's task queue."""
+
+
+class FiledCase(Message):
+    """A case the engine filed: its workflow runs and the case is in the event store."""
+
+    case_number: str
+    workflow_id: str
+    category: CaseCategory
+    priority: int
+    status: CaseStatus
+
+
+def _fields(err: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(x) for x in e['loc']) or '(root)'}: {e['msg']}"
+                     for e in err.errors())
+
+
+def parse(model: type[M], value: M | Mapping[str, Any], what: str) -> M:
+    """``value`` as ``model``; malformed input raises InvalidInputError naming each field."""
+    if isinstance(value, model):
+        return value
+    try:
+        return model.model_validate(value)
+    except ValidationError as err:
+        raise InvalidInputError("input.invalid", f"invalid {what}: {_fields(err)}",
+                                "payload schema (docs/workflows.md)") from None
+
+
+def parse_act(value: ActBase | Mapping[str, Any]) -> ActBase:
+    """An operator act from its model or its JSON object (with ``kind``)."""
+    if isinstance(value, ActBase):
+        return value
+    try:
+        act: ActBase = _ACT.validate_python(value)
+    except ValidationError as err:
+        raise InvalidInputError("input.invalid", f"invalid act: {_fields(err)}",
+                                "operator contract (docs/workflows.md)") from None
+    return act
+
+
+def _from_application_error(err: ApplicationError) -> EnforcementError:
+    """Our typed error back from its transport form (type = code, details[0] = fields)."""
+    detail = err.details[0] if err.details and isinstance(err.details[0], dict) else {}
+    code = str(detail.get("code") or err.type or "engine.error")
+    cls: type[EnforcementError] = EnforcementError
+    candidate = getattr(errors, str(detail.get("type", "")), None)
+    if isinstance(candidate, type) and issubclass(candidate, EnforcementError):
+        cls = candidate
+    elif code == "input.invalid":
+        cls = InvalidInputError
+    elif code.startswith("role.") or code.startswith("approval."):
+        cls = errors.NotPermittedError
+    elif code != "engine.error":
+        cls = errors.RuleViolationError
+    typed = cls.__new__(cls)
+    EnforcementError.__init__(typed, code, str(detail.get("message") or err.message),
+                              str(detail.get("source") or ""))
+    return typed
+
+
+def _cause(err: BaseException) -> ApplicationError | None:
+    seen: BaseException | None = err
+    while seen is not None:
+        if isinstance(seen, ApplicationError):
+            return seen
+        seen = seen.cause if hasattr(seen, "cause") else seen.__cause__
+    return None
 
 
 class Engine:
-    """Async facade over a Temporal client running the engine's workflows."""
+    """Async facade over the engine (module docstring); ``Engine.connect()`` makes one."""
 
-    def __init__(self, client: Client, task_queue: str = TASK_QUEUE) -> None:
+    def __init__(self, client: Client, task_queue: str = TASK_QUEUE, *,
+                 data_dir: Path | None = None, cases: EnforcementCases | None = None,
+                 views: ReadModelStore | None = None) -> None:
+        """Temporal-level constructor (tests, simulations): host applications use ``connect``.
+        ``cases``/``views``: stores already open in this process (else opened from the
+        environment and ``data_dir`` when first needed)."""
         self.client = client
         self.task_queue = task_queue
+        self.records = Records(store_env(data_dir), cases=cases, views=views)
 
+    # --- connecting ------------------------------------------------------------------------------
     @classmethod
     async def connect(cls, address: str | None = None, *, namespace: str | None = None,
-                      task_queue: str | None = None) -> Engine:
-        """Connect to ``address`` (default: TEMPORAL_ADDRESS, else the local dev server)."""
-        client = await connect(address or os.environ.get("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
-                               namespace or os.environ.get("TEMPORAL_NAMESPACE", "default"),
-                               tls_from_env())
-        return cls(client, task_queue or os.environ.get("ENFORCEMENT_TASK_QUEUE", TASK_QUEUE))
+                      task_queue: str | None = None, data_dir: Path | str | None = None
+                      ) -> Engine:
+        """Connect to the engine's Temporal service.
 
-    # --- filing --------------------------------------------------------------------------------
-    async def file(self, case_number: str, filing: Filing, *, policy: Policy | None = None,
-                   scenario: str | None = None, task_timeout: timedelta | None = None
-                   ) -> WorkflowHandle[EnforcementCaseWorkflow, CaseOutcome]:
-        """File a case: start its workflow (id derived from the number), which files it."""
+        ``address``: default ``TEMPORAL_ADDRESS``; without it, the embedded dev server that
+        ``python worker.py`` (``make run``) started for ``data_dir`` (it records its address in
+        ``<data>/server.json``), else 127.0.0.1:7233. ``namespace``: ``TEMPORAL_NAMESPACE`` or
+        ``default``; ``task_queue``: ``ENFORCEMENT_TASK_QUEUE`` or ``enforcement``;
+        ``data_dir``: ``ENFORCEMENT_DATA_DIR`` or ``./data`` (stores, the embedded payload key).
+        TLS from ``TEMPORAL_TLS*``; the payload key from ``ENFORCEMENT_PAYLOAD_KEY(_FILE)``, or
+        in embedded mode ``<data>/payload.key`` (docs/operations.md)."""
+        env = os.environ
+        data = Path(data_dir or env.get("ENFORCEMENT_DATA_DIR") or "data")
+        address = address or env.get("TEMPORAL_ADDRESS")
+        key_file: Path | None = None
+        if not address:
+            embedded = EmbeddedServer.read(data)
+            address = embedded.address if embedded else "127.0.0.1:7233"
+            key_file = data / "payload.key"
+        namespace = namespace or env.get("TEMPORAL_NAMESPACE") or "default"
+        try:
+            tls = tls_from_env()
+            client = await connect(address, namespace, tls, payload_key_file=key_file,
+                                   create_key=False)
+        except ValueError as err:
+            raise EngineConfigurationError("config.invalid", str(err),
+                                           "docs/operations.md") from None
+        except EnforcementError:
+            raise
+        except Exception as err:
+            raise EngineUnavailableError(
+                "engine.unavailable", f"cannot reach Temporal at {address} (namespace "
+                f"{namespace}): {err}. Start the engine (make run, or python worker.py) or set "
+                "TEMPORAL_ADDRESS", SOURCE) from None
+        return cls(client, task_queue or env.get("ENFORCEMENT_TASK_QUEUE") or TASK_QUEUE,
+                   data_dir=data)
+
+    async def close(self) -> None:
+        """Close the stores this engine opened (the Temporal client needs no closing)."""
+        await asyncio.get_running_loop().run_in_executor(None, self.records.close)
+
+    async def __aenter__(self) -> Engine:
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self.close()
+
+    # --- filing ----------------------------------------------------------------------------------
+    async def file(self, case_number: str, filing: Filing | Mapping[str, Any], *,
+                   policy: Policy | Mapping[str, Any] | None = None) -> FiledCase:
+        """File a case: start its workflow (id ``case:<number>``) and wait until a worker has
+        filed it in the event store. A refusal (bad basis dates, duplicate number …) raises."""
+        number = self._number(case_number)
+        data = parse(Filing, filing, "filing")
+        rules = parse(Policy, policy, "policy") if policy is not None else None
+        await self._started(self.start(number, data, policy=rules))
+        return await self._filed(number, data.category, priority_of(
+            data.category, data.claim.total))
+
+    async def file_case(self, case: DocketCase | Mapping[str, Any], *,
+                        policy: Policy | Mapping[str, Any] | None = None,
+                        simulated: bool = True) -> FiledCase:
+        """File a case given as a docket case (its JSON: number, parties, basis, claim and
+        optionally its simulated ``world``). ``simulated``: the worker's simulated world
+        answers its ports (the worker must have loaded that docket)."""
+        docket_case = parse(DocketCase, case, "case")
+        rules = parse(Policy, policy, "policy") if policy is not None else None
+        await self._started(self.start_case(docket_case, policy=rules, simulated=simulated))
+        return await self._filed(docket_case.case_number, docket_case.category, priority_of(
+            docket_case.category, docket_case.claim.total))
+
+    # --- acting and reading ------------------------------------------------------------------------
+    async def act(self, case_number: str, act: ActBase | Mapping[str, Any], *,
+                  update_id: str | None = None) -> ActResult:
+        """Send an operator act (a ``workflows.acts`` model, or its JSON with ``kind``) as
+        its Update and answer the events written; a refusal raises our typed error."""
+        payload = parse_act(act)
+        try:
+            result: ActResult = await self.handle(case_number).execute_update(
+                act_name(payload), payload, id=update_id, result_type=ActResult)
+        except Exception as err:
+            raise await self._typed(err, case_number) from None
+        return result
+
+    async def notify(self, case_number: str, act: ActBase | Mapping[str, Any]) -> None:
+        """Send an act as the ``act`` signal (no answer; refusals land in status problems)."""
+        payload = parse_act(act)
+        try:
+            await self.handle(case_number).signal("act", payload)
+        except Exception as err:
+            raise await self._typed(err, case_number) from None
+
+    async def status(self, case_number: str) -> CaseStatus:
+        """Where the case's workflow stands (the ``get_status`` query)."""
+        try:
+            result: CaseStatus = await self.handle(case_number).query(
+                EnforcementCaseWorkflow.get_status)
+        except Exception as err:
+            raise await self._typed(err, case_number) from None
+        return result
+
+    async def result(self, case_number: str, *, timeout: float | None = None) -> CaseOutcome:
+        """Wait (up to ``timeout`` seconds) for the case's workflow to end: closure, the end
+        of monitoring, or its resumption as a 执恢 case."""
+        try:
+            return await asyncio.wait_for(self.handle(case_number).result(), timeout)
+        except TimeoutError:
+            raise EngineUnavailableError(
+                "engine.timeout", f"{case_number} still runs after {timeout} s", SOURCE) from None
+        except Exception as err:
+            raise await self._typed(err, case_number) from None
+
+    async def exists(self, case_number: str) -> bool:
+        """Whether the case has a workflow (running or ended)."""
+        try:
+            await self.handle(case_number).describe()
+        except RPCError as err:
+            if err.status == RPCStatusCode.NOT_FOUND:
+                return False
+            raise await self._typed(err, case_number) from None
+        return True
+
+    # --- the record and the read models --------------------------------------------------------------
+    async def list_cases(self, *, phase: str | Sequence[str] = (),
+                         category: str | Sequence[str] = (), deadline_within: int | None = None,
+                         as_of: date | None = None, order: Order = "filed") -> list[CaseSummary]:
+        """Cases in the event store by phase (``inquiry``, ``terminated`` …), category
+        (``wages`` …) and/or closure deadline within ``deadline_within`` days of ``as_of``
+        (default today; overdue included); ``order``: filed, priority or deadline."""
+        today = as_of or datetime.now(COURT_ZONE).date()
+        by = None if deadline_within is None else today + timedelta(days=deadline_within)
+        return await self._records(lambda: self.records.list_cases(
+            phases=_names(phase), categories=_names(category), deadline_by=by, today=today,
+            order=order))
+
+    async def case(self, case_number: str) -> CaseSummary:
+        """One case's line, from the event store."""
+        today = datetime.now(COURT_ZONE).date()
+        return await self._records(lambda: self.records.summary(
+            self.records.cases.get_case(case_number), today))
+
+    async def history(self, case_number: str, *, on: date | None = None,
+                      version: int | None = None) -> CaseHistory:
+        """The case replayed from its events as it stood at the end of business date ``on``,
+        or after event ``version`` (default: now), with the events up to there."""
+        return await self._records(lambda: self.records.history(case_number, on=on,
+                                                                version=version))
+
+    async def state(self, case_number: str) -> CaseState:
+        """The case's current state in the event store (the legal record)."""
+        return await self._records(lambda: self.records.cases.get_case(case_number))
+
+    async def verify(self, case_number: str) -> CaseVerification:
+        """Recompute the case's keyed hash chain; ``first_break`` names a tampered event."""
+        return await self._records(lambda: self.records.verify(case_number))
+
+    async def verify_all(self) -> StoreVerification:
+        """Recompute every case's hash chain."""
+        return await self._records(self.records.verify_all)
+
+    async def refresh_read_models(self) -> int:
+        """Catch the read models up with the event store (the queries below do it first)."""
+        return await self._records(self.records.refresh)
+
+    async def termination_audit(self, *, classes: Sequence[str] = (), court: str | None = None
+                                ) -> list[AuditedTermination]:
+        """Every 终本 classified 合规/不合规/待完善/误报结 with its findings (``classes``: by
+        value ``compliant`` … or label ``合规`` …)."""
+        return await self._records(lambda: self.records.termination_audit(classes, court))
+
+    async def audit_summary(self) -> dict[str, int]:
+        """How many 终本 per audit class (by label)."""
+        return await self._records(self.records.audit_summary)
+
+    async def metrics(self, start: date, end: date, *, by: Sequence[str] = ()) -> list[Metrics]:
+        """Quality metrics (执结率, 执行到位率 … via ``Metrics.rates()``) over [start, end],
+        per kind and the groups in ``by`` (court, officer)."""
+        return await self._records(lambda: self.records.metrics(start, end, by))
+
+    async def deadlines(self, *, as_of: date | None = None, within_days: int = 30
+                        ) -> list[WatchItem]:
+        """What falls due within ``within_days`` of ``as_of`` (default today), overdue first."""
+        today = as_of or datetime.now(COURT_ZONE).date()
+        return await self._records(lambda: self.records.deadlines(today, within_days))
+
+    async def export(self, directory: Path | str, *, fmt: Literal["csv", "json"] = "csv",
+                     read_model: str | None = None) -> dict[str, int]:
+        """Write every read model (or one) to ``directory``; rows per file written."""
+        return await self._records(lambda: self.records.export(Path(directory), fmt,
+                                                               read_model))
+
+    # --- Temporal-level helpers (tests, simulations; not part of the facade) -------------------------
+    def handle(self, case_number: str) -> WorkflowHandle[EnforcementCaseWorkflow, CaseOutcome]:
+        return self.client.get_workflow_handle_for(EnforcementCaseWorkflow.run,
+                                                   case_workflow_id(case_number))
+
+    async def start(self, case_number: str, filing: Filing, *, policy: Policy | None = None,
+                    scenario: str | None = None, task_timeout: timedelta | None = None
+                    ) -> WorkflowHandle[EnforcementCaseWorkflow, CaseOutcome]:
+        """Start a case's workflow (which files it) without waiting for the filing."""
         data = CaseInput(case_number=case_number, filing=filing, category=filing.category,
-                         priority=priority_of(filing.category, float(filing.claim.total)),
+                         priority=priority_of(filing.category, filing.claim.total),
                          policy=policy or Policy(),
                          scenario=ScenarioRef(key=scenario) if scenario else None)
         return await self.client.start_workflow(
@@ -71,44 +398,104 @@ class Engine:
             task_queue=self.task_queue, priority=Priority(priority_key=data.priority),
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE, task_timeout=task_timeout)
 
-    async def file_case(self, case: DocketCase, *, policy: Policy | None = None,
-                        simulated: bool = True, task_timeout: timedelta | None = None
-                        ) -> WorkflowHandle[EnforcementCaseWorkflow, CaseOutcome]:
-        """File a docket case; ``simulated``: its world answers the ports and performs its acts
-        (the worker's simulated adapter must know the docket)."""
-        return await self.file(case.case_number, case.filing(), policy=policy,
-                               scenario=case.case_number if simulated else None,
-                               task_timeout=task_timeout)
+    async def start_case(self, case: DocketCase, *, policy: Policy | None = None,
+                         simulated: bool = True, task_timeout: timedelta | None = None
+                         ) -> WorkflowHandle[EnforcementCaseWorkflow, CaseOutcome]:
+        """``start`` for a docket case (``simulated``: its world answers the ports)."""
+        return await self.start(case.case_number, case.filing(), policy=policy,
+                                scenario=case.case_number if simulated else None,
+                                task_timeout=task_timeout)
 
-    # --- acting and reading ----------------------------------------------------------------------
-    def handle(self, case_number: str) -> WorkflowHandle[EnforcementCaseWorkflow, CaseOutcome]:
-        return self.client.get_workflow_handle_for(EnforcementCaseWorkflow.run,
-                                                   case_workflow_id(case_number))
+    # --- internals ---------------------------------------------------------------------------------
+    @staticmethod
+    def _number(case_number: str) -> str:
+        number: str = parse(_CaseRef, {"case_number": case_number}, "case").case_number
+        return number
 
-    async def act(self, case_number: str, act: ActBase, *, update_id: str | None = None
-                  ) -> ActResult:
-        """Send an operator act as its Update; refusals raise WorkflowUpdateFailedError whose
-        cause is an ApplicationError (type = code, details = [{code, message, source}])."""
-        result: ActResult = await self.handle(case_number).execute_update(
-            act_name(act), act, id=update_id, result_type=ActResult)
-        return result
-
-    async def notify(self, case_number: str, act: ActBase) -> None:
-        """Send an act as the ``act`` signal (no answer; refusals are kept as problems)."""
-        await self.handle(case_number).signal("act", act)
-
-    async def status(self, case_number: str) -> CaseStatus:
-        result: CaseStatus = await self.handle(case_number).query(
-            EnforcementCaseWorkflow.get_status)
-        return result
-
-    async def result(self, case_number: str) -> CaseOutcome:
-        """Wait for the case's workflow to end (following continue-as-new)."""
-        return await self.handle(case_number).result()
-
-    async def exists(self, case_number: str) -> bool:
+    async def _started(self, starting: Any) -> None:
         try:
-            await self.handle(case_number).describe()
-        except RPCError:
-            return False
-        return True
+            await starting
+        except WorkflowAlreadyStartedError:
+            raise errors.CaseAlreadyFiledError(
+                "case.already_filed", "a case with this number already has a workflow",
+                "立案结案意见 (one case per number)") from None
+        except Exception as err:
+            raise await self._typed(err, "") from None
+
+    async def _filed(self, number: str, category: CaseCategory, priority: int) -> FiledCase:
+        """Wait until the workflow has filed the case (or failed to)."""
+        handle = self.handle(number)
+        deadline = asyncio.get_running_loop().time() + FILING_WAIT
+        while True:
+            try:
+                description = await handle.describe()
+                if description.status != WorkflowExecutionStatus.RUNNING:
+                    await handle.result()  # raises the refusal of a failed filing
+                status = await asyncio.wait_for(
+                    handle.query(EnforcementCaseWorkflow.get_status), FILING_WAIT)
+            except Exception as err:
+                if isinstance(err, TimeoutError):
+                    raise self._no_worker(number) from None
+                raise await self._typed(err, number) from None
+            if status.stage != "filing":
+                return FiledCase(case_number=number, workflow_id=case_workflow_id(number),
+                                 category=category, priority=priority, status=status)
+            if asyncio.get_running_loop().time() > deadline:
+                raise self._no_worker(number)
+            await asyncio.sleep(0.05)
+
+    def _no_worker(self, number: str) -> EngineUnavailableError:
+        return EngineUnavailableError(
+            "engine.no_worker", f"no worker filed {number} within {FILING_WAIT:.0f} s: is a "
+            f"worker serving task queue {self.task_queue!r}? (make run, or python worker.py)",
+            SOURCE)
+
+    async def _typed(self, err: BaseException, case_number: str) -> EnforcementError:
+        """Temporal's error as ours."""
+        if isinstance(err, EnforcementError):
+            return err
+        cause = _cause(err)
+        if cause is not None and isinstance(err, WorkflowUpdateFailedError | WorkflowFailureError
+                                            | WorkflowQueryFailedError):
+            return _from_application_error(cause)
+        if isinstance(err, RPCError) and err.status == RPCStatusCode.NOT_FOUND and case_number:
+            if await self.exists(case_number):
+                return await self._closed(case_number, err)
+            return UnknownCaseError(case_number)
+        if isinstance(err, WorkflowQueryFailedError):
+            return EnforcementError("engine.query_failed", str(err), SOURCE)
+        if isinstance(err, RPCError):
+            return EngineUnavailableError("engine.unavailable", f"Temporal answered "
+                                          f"{err.status.name}: {err.message}", SOURCE)
+        return EnforcementError("engine.error", f"{type(err).__name__}: {err}", SOURCE)
+
+    async def _closed(self, case_number: str, err: RPCError) -> EnforcementError:
+        description = await self.handle(case_number).describe()
+        if description.status == WorkflowExecutionStatus.COMPLETED:
+            outcome = await self.handle(case_number).result()
+            where = f"closed ({outcome.closure_mode} on {outcome.closed_on})" \
+                if outcome.closure_mode else "ended"
+            if outcome.resumed_as:
+                where += f"; enforcement goes on as {outcome.resumed_as}"
+            return errors.RuleViolationError("case.closed", f"{case_number} is {where}: its "
+                                             "workflow takes no more acts", "执行工作规定 art.64")
+        state = description.status.name.lower() if description.status else "unknown"
+        return EngineUnavailableError("engine.case_workflow_" + state,
+                                      f"the workflow of {case_number} is {state}: {err.message}",
+                                      SOURCE)
+
+    async def _records(self, work: Callable[[], T]) -> T:
+        try:
+            return await self.records.run(work)
+        except EnforcementError:
+            raise
+        except ValueError as err:
+            raise InvalidInputError("input.invalid", str(err), SOURCE) from None
+
+
+class _CaseRef(Message):
+    case_number: CaseNumber
+
+
+def _names(value: str | Sequence[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)

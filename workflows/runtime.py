@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import ClassVar
 
+from pydantic import BaseModel
 from temporalio.client import Client, TLSConfig
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -69,6 +71,8 @@ class DevServer:
     data_dir: Path
     port: int = 0
     ui_port: int = 0
+    ui_codec_endpoint: str | None = None
+    """A codec server the Web UI asks to decode payloads (workflows/codec_server.py)."""
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
@@ -89,6 +93,8 @@ class DevServer:
             args += ["--db-filename", str(self.data_dir / "temporal.sqlite")]
         if not ui:
             args.append("--headless")
+        elif self.ui_codec_endpoint:
+            args += ["--ui-codec-endpoint", self.ui_codec_endpoint]
         with (self.data_dir / "temporal-server.log").open("ab") as log:
             self.process = subprocess.Popen(args, stdout=log, stderr=log)
         for _ in range(300):
@@ -113,13 +119,49 @@ class DevServer:
 
 
 async def connect(address: str, namespace: str = "default", tls: TLSConfig | bool = False,
-                  *, payload_key_file: Path | None = None) -> Client:
+                  *, payload_key_file: Path | None = None, create_key: bool = True) -> Client:
     """A client with the engine's data converter, payloads encrypted when a key is configured
-    (workflows/codec.py; ``payload_key_file``: the default key file, made if missing)."""
+    (workflows/codec.py; ``payload_key_file``: the default key file, made if missing unless
+    ``create_key`` is False)."""
     converter = with_encryption(DATA_CONVERTER, key_file=payload_key_file,
-                                create=payload_key_file is not None)
+                                create=payload_key_file is not None and create_key)
     return await Client.connect(address, namespace=namespace, tls=tls,
                                 data_converter=converter)
+
+
+class EmbeddedServer(BaseModel):
+    """Where the embedded worker's servers listen, recorded in ``<data>/server.json`` while it
+    runs so that clients on this machine (the Engine, the CLI) find them."""
+
+    FILE: ClassVar[str] = "server.json"
+    address: str
+    namespace: str = "default"
+    task_queue: str = TASK_QUEUE
+    ui: str | None = None
+    codec_endpoint: str | None = None
+    pid: int
+
+    def write(self, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        temporary = data_dir / (self.FILE + ".tmp")
+        temporary.write_text(self.model_dump_json(indent=1), "utf-8")
+        temporary.replace(data_dir / self.FILE)
+
+    @classmethod
+    def read(cls, data_dir: Path) -> EmbeddedServer | None:
+        """The record of a worker serving ``data_dir`` (None if there is none, or its process
+        is gone)."""
+        path = data_dir / cls.FILE
+        try:
+            found = cls.model_validate_json(path.read_text("utf-8"))
+            os.kill(found.pid, 0)
+        except (OSError, ValueError):
+            return None
+        return found
+
+    @classmethod
+    def remove(cls, data_dir: Path) -> None:
+        (data_dir / cls.FILE).unlink(missing_ok=True)
 
 
 def tls_from_env() -> TLSConfig | bool:

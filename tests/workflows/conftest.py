@@ -52,7 +52,7 @@ class Rig:
                    ) -> WorkflowHandle[EnforcementCaseWorkflow, CaseOutcome]:
         self.world.add(case)
         await self.morning()
-        return await self.engine.file_case(case, policy=policy)
+        return await self.engine.start_case(case, policy=policy)
 
     async def run(self, case: DocketCase, policy: Policy | None = None) -> CaseOutcome:
         handle = await self.file(case, policy)

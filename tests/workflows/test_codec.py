@@ -150,7 +150,7 @@ async def history_bytes(env: WorkflowEnvironment, converter: DataConverter, numb
     worker = create_worker(client, app, simulated_adapters(SimulatedWorld()), task_queue=queue)
     async with worker.worker:
         case = paid_in_full().model_copy(update={"case_number": number})
-        handle = await Engine(client, queue).file_case(case, simulated=False)
+        handle = await Engine(client, queue).start_case(case, simulated=False)
         await handle.terminate("enough history")
         history = await handle.fetch_history()
     worker.commands.close()

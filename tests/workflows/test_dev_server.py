@@ -138,7 +138,7 @@ async def test_worker_killed_after_commit_resumes_with_the_same_events(
 
     try:
         worker.start()
-        handle = await engine.file_case(crashed, policy=policy, task_timeout=timedelta(seconds=3))
+        handle = await engine.start_case(crashed, policy=policy, task_timeout=timedelta(seconds=3))
         for _ in range(600):
             if (pause / "paused").exists():
                 break
@@ -149,7 +149,7 @@ async def test_worker_killed_after_commit_resumes_with_the_same_events(
 
         worker.start()
         await settled(engine, crashed.case_number)
-        await engine.file_case(reference, policy=policy, task_timeout=timedelta(seconds=3))
+        await engine.start_case(reference, policy=policy, task_timeout=timedelta(seconds=3))
         await settled(engine, reference.case_number)
         assert worker.stop() == 0  # graceful shutdown on SIGTERM
 
@@ -192,7 +192,7 @@ async def test_a_rejected_update_leaves_no_history_on_a_real_server(server: DevS
         cases=(subject,)))), task_queue=queue)
     async with worker.worker:
         engine = Engine(client, queue)
-        handle = await engine.file_case(subject)
+        handle = await engine.start_case(subject)
         await settled(engine, subject.case_number)
         before = len((await handle.fetch_history()).events)
         version = app.get_case(subject.case_number).version

@@ -11,6 +11,7 @@ import pytest
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
+from domain.errors import InvalidInputError, RuleViolationError
 from tests.support import CLERK, OFFICER
 from tests.workflows.conftest import Rig
 from tests.workflows.dockets import paid_in_full, real_estate
@@ -49,12 +50,19 @@ async def test_malformed_updates_are_rejected_before_anything_is_recorded(rig: R
 
     today = rig.filed_on(number) + timedelta(days=3)
     with pytest.raises(WorkflowUpdateFailedError) as future:
-        await rig.engine.act(number, RecordPayment(actor=CLERK, amount=Decimal("100.00"),
-                                                   paid_on=today + timedelta(days=5)))
+        await handle.execute_update("record_payment", RecordPayment(
+            actor=CLERK, amount=Decimal("100.00"), paid_on=today + timedelta(days=5)))
     err = refusal(future)
     assert err.type == "input.invalid"
     assert f"paid_on {today + timedelta(days=5)} is after the business date {today}" in \
         err.message
+    with pytest.raises(InvalidInputError) as typed:  # the same through the facade
+        await rig.engine.act(number, RecordPayment(actor=CLERK, amount=Decimal("100.00"),
+                                                   paid_on=today + timedelta(days=5)))
+    assert typed.value.code == "input.invalid" and "paid_on" in typed.value.message
+    with pytest.raises(InvalidInputError) as malformed:  # JSON refused before it is sent
+        await rig.engine.act(number, {"kind": "record_payment", "actor": clerk, "amount": "-5"})
+    assert "amount" in malformed.value.message and "greater than 0" in malformed.value.message
 
     added = (await handle.fetch_history()).events[len(events_before):]
     # No update, activity or marker entered the history. (The time-skipping test server runs a
@@ -76,15 +84,20 @@ async def test_an_update_the_aggregate_refuses_reports_code_and_source_and_chang
     await rig.env.sleep(timedelta(days=10))  # the reference price (600,000) is set on day 8
     version = rig.app.get_case(number).version
 
-    with pytest.raises(WorkflowUpdateFailedError) as below_floor:
-        await rig.engine.act(number, AnnounceAuction(
-            actor=OFFICER, asset_id="flat-1", start_price=Decimal("400000.00"),
-            deposit=Decimal("40000.00")))
+    too_low = AnnounceAuction(actor=OFFICER, asset_id="flat-1",
+                              start_price=Decimal("400000.00"), deposit=Decimal("40000.00"))
+    with pytest.raises(WorkflowUpdateFailedError) as below_floor:  # as Temporal carries it
+        await handle.execute_update("announce_auction", too_low)
     err = refusal(below_floor)
     assert err.type == "auction.start_below_floor"
     assert err.details[0] == {"code": "auction.start_below_floor", "source": "网拍规定 art.10",
                               "message": "starting price 400000.00 is below the floor 420000.00",
                               "type": "RuleViolationError"}
+    with pytest.raises(RuleViolationError) as typed:  # as the facade raises it
+        await rig.engine.act(number, too_low)
+    assert (typed.value.code, typed.value.source, typed.value.message) == (
+        "auction.start_below_floor", "网拍规定 art.10",
+        "starting price 400000.00 is below the floor 420000.00")
     assert rig.app.get_case(number).version == version
 
     status = await rig.engine.status(number)

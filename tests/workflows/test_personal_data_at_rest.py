@@ -53,7 +53,7 @@ async def full_run(data: Path, *, encrypted: bool = True) -> None:
         worker = create_worker(client, app, simulated_adapters(SimulatedWorld(Docket(
             cases=(case,)))), task_queue="at-rest")
         async with worker.worker:
-            handle = await Engine(client, "at-rest").file_case(case)
+            handle = await Engine(client, "at-rest").start_case(case)
             await day_zero_done(app, case.case_number)
             history = await handle.fetch_history()
             started = history.events[0].workflow_execution_started_event_attributes

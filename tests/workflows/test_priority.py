@@ -36,7 +36,7 @@ async def test_livelihood_cases_commands_run_before_ordinary_ones_when_saturated
             await gate.acquire(1)  # the worker's only command slot is busy
             for c in [*ordinary, *livelihood]:  # ordinary cases are filed first
                 world.add(c)
-                await engine.file_case(c)
+                await engine.start_case(c)
             while gate.waiting < 6:  # every case's first command waits for the slot
                 await asyncio.sleep(0.01)
             gate.release()
