@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-postgres lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+# The store contract alone (SQLite and a PostgreSQL server the tests start and stop).
+test-postgres: $(STAMP)
+	$(BIN)/python -m pytest -q tests/postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -34,10 +34,15 @@ def postgres_server() -> Iterator[PostgresSettings]:
     env = dict(line.split("=", 1) for line in started.stdout.splitlines() if "=" in line)
     print(f"throwaway PostgreSQL server on 127.0.0.1:{env['POSTGRES_PORT']} "
           f"({env['ENFORCEMENT_PG_DIR']})")
+    watcher = subprocess.Popen(  # stops the server should this process die without cleaning up
+        [str(SCRIPT), "watch", env["ENFORCEMENT_PG_DIR"], str(os.getpid())],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
     try:
         yield PostgresSettings.from_env(env)
     finally:
         subprocess.run([str(SCRIPT), "stop", env["ENFORCEMENT_PG_DIR"]], check=True)
+        watcher.wait(timeout=30)
 
 
 @contextmanager

@@ -9,6 +9,9 @@
 #   scripts/postgres.sh env DIR       print that environment again (KEY=VALUE lines; `eval` them
 #                                     after prefixing `export`, or use `set -a; . DIR/env`)
 #   scripts/postgres.sh stop DIR      stop the server and remove DIR
+#   scripts/postgres.sh watch DIR PID stop the server of DIR once process PID has ended (run it in
+#                                     the background: a test session killed before its teardown
+#                                     does not leave its server behind)
 #
 # The server keeps PostgreSQL's durable defaults (fsync=on, synchronous_commit=on) and listens
 # only on 127.0.0.1 and on a Unix socket inside DIR. Exit status 3: PostgreSQL is not installed
@@ -110,9 +113,16 @@ stop() {
     rm -rf -- "$dir"
 }
 
+watch() {
+    local dir=${1:?usage: postgres.sh watch DIR PID} pid=${2:?usage: postgres.sh watch DIR PID}
+    while kill -0 "$pid" 2>/dev/null && [[ -d "$dir" ]]; do sleep 1; done
+    if [[ -d "$dir" ]]; then stop "$dir"; fi
+}
+
 case "${1:-}" in
     start) start "${2:-}" ;;
     env) cat "${2:?usage: postgres.sh env DIR}/env" ;;
     stop) stop "${2:-}" ;;
-    *) sed -n '2,15p' "$0" >&2; exit 2 ;;
+    watch) watch "${2:-}" "${3:-}" ;;
+    *) sed -n '2,18p' "$0" >&2; exit 2 ;;
 esac

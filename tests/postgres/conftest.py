@@ -69,16 +69,27 @@ def postgres() -> Iterator[PostgresSettings]:
         tail = " | ".join(started.stderr.strip().splitlines()[-5:])
         _refuse(f"{SCRIPT.name} start exited {started.returncode}: {tail}")
     env = dict(line.split("=", 1) for line in started.stdout.splitlines() if "=" in line)
+    watcher = watch_server(env["ENFORCEMENT_PG_DIR"])
     try:
         yield PostgresSettings.from_env(env)
     finally:
         subprocess.run([str(SCRIPT), "stop", env["ENFORCEMENT_PG_DIR"]], check=True,
                        timeout=120)
+        watcher.wait(timeout=30)  # it ends by itself once the directory is gone
+
+
+def watch_server(directory: str) -> subprocess.Popen[bytes]:
+    """A guard in its own session that stops the server if this process dies without its
+    teardown (killed by a timeout, say)."""
+    return subprocess.Popen([str(SCRIPT), "watch", directory, str(os.getpid())],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     for message in dict.fromkeys(_unavailable):
-        terminalreporter.write_sep("!", "POSTGRESQL TESTS SKIPPED", red=True, bold=True)
+        title = "POSTGRESQL TESTS FAILED (CI)" if _in_ci() else "POSTGRESQL TESTS SKIPPED"
+        terminalreporter.write_sep("!", title, red=True, bold=True)
         terminalreporter.write_line(message, red=True, bold=True)
         terminalreporter.write_line("install PostgreSQL (Debian: apt-get install postgresql) "
                                     "or set POSTGRES_TEST_DSN", red=True, bold=True)
