@@ -35,7 +35,7 @@ from workflows.adapters.ports import Adapters
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
 from workflows.codec import codec_from_env
 from workflows.codec_server import DEFAULT_PORT as CODEC_PORT
-from workflows.codec_server import CodecServer, ui_origins
+from workflows.codec_server import ORIGINS_ENV, CodecServer, ui_origins
 from workflows.demo import load_live_docket
 from workflows.engine import Engine
 from workflows.engine_records import store_env
@@ -80,8 +80,9 @@ class Embedded:
         codec = codec_from_env(key_file=data_dir / "payload.key", create=True)
         assert codec is not None
         ui = ui_port or free_port(8233)
+        more = [o.strip() for o in os.environ.get(ORIGINS_ENV, "").split(",") if o.strip()]
         self.codec = CodecServer(codec, port=codec_port or free_port(CODEC_PORT),
-                                 origins=ui_origins(ui))
+                                 origins=(*ui_origins(ui), *more))
         self.server = DevServer(data_dir, port=port, ui_port=ui)
 
     async def start(self) -> None:

@@ -197,21 +197,19 @@ class Engine:
         ``<data>/server.json``), else 127.0.0.1:7233. ``namespace``: ``TEMPORAL_NAMESPACE`` or
         ``default``; ``task_queue``: ``ENFORCEMENT_TASK_QUEUE`` or ``enforcement``;
         ``data_dir``: ``ENFORCEMENT_DATA_DIR`` or ``./data`` (stores, the embedded payload key).
-        TLS from ``TEMPORAL_TLS*``; the payload key from ``ENFORCEMENT_PAYLOAD_KEY(_FILE)``, or
-        in embedded mode ``<data>/payload.key`` (docs/operations.md)."""
+        TLS from ``TEMPORAL_TLS*``; the payload key from ``ENFORCEMENT_PAYLOAD_KEY(_FILE)``, else
+        ``<data>/payload.key`` if it exists (the embedded worker makes it; docs/operations.md)."""
         env = os.environ
         data = Path(data_dir or env.get("ENFORCEMENT_DATA_DIR") or "data")
         address = address or env.get("TEMPORAL_ADDRESS")
-        key_file: Path | None = None
         if not address:
             embedded = EmbeddedServer.read(data)
             address = embedded.address if embedded else "127.0.0.1:7233"
-            key_file = data / "payload.key"
         namespace = namespace or env.get("TEMPORAL_NAMESPACE") or "default"
         try:
             tls = tls_from_env()
-            client = await connect(address, namespace, tls, payload_key_file=key_file,
-                                   create_key=False)
+            client = await connect(address, namespace, tls, create_key=False,
+                                   payload_key_file=data / "payload.key")
         except ValueError as err:
             raise EngineConfigurationError("config.invalid", str(err),
                                            "docs/operations.md") from None
@@ -266,6 +264,7 @@ class Engine:
         """Send an operator act (a ``workflows.acts`` model, or its JSON with ``kind``) as
         its Update and answer the events written; a refusal raises our typed error."""
         payload = parse_act(act)
+        case_number = self._number(case_number)
         try:
             result: ActResult = await self.handle(case_number).execute_update(
                 act_name(payload), payload, id=update_id, result_type=ActResult)
@@ -276,6 +275,7 @@ class Engine:
     async def notify(self, case_number: str, act: ActBase | Mapping[str, Any]) -> None:
         """Send an act as the ``act`` signal (no answer; refusals land in status problems)."""
         payload = parse_act(act)
+        case_number = self._number(case_number)
         try:
             await self.handle(case_number).signal("act", payload)
         except Exception as err:
@@ -283,6 +283,7 @@ class Engine:
 
     async def status(self, case_number: str) -> CaseStatus:
         """Where the case's workflow stands (the ``get_status`` query)."""
+        case_number = self._number(case_number)
         try:
             result: CaseStatus = await self.handle(case_number).query(
                 EnforcementCaseWorkflow.get_status)
@@ -293,6 +294,7 @@ class Engine:
     async def result(self, case_number: str, *, timeout: float | None = None) -> CaseOutcome:
         """Wait (up to ``timeout`` seconds) for the case's workflow to end: closure, the end
         of monitoring, or its resumption as a 执恢 case."""
+        case_number = self._number(case_number)
         try:
             return await asyncio.wait_for(self.handle(case_number).result(), timeout)
         except TimeoutError:
@@ -303,6 +305,7 @@ class Engine:
 
     async def exists(self, case_number: str) -> bool:
         """Whether the case has a workflow (running or ended)."""
+        case_number = self._number(case_number)
         try:
             await self.handle(case_number).describe()
         except RPCError as err:
@@ -326,6 +329,7 @@ class Engine:
 
     async def case(self, case_number: str) -> CaseSummary:
         """One case's line, from the event store."""
+        case_number = self._number(case_number)
         today = datetime.now(COURT_ZONE).date()
         return await self._records(lambda: self.records.summary(
             self.records.cases.get_case(case_number), today))
@@ -334,15 +338,18 @@ class Engine:
                       version: int | None = None) -> CaseHistory:
         """The case replayed from its events as it stood at the end of business date ``on``,
         or after event ``version`` (default: now), with the events up to there."""
+        case_number = self._number(case_number)
         return await self._records(lambda: self.records.history(case_number, on=on,
                                                                 version=version))
 
     async def state(self, case_number: str) -> CaseState:
         """The case's current state in the event store (the legal record)."""
+        case_number = self._number(case_number)
         return await self._records(lambda: self.records.cases.get_case(case_number))
 
     async def verify(self, case_number: str) -> CaseVerification:
         """Recompute the case's keyed hash chain; ``first_break`` names a tampered event."""
+        case_number = self._number(case_number)
         return await self._records(lambda: self.records.verify(case_number))
 
     async def verify_all(self) -> StoreVerification:

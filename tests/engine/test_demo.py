@@ -1,0 +1,52 @@
+"""The run path of ``make run`` (``python worker.py --demo``), stopped after its showing with
+``--once``: live cases filed and acted on through the facade on the first start, the docket
+simulated (the small sample docket here, for speed), where to look next; a second start finds
+its state in the data directory and files nothing again. (``make run`` itself is not a test.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.engine.conftest import WorkerProcess
+
+SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sample-docket.json"
+
+
+def run_once(data: Path) -> str:
+    demo = WorkerProcess(data, ["--demo", "--once", "--docket", str(SAMPLE)])
+    demo.start()
+    assert demo.wait() == 0, demo.text
+    return demo.text
+
+
+def test_the_demo_shows_live_cases_a_simulation_and_where_to_look(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first = run_once(data)
+    assert "Live cases: filing 5 cases today" in first
+    for line in ("执801号 the company pays ¥26,000 of the wages at the court's cashier: "
+                 "FundsReceived",
+                 "执802号 the notice is served on the debtor in person: NoticeServed",
+                 "执803号 an officer tries to announce an auction of the flat today at ¥150,000: "
+                 "refused — auction.no_reference_price",
+                 "执804号 the parties settle: ¥80,000 within 60 days: SettlementReached, "
+                 "EnforcementSuspended",
+                 "执805号 the applicant withdraws the application: ControlReleased, CaseClosed"):
+        assert line in first, first
+    assert "closed: 终结执行 (ended)" in first
+    assert "NetworkInquiryMade ×7" in first or "NetworkInquiryMade ×6" in first
+    assert "transfer frozen money to the court" in first  # waiting on a real timer
+    assert "simulated 4 docket cases" in first and "合规 1" in first
+    assert "执行到位率" in first and "45.0%" in first
+    for line in ("Temporal Web UI  http://127.0.0.1:", "codec endpoint   http://127.0.0.1:",
+                 "enforce case show '(", "--codec-endpoint http://127.0.0.1:", "worker stopped"):
+        assert line in first, first
+    assert {"events.sqlite", "temporal.sqlite", "payload.key", "live-docket.json"} <= {
+        p.name for p in data.iterdir()}
+    assert not (data / "server.json").exists()  # removed when the worker stopped
+
+    second = run_once(data)
+    assert "filing 5 cases" not in second
+    assert "Live cases: filed on an earlier start" in second
+    assert "NoticeServed, PropertyReportRecorded" in second  # what the first start recorded
+    assert "closed: 终结执行 (ended)" in second
+    assert len(list((data / "simulations").iterdir())) == 2

