@@ -191,15 +191,19 @@ async def _act(engine: Engine, console: Console, number: str, what: str, act: a.
                   markup=False)
 
 
-async def _settle(engine: Engine, number: str, seconds: float = 20.0) -> None:
-    """Wait until the case's immediate steps are done: nothing on its agenda is due now."""
+async def _settle(engine: Engine, number: str, seconds: float = 30.0) -> None:
+    """Wait until the case's immediate steps are done: the first network inquiry of every
+    channel is recorded and nothing on the workflow's agenda is due now."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     while loop.time() < deadline:
         status = await engine.status(number)
-        soon = datetime.now(COURT_ZONE) + timedelta(seconds=30)
-        if status.stage not in ("filing",) and all(p.when > soon for p in status.agenda):
-            return
+        if status.stage != "filing":
+            state = await engine.state(number)
+            soon = datetime.now(COURT_ZONE) + timedelta(seconds=30)
+            if (state.closure_mode or len(state.channels_queried) == len(Channel)) \
+                    and all(p.when > soon for p in status.agenda):
+                return
         await asyncio.sleep(0.2)
 
 

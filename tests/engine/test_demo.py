@@ -33,6 +33,7 @@ def test_the_demo_shows_live_cases_a_simulation_and_where_to_look(tmp_path: Path
                  "执805号 the applicant withdraws the application: ControlReleased, CaseClosed"):
         assert line in first, first
     assert "closed: 终结执行 (ended)" in first
+    assert "NetworkInquiryMade ×7, SettlementReached" in first  # inquired before settling
     assert "NetworkInquiryMade ×7" in first or "NetworkInquiryMade ×6" in first
     assert "transfer frozen money to the court" in first  # waiting on a real timer
     assert "simulated 4 docket cases" in first and "合规 1" in first
