@@ -144,7 +144,7 @@ async def serve(args: argparse.Namespace) -> int:
         await engine.close()
         worker.commands.close()
         app.close()
-        print("worker stopped", flush=True)
+        print(f"worker stopped ({app.conflicts} version conflicts met and retried)", flush=True)
         return 0
     finally:
         if record is not None:

@@ -98,6 +98,8 @@ class EnforcementCases(CommandMethods, CaseStore):
         db_path = Path(db) if db and ":memory:" not in db and "mode=memory" not in db else None
         self.chain = HashChain(chain_key or load_chain_key(db_path))
         self._locks = [threading.RLock() for _ in range(LOCK_STRIPES)]
+        self.conflicts = 0
+        """Version conflicts met and retried by this process (optimistic concurrency)."""
 
     @classmethod
     def in_memory(cls, **kwargs: Any) -> EnforcementCases:
@@ -214,6 +216,7 @@ class EnforcementCases(CommandMethods, CaseStore):
             try:
                 return attempt(cmd)
             except IntegrityError:
+                self.conflicts += 1
                 time.sleep(random.uniform(0, 0.005 * 2**n))
         raise ConcurrencyError("case.concurrent_update", "the case kept changing under this "
                                "command; retry it", "optimistic concurrency (DESIGN.md)")
