@@ -35,6 +35,7 @@ from pathlib import Path
 
 import pytest
 
+from domain.application import EnforcementCases
 from domain.calendar import COURT_ZONE
 from domain.events import FundsReceived
 from domain.stores import PostgresSettings, postgres_cases
@@ -160,16 +161,22 @@ def stopped_conflicts(output: str) -> int:
     return int(found.group(1))
 
 
-async def quiet(engine: Engine, number: str) -> None:
-    """Wait until the case's workflow has nothing running (no activity, no workflow task), so
-    that the event store's head stays where it is."""
+async def quiet(engine: Engine, number: str, app: EnforcementCases) -> None:
+    """Wait until the case's workflow has nothing running (no activity, no workflow task) twice
+    in a row with the event store's head unmoved in between, so that it stays where it is."""
     handle = engine.handle(number)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + WAIT
+    seen: int | None = -1
     while True:
         raw = (await handle.describe()).raw_description
         if not raw.pending_activities and not raw.HasField("pending_workflow_task"):
-            return
+            head = app.recorder.max_notification_id()
+            if head == seen:
+                return
+            seen = head
+        else:
+            seen = -1
         assert loop.time() < deadline, f"{number}: the workflow never went quiet"
         await asyncio.sleep(0.2)
 
@@ -232,12 +239,13 @@ async def test_several_workers_and_runners_on_one_case(
             engine.act(NUMBER, RecordPayment(actor=OFFICER, request_id=f"pay-{i}",
                                              amount=UPDATE_AMOUNT, paid_on=today))
             for i in range(UPDATES)))
-        await quiet(engine, NUMBER)
+        await quiet(engine, NUMBER, app)
 
         # Phase 2: processes writing to the case at once through EnforcementCases. They share
         # one business time, taken after every event so far (a case refuses acts recorded
         # before its last one; docs/operations.md, "Running several workers").
-        stamp = datetime.now(COURT_ZONE).isoformat()
+        last = app.case_events(NUMBER)[-1].recorded_at
+        stamp = max(datetime.now(COURT_ZONE), last).isoformat()
         go = tmp_path / "go"
         writers = [(f"writer-{n}", processes.start(f"writer-{n}", [
             sys.executable, "-m", "tests.postgres.direct_writer", NUMBER, f"direct-{n}",
@@ -249,7 +257,7 @@ async def test_several_workers_and_runners_on_one_case(
         for name, process in writers:
             assert await asyncio.to_thread(process.wait, WAIT) == 0, processes.output(name)
             reports.append(json.loads(processes.output(name).splitlines()[-1]))
-        await quiet(engine, NUMBER)
+        await quiet(engine, NUMBER, app)
 
         # --- the case: nothing lost, nothing twice, nothing interleaved ---------------------
         stored = app.case_events(NUMBER)
