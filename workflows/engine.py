@@ -27,13 +27,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
 from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
@@ -43,30 +42,35 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
 )
 from temporalio.common import Priority, WorkflowIDReusePolicy
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain import errors
 from domain.application import EnforcementCases
-from domain.calendar import COURT_ZONE
-from domain.errors import EnforcementError, InvalidInputError, UnknownCaseError
+from domain.errors import EnforcementError, UnknownCaseError
 from domain.models import CaseCategory
-from domain.state import CaseState
 from domain.tamper import CaseVerification
-from domain.values import CaseNumber
 from projections.audit_view import AuditedTermination
 from projections.auditor import StoreVerification
 from projections.metrics import Metrics
 from projections.store import ReadModelStore
 from projections.watch import WatchItem
-from workflows.acts import Act, ActBase, act_name
+from workflows.acts import ActBase, act_name
 from workflows.case_workflow import EnforcementCaseWorkflow
+from workflows.engine_errors import (
+    SOURCE,
+    EngineUnavailableError,
+    application_cause,
+    from_application_error,
+    parse,
+    parse_act,
+)
+from workflows.engine_reads import RecordsDoor
 from workflows.engine_records import (
     CaseHistory,
     CaseSummary,
     EngineConfigurationError,
     HistoryEntry,
-    Order,
     Records,
     priority_of,
     store_env,
@@ -93,16 +97,8 @@ __all__ = [
     "WatchItem", "priority_of",
 ]
 
-M = TypeVar("M", bound=BaseModel)
-T = TypeVar("T")
-SOURCE = "engine (README: the embedding facade)"
 FILING_WAIT = 30.0
 """Seconds ``file`` waits for a worker to file the case before it gives up."""
-_ACT: TypeAdapter[Any] = TypeAdapter(Act)
-
-
-class EngineUnavailableError(EnforcementError):
-    """Temporal cannot be reached, or no worker serves the engine's task queue."""
 
 
 class FiledCase(Message):
@@ -115,64 +111,7 @@ class FiledCase(Message):
     status: CaseStatus
 
 
-def _fields(err: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(str(x) for x in e['loc']) or '(root)'}: {e['msg']}"
-                     for e in err.errors())
-
-
-def parse(model: type[M], value: M | Mapping[str, Any], what: str) -> M:
-    """``value`` as ``model``; malformed input raises InvalidInputError naming each field."""
-    if isinstance(value, model):
-        return value
-    try:
-        return model.model_validate(value)
-    except ValidationError as err:
-        raise InvalidInputError("input.invalid", f"invalid {what}: {_fields(err)}",
-                                "payload schema (docs/workflows.md)") from None
-
-
-def parse_act(value: ActBase | Mapping[str, Any]) -> ActBase:
-    """An operator act from its model or its JSON object (with ``kind``)."""
-    if isinstance(value, ActBase):
-        return value
-    try:
-        act: ActBase = _ACT.validate_python(value)
-    except ValidationError as err:
-        raise InvalidInputError("input.invalid", f"invalid act: {_fields(err)}",
-                                "operator contract (docs/workflows.md)") from None
-    return act
-
-
-def _from_application_error(err: ApplicationError) -> EnforcementError:
-    """Our typed error back from its transport form (type = code, details[0] = fields)."""
-    detail = err.details[0] if err.details and isinstance(err.details[0], dict) else {}
-    code = str(detail.get("code") or err.type or "engine.error")
-    cls: type[EnforcementError] = EnforcementError
-    candidate = getattr(errors, str(detail.get("type", "")), None)
-    if isinstance(candidate, type) and issubclass(candidate, EnforcementError):
-        cls = candidate
-    elif code == "input.invalid":
-        cls = InvalidInputError
-    elif code.startswith("role.") or code.startswith("approval."):
-        cls = errors.NotPermittedError
-    elif code != "engine.error":
-        cls = errors.RuleViolationError
-    typed = cls.__new__(cls)
-    EnforcementError.__init__(typed, code, str(detail.get("message") or err.message),
-                              str(detail.get("source") or ""))
-    return typed
-
-
-def _cause(err: BaseException) -> ApplicationError | None:
-    seen: BaseException | None = err
-    while seen is not None:
-        if isinstance(seen, ApplicationError):
-            return seen
-        seen = seen.cause if hasattr(seen, "cause") else seen.__cause__
-    return None
-
-
-class Engine:
+class Engine(RecordsDoor):
     """Async facade over the engine (module docstring); ``Engine.connect()`` makes one."""
 
     def __init__(self, client: Client, task_queue: str = TASK_QUEUE, *,
@@ -314,79 +253,6 @@ class Engine:
             raise await self._typed(err, case_number) from None
         return True
 
-    # --- the record and the read models --------------------------------------------------------------
-    async def list_cases(self, *, phase: str | Sequence[str] = (),
-                         category: str | Sequence[str] = (), deadline_within: int | None = None,
-                         as_of: date | None = None, order: Order = "filed") -> list[CaseSummary]:
-        """Cases in the event store by phase (``inquiry``, ``terminated`` …), category
-        (``wages`` …) and/or closure deadline within ``deadline_within`` days of ``as_of``
-        (default today; overdue included); ``order``: filed, priority or deadline."""
-        today = as_of or datetime.now(COURT_ZONE).date()
-        by = None if deadline_within is None else today + timedelta(days=deadline_within)
-        return await self._records(lambda: self.records.list_cases(
-            phases=_names(phase), categories=_names(category), deadline_by=by, today=today,
-            order=order))
-
-    async def case(self, case_number: str) -> CaseSummary:
-        """One case's line, from the event store."""
-        case_number = self._number(case_number)
-        today = datetime.now(COURT_ZONE).date()
-        return await self._records(lambda: self.records.summary(
-            self.records.cases.get_case(case_number), today))
-
-    async def history(self, case_number: str, *, on: date | None = None,
-                      version: int | None = None) -> CaseHistory:
-        """The case replayed from its events as it stood at the end of business date ``on``,
-        or after event ``version`` (default: now), with the events up to there."""
-        case_number = self._number(case_number)
-        return await self._records(lambda: self.records.history(case_number, on=on,
-                                                                version=version))
-
-    async def state(self, case_number: str) -> CaseState:
-        """The case's current state in the event store (the legal record)."""
-        case_number = self._number(case_number)
-        return await self._records(lambda: self.records.cases.get_case(case_number))
-
-    async def verify(self, case_number: str) -> CaseVerification:
-        """Recompute the case's keyed hash chain; ``first_break`` names a tampered event."""
-        case_number = self._number(case_number)
-        return await self._records(lambda: self.records.verify(case_number))
-
-    async def verify_all(self) -> StoreVerification:
-        """Recompute every case's hash chain."""
-        return await self._records(self.records.verify_all)
-
-    async def refresh_read_models(self) -> int:
-        """Catch the read models up with the event store (the queries below do it first)."""
-        return await self._records(self.records.refresh)
-
-    async def termination_audit(self, *, classes: Sequence[str] = (), court: str | None = None
-                                ) -> list[AuditedTermination]:
-        """Every 终本 classified 合规/不合规/待完善/误报结 with its findings (``classes``: by
-        value ``compliant`` … or label ``合规`` …)."""
-        return await self._records(lambda: self.records.termination_audit(classes, court))
-
-    async def audit_summary(self) -> dict[str, int]:
-        """How many 终本 per audit class (by label)."""
-        return await self._records(self.records.audit_summary)
-
-    async def metrics(self, start: date, end: date, *, by: Sequence[str] = ()) -> list[Metrics]:
-        """Quality metrics (执结率, 执行到位率 … via ``Metrics.rates()``) over [start, end],
-        per kind and the groups in ``by`` (court, officer)."""
-        return await self._records(lambda: self.records.metrics(start, end, by))
-
-    async def deadlines(self, *, as_of: date | None = None, within_days: int = 30
-                        ) -> list[WatchItem]:
-        """What falls due within ``within_days`` of ``as_of`` (default today), overdue first."""
-        today = as_of or datetime.now(COURT_ZONE).date()
-        return await self._records(lambda: self.records.deadlines(today, within_days))
-
-    async def export(self, directory: Path | str, *, fmt: Literal["csv", "json"] = "csv",
-                     read_model: str | None = None) -> dict[str, int]:
-        """Write every read model (or one) to ``directory``; rows per file written."""
-        return await self._records(lambda: self.records.export(Path(directory), fmt,
-                                                               read_model))
-
     # --- Temporal-level helpers (tests, simulations; not part of the facade) -------------------------
     def handle(self, case_number: str) -> WorkflowHandle[EnforcementCaseWorkflow, CaseOutcome]:
         return self.client.get_workflow_handle_for(EnforcementCaseWorkflow.run,
@@ -414,11 +280,6 @@ class Engine:
                                 task_timeout=task_timeout)
 
     # --- internals ---------------------------------------------------------------------------------
-    @staticmethod
-    def _number(case_number: str) -> str:
-        number: str = parse(_CaseRef, {"case_number": case_number}, "case").case_number
-        return number
-
     async def _started(self, starting: Any) -> None:
         try:
             await starting
@@ -461,10 +322,10 @@ class Engine:
         """Temporal's error as ours."""
         if isinstance(err, EnforcementError):
             return err
-        cause = _cause(err)
+        cause = application_cause(err)
         if cause is not None and isinstance(err, WorkflowUpdateFailedError | WorkflowFailureError
                                             | WorkflowQueryFailedError):
-            return _from_application_error(cause)
+            return from_application_error(cause)
         if isinstance(err, RPCError) and err.status == RPCStatusCode.NOT_FOUND and case_number:
             if await self.exists(case_number):
                 return await self._closed(case_number, err)
@@ -490,19 +351,3 @@ class Engine:
         return EngineUnavailableError("engine.case_workflow_" + state,
                                       f"the workflow of {case_number} is {state}: {err.message}",
                                       SOURCE)
-
-    async def _records(self, work: Callable[[], T]) -> T:
-        try:
-            return await self.records.run(work)
-        except EnforcementError:
-            raise
-        except ValueError as err:
-            raise InvalidInputError("input.invalid", str(err), SOURCE) from None
-
-
-class _CaseRef(Message):
-    case_number: CaseNumber
-
-
-def _names(value: str | Sequence[str]) -> list[str]:
-    return [value] if isinstance(value, str) else list(value)

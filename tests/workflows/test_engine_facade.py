@@ -4,9 +4,12 @@ every refusal Temporal carries, and the records side over the event store and re
 
 from __future__ import annotations
 
+import inspect
+import typing
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +25,32 @@ from tests.workflows.conftest import Rig
 from tests.workflows.dockets import BASIS, nothing_found, paid_in_full
 from workflows.acts import RecordPayment
 from workflows.engine import Engine, FiledCase
+
+PUBLIC = ("connect", "close", "file", "file_case", "act", "notify", "status", "result", "exists",
+          "list_cases", "case", "state", "history", "verify", "verify_all",
+          "refresh_read_models", "termination_audit", "audit_summary", "metrics", "deadlines",
+          "export")
+"""The facade's documented methods (README, "Embedding")."""
+
+
+def modules_of(hint: Any) -> set[str]:
+    """Top-level packages of every class a type hint mentions (bases included)."""
+    found = set()
+    for arg in typing.get_args(hint):
+        found |= modules_of(arg)
+    origin = typing.get_origin(hint) or hint
+    if inspect.isclass(origin):
+        found |= {base.__module__.split(".")[0] for base in origin.__mro__}
+    return found
+
+
+def test_the_documented_api_shows_no_temporal_or_eventsourcing_type() -> None:
+    for name in PUBLIC:
+        method = getattr(Engine, name)
+        assert inspect.iscoroutinefunction(method), name
+        hints = typing.get_type_hints(method)
+        seen = set().union(*(modules_of(h) for h in hints.values()))
+        assert not seen & {"temporalio", "eventsourcing"}, (name, seen)
 
 
 def records_engine(rig: Rig, tmp_path: Path) -> Engine:

@@ -1,0 +1,87 @@
+"""How the Engine facade turns input and Temporal's failures into our typed errors.
+
+Malformed input (a filing, a policy, an act as JSON) is refused before anything is sent, as
+``InvalidInputError`` naming each bad field. A refusal that travelled through Temporal (an
+update's or a workflow's ``ApplicationError``: type = the code, ``details[0]`` = code, message,
+source and the error's class name) becomes the ``EnforcementError`` subclass it was raised as.
+
+Never imported by workflow code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from temporalio.exceptions import ApplicationError
+
+from domain import errors
+from domain.errors import EnforcementError, InvalidInputError
+from workflows.acts import Act, ActBase
+
+M = TypeVar("M", bound=BaseModel)
+SOURCE = "engine (README: the embedding facade)"
+_ACT: TypeAdapter[Any] = TypeAdapter(Act)
+
+
+class EngineUnavailableError(EnforcementError):
+    """Temporal cannot be reached, or no worker serves the engine's task queue."""
+
+
+def _fields(err: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(x) for x in e['loc']) or '(root)'}: {e['msg']}"
+                     for e in err.errors())
+
+
+def parse(model: type[M], value: M | Mapping[str, Any], what: str) -> M:
+    """``value`` as ``model``; malformed input raises InvalidInputError naming each field."""
+    if isinstance(value, model):
+        return value
+    try:
+        return model.model_validate(value)
+    except ValidationError as err:
+        raise InvalidInputError("input.invalid", f"invalid {what}: {_fields(err)}",
+                                "payload schema (docs/workflows.md)") from None
+
+
+def parse_act(value: ActBase | Mapping[str, Any]) -> ActBase:
+    """An operator act from its model or its JSON object (with ``kind``)."""
+    if isinstance(value, ActBase):
+        return value
+    try:
+        act: ActBase = _ACT.validate_python(value)
+    except ValidationError as err:
+        raise InvalidInputError("input.invalid", f"invalid act: {_fields(err)}",
+                                "operator contract (docs/workflows.md)") from None
+    return act
+
+
+def from_application_error(err: ApplicationError) -> EnforcementError:
+    """Our typed error back from its transport form."""
+    detail = err.details[0] if err.details and isinstance(err.details[0], dict) else {}
+    code = str(detail.get("code") or err.type or "engine.error")
+    cls: type[EnforcementError] = EnforcementError
+    candidate = getattr(errors, str(detail.get("type", "")), None)
+    if isinstance(candidate, type) and issubclass(candidate, EnforcementError):
+        cls = candidate
+    elif code == "input.invalid":
+        cls = InvalidInputError
+    elif code.startswith(("role.", "approval.")):
+        cls = errors.NotPermittedError
+    elif code != "engine.error":
+        cls = errors.RuleViolationError
+    typed = cls.__new__(cls)
+    EnforcementError.__init__(typed, code, str(detail.get("message") or err.message),
+                              str(detail.get("source") or ""))
+    return typed
+
+
+def application_cause(err: BaseException) -> ApplicationError | None:
+    """The ApplicationError somewhere in ``err``'s chain of causes."""
+    seen: BaseException | None = err
+    while seen is not None:
+        if isinstance(seen, ApplicationError):
+            return seen
+        seen = seen.cause if hasattr(seen, "cause") else seen.__cause__
+    return None

@@ -1,0 +1,132 @@
+"""The read side of the Engine facade: the legal record (event store) and the read models.
+
+Mixed into :class:`workflows.engine.Engine`; the synchronous work runs on the records thread of
+:class:`workflows.engine_records.Records`. Never imported by workflow code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Literal, TypeVar
+
+from domain.calendar import COURT_ZONE
+from domain.errors import EnforcementError, InvalidInputError
+from domain.state import CaseState
+from domain.tamper import CaseVerification
+from domain.values import CaseNumber
+from projections.audit_view import AuditedTermination
+from projections.auditor import StoreVerification
+from projections.metrics import Metrics
+from projections.watch import WatchItem
+from workflows.engine_errors import SOURCE, parse
+from workflows.engine_records import CaseHistory, CaseSummary, Order, Records
+from workflows.messages import Message
+
+T = TypeVar("T")
+
+
+class _CaseRef(Message):
+    case_number: CaseNumber
+
+
+def valid_number(case_number: str) -> str:
+    """A case number as the engine writes it; InvalidInputError if it is not one."""
+    number: str = parse(_CaseRef, {"case_number": case_number}, "case").case_number
+    return number
+
+
+def _names(value: str | Sequence[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+class RecordsDoor:
+    """List, replay, verify, audit and measure (README, "Embedding")."""
+
+    records: Records
+
+    @staticmethod
+    def _number(case_number: str) -> str:
+        return valid_number(case_number)
+
+    # --- the record and the read models --------------------------------------------------------------
+    async def list_cases(self, *, phase: str | Sequence[str] = (),
+                         category: str | Sequence[str] = (), deadline_within: int | None = None,
+                         as_of: date | None = None, order: Order = "filed") -> list[CaseSummary]:
+        """Cases in the event store by phase (``inquiry``, ``terminated`` …), category
+        (``wages`` …) and/or closure deadline within ``deadline_within`` days of ``as_of``
+        (default today; overdue included); ``order``: filed, priority or deadline."""
+        today = as_of or datetime.now(COURT_ZONE).date()
+        by = None if deadline_within is None else today + timedelta(days=deadline_within)
+        return await self._records(lambda: self.records.list_cases(
+            phases=_names(phase), categories=_names(category), deadline_by=by, today=today,
+            order=order))
+
+    async def case(self, case_number: str) -> CaseSummary:
+        """One case's line, from the event store."""
+        case_number = self._number(case_number)
+        today = datetime.now(COURT_ZONE).date()
+        return await self._records(lambda: self.records.summary(
+            self.records.cases.get_case(case_number), today))
+
+    async def history(self, case_number: str, *, on: date | None = None,
+                      version: int | None = None) -> CaseHistory:
+        """The case replayed from its events as it stood at the end of business date ``on``,
+        or after event ``version`` (default: now), with the events up to there."""
+        case_number = self._number(case_number)
+        return await self._records(lambda: self.records.history(case_number, on=on,
+                                                                version=version))
+
+    async def state(self, case_number: str) -> CaseState:
+        """The case's current state in the event store (the legal record)."""
+        case_number = self._number(case_number)
+        return await self._records(lambda: self.records.cases.get_case(case_number))
+
+    async def verify(self, case_number: str) -> CaseVerification:
+        """Recompute the case's keyed hash chain; ``first_break`` names a tampered event."""
+        case_number = self._number(case_number)
+        return await self._records(lambda: self.records.verify(case_number))
+
+    async def verify_all(self) -> StoreVerification:
+        """Recompute every case's hash chain."""
+        return await self._records(self.records.verify_all)
+
+    async def refresh_read_models(self) -> int:
+        """Catch the read models up with the event store (the queries below do it first)."""
+        return await self._records(self.records.refresh)
+
+    async def termination_audit(self, *, classes: Sequence[str] = (), court: str | None = None
+                                ) -> list[AuditedTermination]:
+        """Every 终本 classified 合规/不合规/待完善/误报结 with its findings (``classes``: by
+        value ``compliant`` … or label ``合规`` …)."""
+        return await self._records(lambda: self.records.termination_audit(classes, court))
+
+    async def audit_summary(self) -> dict[str, int]:
+        """How many 终本 per audit class (by label)."""
+        return await self._records(self.records.audit_summary)
+
+    async def metrics(self, start: date, end: date, *, by: Sequence[str] = ()) -> list[Metrics]:
+        """Quality metrics (执结率, 执行到位率 … via ``Metrics.rates()``) over [start, end],
+        per kind and the groups in ``by`` (court, officer)."""
+        return await self._records(lambda: self.records.metrics(start, end, by))
+
+    async def deadlines(self, *, as_of: date | None = None, within_days: int = 30
+                        ) -> list[WatchItem]:
+        """What falls due within ``within_days`` of ``as_of`` (default today), overdue first."""
+        today = as_of or datetime.now(COURT_ZONE).date()
+        return await self._records(lambda: self.records.deadlines(today, within_days))
+
+    async def export(self, directory: Path | str, *, fmt: Literal["csv", "json"] = "csv",
+                     read_model: str | None = None) -> dict[str, int]:
+        """Write every read model (or one) to ``directory``; rows per file written."""
+        return await self._records(lambda: self.records.export(Path(directory), fmt,
+                                                               read_model))
+
+    async def _records(self, work: Callable[[], T]) -> T:
+        try:
+            return await self.records.run(work)
+        except EnforcementError:
+            raise
+        except ValueError as err:
+            raise InvalidInputError("input.invalid", str(err), SOURCE) from None
