@@ -42,6 +42,10 @@ async def main() -> None:
                 print(name, "|", type(err).__name__, "|", err.code, "|", err.message)
         print("inquiry:", [c.case_number for c in await engine.list_cases(
             phase=["inquiry", "control"], deadline_within=400)])
+    try:
+        await Engine.connect("127.0.0.1:1")
+    except EnforcementError as err:
+        print("no server", "|", type(err).__name__, "|", err.code, "|", err.message)
 
 
 asyncio.run(main())
@@ -89,4 +93,7 @@ def test_a_host_application_meets_typed_errors(worker: WorkerProcess, tmp_path: 
     assert errors["bad number"][:2] == ["InvalidInputError", "input.invalid"]
     assert "case_number" in errors["bad number"][2]
     assert errors["auditor acts"][:2] == ["NotPermittedError", "role.not_permitted"]
-    assert "(2026)甘0402执901号" in done.stdout.splitlines()[-1]
+    assert errors["no server"][:2] == ["EngineUnavailableError", "engine.unavailable"]
+    assert "127.0.0.1:1" in errors["no server"][2]
+    assert "(2026)甘0402执901号" in next(line for line in done.stdout.splitlines()
+                                       if line.startswith("inquiry:"))
