@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Mapping
+import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -97,6 +98,22 @@ class PostgresSettings:
         return PostgresSettings(self.host, self.port, self.user, self.password, self.dbname,
                                 schema)
 
+    @contextlib.contextmanager
+    def setup_lock(self) -> Iterator[None]:
+        """Hold a session advisory lock of this schema: processes starting at once set the
+        library's tables up one after the other (its ``CREATE OR REPLACE FUNCTION`` and
+        ``CREATE … IF NOT EXISTS`` statements fail with "tuple concurrently updated" when they
+        race, even on tables that exist; tests/postgres/test_several_workers.py met it)."""
+        import psycopg
+
+        key = zlib.crc32(f"enforcement-setup:{self.schema}".encode())
+        with psycopg.connect(**self.connect_kwargs(), autocommit=True) as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
     def create_schema(self) -> None:
         """Create the schema if it is not there (eventsourcing creates tables, not schemas)."""
         if self.schema == "public":
@@ -135,9 +152,10 @@ def postgres_cases(settings: PostgresSettings, env: Mapping[str, str] | None = N
 
     ``env``: more application settings (e.g. the cipher key), over ``os.environ``."""
     settings.create_schema()
-    return EnforcementCases({"APPLICATION_RECORDER_TOPIC": RECORDER_TOPIC, **(env or {}),
-                             "PERSISTENCE_MODULE": "eventsourcing.postgres",
-                             **settings.library_env()}, **kwargs)
+    with settings.setup_lock():
+        return EnforcementCases({"APPLICATION_RECORDER_TOPIC": RECORDER_TOPIC, **(env or {}),
+                                 "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                                 **settings.library_env()}, **kwargs)
 
 
 def cases_from_env(env: Mapping[str, str] | None = None, **kwargs: Any) -> EnforcementCases:
