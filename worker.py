@@ -79,9 +79,10 @@ class Embedded:
         self.data_dir = data_dir
         codec = codec_from_env(key_file=data_dir / "payload.key", create=True)
         assert codec is not None
-        ui = ui_port or free_port(8233)
+        ui = ui_port or free_port(8233, avoid={port})
         more = [o.strip() for o in os.environ.get(ORIGINS_ENV, "").split(",") if o.strip()]
-        self.codec = CodecServer(codec, port=codec_port or free_port(CODEC_PORT),
+        self.codec = CodecServer(codec, port=codec_port or free_port(CODEC_PORT,
+                                                                     avoid={port, ui}),
                                  origins=(*ui_origins(ui), *more))
         self.server = DevServer(data_dir, port=port, ui_port=ui)
 

@@ -10,7 +10,7 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -44,16 +44,18 @@ def binary(name: str) -> Path:
     return path
 
 
-def free_port(preferred: int = 0) -> int:
-    """``preferred`` if it is free on loopback, else any free port."""
-    for candidate in (preferred, 0) if preferred else (0,):
+def free_port(preferred: int = 0, avoid: Collection[int] = ()) -> int:
+    """``preferred`` if it is free on loopback, else any free port; never one in ``avoid``
+    (ports chosen for something else that is not listening yet)."""
+    for candidate in ((preferred, *[0] * 5) if preferred else [0] * 5):
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", candidate))
             except OSError:
                 continue
             port: int = s.getsockname()[1]
-            return port
+            if port not in avoid:
+                return port
     raise OSError("no free port on 127.0.0.1")
 
 
@@ -83,8 +85,8 @@ class DevServer:
                     usual_ports: bool = False) -> None:
         """Start it; ``usual_ports``: Temporal's 7233 (UI 8233) when free, so that clients
         find the embedded server without configuration."""
-        self.port = self.port or free_port(7233 if usual_ports else 0)
-        self.ui_port = self.ui_port or free_port(8233 if usual_ports else 0)
+        self.port = self.port or free_port(7233 if usual_ports else 0, avoid={self.ui_port})
+        self.ui_port = self.ui_port or free_port(8233 if usual_ports else 0, avoid={self.port})
         self.data_dir.mkdir(parents=True, exist_ok=True)
         args = [str(binary("temporal")), "server", "start-dev", "--ip", "127.0.0.1",
                 "--port", str(self.port), "--ui-port", str(self.ui_port),

@@ -40,6 +40,14 @@ def readme_block(marker: str) -> str:
     return found.group(1)
 
 
+def ports(*options: str) -> list[str]:
+    """``option port`` pairs with distinct free loopback ports."""
+    chosen: list[int] = []
+    for _ in options:
+        chosen.append(free_port(avoid=chosen))
+    return [str(x) for pair in zip(options, chosen, strict=True) for x in pair]
+
+
 @dataclass
 class WorkerProcess:
     """``python worker.py [args]`` in ``data``; its output lines as they come."""
@@ -53,8 +61,7 @@ class WorkerProcess:
         seen = threading.Event()
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "worker.py"), "--data-dir", str(self.data),
-             "--port", str(free_port()), "--ui-port", str(free_port()),
-             "--codec-port", str(free_port()), *self.args],
+             *ports("--port", "--ui-port", "--codec-port"), *self.args],
             env=clean_env(), cwd=self.data.parent, text=True, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT)
 
