@@ -19,7 +19,7 @@ from workflows.context import CaseContext
 
 with workflow.unsafe.imports_passed_through():
     from domain import commands as c
-    from domain.models import EndingGround, FundsSource, SettlementChoice
+    from domain.models import ClosureMode, EndingGround, FundsSource, SettlementChoice
     from domain.rules import AssetKind, announcement_days
     from domain.values import Role
     from workflows import acts as a
@@ -97,13 +97,23 @@ def _measure(b: _Builder, x: a.OrderMeasure) -> None:
         b.add(c.BanExit(**b.env(), banned_on=on, subject=m.subject))
 
 
-def _withdraw(b: _Builder, x: a.WithdrawApplication) -> None:
+def _release_all(b: _Builder, why: str) -> None:
     for asset in b.ctx.case.assets if b.ctx.view else ():
         if asset.control in ("active", "queued"):
             b.add(c.ReleaseControl(**b.env(f"release:{asset.asset_id}"), asset_id=asset.asset_id,
-                                   released_on=b.today, reason="the applicant withdrew"))
+                                   released_on=b.today, reason=why))
+
+
+def _withdraw(b: _Builder, x: a.WithdrawApplication) -> None:
+    _release_all(b, "the applicant withdrew")
     b.add(c.EndEnforcement(**b.env("end"), closed_on=b.today, reason=x.reason,
                            ground=EndingGround.APPLICANT_WITHDREW))
+
+
+def _close(b: _Builder, x: a.CloseCase) -> None:
+    _release_all(b, f"the case is closed ({x.mode})")
+    b.add(c.CloseCase(**b.env("close"), mode=ClosureMode(x.mode), closed_on=b.today,
+                      reason=x.reason))
 
 
 def _simple(b: _Builder, x: a.ActBase) -> None:
@@ -162,7 +172,7 @@ def _simple(b: _Builder, x: a.ActBase) -> None:
 
 BUILDERS = {a.RecordPayment: _funds, a.RecordPropertyReport: _report,
             a.AnnounceAuction: _announce, a.OrderMeasure: _measure,
-            a.WithdrawApplication: _withdraw}
+            a.WithdrawApplication: _withdraw, a.CloseCase: _close}
 
 
 def build(ctx: CaseContext, act: a.ActBase, base: str) -> Built:
@@ -192,9 +202,11 @@ def validate(ctx: CaseContext, act: a.ActBase) -> None:
                 or ctx.view.resumed_as is not None:
             raise invalid("request_resumption: only a 终本 case that is not resumed yet resumes")
         return
-    if isinstance(act, a.WithdrawApplication) and act.actor.role not in (Role.JUDGE,
-                                                                         Role.PRESIDENT):
-        raise invalid("withdraw_application: a judge or the president ends the enforcement")
+    if isinstance(act, a.WithdrawApplication | a.CloseCase) and act.actor.role not in (
+            Role.JUDGE, Role.PRESIDENT):
+        raise invalid(f"{a.act_name(act)}: a judge or the president "
+                      + ("ends the enforcement" if isinstance(act, a.WithdrawApplication)
+                         else "closes the case"))
     build(ctx, act, "validation")
 
 

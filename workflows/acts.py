@@ -231,6 +231,15 @@ class WithdrawApplication(ActBase):
     reason: Text
 
 
+class CloseCase(ActBase):
+    """The court closes the case otherwise than by performance or 终本: 销案 (filing withdrawn),
+    不予执行 (enforcement refused) or 驳回申请 (application rejected); controls are released."""
+
+    kind: Literal["close_case"] = "close_case"
+    mode: Literal["withdrawn_filing", "not_enforced", "rejected"]
+    reason: Text
+
+
 class RequestResumption(ActBase):
     """After 终本: the applicant asks to resume (a new 执恢 case is opened)."""
 
@@ -254,7 +263,8 @@ Act = Annotated[
     | TransferInLieu
     | ReachSettlement | RecordSettlementPayment | RecordSettlementDefault | RequestExtension
     | RestrictConsumption | ListDishonest | OrderMeasure | RecordApplicantHearing
-    | ApproveTermination | WithdrawApplication | RequestResumption | SuspendEnforcement
+    | ApproveTermination | WithdrawApplication | CloseCase | RequestResumption
+    | SuspendEnforcement
     | EndSuspension,
     Field(discriminator="kind"),
 ]
@@ -266,6 +276,7 @@ ACT_TYPES: tuple[type[ActBase], ...] = (
     TransferInLieu, ReachSettlement,
     RecordSettlementPayment, RecordSettlementDefault, RequestExtension, RestrictConsumption,
     ListDishonest, OrderMeasure, RecordApplicantHearing, ApproveTermination, WithdrawApplication,
+    CloseCase,
     RequestResumption, SuspendEnforcement, EndSuspension,
 )
 

@@ -241,6 +241,14 @@ class OperatorHandlers:
     def _v_withdraw_application(self, act: a.WithdrawApplication) -> None:
         self._check(act)
 
+    @workflow.update(name="close_case")
+    async def close_case(self, act: a.CloseCase) -> ActResult:
+        return await self._act(act)
+
+    @close_case.validator
+    def _v_close_case(self, act: a.CloseCase) -> None:
+        self._check(act)
+
     @workflow.update(name="request_resumption")
     async def request_resumption(self, act: a.RequestResumption) -> ActResult:
         return await self._act(act)

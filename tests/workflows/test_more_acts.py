@@ -18,6 +18,7 @@ from tests.workflows.conftest import Rig
 from tests.workflows.dockets import case, deposit, house
 from workflows.acts import (
     ApproveTermination,
+    CloseCase,
     Fine,
     ListDishonest,
     OrderMeasure,
@@ -145,3 +146,22 @@ async def test_after_termination_the_applicant_may_ask_to_resume(rig: Rig) -> No
     assert outcome.resumed_as == f"({(d0 + timedelta(128)).year})甘0402执恢505号"
     assert rig.app.get_case(outcome.resumed_as).resumed_from == number
     await rig.engine.handle(outcome.resumed_as).terminate("test over")
+
+
+@pytest.mark.parametrize(("mode", "number"), [("not_enforced", "(2026)甘0402执506号"),
+                                              ("rejected", "(2026)甘0402执507号"),
+                                              ("withdrawn_filing", "(2026)甘0402执508号")])
+async def test_the_court_closes_a_case_by_the_other_closure_modes(rig: Rig, mode: str,
+                                                                  number: str) -> None:
+    subject = case(number, World(report=PropertyReport(day=5),
+                                 assets=(deposit("acct-c", "50000.00"),)))
+    handle = await rig.file(subject)
+    await rig.env.sleep(timedelta(days=3))
+    with pytest.raises(Exception, match="a judge or the president closes the case"):
+        await rig.engine.act(number, CloseCase(actor=OFFICER, mode=mode,  # type: ignore[arg-type]
+                                               reason="审查后依法处理"))
+    result = await rig.engine.act(number, CloseCase(actor=JUDGE, mode=mode,  # type: ignore[arg-type]
+                                                    reason="审查后依法处理"))
+    assert result.events == ("ControlReleased", "CaseClosed")
+    outcome = await handle.result()
+    assert (outcome.closure_mode, outcome.phase) == (mode, "closed")
