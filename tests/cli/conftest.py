@@ -10,12 +10,10 @@ variables so that the tests see only their own stores.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,19 +21,11 @@ from typing import Any
 
 import pytest
 
+from tests.worker_process import WorkerProcess, clean_env
 from workflows.runtime import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ENFORCE = Path(sys.executable).parent / "enforce"
-PREFIXES = ("ENFORCEMENT_", "ENFORCE_", "TEMPORAL_", "POSTGRES_")
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """The inherited environment without the engine's settings, plus ``extra``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(PREFIXES)}
-    return {**env, **extra}
-
-
 @dataclass
 class Result:
     code: int
@@ -76,59 +66,17 @@ class Enforce:
         return count
 
 
-class Worker:
-    """``python worker.py`` with the embedded dev server, in its own process."""
-
-    def __init__(self, data: Path) -> None:
-        self.data = data
-        self.port, self.ui_port = free_port(), free_port()
-        self.output: list[str] = []
-        self.process: subprocess.Popen[str] | None = None
-
-    @property
-    def address(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        ready = threading.Event()
-        self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "worker.py"), "--port", str(self.port), "--ui-port",
-             str(self.ui_port)], env=clean_env(ENFORCEMENT_DATA_DIR=str(self.data)), cwd=ROOT,
-            text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        stream = self.process.stdout
-        assert stream is not None
-
-        def drain() -> None:
-            for line in iter(stream.readline, ""):
-                self.output.append(line)
-                if line.startswith("worker ready"):
-                    ready.set()
-
-        threading.Thread(target=drain, daemon=True).start()
-        assert ready.wait(90), "".join(self.output)
-
-    def stop(self) -> int:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            raise
-
-
 @pytest.fixture(scope="session")
-def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worker]:
-    running = Worker(tmp_path_factory.mktemp("engine") / "data")
+def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkerProcess]:
+    running = WorkerProcess(tmp_path_factory.mktemp("engine") / "data")
     running.start()
     yield running
-    code = running.stop()
-    assert code == 0, "".join(running.output)
+    code = running.stop(signal.SIGTERM)  # graceful on SIGTERM too
+    assert code == 0, running.text
 
 
 @pytest.fixture(scope="session")
-def enforce(worker: Worker) -> Enforce:
+def enforce(worker: WorkerProcess) -> Enforce:
     """``enforce`` against the running engine (its data directory and dev server)."""
     return Enforce(worker.data, worker.address)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.engine.conftest import WorkerProcess
+from tests.worker_process import WorkerProcess
 
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sample-docket.json"
 

@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.engine.conftest import WorkerProcess, clean_env, readme_block
+from tests.engine.conftest import readme_block
+from tests.worker_process import WorkerProcess, clean_env
 
 ERRORS = '''
 import asyncio

@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from tests.engine.conftest import WorkerProcess, clean_env, readme_block
+from tests.engine.conftest import readme_block
+from tests.worker_process import WorkerProcess, clean_env
 from workflows.scenario import Docket
 
 ROOT = Path(__file__).resolve().parents[2]
