@@ -24,6 +24,7 @@ WORLD_WORKFLOW = "SimulatedWorldWorkflow"
 EXECUTE_COMMAND = "execute_command"
 """Name of the one activity that writes to the event store (see ``workflows/activities.py``)."""
 START_CASE = "start_case_workflow"
+START_WORLD = "start_world_workflow"
 
 SYSTEM = Actor(id="workflow", role=Role.SYSTEM)
 """The actor of every act the workflow performs by itself."""
@@ -118,6 +119,15 @@ class ScenarioRef(Message):
 
     key: str
     anchor_on: date | None = None  # filing date of the first case of the chain
+
+
+class WorldInput(Message):
+    """Input of the simulated world of one case (``workflows/world.py``)."""
+
+    case_number: str
+    target_workflow_id: str
+    scenario: ScenarioRef
+    skip_before: datetime | None = None  # acts due before this are not performed (resumed case)
 
 
 class MonitoringState(Message):

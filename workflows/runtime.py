@@ -226,7 +226,8 @@ def create_worker(client: Client, app: EnforcementCases, adapters: Adapters, *,
     worker = Worker(
         client, task_queue=task_queue,
         workflows=[EnforcementCaseWorkflow, SimulatedWorldWorkflow, *extra_workflows],
-        activities=[commands.execute_command, starts.start_case, *ports.all()],
+        activities=[commands.execute_command, starts.start_case, starts.start_world,
+                    *ports.all()],
         max_cached_workflows=max_cached_workflows, workflow_runner=workflow_runner(),
         sticky_queue_schedule_to_start_timeout=timedelta(seconds=1),
         graceful_shutdown_timeout=timedelta(seconds=5))

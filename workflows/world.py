@@ -2,7 +2,8 @@
 (payments, reports, leads, settlements, approvals …) by sending the case workflow the same
 ``act`` signal an outside system would send, at 14:00 on each act's day.
 
-It asks the simulated adapter for its schedule (an activity, so replays never ask again),
+It runs as a workflow of its own (``start_world``), next to the case's. It asks the simulated
+adapter for its schedule (an activity, so replays never ask again),
 then sleeps from act to act; it stops when the case workflow is gone (a signal fails) and
 ends an hour after its last act, so that its completion reaches the case at a moment of its
 own rather than together with an act.
@@ -21,16 +22,14 @@ from workflows.context import CaseContext
 with workflow.unsafe.imports_passed_through():
     from domain.calendar import COURT_ZONE
     from workflows.adapters import ports as p
-    from workflows.messages import WORLD_WORKFLOW, Message, ScenarioRef, world_workflow_id
+    from workflows.messages import (
+        START_WORLD,
+        WORLD_WORKFLOW,
+        WorldInput,
+        world_workflow_id,
+    )
 
 ACT_HOUR = 14
-
-
-class WorldInput(Message):
-    case_number: str
-    target_workflow_id: str
-    scenario: ScenarioRef
-    skip_before: datetime | None = None  # acts due before this are not performed (resumed case)
 
 
 @workflow.defn(name=WORLD_WORKFLOW)
@@ -72,13 +71,22 @@ class SimulatedWorldWorkflow:
 
 
 async def start_world(ctx: CaseContext, resumed: bool) -> None:
-    """Attach the simulated world to a case (when its input names a scenario)."""
+    """Attach the simulated world to a case (when its input names a scenario).
+
+    The world is a workflow of its own, started by an activity (as a resumed 执恢 case is), not a
+    child: it must outlive a 终本 run's continue-as-new (a resumption request comes after it),
+    and a child that completes after its parent has closed stops Temporal's time-skipping test
+    server from advancing time. Histories recorded before this change started it as a child
+    (patch ``world-top-level``)."""
     if ctx.scenario is None or ctx.scenario.anchor_on is None:
         return
+    data = WorldInput(case_number=ctx.case_number, target_workflow_id=ctx.wid,
+                      scenario=ctx.scenario, skip_before=ctx.now() if resumed else None)
+    if workflow.patched("world-top-level"):
+        await workflow.execute_activity(
+            START_WORLD, data,
+            start_to_close_timeout=timedelta(seconds=ctx.policy.port_timeout_seconds))
+        return
     await workflow.start_child_workflow(
-        WORLD_WORKFLOW, WorldInput(case_number=ctx.case_number, target_workflow_id=ctx.wid,
-                                   scenario=ctx.scenario,
-                                   skip_before=ctx.now() if resumed else None),
-        id=world_workflow_id(ctx.case_number), task_queue=workflow.info().task_queue,
-        parent_close_policy=ParentClosePolicy.ABANDON)
-
+        WORLD_WORKFLOW, data, id=world_workflow_id(ctx.case_number),
+        task_queue=workflow.info().task_queue, parent_close_policy=ParentClosePolicy.ABANDON)

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 from domain.models import AssetFinding, BasisKind, CaseCategory, Claim
 from domain.rules import AssetKind, Channel
+from domain.values import Actor, Role
 from tests.support import APPLICANT, DEBTOR
+from workflows.acts import RequestResumption, WithdrawApplication
 from workflows.messages import BasisSpec
 from workflows.scenario import (
     AuctionRound,
@@ -15,11 +17,13 @@ from workflows.scenario import (
     Payment,
     PropertyReport,
     ScenarioBid,
+    ScheduledAct,
     SettlementPlan,
     World,
     WorldAsset,
 )
 
+WORLD_JUDGE = Actor(id="judge-sim", role=Role.JUDGE)
 BASIS = BasisSpec(kind=BasisKind.JUDGMENT, document_number="(2026)甘0402民初88号",
                   issued_by="甘肃省白银市白银区人民法院", effective_days_before_filing=60,
                   performance_days_before_filing=30)
@@ -77,6 +81,25 @@ def nothing_found() -> DocketCase:
         report=PropertyReport(day=6), assets=(deposit("acct-9", "60000.00", day=600),),
         court=CourtConduct(restriction_day=20, hearing_day=80, termination_day=100)),
         principal="50000.00", category=CaseCategory.CONTRACT)
+
+
+def resumed_on_request() -> DocketCase:
+    """终本; on day 300 the applicant asks to resume; the 执恢 case's debtor pays on day 330."""
+    return case("(2026)甘0402执110号", World(
+        report=PropertyReport(day=6), payments=(Payment(day=330, amount=Decimal("33000.00")),),
+        court=CourtConduct(restriction_day=20, hearing_day=80, termination_day=100),
+        acts=(ScheduledAct(day=300, act=RequestResumption(
+            actor=WORLD_JUDGE, reason="申请执行人称被执行人已重新就业")),)),
+        principal="33000.00")
+
+
+def withdrawn() -> DocketCase:
+    """Restricted on day 12; the applicant withdraws on day 20 (终结执行) at the world's last
+    act; the restriction is lifted."""
+    return case("(2026)甘0402执111号", World(
+        report=PropertyReport(day=5), court=CourtConduct(restriction_day=12),
+        acts=(ScheduledAct(day=20, act=WithdrawApplication(
+            actor=WORLD_JUDGE, reason="申请执行人撤回执行申请")),)), principal="46000.00")
 
 
 def settlement_default() -> DocketCase:

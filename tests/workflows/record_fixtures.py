@@ -1,6 +1,6 @@
 """Record the workflow histories the replay test replays (run once; commit the output).
 
-    python -m tests.workflows.record_fixtures
+    python -m tests.workflows.record_fixtures [NAME ...]
 
 Each scenario runs on a fresh time-skipping server; every run of every workflow it started
 (continue-as-new runs, the 执恢 case, the simulated worlds) is written to
@@ -100,13 +100,24 @@ async def refused_announcement(rig: Rig) -> None:
         print("refused as expected:", type(err).__name__)
 
 
-async def main() -> None:
-    await record("paid_in_full", dockets.paid_in_full())
-    await record("real_estate_refused_update", dockets.real_estate(), refused_announcement)
-    await record("buyer_default", dockets.buyer_default())
-    await record("settlement_default", dockets.settlement_default())
-    await record("nothing_found_monitoring_resumed", dockets.nothing_found())
+SCENARIOS: dict[str, tuple[Callable[[], DocketCase], Callable[[Rig], Awaitable[None]] | None]] = {
+    "paid_in_full": (dockets.paid_in_full, None),
+    "real_estate_refused_update": (dockets.real_estate, refused_announcement),
+    "buyer_default": (dockets.buyer_default, None),
+    "settlement_default": (dockets.settlement_default, None),
+    "nothing_found_monitoring_resumed": (dockets.nothing_found, None),
+    # recorded after the simulated world became a top-level workflow (patch world-top-level)
+    "withdrawn_world_apart": (dockets.withdrawn, None),
+    "resumed_on_request_world_apart": (dockets.resumed_on_request, None),
+}
+
+
+async def main(names: list[str]) -> None:
+    """Record the named scenarios (all when none is named)."""
+    for name in names or list(SCENARIOS):
+        build, drive = SCENARIOS[name]
+        await record(name, build(), drive)
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(main(sys.argv[1:]))

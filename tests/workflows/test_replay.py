@@ -39,6 +39,14 @@ def test_the_fixtures_cover_every_kind_of_run() -> None:
             "timer_fired_event_attributes"} <= kinds
 
 
+def test_the_fixtures_cover_both_ways_of_starting_the_world() -> None:
+    """Histories from before the patch (world as a child) and after it (started by an
+    activity, a workflow of its own) must both replay."""
+    texts = [p.read_text("utf-8") for p in FIXTURES]
+    assert any('"start_world_workflow"' in text for text in texts)
+    assert any("startChildWorkflowExecutionInitiated" in text for text in texts)
+
+
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
 async def test_recorded_histories_replay_without_nondeterminism(path: Path) -> None:
     replayer = Replayer(workflows=[EnforcementCaseWorkflow, SimulatedWorldWorkflow],
