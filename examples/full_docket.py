@@ -1,4 +1,4 @@
-"""Build examples/full-docket.json: 24 enforcement cases of one court (甘0402, 白银区人民法院)
+"""Build examples/full-docket.json: 33 enforcement cases of one court (甘0402, 白银区人民法院)
 that between them pass through every phase and end in every closure mode the workflows
 support. ``python examples/full_docket.py`` writes the file; docs/docket.md explains each case
 and the figures a simulation gives.
@@ -9,6 +9,7 @@ replays identically whenever it is simulated.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,11 +19,20 @@ from domain.models import (
     BasisKind,
     CaseCategory,
     Claim,
+    DishonestGround,
     SettlementChoice,
     SuspensionReason,
 )
 from domain.rules import AssetKind, Channel
-from domain.values import Actor, Party, PartyKind, ResidentId, Role, SocialCreditCode
+from domain.values import (
+    Actor,
+    Approval,
+    Party,
+    PartyKind,
+    ResidentId,
+    Role,
+    SocialCreditCode,
+)
 from workflows import acts as a
 from workflows.messages import BasisSpec
 from workflows.scenario import (
@@ -31,6 +41,7 @@ from workflows.scenario import (
     Docket,
     DocketCase,
     Lead,
+    NoticeService,
     Payment,
     PropertyReport,
     ScenarioBid,
@@ -45,6 +56,8 @@ COURT = "甘肃省白银市白银区人民法院"
 CLERK = Actor(id="clerk-sim", role=Role.CLERK)
 OFFICER = Actor(id="officer-sim", role=Role.OFFICER)
 JUDGE = Actor(id="judge-sim", role=Role.JUDGE)
+UNDATED = date(2026, 1, 1)
+"""Written as ``approved_on`` of an act's approval; the act's ``approval_day`` replaces it."""
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _USCC = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -339,9 +352,108 @@ def others() -> list[DocketCase]:
     ]
 
 
+def by_president() -> Approval:
+    return Approval(approver_id="president-sim", role=Role.PRESIDENT, approved_on=UNDATED)
+
+
+def endings() -> list[DocketCase]:
+    """终结执行, 销案, 不予执行, 驳回申请; a resumption the applicant asks for; a 终本 whose
+    ruling never reaches the debtor (待完善)."""
+    return [
+        # 25 restricted, then the applicant withdraws (终结执行); the restriction is lifted.
+        case(25, CaseCategory.CONTRACT, company("白银某印务有限公司", "MA12N3P4Q", "白雪"),
+             person("石磊", "19830418", 263), basis("(2026)甘0402民初1103号"), "46000.00",
+             World(report=PropertyReport(day=5), court=CourtConduct(restriction_day=15),
+                   acts=(ScheduledAct(day=35, act=a.WithdrawApplication(
+                       actor=JUDGE, reason="双方庭外和解, 申请执行人撤回执行申请")),))),
+        # 26 a settlement defaults and the applicant chooses to sue on it (终结执行).
+        case(26, CaseCategory.CONTRACT, person("贾文", "19740723", 277),
+             person("谭斌", "19860214", 281), basis("(2026)甘0402民初1150号"), "75000.00",
+             World(report=PropertyReport(day=5), settlement=SettlementPlan(
+                 reached_day=12, amount=Decimal("70000.00"), due_day=70,
+                 terms="70日内付清, 申请执行人放弃部分本金", payments=(pay(40, "30000.00"),),
+                 default_day=80, choice=SettlementChoice.SUE))),
+        # 27 the same judgment was already filed at the intermediate court: 销案.
+        case(27, CaseCategory.LOAN, person("常丽", "19870611", 293),
+             person("段军", "19790302", 307), basis("(2026)甘0402民初1188号"), "52000.00",
+             World(report=PropertyReport(day=5), acts=(ScheduledAct(day=6, act=a.CloseCase(
+                 actor=JUDGE, mode="withdrawn_filing",
+                 reason="同一执行依据已由白银市中级人民法院立案执行, 重复立案, 销案")),))),
+        # 28 an arbitral award refused enforcement on the debtor's application (不予执行); the
+        # frozen deposit is released.
+        case(28, CaseCategory.CONTRACT, company("白银某贸易有限公司", "MA13P4Q5R", "汪洋"),
+             company("白银某矿业有限公司", "MA14Q5R6T", "田野"),
+             basis("白仲裁字(2026)第58号", BasisKind.ARBITRAL_AWARD, issued_by="白银仲裁委员会"),
+             "210000.00",
+             World(report=PropertyReport(day=5), assets=(asset(
+                 Channel.DEPOSITS, "acct-28", AssetKind.DEPOSIT, "一般存款账户", "90000.00"),),
+                 acts=(ScheduledAct(day=4, act=a.SuspendEnforcement(
+                     actor=JUDGE, reason=SuspensionReason.OBJECTION,
+                     note="被执行人申请不予执行仲裁裁决")),
+                       ScheduledAct(day=45, act=a.CloseCase(
+                           actor=JUDGE, mode="not_enforced",
+                           reason="仲裁庭的组成违反法定程序, 裁定不予执行 (民诉法 art.248)")),))),
+        # 29 the mediation agreement orders nothing to be paid or done: 驳回申请.
+        case(29, CaseCategory.OTHER, person("卢静", "19900120", 311),
+             person("姚刚", "19820909", 323), basis("(2026)甘0402民初1201号",
+                                                  BasisKind.MEDIATION), "15000.00",
+             World(report=PropertyReport(day=5), acts=(ScheduledAct(day=9, act=a.CloseCase(
+                 actor=JUDGE, mode="rejected",
+                 reason="调解书无给付内容, 不符合执行立案条件, 裁定驳回执行申请")),))),
+        # 30 nothing found; 终本; on day 300 the applicant asks to resume (the debtor has a new
+        # job): 执恢30 is opened and the debtor pays.
+        case(30, CaseCategory.LOAN, person("钟敏", "19810817", 337),
+             person("顾涛", "19770505", 349), basis("(2026)甘0402民初1260号"), "33000.00",
+             World(report=PropertyReport(day=6), payments=(pay(330, "33000.00"),),
+                   court=CourtConduct(restriction_day=20, hearing_day=92, termination_day=95),
+                   acts=(ScheduledAct(day=300, act=a.RequestResumption(
+                       actor=JUDGE, reason="申请执行人称被执行人已在外地就业, 申请恢复执行")),))),
+        # 31 nothing found; the debtor has left before the 终本 ruling is served (address
+        # unknown): the audit classes the 终本 待完善 (ruling not served).
+        case(31, CaseCategory.OTHER, person("雷鸣", "19760321", 353),
+             person("方圆", "19880808", 367), basis("(2026)甘0402民初1277号"), "27000.00",
+             World(report=PropertyReport(day=7), notice=NoticeService(ruling_served=False),
+                   court=CourtConduct(
+                 restriction_day=20, hearing_day=95, termination_day=100))),
+    ]
+
+
+def sanctions() -> list[DocketCase]:
+    """失信 listing and a fine, both with the president's approval; an extension of time."""
+    return [
+        # 32 the company refuses to report: restricted, listed as dishonest and its legal
+        # representative fined; it pays; the listing is deleted and the restriction lifted.
+        case(32, CaseCategory.CONTRACT, company("白银某汽车销售有限公司", "MA15R6T7U", "江涛"),
+             company("白银某运输有限公司", "MA16T7U8W", "侯亮"),
+             basis("(2026)甘0402民初1302号"), "160000.00",
+             World(report=PropertyReport(day=8, status="refused"), payments=(
+                 pay(40, "160000.00"),), acts=(
+                 ScheduledAct(day=12, approval_day=12, act=a.RestrictConsumption(
+                     actor=OFFICER, approval=by_president(),
+                     bound_persons=("法定代表人侯亮",))),
+                 ScheduledAct(day=14, approval_day=13, act=a.ListDishonest(
+                     actor=OFFICER, ground=DishonestGround.REPORT_VIOLATION,
+                     approval=by_president(), note="拒不申报财产")),
+                 ScheduledAct(day=14, approval_day=13, act=a.OrderMeasure(
+                     actor=JUDGE, measure=a.Fine(
+                         amount=Decimal("20000.00"), subject="法定代表人侯亮",
+                         subject_kind=PartyKind.PERSON, approval=by_president()),
+                     note="拒不申报财产, 罚款")),))),
+        # 33 monthly instalments over eight months, the deadline extended by 3 months with the
+        # president's approval: closed late, but within the extended period.
+        case(33, CaseCategory.LOAN, person("熊伟", "19840229", 379),
+             person("秦川", "19850606", 383), basis("(2026)甘0402民初1333号"), "56000.00",
+             World(report=PropertyReport(day=5), payments=tuple(
+                 pay(30 * month, "7000.00") for month in range(1, 9)), acts=(
+                 ScheduledAct(day=170, approval_day=170, act=a.RequestExtension(
+                     actor=OFFICER, approval=by_president(),
+                     note="被执行人按月分期履行, 六个月内不能执行完毕")),))),
+    ]
+
+
 def docket() -> Docket:
     cases = [*first_four(), *livelihood(), *disposal(), *settlements(), *terminations(),
-             *others()]
+             *others(), *endings(), *sanctions()]
     return Docket(cases=tuple(sorted(cases, key=lambda c: int(c.case_number[12:-1]))))
 
 

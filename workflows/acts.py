@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import Field
 
@@ -285,3 +285,31 @@ def act_name(act: ActBase) -> str:
     """The update name of an act (its ``kind``)."""
     name: str = type(act).model_fields["kind"].default
     return name
+
+
+AnyAct = TypeVar("AnyAct", bound=ActBase)
+
+
+def _approval_of(model: Message) -> Approval | None:
+    approval = getattr(model, "approval", None)
+    return approval if isinstance(approval, Approval) else None
+
+
+def carries_approval(act: ActBase) -> bool:
+    """Whether ``act`` carries a recorded approval (itself, or its coercive measure)."""
+    measure = getattr(act, "measure", None)
+    return _approval_of(act) is not None or (
+        isinstance(measure, Message) and _approval_of(measure) is not None)
+
+
+def with_approval_on(act: AnyAct, on: date) -> AnyAct:
+    """``act`` with the approval it carries (itself, or its coercive measure) dated ``on``."""
+    approval = _approval_of(act)
+    if approval is not None:
+        return act.model_copy(update={"approval": approval.model_copy(
+            update={"approved_on": on})})
+    measure = getattr(act, "measure", None)
+    if isinstance(measure, Message) and (inner := _approval_of(measure)) is not None:
+        return act.model_copy(update={"measure": measure.model_copy(update={
+            "approval": inner.model_copy(update={"approved_on": on})})})
+    return act

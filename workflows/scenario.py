@@ -29,7 +29,7 @@ from domain.models import (
 )
 from domain.rules import Channel
 from domain.values import CaseNumber, Party, PositiveMoney
-from workflows.acts import Act
+from workflows.acts import Act, carries_approval
 from workflows.messages import BasisSpec, Filing, Message
 
 Day = Annotated[int, Field(ge=0, le=36500, description="days after filing (0 = filing day)")]
@@ -72,6 +72,7 @@ class NoticeService(Message):
     """When the enforcement notice (and later the 终本 ruling) reaches the debtor."""
 
     served_after_days: Annotated[int, Field(ge=0, le=365)] | None = 2  # None: never served
+    ruling_served: bool = True  # False: the 终本 ruling never reaches the debtor
 
 
 class PropertyReport(Message):
@@ -121,10 +122,26 @@ class CourtConduct(Message):
 
 
 class ScheduledAct(Message):
-    """Any operator act (see workflows/acts.py), sent as a signal at 14:00 on ``day``."""
+    """Any operator act (see workflows/acts.py), sent as a signal at 14:00 on ``day``.
+
+    ``approval_day`` dates the recorded approval the act carries (a president's approval of a
+    失信 listing, a fine, a detention, an extension …) relative to filing, replacing the
+    absolute ``approved_on`` written in the act, so the docket runs on any calendar."""
 
     day: Day
     act: Act
+    approval_day: Day | None = None
+
+    @model_validator(mode="after")
+    def _approval_day(self) -> ScheduledAct:
+        if self.approval_day is None:
+            return self
+        if not carries_approval(self.act):
+            raise ValueError(f"approval_day is set but a {self.act.kind} act carries no "
+                             f"approval")
+        if self.approval_day > self.day:
+            raise ValueError("approval_day must not follow the act's day")
+        return self
 
 
 class World(Message):

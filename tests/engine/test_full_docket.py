@@ -44,28 +44,46 @@ def test_the_docket_is_varied() -> None:
     assert any(not r.bids for r in rounds) and any(not r.buyer_pays for r in rounds)
     assert any(f.exempt for w in worlds for f in w.onsite)
     assert any(w.report and w.report.status != "filed" for w in worlds)
+    assert {"withdraw_application", "close_case", "request_resumption", "list_dishonest",
+            "request_extension", "restrict_consumption"} <= set(acts)
+    assert {s.act.mode for w in worlds for s in w.acts if s.act.kind == "close_case"} == {
+        "withdrawn_filing", "not_enforced", "rejected"}
+    assert any(s.approval_day is not None and s.act.kind == "order_measure"
+               for w in worlds for s in w.acts)
+    assert any(not w.notice.ruling_served for w in worlds)
+    assert any(w.settlement and w.settlement.choice == "sue" for w in worlds)
 
 
 async def test_simulated_it_gives_the_documented_figures(tmp_path: Path) -> None:
     report = await simulate_docket(docket(), tmp_path / "sim")
-    assert report.closures == {"concluded": 21, "terminated": 4}
-    assert report.audit_summary == {"合规": 4, "不合规": 0, "待完善": 0, "误报结": 0}
+    assert report.closures == {"concluded": 24, "terminated": 6, "ended": 2,
+                               "withdrawn_filing": 1, "not_enforced": 1, "rejected": 1}
+    assert report.audit_summary == {"合规": 5, "不合规": 0, "待完善": 1, "误报结": 0}
     outcomes = {c.case_number: c for c in report.cases}
-    resumed = outcomes["(2026)甘0402执14号"].resumed_as
-    assert resumed is not None and outcomes[resumed].closure_mode == "concluded"
+    for old, new in (("14", "(2028)甘0402执恢14号"), ("30", "(2027)甘0402执恢30号")):
+        assert outcomes[f"(2026)甘0402执{old}号"].resumed_as == new
+        assert outcomes[new].closure_mode == "concluded"
     assert {n for n, c in outcomes.items() if c.closure_mode == "terminated"} == {
-        f"(2026)甘0402执{n}号" for n in (3, 14, 16, 17)}
+        f"(2026)甘0402执{n}号" for n in (3, 14, 16, 17, 30, 31)}
+    assert {n: c.closure_mode for n, c in outcomes.items() if c.closure_mode not in (
+        "concluded", "terminated")} == {
+        "(2026)甘0402执25号": "ended", "(2026)甘0402执26号": "ended",
+        "(2026)甘0402执27号": "withdrawn_filing", "(2026)甘0402执28号": "not_enforced",
+        "(2026)甘0402执29号": "rejected"}
+    pending = [a for a in report.audit if a.label == "待完善"]
+    assert [(a.case_number, [f.code for f in a.findings]) for a in pending] == [
+        ("(2026)甘0402执31号", ["procedure.ruling_not_served"])]
     assert all(c.chain_ok for c in report.cases)
     first, again = (line for line in report.metrics)
     assert (first.metrics.kind, first.metrics.closed, first.metrics.applied,
-            first.metrics.recovered) == ("执", 24, Decimal("4339500.00"), Decimal("2760300.00"))
+            first.metrics.recovered) == ("执", 33, Decimal("5013500.00"), Decimal("3006300.00"))
     assert {k: first.rates[k] for k in ("执行到位率", "执行完毕率", "实际执结率", "终本率",
                                         "终本合格率", "法定期限内结案率")} == {
-        "执行到位率": Decimal("63.6"), "执行完毕率": Decimal("75.0"),
-        "实际执结率": Decimal("83.3"), "终本率": Decimal("16.7"), "终本合格率": Decimal("100.0"),
-        "法定期限内结案率": Decimal("95.8")}
+        "执行到位率": Decimal("60.0"), "执行完毕率": Decimal("60.6"),
+        "实际执结率": Decimal("66.7"), "终本率": Decimal("18.2"), "终本合格率": Decimal("83.3"),
+        "法定期限内结案率": Decimal("97.0")}
     assert (again.metrics.kind, again.metrics.closed, again.rates["执行到位率"]) == (
-        "执恢", 1, Decimal("100.0"))
+        "执恢", 2, Decimal("100.0"))
 
     app = EnforcementCases.sqlite(report.events_db)
     try:

@@ -81,20 +81,29 @@ class SimulatedWorld:
             if w.channel is q.channel and _day(anchor, w.appears_day) <= q.as_of))
 
     # --- notices (documents served after ``served_after_days``) -------------------------------
+    def _served_after(self, scenario: ScenarioRef | None, document: str) -> int | None:
+        """Days until ``document`` reaches the debtor (None: never)."""
+        found = self._world(scenario)
+        if found is None:
+            return None
+        notice = found[0].notice
+        if document == "termination_ruling" and not notice.ruling_served:
+            return None
+        return notice.served_after_days
+
     async def dispatch(self, d: DocumentDispatch) -> Ticket:
-        found = self._world(d.scenario)
         ticket = f"{d.case_number}|{d.document}|{d.issued_on.isoformat()}"
-        if found is None or found[0].notice.served_after_days is None:
+        days = self._served_after(d.scenario, d.document)
+        if days is None:
             return Ticket(ticket=ticket, check_on=None)
-        return Ticket(ticket=ticket,
-                      check_on=d.issued_on + timedelta(days=found[0].notice.served_after_days))
+        return Ticket(ticket=ticket, check_on=d.issued_on + timedelta(days=days))
 
     async def check(self, c: TicketCheck) -> DeliveryStatus:
-        found = self._world(c.scenario)
-        issued_on = date.fromisoformat(c.ticket.rsplit("|", 1)[1])
-        if found is None or found[0].notice.served_after_days is None:
+        _, document, issued = c.ticket.rsplit("|", 2)
+        days = self._served_after(c.scenario, document)
+        if days is None:
             return DeliveryStatus()
-        served = issued_on + timedelta(days=found[0].notice.served_after_days)
+        served = date.fromisoformat(issued) + timedelta(days=days)
         return DeliveryStatus(served_on=served if served <= c.as_of else None)
 
     async def inform(self, n: ApplicantNotice) -> None:
@@ -214,6 +223,8 @@ def compile_acts(world: World, anchor: date) -> list[WorldStep]:
         act = scheduled.act
         if act.request_id is None:
             act = act.model_copy(update={"request_id": f"world-act-{i}"})
+        if scheduled.approval_day is not None:
+            act = a.with_approval_on(act, _day(anchor, scheduled.approval_day))
         add(scheduled.day, act)
     return steps
 
