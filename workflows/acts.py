@@ -287,29 +287,26 @@ def act_name(act: ActBase) -> str:
     return name
 
 
-AnyAct = TypeVar("AnyAct", bound=ActBase)
+AnyAct = TypeVar("AnyAct", bound=Message)
 
 
-def _approval_of(model: Message) -> Approval | None:
+def _redated(model: AnyAct, on: date) -> AnyAct | None:
+    """``model`` with the approval it carries (itself, or its coercive measure) dated ``on``;
+    None if it carries none."""
     approval = getattr(model, "approval", None)
-    return approval if isinstance(approval, Approval) else None
+    if isinstance(approval, Approval):
+        return model.model_copy(update={"approval": approval.model_copy(
+            update={"approved_on": on})})
+    measure = getattr(model, "measure", None)
+    inner = _redated(measure, on) if isinstance(measure, Message) else None
+    return None if inner is None else model.model_copy(update={"measure": inner})
 
 
 def carries_approval(act: ActBase) -> bool:
     """Whether ``act`` carries a recorded approval (itself, or its coercive measure)."""
-    measure = getattr(act, "measure", None)
-    return _approval_of(act) is not None or (
-        isinstance(measure, Message) and _approval_of(measure) is not None)
+    return _redated(act, date.min) is not None
 
 
 def with_approval_on(act: AnyAct, on: date) -> AnyAct:
     """``act`` with the approval it carries (itself, or its coercive measure) dated ``on``."""
-    approval = _approval_of(act)
-    if approval is not None:
-        return act.model_copy(update={"approval": approval.model_copy(
-            update={"approved_on": on})})
-    measure = getattr(act, "measure", None)
-    if isinstance(measure, Message) and (inner := _approval_of(measure)) is not None:
-        return act.model_copy(update={"measure": measure.model_copy(update={
-            "approval": inner.model_copy(update={"approved_on": on})})})
-    return act
+    return _redated(act, on) or act
