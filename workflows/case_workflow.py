@@ -23,6 +23,7 @@ from workflows import (
     notice,
     settlement,
     termination,
+    versions,
 )
 from workflows.agenda import Task
 from workflows.context import CaseContext
@@ -68,6 +69,8 @@ class EnforcementCaseWorkflow(OperatorHandlers):
     @workflow.run
     async def run(self, data: CaseInput) -> CaseOutcome:
         ctx = self.ctx
+        ctx.versions = versions.at_start(
+            starts_world=data.monitoring is None and data.scenario is not None)
         if data.monitoring is not None:
             ctx.stage = "monitoring"
             return await termination.monitor(ctx, data.monitoring)

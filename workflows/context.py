@@ -14,6 +14,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows.agenda import Agenda
+from workflows.versions import Versions
 
 with workflow.unsafe.imports_passed_through():
     from domain.calendar import COURT_ZONE, legal_date
@@ -74,6 +75,7 @@ class CaseContext:
         self.lock = asyncio.Lock()
         self.changed = False
         self.stage: Stage = "monitoring" if data.monitoring else "filing"
+        self.versions = Versions(world_top_level=None)
 
     # --- time ---------------------------------------------------------------------------------
     def now(self) -> datetime:

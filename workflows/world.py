@@ -18,6 +18,7 @@ from temporalio.exceptions import FailureError
 from temporalio.workflow import ParentClosePolicy
 
 from workflows.context import CaseContext
+from workflows.versions import world_top_level
 
 with workflow.unsafe.imports_passed_through():
     from domain.calendar import COURT_ZONE
@@ -77,12 +78,12 @@ async def start_world(ctx: CaseContext, resumed: bool) -> None:
     child: it must outlive a 终本 run's continue-as-new (a resumption request comes after it),
     and a child that completes after its parent has closed stops Temporal's time-skipping test
     server from advancing time. Histories recorded before this change started it as a child
-    (patch ``world-top-level``)."""
+    (patch ``world-top-level``, decided at the run's start: ``workflows/versions.py``)."""
     if ctx.scenario is None or ctx.scenario.anchor_on is None:
         return
     data = WorldInput(case_number=ctx.case_number, target_workflow_id=ctx.wid,
                       scenario=ctx.scenario, skip_before=ctx.now() if resumed else None)
-    if workflow.patched("world-top-level"):
+    if world_top_level(ctx.versions):
         await workflow.execute_activity(
             START_WORLD, data,
             start_to_close_timeout=timedelta(seconds=ctx.policy.port_timeout_seconds))

@@ -11,11 +11,16 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
+from temporalio.converter import DataConverter
+
 from workflows.case_workflow import EnforcementCaseWorkflow
+from workflows.codec import with_encryption
 from workflows.converter import DATA_CONVERTER
+from workflows.runtime import workflow_runner
 from workflows.world import SimulatedWorldWorkflow
 
-FIXTURES = sorted(Path(__file__).with_name("fixtures").glob("*.json"))
+FIXTURES_DIR = Path(__file__).with_name("fixtures")
+FIXTURES = sorted(FIXTURES_DIR.glob("*.json"))
 
 
 def histories(path: Path) -> list[WorkflowHistory]:
@@ -47,10 +52,30 @@ def test_the_fixtures_cover_both_ways_of_starting_the_world() -> None:
     assert any("startChildWorkflowExecutionInitiated" in text for text in texts)
 
 
+def converter(path: Path) -> DataConverter:
+    """The fixture's payload key sits beside it when its payloads are encrypted."""
+    key = path.with_suffix(".key")
+    if not key.exists():
+        return DATA_CONVERTER
+    return with_encryption(DATA_CONVERTER, key_file=key, create=False)
+
+
+def test_the_fixtures_hold_a_world_patch_split_from_its_filing() -> None:
+    """The shape that failed replay (TMPRL1100): the filing's local-activity marker in one
+    workflow task, the ``world-top-level`` patch marker in the next (workflows/versions.py)."""
+    (split,) = [h for h in histories(FIXTURES_DIR / "split_world_patch.json")
+                if h.workflow_id.endswith("801号")]
+    kinds = [(e.event_id, e.WhichOneof("attributes"), e.marker_recorded_event_attributes.marker_name)
+             for e in split.events[:9]]
+    assert kinds[4] == (5, "marker_recorded_event_attributes", "core_local_activity")
+    assert kinds[5][1] == "workflow_task_scheduled_event_attributes"
+    assert kinds[8] == (9, "marker_recorded_event_attributes", "core_patch")
+
+
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
 async def test_recorded_histories_replay_without_nondeterminism(path: Path) -> None:
     replayer = Replayer(workflows=[EnforcementCaseWorkflow, SimulatedWorldWorkflow],
-                        data_converter=DATA_CONVERTER)
+                        data_converter=converter(path), workflow_runner=workflow_runner())
     loaded = histories(path)
     results = await replayer.replay_workflows(each(loaded), raise_on_replay_failure=False)
     failures = {run_id: str(err) for run_id, err in results.replay_failures.items()}
