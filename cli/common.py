@@ -50,7 +50,7 @@ out = Console(highlight=False, soft_wrap=True, markup=False, width=WIDTH)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 P = ParamSpec("P")
 R = TypeVar("R")
-BAD_INPUT, REFUSED = 2, 1
+BAD_INPUT, REFUSED, UNCONFIRMED = 2, 1, 3
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")]
 ACTOR_ENV, ROLE_ENV = "ENFORCE_ACTOR", "ENFORCE_ROLE"

@@ -14,7 +14,6 @@ from temporalio.client import (
     WorkflowExecutionStatus,
     WorkflowQueryFailedError,
     WorkflowQueryRejectedError,
-    WorkflowUpdateFailedError,
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -23,10 +22,14 @@ from cli import render
 from cli.acts import act_payload
 from cli.common import (
     BAD_INPUT,
+    REFUSED,
+    UNCONFIRMED,
     JsonFlag,
     UserError,
     application_line,
     case_number,
+    enforcement_line,
+    err,
     error_line,
     events,
     fail,
@@ -44,18 +47,25 @@ from cli.common import (
 from cli.temporal import (
     CaseHandle,
     case_handle,
+    engine,
     start_case,
     task_queue,
     temporal_client,
     unknown_case,
 )
+from domain.errors import EnforcementError, InvalidInputError, UnknownCaseError
 from domain.models import CaseCategory
 from domain.state import CaseState, Phase
 from domain.values import Actor
 from workflows.acts import ActBase
 from workflows.case_workflow import EnforcementCaseWorkflow
-from workflows.engine import priority_of
-from workflows.messages import ActResult
+from workflows.engine import (
+    ActNotConfirmedError,
+    EngineUnavailableError,
+    priority_of,
+    with_request_id,
+)
+from workflows.messages import ActRecord, ActResult
 from workflows.scenario import Docket, DocketCase
 from workflows.status import CaseStatus
 
@@ -175,14 +185,21 @@ def case_do(case: Annotated[str, typer.Argument(help="Case number, e.g. '(2026)ç
                 "--json", help="The payload as a JSON object (or @file).")] = None,
             actor: ActorOpt = None, role: RoleOpt = None,
             request_id: Annotated[str | None, typer.Option(
-                help="Makes a re-sent act idempotent.")] = None,
+                help="The act's idempotency key: re-sent with it, an act is never applied "
+                "twice (default: a new key, printed on stderr).")] = None,
             note: Annotated[str | None, typer.Option(help="Recorded as the act's basis.")]
             = None,
             json_result: Annotated[bool, typer.Option(
                 "--json-result", help="Print the result as JSON.")] = False) -> None:
-    """Send an operator act to a running case (its Update): applied, or refused with the rule."""
+    """Send an operator act to a running case (its Update): applied, or refused with the rule.
+
+    The act's key (--request-id, or a new one) is printed on stderr first: with no answer
+    within 30 s the act is "not yet confirmed" (exit 3) â€” check it with `enforce case act CASE
+    KEY`, or send it again with --request-id KEY: one key is never applied twice."""
     number = case_number(case)
-    body = act_payload(act, field or [], payload, identity(actor, role), request_id, note)
+    body = with_request_id(act_payload(act, field or [], payload, identity(actor, role),
+                                       request_id, note))
+    err.print(f"request id: {body.request_id}")
     result = run(_act(number, act, body))
     if json_result:
         print_json(result)
@@ -190,16 +207,41 @@ def case_do(case: Annotated[str, typer.Argument(help="Case number, e.g. '(2026)ç
         render.print_act(result, act)
 
 
-async def _act(number: str, kind: str, body: ActBase) -> Any:
-    handle = case_handle(await temporal_client(), number)
-    try:
-        return await handle.execute_update(kind, body, result_type=ActResult)
-    except WorkflowUpdateFailedError as exc:
-        line, code = application_line(exc.cause, "the update failed")
-        verb = "invalid" if code == BAD_INPUT else "refused"
-        raise UserError(f"{kind} {verb} for {number}: {line}", code) from None
-    except RPCError as exc:
-        raise unknown_case(exc, number) from None
+async def _act(number: str, kind: str, body: ActBase) -> ActResult:
+    async with await engine() as door:
+        try:
+            return await door.act(number, body)
+        except ActNotConfirmedError as exc:
+            raise UserError(enforcement_line(exc), UNCONFIRMED) from None
+        except (UnknownCaseError, EngineUnavailableError) as exc:
+            raise UserError(enforcement_line(exc)) from None
+        except EnforcementError as exc:
+            bad = isinstance(exc, InvalidInputError)
+            verb = "invalid" if bad else "refused"
+            raise UserError(f"{kind} {verb} for {number}: {enforcement_line(exc)}",
+                            BAD_INPUT if bad else REFUSED) from None
+
+
+@case_app.command("act")
+@friendly
+def case_act(case: Annotated[str, typer.Argument(help="Case number.")],
+             key: Annotated[str, typer.Argument(help="The act's request id (its key).")],
+             as_json: JsonFlag = False) -> None:
+    """What became of an act, by its key: received, applied (events) or refused (rule)."""
+    number = case_number(case)
+    record = run(_act_status(number, key))
+    if as_json:
+        print_json(record)
+    elif record is None:
+        fail(f"{number} never received an act with key {key}: send it again with "
+             f"--request-id {key}")
+    else:
+        render.print_act_record(record)
+
+
+async def _act_status(number: str, key: str) -> ActRecord | None:
+    async with await engine() as door:
+        return await door.act_status(number, key)
 
 
 # --- case show / list, deadlines -----------------------------------------------------------

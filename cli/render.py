@@ -17,7 +17,7 @@ from domain.state import CaseState
 from projections.audit_view import AuditedTermination
 from projections.metrics import Metrics
 from projections.watch import WatchItem
-from workflows.messages import ActResult
+from workflows.messages import ActRecord, ActResult
 from workflows.status import CaseStatus
 
 if TYPE_CHECKING:
@@ -84,6 +84,19 @@ def print_status(status: CaseStatus) -> None:
         table("refusals met by the workflow or by signals", ["on", "step", "code", "message",
                                                              "source"],
               [[p.on, p.step, p.code, p.message, p.source] for p in status.problems])
+
+
+def print_act_record(record: ActRecord) -> None:
+    who = f"{record.actor.id} ({record.actor.role.value})"
+    when = f"received {record.received_at.isoformat()} by {who} via {record.via}"
+    if record.state == "applied" and record.result is not None:
+        written = ", ".join(record.result.events) or "no new event"
+        out.print(f"{record.act} {record.key}: applied — {written} ({when})")
+    elif record.state == "refused":
+        out.print(f"{record.act} {record.key}: refused — {record.code}: {record.message}"
+                  + (f" [{record.source}]" if record.source else "") + f" ({when})")
+    else:
+        out.print(f"{record.act} {record.key}: received, not yet decided ({when})")
 
 
 def print_act(result: ActResult, kind: str) -> None:

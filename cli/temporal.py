@@ -13,7 +13,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from cli.common import BAD_INPUT, PAYLOAD_KEY_NAME, TEMPORAL_RUNTIME, UserError
 from domain.stores import data_dir
 from workflows.case_workflow import EnforcementCaseWorkflow
-from workflows.engine import priority_of
+from workflows.engine import Engine, priority_of
 from workflows.messages import (
     TASK_QUEUE,
     CaseInput,
@@ -86,6 +86,13 @@ async def temporal_client() -> Client:
         reason = str(exc).split("(")[0].removeprefix("Failed client connect: ").strip()
         raise UserError(f"cannot reach Temporal at {address}: {reason} (start the engine with "
                         "`python worker.py`, or set TEMPORAL_ADDRESS)") from None
+
+
+async def engine() -> Engine:
+    """The Engine facade on the engine's Temporal, found as :func:`temporal_client` finds it."""
+    TEMPORAL_RUNTIME["started"] = True
+    return await Engine.connect(temporal_address(), task_queue=task_queue(),
+                                data_dir=data_dir(os.environ))
 
 
 def unknown_case(exc: RPCError, number: str) -> UserError:

@@ -30,7 +30,8 @@ from domain.tamper import HashChain, topic_of
 
 load_all()
 
-AFTER_CLOSURE = frozenset({"DeleteDishonestEntry", "LiftConsumptionRestriction", "ReleaseControl"})
+AFTER_CLOSURE = frozenset({"DeleteDishonestEntry", "LiftConsumptionRestriction", "ReleaseControl",
+                           "RecordRefusedAct"})
 AFTER_TERMINATION = AFTER_CLOSURE | {"RecordPostTerminationInquiry", "ResumeEnforcement",
                                      "RecordTerminationService"}
 WHILE_SUSPENDED_BLOCKED = frozenset({

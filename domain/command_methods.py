@@ -185,3 +185,6 @@ class CommandMethods(ABC):
 
     def close_case(self, cmd: c.CloseCase) -> CommandResult:
         return self.execute(cmd)
+
+    def record_refused_act(self, cmd: c.RecordRefusedAct) -> CommandResult:
+        return self.execute(cmd)

@@ -414,6 +414,22 @@ class CloseCase(Command):
     reason: Text
 
 
+# --- the court's register of what it received -----------------------------------------------
+
+class RecordRefusedAct(Command):
+    """An act that reached the case without a caller waiting (the ``act`` signal: outside
+    systems, parties' submissions) and was refused: the refusal enters the record, because
+    nobody else is told of it (docs/workflows.md, "Acts as facts"). The refused act itself
+    changes nothing."""
+
+    act: Annotated[str, Field(min_length=1, max_length=60)]
+    key: Annotated[str, Field(min_length=1, max_length=120)]
+    submitted_by: Actor
+    code: Annotated[str, Field(min_length=1, max_length=80)]
+    message: Annotated[str, Field(max_length=1000)]
+    source: Annotated[str, Field(max_length=300)]
+
+
 def _all_commands() -> dict[str, type[Command]]:
     found: dict[str, type[Command]] = {}
     pending: list[type[Command]] = [Command]

@@ -447,3 +447,16 @@ class CaseClosed(CaseEvent):
     closed_on: date
     ground: EndingGround | None
     reason: str
+
+
+# --- the court's register of what it received -----------------------------------------------
+
+class ActRefused(CaseEvent):
+    """An act received without a caller waiting was refused (``RecordRefusedAct``)."""
+
+    act: str
+    key: str
+    submitted_by: Actor
+    code: str
+    message: str
+    source: str

@@ -384,6 +384,11 @@ def _suspension_ended(s: CaseState, e: ev.SuspensionEnded) -> None:
     s.phase = Phase.INQUIRY
 
 
+@applies(ev.ActRefused)
+def _act_refused(s: CaseState, e: ev.ActRefused) -> None:
+    """A refused act changes nothing of the case; the event is its record."""
+
+
 @applies(ev.ApplicantHeard)
 def _heard(s: CaseState, e: ev.ApplicantHeard) -> None:
     s.applicant_heard_on = e.heard_on

@@ -87,6 +87,8 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "ConcludeCase": frozenset({J, P, S}),
     "EndEnforcement": frozenset({J, P}),
     "CloseCase": frozenset({J, P}),
+    # the register of received acts: the workflow records a refusal nobody else is told of
+    "RecordRefusedAct": frozenset({S}),
 }
 
 PRESIDENT_APPROVAL: dict[str, str] = {

@@ -2,20 +2,22 @@
 
 ``validate`` decides whether an act is well-formed — its dates are not after the business date
 and it builds into valid domain commands — without writing anything (a rejected update leaves
-no trace in history). ``apply`` runs the commands; the aggregate decides whether they stand,
-and its refusal reaches the caller as an ApplicationError with the rule's code and source.
+no trace in history). ``receive`` journals an accepted act and applies it once per key
+(``workflows/journal.py``); ``apply`` runs the commands; the aggregate decides whether they
+stand, and its refusal reaches the caller as an ApplicationError with the rule's code and source.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 from workflows.context import CaseContext
+from workflows.termination import resume
 
 with workflow.unsafe.imports_passed_through():
     from domain import commands as c
@@ -23,7 +25,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.rules import AssetKind, announcement_days
     from domain.values import Role
     from workflows import acts as a
-    from workflows.messages import ActResult, CommandOutcome
+    from workflows.messages import SYSTEM, ActRecord, ActResult, CommandOutcome
 
 Built = list[c.Command]
 DATE_FIELDS = ("paid_on", "submitted_on", "verified_on", "served_on", "reported_on",
@@ -34,9 +36,19 @@ SRC_INPUT = "operator contract (docs/workflows.md)"
 
 def invalid(message: str) -> ApplicationError:
     """A malformed act: refused before anything is recorded."""
-    return ApplicationError(message, {"code": "input.invalid", "message": message,
-                                      "source": SRC_INPUT},
-                            type="input.invalid", non_retryable=True)
+    return refused("input.invalid", message, SRC_INPUT)
+
+
+def refused(code: str, message: str, source: str) -> ApplicationError:
+    """A refusal as Temporal carries it (type = code; details = code, message, source)."""
+    return ApplicationError(message, {"code": code, "message": message, "source": source},
+                            type=code, non_retryable=True)
+
+
+def _detail(err: ApplicationError) -> tuple[str, str, str]:
+    detail = err.details[0] if err.details and isinstance(err.details[0], dict) else {}
+    return (str(detail.get("code") or err.type or "error"),
+            str(detail.get("message") or err.message), str(detail.get("source") or ""))
 
 
 class _Builder:
@@ -187,8 +199,12 @@ def build(ctx: CaseContext, act: a.ActBase, base: str) -> Built:
     return b.out
 
 
-def validate(ctx: CaseContext, act: a.ActBase) -> None:
+def validate(ctx: CaseContext, act: a.ActBase, key: str | None = None) -> None:
     """Update validator: reject what is malformed; leave what is lawful to the aggregate."""
+    known = ctx.journal.get(key) if key and ctx.versions.acts_as_facts else None
+    if known is not None and known.fingerprint != a.fingerprint(act):
+        raise invalid(f"{a.act_name(act)}: request_id {key!r} was already used for another "
+                      f"act ({known.act} received {known.received_at.isoformat()})")
     now, today = ctx.now(), ctx.today()
     for name in DATE_FIELDS:
         value = getattr(act, name, None)
@@ -229,6 +245,56 @@ def after(ctx: CaseContext, act: a.ActBase) -> None:
         memo.done.add("withdrawn")
     elif isinstance(act, a.RecordNoticeService):
         memo.dues.pop("notice_service", None)
+
+
+async def receive(ctx: CaseContext, act: a.ActBase, base: str, key: str,
+                  via: Literal["update", "signal"]) -> ActResult:
+    """Journal an accepted act, apply it once per key in arrival order once the notice is out,
+    and journal its outcome; a key already decided answers its stored outcome."""
+    if not ctx.versions.acts_as_facts:  # histories written before acts were facts
+        return await _apply_any(ctx, act, base)
+    if via == "signal":
+        validate(ctx, act, key)
+    ctx.journal.receive(key, a.act_name(act), act.actor, via, a.fingerprint(act))
+    await workflow.wait_condition(lambda: ctx.acts_open)
+    async with ctx.act_lock:
+        known = ctx.journal.get(key)
+        if known is not None and known.state != "received":
+            return stored(known)
+        try:
+            outcome = await _apply_any(ctx, act, base)
+        except ApplicationError as err:
+            ctx.journal.refused(key, *_detail(err))
+            raise
+        result = outcome.model_copy(update={"request_id": key, "duplicate": False})
+        ctx.journal.applied(key, result)
+        return result
+
+
+def stored(record: ActRecord) -> ActResult:
+    """A decided act's stored outcome: its result again, or its refusal raised again."""
+    if record.state == "applied" and record.result is not None:
+        return record.result.model_copy(update={"duplicate": True})
+    raise refused(record.code or "error", record.message or "", record.source or "")
+
+
+async def record_refusal(ctx: CaseContext, act: a.ActBase, key: str,
+                         err: ApplicationError) -> None:
+    """Enter a refused signal act into the case's record (nobody else is told of it)."""
+    if ctx.view is None or not ctx.versions.acts_as_facts:
+        return
+    code, message, source = _detail(err)
+    await ctx.attempt(c.RecordRefusedAct(
+        **ctx.envelope(f"refused:{key}", SYSTEM, basis=SRC_INPUT), act=a.act_name(act),
+        key=key, submitted_by=act.actor, code=code, message=message[:1000],
+        source=source[:300]))
+
+
+async def _apply_any(ctx: CaseContext, act: a.ActBase, base: str) -> ActResult:
+    if isinstance(act, a.RequestResumption):
+        outcome = await resume(ctx, act.actor, act.reason, base)
+        return result(ctx, [outcome])
+    return await apply(ctx, act, base)
 
 
 async def apply(ctx: CaseContext, act: a.ActBase, base: str) -> ActResult:

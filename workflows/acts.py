@@ -8,6 +8,7 @@ workflow applies it; an explicit date may not lie after it.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal, TypeVar
@@ -34,6 +35,11 @@ class ActBase(Message):
     actor: Actor
     request_id: RequestId | None = None
     note: Note | None = None
+
+
+def fingerprint(act: ActBase) -> str:
+    """What makes two acts sent with one key the same act (its JSON, hashed)."""
+    return hashlib.sha256(act.model_dump_json().encode()).hexdigest()[:24]
 
 
 class RecordPayment(ActBase):

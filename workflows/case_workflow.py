@@ -79,6 +79,7 @@ class EnforcementCaseWorkflow(OperatorHandlers):
         await start_world(ctx, resumed=data.filing is None)
         ctx.stage = "procedure"
         await notice.issue(ctx)
+        ctx.acts_open = True
         await self.procedure()
         return await self.closing()
 

@@ -14,6 +14,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows.agenda import Agenda
+from workflows.journal import Journal
 from workflows.versions import Versions
 
 with workflow.unsafe.imports_passed_through():
@@ -76,6 +77,9 @@ class CaseContext:
         self.changed = False
         self.stage: Stage = "monitoring" if data.monitoring else "filing"
         self.versions = Versions(world_top_level=None)
+        self.journal = Journal(data.acts)
+        self.act_lock = asyncio.Lock()
+        self.acts_open = data.monitoring is not None  # else once the notice is issued
 
     # --- time ---------------------------------------------------------------------------------
     def now(self) -> datetime:

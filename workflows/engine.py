@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import uuid
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -40,6 +41,7 @@ from temporalio.client import (
     WorkflowHandle,
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import Priority, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -59,6 +61,7 @@ from workflows.acts import ActBase, act_name
 from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.engine_errors import (
     SOURCE,
+    ActNotConfirmedError,
     EngineUnavailableError,
     application_cause,
     from_application_error,
@@ -77,6 +80,7 @@ from workflows.engine_records import (
 )
 from workflows.messages import (
     TASK_QUEUE,
+    ActRecord,
     ActResult,
     CaseInput,
     CaseOutcome,
@@ -91,7 +95,8 @@ from workflows.scenario import DocketCase
 from workflows.status import CaseStatus
 
 __all__ = [
-    "ActResult", "AuditedTermination", "CaseHistory", "CaseOutcome", "CaseStatus",
+    "ActNotConfirmedError", "ActRecord", "ActResult", "AuditedTermination", "CaseHistory",
+    "CaseOutcome", "CaseStatus",
     "CaseSummary", "CaseVerification", "Engine", "EngineConfigurationError",
     "EngineUnavailableError", "FiledCase", "HistoryEntry", "Metrics", "StoreVerification",
     "WatchItem", "priority_of",
@@ -99,6 +104,20 @@ __all__ = [
 
 FILING_WAIT = 30.0
 """Seconds ``file`` waits for a worker to file the case before it gives up."""
+ACT_WAIT = 30.0
+"""Seconds ``act`` waits for an act's outcome before it answers ``act.unconfirmed``."""
+
+
+def new_request_id() -> str:
+    """A fresh idempotency key for an act whose caller gave none."""
+    return f"act-{uuid.uuid4().hex}"
+
+
+def with_request_id(act: ActBase) -> ActBase:
+    """``act`` with an idempotency key (a new one if it has none)."""
+    if act.request_id:
+        return act
+    return act.model_copy(update={"request_id": new_request_id()})
 
 
 class FiledCase(Message):
@@ -199,26 +218,47 @@ class Engine(RecordsDoor):
 
     # --- acting and reading ------------------------------------------------------------------------
     async def act(self, case_number: str, act: ActBase | Mapping[str, Any], *,
-                  update_id: str | None = None) -> ActResult:
+                  update_id: str | None = None, wait: float = ACT_WAIT) -> ActResult:
         """Send an operator act (a ``workflows.acts`` model, or its JSON with ``kind``) as
-        its Update and answer the events written; a refusal raises our typed error."""
-        payload = parse_act(act)
+        its Update and answer the events written; a refusal raises our typed error.
+
+        The act's ``request_id`` is its idempotency key (one is made when it has none, and the
+        result names it): re-sent with the same key it is never applied twice and answers the
+        stored outcome. No outcome within ``wait`` seconds raises ``ActNotConfirmedError``
+        (``act.unconfirmed``) naming the key to check with :meth:`act_status`."""
+        payload = with_request_id(parse_act(act))
         case_number = self._number(case_number)
+        key = payload.request_id or ""
         try:
-            result: ActResult = await self.handle(case_number).execute_update(
-                act_name(payload), payload, id=update_id, result_type=ActResult)
+            result: ActResult = await asyncio.wait_for(self.handle(case_number).execute_update(
+                act_name(payload), payload, id=update_id, result_type=ActResult), wait)
+        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+            raise ActNotConfirmedError(case_number, act_name(payload), key, wait) from None
         except Exception as err:
             raise await self._typed(err, case_number) from None
         return result
 
-    async def notify(self, case_number: str, act: ActBase | Mapping[str, Any]) -> None:
-        """Send an act as the ``act`` signal (no answer; refusals land in status problems)."""
-        payload = parse_act(act)
+    async def act_status(self, case_number: str, request_id: str) -> ActRecord | None:
+        """The case's journal entry of an act by its key: received, applied (with its result)
+        or refused (code, message, source); None if the case never received it."""
+        case_number = self._number(case_number)
+        try:
+            record: ActRecord | None = await self.handle(case_number).query(
+                EnforcementCaseWorkflow.get_act, request_id)
+        except Exception as err:
+            raise await self._typed(err, case_number) from None
+        return record
+
+    async def notify(self, case_number: str, act: ActBase | Mapping[str, Any]) -> str:
+        """Send an act as the ``act`` signal (no answer: a refusal is kept in the status's
+        problems and entered into the case's record); answers the act's key."""
+        payload = with_request_id(parse_act(act))
         case_number = self._number(case_number)
         try:
             await self.handle(case_number).signal("act", payload)
         except Exception as err:
             raise await self._typed(err, case_number) from None
+        return payload.request_id or ""
 
     async def status(self, case_number: str) -> CaseStatus:
         """Where the case's workflow stands (the ``get_status`` query)."""

@@ -29,6 +29,19 @@ class EngineUnavailableError(EnforcementError):
     """Temporal cannot be reached, or no worker serves the engine's task queue."""
 
 
+class ActNotConfirmedError(EngineUnavailableError):
+    """An act was sent but no answer came within the wait: it may still be applied. Ask with
+    its key (``Engine.act_status``, ``enforce case act``) or re-send it with the same key."""
+
+    def __init__(self, case_number: str, kind: str, request_id: str, waited: float) -> None:
+        super().__init__(
+            "act.unconfirmed", f"{kind} for {case_number} is not yet confirmed after "
+            f"{waited:.0f} s (is the worker running?): check with key {request_id} "
+            f"(enforce case act '{case_number}' {request_id}), or re-send it with "
+            f"--request-id {request_id}; the same key is never applied twice", SOURCE)
+        self.request_id = request_id
+
+
 def _fields(err: ValidationError) -> str:
     return "; ".join(f"{'.'.join(str(x) for x in e['loc']) or '(root)'}: {e['msg']}"
                      for e in err.errors())

@@ -139,7 +139,7 @@ class MonitoringState(Message):
 
 
 class CaseInput(Message):
-    """Input of EnforcementCaseWorkflow (also its continue-as-new input)."""
+    """Input of EnforcementCaseWorkflow (also its continue-as-new input, with the act journal)."""
 
     case_number: CaseNumber
     filing: Filing | None = None  # None: already filed (a resumed 执恢 case)
@@ -150,6 +150,7 @@ class CaseInput(Message):
     resumed_from: str | None = None
     monitoring: MonitoringState | None = None
     view: CaseView | None = None  # last known state (continue-as-new)
+    acts: tuple[ActRecord, ...] = ()  # the act journal carried across continue-as-new
 
 
 class CaseOutcome(Message):
@@ -283,7 +284,10 @@ class CommandOutcome(Message):
 
 
 class ActResult(Message):
-    """What an operator gets back from an update: the events written and where the case stands."""
+    """What an operator gets back from an update: the events written and where the case stands.
+
+    ``request_id``: the act's idempotency key (re-send with it: the stored outcome comes back,
+    never a second application); ``duplicate``: this key had already been applied before."""
 
     case_number: str
     command_ids: tuple[str, ...]
@@ -291,6 +295,29 @@ class ActResult(Message):
     duplicate: bool
     phase: str
     outstanding: Decimal
+    request_id: str | None = None
+
+
+ActState = Literal["received", "applied", "refused"]
+
+
+class ActRecord(Message):
+    """The case workflow's journal of one act, by its key: received, then applied or refused.
+
+    An act is in the journal from the moment the workflow accepts it (an update that passed its
+    validator, or a signal); ``get_act`` answers it by key (docs/workflows.md, "Acts as facts")."""
+
+    key: str
+    act: str
+    actor: Actor
+    via: Literal["update", "signal"]
+    received_at: datetime
+    fingerprint: str = ""  # the same key for another act is refused
+    state: ActState = "received"
+    result: ActResult | None = None
+    code: str | None = None
+    message: str | None = None
+    source: str | None = None
 
 
 CaseInput.model_rebuild()

@@ -10,12 +10,12 @@ from temporalio.exceptions import ApplicationError
 from workflows import acting
 from workflows.context import CaseContext
 from workflows.deadlines import open_deadlines
-from workflows.termination import resume, termination_dues
+from workflows.termination import termination_dues
 
 with workflow.unsafe.imports_passed_through():
     from workflows import acts as a
     from workflows.acts import Act
-    from workflows.messages import ActResult
+    from workflows.messages import ActRecord, ActResult
     from workflows.status import CaseStatus, Planned
 
 
@@ -44,34 +44,38 @@ class OperatorHandlers:
 
     async def _act(self, act: a.ActBase) -> ActResult:
         info = workflow.current_update_info()
-        base = f"request:{act.request_id}" if act.request_id else \
-            f"update:{info.id if info else workflow.uuid4()}"
-        if isinstance(act, a.RequestResumption):
-            outcome = await resume(self.ctx, act.actor, act.reason, base)
-            return acting.result(self.ctx, [outcome])
-        return await acting.apply(self.ctx, act, base)
+        update_id = info.id if info else str(workflow.uuid4())
+        base = f"request:{act.request_id}" if act.request_id else f"update:{update_id}"
+        return await acting.receive(self.ctx, act, base, act.request_id or update_id, "update")
 
     def _check(self, act: a.ActBase) -> None:
-        acting.validate(self.ctx, act)
+        info = workflow.current_update_info()
+        acting.validate(self.ctx, act, act.request_id or (info.id if info else None))
 
     @workflow.signal(name="act")
     async def act(self, act: Act) -> None:
-        """Any act, fire and forget (outside systems, the simulated world)."""
+        """Any act, fire and forget (outside systems, the simulated world); a refusal is kept
+        in the status's problems and entered into the case's record."""
         self._signals += 1
         base = f"request:{act.request_id}" if act.request_id else \
             f"signal:{workflow.info().run_id}:{self._signals}"
+        key = act.request_id or base
         try:
-            acting.validate(self.ctx, act)
-            if isinstance(act, a.RequestResumption):
-                await resume(self.ctx, act.actor, act.reason, base)
-            else:
-                await acting.apply(self.ctx, act, base)
+            if not self.ctx.versions.acts_as_facts:
+                acting.validate(self.ctx, act)
+            await acting.receive(self.ctx, act, base, key, "signal")
         except ApplicationError as err:
             self.ctx.problem(f"{a.act_name(act)}:{base}", err)
+            await acting.record_refusal(self.ctx, act, key, err)
 
     @workflow.query(name="get_status")
     def get_status(self) -> CaseStatus:
         return status(self.ctx)
+
+    @workflow.query(name="get_act")
+    def get_act(self, key: str) -> ActRecord | None:
+        """The journal's entry of an act by its key (request_id), or None if never received."""
+        return self.ctx.journal.get(key)
 
     @workflow.update(name="record_payment")
     async def record_payment(self, act: a.RecordPayment) -> ActResult:

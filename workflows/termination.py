@@ -136,7 +136,8 @@ def next_round(ctx: CaseContext, state: MonitoringState) -> CaseInput:
     return ctx.input.model_copy(update={
         "monitoring": MonitoringState(round=state.round + 1, terminated_on=state.terminated_on,
                                       filed_on=state.filed_on),
-        "view": ctx.view, "scenario": ctx.scenario, "filing": None})
+        "view": ctx.view, "scenario": ctx.scenario, "filing": None,
+        "acts": ctx.journal.records()})
 
 
 def first_round(ctx: CaseContext) -> CaseInput:
@@ -145,7 +146,8 @@ def first_round(ctx: CaseContext) -> CaseInput:
     return ctx.input.model_copy(update={
         "monitoring": MonitoringState(round=1, terminated_on=view.terminated_on,
                                       filed_on=view.filed_on),
-        "view": view, "scenario": ctx.scenario, "filing": None})
+        "view": view, "scenario": ctx.scenario, "filing": None,
+        "acts": ctx.journal.records()})
 
 
 async def resume(ctx: CaseContext, actor: Actor, reason: str, step: str) -> CommandOutcome:

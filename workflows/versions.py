@@ -21,12 +21,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import SearchAttributeKey
 
 WORLD_TOP_LEVEL = "world-top-level"
 """The simulated world is a top-level workflow started by an activity, no longer a child."""
+
+ACTS_AS_FACTS = "acts-as-facts"
+"""Acts wait for the notice, run one at a time in arrival order, a re-sent key answers the stored
+outcome, and a refused signal act is recorded (docs/workflows.md, "Acts as facts")."""
 
 WORLD_TOP_LEVEL_RELEASED = datetime(2026, 11, 22, 3, 2, 30, tzinfo=UTC)
 """When the code that writes ``world-top-level`` after the filing was released (commit 28f0abf)."""
@@ -39,15 +44,15 @@ class Versions:
     """The version decisions of one run; ``None`` where an old history must still be read on."""
 
     world_top_level: bool | None
+    acts_as_facts: bool = False
 
 
 def at_start(starts_world: bool) -> Versions:
     """Take every version decision of a run in its first activation, before any command."""
-    if not starts_world:
-        return Versions(world_top_level=None)
-    if workflow.unsafe.is_replaying() and not _notified(WORLD_TOP_LEVEL):
-        return Versions(world_top_level=None)  # an old history: decided where the world starts
-    return Versions(world_top_level=workflow.patched(WORLD_TOP_LEVEL))
+    world: bool | None = None
+    if starts_world and not (workflow.unsafe.is_replaying() and not _notified(WORLD_TOP_LEVEL)):
+        world = workflow.patched(WORLD_TOP_LEVEL)  # else an old history: decided at the world
+    return Versions(world_top_level=world, acts_as_facts=workflow.patched(ACTS_AS_FACTS))
 
 
 def world_top_level(versions: Versions) -> bool:
@@ -96,6 +101,6 @@ def _reissue_marker(patch_id: str) -> None:
     workflow.upsert_search_attributes([CHANGE_VERSION.value_set([patch_id])])
 
 
-def _instance():  # type: ignore[no-untyped-def]
+def _instance() -> Any:
     """The SDK's running workflow instance (private API of temporalio 1.35, pinned)."""
     return workflow._Runtime.current()

@@ -16,6 +16,12 @@ from . import Context, Pending, decides
 from .common import found, require
 
 
+@decides(c.RecordRefusedAct)
+def note_refusal(s: CaseState, cmd: c.RecordRefusedAct, ctx: Context) -> list[Pending]:
+    return [(ev.ActRefused, {"act": cmd.act, "key": cmd.key, "submitted_by": cmd.submitted_by,
+                             "code": cmd.code, "message": cmd.message, "source": cmd.source})]
+
+
 @decides(c.RecordApplicantHearing)
 def hear(s: CaseState, cmd: c.RecordApplicantHearing, ctx: Context) -> list[Pending]:
     return [(ev.ApplicantHeard, {"heard_on": cmd.heard_on, "record": cmd.record})]

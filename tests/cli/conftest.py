@@ -37,10 +37,18 @@ class Result:
 
     @property
     def error(self) -> str:
-        """The one error line (asserting there is exactly one, and no traceback)."""
-        lines = [line for line in self.err.splitlines() if line.strip()]
+        """The one error line (asserting there is exactly one, and no traceback); the act's
+        key, which ``case do`` prints on stderr before it sends the act, is not an error."""
+        lines = [line for line in self.err.splitlines()
+                 if line.strip() and not line.startswith("request id: ")]
         assert len(lines) == 1 and "Traceback" not in self.err, self.err
         return lines[0]
+
+    @property
+    def request_id(self) -> str:
+        """The key ``case do`` printed for its act."""
+        (line,) = [x for x in self.err.splitlines() if x.startswith("request id: ")]
+        return line.removeprefix("request id: ")
 
 
 @dataclass

@@ -124,7 +124,7 @@ def test_unknown_cases_and_an_unreachable_temporal_are_one_line(filed: Enforce) 
     unknown = filed("case", "do", "(2026)甘0402执899号", "record_payment", "--field",
                     "amount=1.00", *CLERK)
     assert unknown.code == 1 and unknown.error.startswith(
-        "error: case.unknown: no running workflow for case (2026)甘0402执899号")
+        "error: case.unknown: no enforcement case (2026)甘0402执899号")
     assert filed("case", "show", "(2026)甘0402执899号").code == 1
     down = filed("case", "show", LOAN, TEMPORAL_ADDRESS="127.0.0.1:9")
     assert down.code == 1 and down.error.startswith(

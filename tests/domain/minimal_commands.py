@@ -92,6 +92,10 @@ FIELDS: dict[str, dict[str, Any]] = {
     "ConcludeCase": {"closed_on": DAY},
     "EndEnforcement": {"closed_on": DAY, "ground": "applicant_withdrew", "reason": "申请人撤回"},
     "CloseCase": {"mode": "withdrawn_filing", "closed_on": DAY, "reason": "撤回申请"},
+    "RecordRefusedAct": {"act": "record_property_report", "key": "signal:run:1",
+                         "submitted_by": {"id": "debtor-portal", "role": "clerk"},
+                         "code": "report.not_ordered", "message": "no report was ordered",
+                         "source": "财产调查规定 art.3"},
 }
 """Each command's own fields (the envelope is added by :func:`minimal_command`)."""
 

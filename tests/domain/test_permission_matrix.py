@@ -87,6 +87,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "ConcludeCase":                 (NO, NO, OK, OK, NO, OK),
     "EndEnforcement":               (NO, NO, OK, OK, NO, NO),
     "CloseCase":                    (NO, NO, OK, OK, NO, NO),
+    "RecordRefusedAct":             (NO, NO, NO, NO, NO, OK),
 }
 """Every command with the president's approval it may need (dated the day of the act)."""
 
@@ -128,9 +129,9 @@ PAIRS = [(name, role) for name in EXPECTED for role in ROLES]
 
 
 def test_the_table_names_every_command_and_role_once() -> None:
-    assert len(EXPECTED) == len(COMMANDS) == 57 and set(EXPECTED) == set(COMMANDS)
+    assert len(EXPECTED) == len(COMMANDS) == 58 and set(EXPECTED) == set(COMMANDS)
     assert len(ROLES) == len(Role) == 6 and set(ROLES) == set(Role)
-    assert len(PAIRS) == 342
+    assert len(PAIRS) == 348
 
 
 @pytest.mark.parametrize(("name", "role"), PAIRS, ids=[f"{r.value}-{n}" for n, r in PAIRS])

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import WorkflowHistory
-from temporalio.worker import Replayer
-
 from temporalio.converter import DataConverter
+from temporalio.worker import Replayer
 
 from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.codec import with_encryption
