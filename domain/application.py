@@ -237,6 +237,12 @@ class EnforcementCases(CommandMethods, CaseStore):
                 raise UnknownCase(number) from None
             return case.state.model_copy(deep=True)
 
+    def event_names(self, number: str, first: int, last: int) -> tuple[str, ...]:
+        """The names of the case's events at versions ``first`` to ``last`` (what an earlier
+        execution of a command wrote, for a retry that finds it already applied)."""
+        events = self.events.get(case_id(number), gt=first - 1, lte=last)
+        return tuple(type(e).__name__ for e in events)
+
     def case_events(self, number: str) -> list[CaseEvent]:
         """Every event of the case in order."""
         events = list(self.events.get(case_id(number)))

@@ -278,14 +278,15 @@ async def test_several_workers_and_runners_on_one_case(
         assert direct == sorted(f"direct-{n}:{i}" for n in range(WRITERS)
                                 for i in range(DIRECT))
         assert len(funds) == UPDATES + WRITERS * DIRECT  # and nothing else received money
-        # Every update answers its own command. Some answer duplicate=True with no events: the
-        # command is a local activity, and when a workflow task's completion is refused (several
-        # workers; "Workflow task not found" in their logs) the next worker replays the task and
-        # runs the activity again, which the command id makes a no-op. Stored once either way.
+        # Every update answers its own command and the events it wrote, and none is a duplicate:
+        # when a workflow task's completion is refused (several workers; "Workflow task not
+        # found" in their logs) the next worker replays the task and runs the local activity
+        # again, which the command id makes a no-op that answers the first execution's events.
         assert [r.command_ids for r in results] == [
             (f"{prefix}request:pay-{i}",) for i in range(UPDATES)]
         repeated = sum(r.duplicate for r in results)
-        assert all(r.events for r in results if not r.duplicate)
+        assert repeated == 0
+        assert all(r.events == ("FundsReceived",) for r in results)
         expected = UPDATES * UPDATE_AMOUNT + WRITERS * DIRECT * DIRECT_AMOUNT
         assert sum((e.amount for e in funds), Decimal(0)) == expected
         assert app.state_at(NUMBER, date.max).received == expected  # replayed, not cached
