@@ -145,7 +145,7 @@ async def serve(args: argparse.Namespace) -> int:
         await engine.close()
         worker.commands.close()
         app.close()
-        print(f"worker stopped ({app.conflicts} version conflicts met and retried)", flush=True)
+        print(f"worker stopped ({app.lock_waits.summary()})", flush=True)
         return 0
     finally:
         if record is not None:
