@@ -11,9 +11,8 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from workflows.case_workflow import EnforcementCaseWorkflow
+from workflows import registry
 from workflows.converter import DATA_CONVERTER
-from workflows.world import SimulatedWorldWorkflow
 
 FIXTURES = sorted(Path(__file__).with_name("fixtures").glob("*.json"))
 
@@ -49,8 +48,7 @@ def test_the_fixtures_cover_both_ways_of_starting_the_world() -> None:
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
 async def test_recorded_histories_replay_without_nondeterminism(path: Path) -> None:
-    replayer = Replayer(workflows=[EnforcementCaseWorkflow, SimulatedWorldWorkflow],
-                        data_converter=DATA_CONVERTER)
+    replayer = Replayer(workflows=registry.workflows(), data_converter=DATA_CONVERTER)
     loaded = histories(path)
     results = await replayer.replay_workflows(each(loaded), raise_on_replay_failure=False)
     failures = {run_id: str(err) for run_id, err in results.replay_failures.items()}
