@@ -18,7 +18,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -69,7 +68,6 @@ def run_suite(i: int, runs: int, args: Sequence[str], log_dir: Path, hog_count: 
               hog_seconds: float) -> list[str]:
     """One run of the suite beside the hogs; the failing tests ([] when it passed)."""
     log = log_dir / f"run-{i}.log"
-    began = time.monotonic()
     with hogs(hog_count, hog_seconds), log.open("w") as out:
         suite = subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                                   *args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
@@ -87,8 +85,7 @@ def run_suite(i: int, runs: int, args: Sequence[str], log_dir: Path, hog_count: 
     text = log.read_text("utf-8", "replace")
     failed = failures(text)
     if code == 0:
-        print(f"run {i}/{runs}: passed — {outcome(text)} ({time.monotonic() - began:.0f} s)",
-              flush=True)
+        print(f"run {i}/{runs}: passed — {outcome(text)}", flush=True)
         return []
     why = "timed out" if code is None else f"exit {code}"
     failed = failed or [f"(suite {why}: {outcome(text)})"]
