@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -62,6 +64,17 @@ def parent_of(pid: int) -> int:
     return int(stat.rsplit(")", 1)[1].split()[1])
 
 
+def serving(port: int, server: subprocess.Popen[bytes]) -> None:
+    """Wait until ``server`` accepts connections on ``port`` (at most 60 s)."""
+    for _ in range(600):
+        assert server.poll() is None, "the server exited"
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"nothing listens on {port}")
+
+
 def db(worker: WorkerProcess) -> Path:
     return (worker.data / "temporal.sqlite").absolute()
 
@@ -99,15 +112,15 @@ def test_a_killed_worker_leaves_no_server_and_a_restart_runs_exactly_one(
 def test_a_server_left_by_an_older_worker_is_stopped_not_attached_to(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
-    log = tmp_path / "orphan.log"
+    log, port = tmp_path / "orphan.log", free_port()
     with log.open("wb") as out:
         orphan = subprocess.Popen(  # what a worker without supervision left behind
             [str(binary("temporal")), "server", "start-dev", "--ip", "127.0.0.1", "--headless",
-             "--port", str(free_port()), "--db-filename", str(data / "temporal.sqlite")],
+             "--port", str(port), "--db-filename", str(data / "temporal.sqlite")],
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        assert servers_on(data / "temporal.sqlite") == [orphan.pid], \
-            (orphan.poll(), log.read_text())
+        serving(port, orphan)  # (just after the fork its /proc entry may not show it yet)
+        assert servers_on(data / "temporal.sqlite") == [orphan.pid], log.read_text()
         worker = WorkerProcess(data)
         worker.start()
         try:
