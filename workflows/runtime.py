@@ -29,6 +29,7 @@ from workflows.adapters.ports import Adapters
 from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.codec import with_encryption
 from workflows.converter import DATA_CONVERTER
+from workflows.faults import fault_interceptors
 from workflows.messages import TASK_QUEUE
 from workflows.start_activities import StartActivities
 from workflows.world import SimulatedWorldWorkflow
@@ -229,6 +230,7 @@ def create_worker(client: Client, app: EnforcementCases, adapters: Adapters, *,
         activities=[commands.execute_command, starts.start_case, starts.start_world,
                     *ports.all()],
         max_cached_workflows=max_cached_workflows, workflow_runner=workflow_runner(),
+        interceptors=fault_interceptors(),  # none unless a test asks (workflows/faults.py)
         sticky_queue_schedule_to_start_timeout=timedelta(seconds=1),
         graceful_shutdown_timeout=timedelta(seconds=5))
     return EngineWorker(worker=worker, commands=commands)
