@@ -22,7 +22,7 @@ from workflows.messages import Filing
 
 FILE_STEP = "file"
 """The step of the filing command (its command id is ``<workflow id>/file``)."""
-SOURCE = "domain/commands.py FileCase; docs/workflows.md (filing)"
+SOURCE = "domain/commands.py FileCase; docs/workflows.md (Filing)"
 
 _FIELDS = {"enforcement_basis": "basis", "applied_on": "applied_days_before_filing",
            "filed_on": "(business date)"}

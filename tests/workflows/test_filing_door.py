@@ -52,7 +52,7 @@ async def test_a_poison_filing_is_refused_at_the_door_naming_the_field(rig: Rig)
         assert refused.value.message.startswith(f"invalid filing of {NUMBER}: {field}: the "
                                                 "basis must have taken effect by the "
                                                 "application date"), refused.value.message
-        assert refused.value.source == "domain/commands.py FileCase; docs/workflows.md (filing)"
+        assert refused.value.source == "domain/commands.py FileCase; docs/workflows.md (Filing)"
         assert not await rig.engine.exists(NUMBER)  # nothing reached Temporal
 
     docket_case = paid_in_full().model_copy(update={"case_number": NUMBER, "basis": IN_2099})
