@@ -102,6 +102,13 @@ def check_dates(state: CaseState, cmd: Command, today: date) -> None:
                                 f"{today} of the command", r.SRC_ENGINE)
 
 
+def decide_new_case(cmd: FileCase, ctx: Context) -> list[Pending]:
+    """What filing ``cmd`` would record, or its refusal (the role may file, the filing rules):
+    everything the aggregate checks of a new case, nothing saved (also run at the door)."""
+    check_permitted("FileCase", cmd.actor.role)
+    return decide_filing(cmd, ctx)
+
+
 class EnforcementCase:
     """One enforcement case: its state and its not-yet-saved events."""
 
@@ -149,9 +156,7 @@ class EnforcementCase:
     def file(cls, cmd: FileCase, ctx: Context, chain: HashChain
              ) -> tuple[EnforcementCase, CommandResult]:
         """Create a new case from a FileCase command."""
-        check_permitted("FileCase", cmd.actor.role)
-        pending = decide_filing(cmd, ctx)
-        return record(None, pending, cmd, chain, case_id(cmd.case_number))
+        return record(None, decide_new_case(cmd, ctx), cmd, chain, case_id(cmd.case_number))
 
     def duplicate_of(self, cmd: Command) -> CommandResult | None:
         """The earlier outcome if this command_id was applied; a conflict if reused."""

@@ -32,10 +32,12 @@ def ports(*options: str) -> list[str]:
 
 @dataclass
 class WorkerProcess:
-    """``python worker.py [args]`` in ``data``; its output lines as they come."""
+    """``python worker.py [args]`` in ``data`` (``env``: settings beside a clean environment);
+    its output lines as they come."""
 
     data: Path
     args: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
     output: list[str] = field(default_factory=list)
     process: subprocess.Popen[str] | None = None
 
@@ -47,7 +49,7 @@ class WorkerProcess:
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "worker.py"), "--data-dir", str(self.data),
              *ports("--port", "--ui-port", "--codec-port"), *self.args],
-            env=clean_env(), cwd=self.data.parent, text=True, stdout=subprocess.PIPE,
+            env=clean_env(**self.env), cwd=self.data.parent, text=True, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT)
 
         def drain() -> None:

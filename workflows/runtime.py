@@ -31,6 +31,7 @@ from workflows.activities import CommandActivities, PauseHook
 from workflows.adapters.ports import Adapters
 from workflows.codec import with_encryption
 from workflows.converter import DATA_CONVERTER
+from workflows.faults import fault_interceptors
 from workflows.messages import TASK_QUEUE
 from workflows.processes import (
     DataFileInUseError,
@@ -324,6 +325,7 @@ def create_worker(client: Client, app: EnforcementCases, adapters: Adapters, *,
         client, task_queue=task_queue, workflows=registry.workflows(extra_workflows),
         activities=registry.activities(client, commands, adapters),
         max_cached_workflows=max_cached_workflows, workflow_runner=workflow_runner(),
+        interceptors=fault_interceptors(),  # none unless a test asks (workflows/faults.py)
         sticky_queue_schedule_to_start_timeout=timedelta(seconds=1),
         graceful_shutdown_timeout=timedelta(seconds=5))
     return EngineWorker(worker=worker, commands=commands)
