@@ -88,10 +88,11 @@ class CaseContext:
     def today(self) -> date:
         return legal_date(workflow.now())
 
-    @staticmethod
-    def at(day: date, hour: int = 9) -> datetime:
-        """``hour`` o'clock on ``day`` in the court's zone (routine steps run at 09:00)."""
-        return datetime.combine(day, time(hour, 0), tzinfo=COURT_ZONE)
+    def at(self, day: date, hour: int | None = None) -> datetime:
+        """``hour`` o'clock on ``day`` in the court's zone (routine steps: the policy's
+        ``routine_hour``, 09:00 unless the case was started with another)."""
+        at = self.policy.routine_hour if hour is None else hour
+        return datetime.combine(day, time(at, 0), tzinfo=COURT_ZONE)
 
     async def sleep_until(self, moment: datetime) -> None:
         delay = (moment - workflow.now()).total_seconds()

@@ -37,11 +37,13 @@ from domain.values import Actor, Party, PartyKind, ResidentId, Role, SocialCredi
 from workflows import acts as a
 from workflows.adapters.simulated import SimulatedWorld
 from workflows.engine import Engine
-from workflows.messages import BasisSpec, case_workflow_id
+from workflows.messages import BasisSpec, Policy, case_workflow_id
 from workflows.runtime import EmbeddedServer
 from workflows.scenario import Docket, DocketCase, World, WorldAsset
 
 LIVE_DOCKET = "live-docket.json"
+LIVE_POLICY = Policy(routine_hour=0)
+"""The live cases run their day's routine steps at once, whatever the hour (docs/workflows.md)."""
 COURT = "甘肃省白银市白银区人民法院"
 CLERK = Actor(id="clerk-7", role=Role.CLERK)
 OFFICER = Actor(id="officer-3", role=Role.OFFICER)
@@ -170,7 +172,7 @@ async def open_live_cases(engine: Engine, world: SimulatedWorld, data_dir: Path,
                   "acting on them through the Engine facade, as a court's case system would:")
     for case in docket.cases:
         if not await engine.exists(case.case_number):
-            await engine.file_case(case)
+            await engine.file_case(case, policy=LIVE_POLICY)
         await _settle(engine, case.case_number)
         for what, act in operator_acts(case.case_number, today):
             await _act(engine, console, case.case_number, what, act)

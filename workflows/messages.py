@@ -109,6 +109,9 @@ class Policy(Message):
     renewal_lead_days: Annotated[int, Field(ge=1, le=180)] | None = None
     """None: the court's configured ``RuleSet.renewal_lead_days`` (30 days by default)."""
     extension_notice_days: Annotated[int, Field(ge=6, le=60)] = 15
+    routine_hour: Annotated[int, Field(ge=0, le=23)] = 9
+    """Court-time hour at which the day's routine steps run (inquiries, checks, reminders); a
+    step due on a day whose hour has passed runs at once. 0: at once at any hour (the demo)."""
     command_activity: Literal["local", "regular"] = "local"
     command_timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 30.0
     port_timeout_seconds: Annotated[float, Field(gt=0, le=3600)] = 60.0

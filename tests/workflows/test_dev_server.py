@@ -134,7 +134,8 @@ async def test_worker_killed_after_commit_resumes_with_the_same_events(
     worker = WorkerProcess(server.address, queue, tmp_path / "data", docket, pause)
     engine = Engine(await connect(server.address), queue)
     app = EnforcementCases.sqlite(tmp_path / "data" / "events.sqlite")
-    policy = Policy(command_activity=kind, command_timeout_seconds=3)
+    policy = Policy(command_activity=kind, command_timeout_seconds=3,
+                    routine_hour=0)  # the filing day at once, at any hour of the run
 
     try:
         worker.start()

@@ -21,7 +21,7 @@ from tests.support import DEBTOR, KEY
 from tests.workflows.dockets import paid_in_full
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
 from workflows.engine import Engine
-from workflows.messages import CaseInput
+from workflows.messages import CaseInput, Policy
 from workflows.runtime import DevServer, connect, create_worker
 from workflows.scenario import Docket
 
@@ -53,7 +53,8 @@ async def full_run(data: Path, *, encrypted: bool = True) -> None:
         worker = create_worker(client, app, simulated_adapters(SimulatedWorld(Docket(
             cases=(case,)))), task_queue="at-rest")
         async with worker.worker:
-            handle = await Engine(client, "at-rest").start_case(case)
+            handle = await Engine(client, "at-rest").start_case(
+                case, policy=Policy(routine_hour=0))  # its filing day at once, any hour
             await day_zero_done(app, case.case_number)
             history = await handle.fetch_history()
             started = history.events[0].workflow_execution_started_event_attributes
