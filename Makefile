@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres lint bench clean
+.PHONY: run test test-postgres lint bench soak clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_commands.py
 	$(BIN)/python bench/bench_procedure.py
+
+# Flakes are defects: the whole suite SOAK_RUNS times (default 5) with a CPU hog per core beside
+# each run (scripts/soak.py); a line per run, a summary, non-zero if any run failed.
+# Not part of `make test`. Extra pytest arguments: make soak SOAK_ARGS='-k replay'.
+SOAK_RUNS ?= 5
+soak: $(STAMP)
+	$(BIN)/python scripts/soak.py --runs $(SOAK_RUNS) -- $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

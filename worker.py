@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib
 import logging
 import os
@@ -41,8 +42,10 @@ from workflows.engine import Engine
 from workflows.engine_records import store_env
 from workflows.messages import TASK_QUEUE
 from workflows.runtime import (
+    DataFileInUseError,
     DevServer,
     EmbeddedServer,
+    EngineWorker,
     connect,
     create_worker,
     free_port,
@@ -72,28 +75,88 @@ def load_adapters(world: SimulatedWorld) -> Adapters:
     return adapters
 
 
+EXIT_DATA_DIR_IN_USE = 3
+"""Exit code: another worker serves this data directory's Temporal state."""
+EXIT_SERVER_LOST = 4
+"""Exit code: the embedded Temporal dev server died and could not be restarted."""
+
+
 class Embedded:
-    """The embedded dev server and its codec server, started together."""
+    """The embedded dev server and its codec server, started together; the server supervised
+    (workflows/runtime.py ``DevServer``: its own process group, dying with the worker, an
+    exclusive lock on its data file)."""
 
     def __init__(self, data_dir: Path, port: int, ui_port: int, codec_port: int) -> None:
         self.data_dir = data_dir
-        codec = codec_from_env(key_file=data_dir / "payload.key", create=True)
-        assert codec is not None
-        ui = ui_port or free_port(8233, avoid={port})
-        more = [o.strip() for o in os.environ.get(ORIGINS_ENV, "").split(",") if o.strip()]
-        self.codec = CodecServer(codec, port=codec_port or free_port(CODEC_PORT,
-                                                                     avoid={port, ui}),
-                                 origins=(*ui_origins(ui), *more))
-        self.server = DevServer(data_dir, port=port, ui_port=ui)
+        self.ui_port, self.codec_port = ui_port, codec_port
+        self.server = DevServer(data_dir, port=port)
+        self.codec: CodecServer | None = None
+        self.stopping = False
+        self.deaths = 0
+        """Times the server died under the worker."""
 
     async def start(self) -> None:
+        """Claim the data file first (refused if another worker serves it; a server an earlier
+        worker left running on it is stopped), then choose the ports and start both."""
+        self.server.claim()
+        for pid in self.server.stale:
+            print(f"stopped a Temporal dev server (pid {pid}) left running on "
+                  f"{self.server.db_file} by an earlier worker", flush=True)
+        codec = codec_from_env(key_file=self.data_dir / "payload.key", create=True)
+        assert codec is not None
+        port = self.server.port
+        ui = self.ui_port or free_port(8233, avoid={port})
+        more = [o.strip() for o in os.environ.get(ORIGINS_ENV, "").split(",") if o.strip()]
+        self.codec = CodecServer(codec, port=self.codec_port or free_port(
+            CODEC_PORT, avoid={port, ui}), origins=(*ui_origins(ui), *more))
         await self.codec.start()
+        self.server.ui_port = ui
         self.server.ui_codec_endpoint = self.codec.endpoint
         await self.server.start(usual_ports=True)
 
+    async def supervise(self, restarts: int, record: Callable[[], None],
+                        lost: Callable[[], None]) -> None:
+        """Watch the dev server: when it dies (not stopped by us), say so and start it again on
+        the same ports and data file, at most ``restarts`` times in the worker's life; after
+        that (or when a restart fails for good), say so and call ``lost``."""
+        used = 0
+        while True:  # bounded: each round restarts (used += 1) or returns
+            code = await self.server.exited()
+            if self.stopping:
+                return
+            self.deaths += 1
+            if used >= restarts:
+                print(f"temporal dev server exited ({describe_exit(code)}) with no restart "
+                      f"left ({used} of {restarts} used): the worker stops, exit code "
+                      f"{EXIT_SERVER_LOST} (server log: {self.server.log_file})", flush=True)
+                lost()
+                return
+            used += 1
+            print(f"temporal dev server exited ({describe_exit(code)}); restarting it "
+                  f"({used} of {restarts})", flush=True)
+            try:
+                await self.server.restart()
+            except (OSError, RuntimeError, TimeoutError) as err:
+                print(f"temporal dev server did not restart: {err}", flush=True)
+                continue  # exited() answers at once; the next round counts another attempt
+            record()
+            print(f"temporal dev server restarted on {self.server.address} "
+                  f"(pid {self.server.process.pid if self.server.process else '?'})",
+                  flush=True)
+
     async def stop(self) -> None:
+        self.stopping = True
         self.server.stop()
-        await self.codec.stop()
+        if self.codec is not None:
+            await self.codec.stop()
+
+
+def describe_exit(code: int) -> str:
+    """``code 1``, or ``killed by SIGKILL`` for a negative Popen return code."""
+    if code < 0:
+        with contextlib.suppress(ValueError):
+            return f"killed by {signal.Signals(-code).name}"
+    return f"code {code}"
 
 
 async def serve(args: argparse.Namespace) -> int:
@@ -107,51 +170,95 @@ async def serve(args: argparse.Namespace) -> int:
         world.add(case)  # the live cases of make run keep their world across restarts
     embedded: Embedded | None = None
     record: EmbeddedServer | None = None
+    exit_code: list[int] = []
     try:
         if not address:
             embedded = Embedded(data_dir, args.port, args.ui_port, args.codec_port)
-            await embedded.start()
+            try:
+                await embedded.start()
+            except DataFileInUseError as err:
+                embedded = None  # nothing of ours to stop
+                print(f"worker: {err}", file=sys.stderr, flush=True)
+                return EXIT_DATA_DIR_IN_USE
             address = embedded.server.address
+            assert embedded.codec is not None and embedded.server.process is not None
             record = EmbeddedServer(address=address, namespace=namespace, task_queue=queue,
                                     ui=f"http://127.0.0.1:{embedded.server.ui_port}",
-                                    codec_endpoint=embedded.codec.endpoint, pid=os.getpid())
-            print(f"Temporal dev server on {address} (state: {data_dir / 'temporal.sqlite'}); "
-                  f"UI: {record.ui}; codec server: {record.codec_endpoint}", flush=True)
+                                    codec_endpoint=embedded.codec.endpoint, pid=os.getpid(),
+                                    server_pid=embedded.server.process.pid)
+            record.write(data_dir)
+            print(f"Temporal dev server on {address} (state: {data_dir / 'temporal.sqlite'}, "
+                  f"pid {record.server_pid}); UI: {record.ui}; codec server: "
+                  f"{record.codec_endpoint}", flush=True)
         client = await connect(address, namespace, tls_from_env(),  # embedded: encrypted
                                payload_key_file=data_dir / "payload.key" if embedded else None)
         app = cases_from_env(store_env(data_dir))
         worker = create_worker(client, app, load_adapters(world), task_queue=queue,
                                slots=args.slots, pause=PauseHook.from_env())
-        if record is not None:
-            record.write(data_dir)
         stopping: list[asyncio.Task[None]] = []
 
         def stop() -> None:
             if not stopping:
                 stopping.append(asyncio.ensure_future(worker.worker.shutdown()))
 
+        def lost() -> None:
+            exit_code.append(EXIT_SERVER_LOST)
+            stop()
+
+        def rerecord() -> None:
+            if record is not None and embedded is not None and embedded.server.process:
+                record.server_pid = embedded.server.process.pid
+                record.write(data_dir)
+
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop)
-        print(f"worker ready: task queue {queue!r} on {address}", flush=True)
-        engine = Engine(client, queue, data_dir=data_dir, cases=app)
-        shown = asyncio.ensure_future(show(args, engine, world, record, stop)) \
-            if args.demo else None
-        await worker.run()
+        supervisor = asyncio.ensure_future(embedded.supervise(
+            args.server_restarts, rerecord, lost)) if embedded is not None else None
+        running = asyncio.ensure_future(worker.run())
+        shown: asyncio.Future[None] | None = None
+        engine: Engine | None = None
+        if await started(worker, running):
+            print(f"worker ready: task queue {queue!r} on {address}", flush=True)
+            engine = Engine(client, queue, data_dir=data_dir, cases=app)
+            shown = asyncio.ensure_future(show(args, engine, world, record, stop)) \
+                if args.demo else None
+        try:
+            await running
+        except Exception as err:
+            if embedded is None or not embedded.deaths:
+                raise
+            first = str(err).splitlines()[0] if str(err) else type(err).__name__
+            print(f"worker: the worker failed after its Temporal dev server died ({first}); "
+                  f"exit code {EXIT_SERVER_LOST}", flush=True)
+            exit_code.append(EXIT_SERVER_LOST)
         for task in stopping:
             await task
-        if shown is not None and not shown.done():
-            shown.cancel()
-        await engine.close()
+        if embedded is not None:
+            embedded.stopping = True
+        for pending in (shown, supervisor):
+            if pending is not None and not pending.done():
+                pending.cancel()
+        if engine is not None:
+            await engine.close()
         worker.commands.close()
         app.close()
-        print(f"worker stopped ({app.conflicts} version conflicts met and retried)", flush=True)
-        return 0
+        print(f"worker stopped ({app.lock_waits.summary()})", flush=True)
+        return exit_code[0] if exit_code else 0
     finally:
         if record is not None:
             EmbeddedServer.remove(data_dir)
         if embedded is not None:
             await embedded.stop()
+
+
+async def started(engine_worker: EngineWorker, running: asyncio.Future[None]) -> bool:
+    """Wait until the worker polls its task queue (its namespace checked) or has failed."""
+    for _ in range(1200):  # 60 s at most
+        if engine_worker.worker.is_running or running.done():
+            break
+        await asyncio.sleep(0.05)
+    return engine_worker.worker.is_running and not running.done()
 
 
 async def show(args: argparse.Namespace, engine: Engine, world: SimulatedWorld,
@@ -214,6 +321,9 @@ def main(argv: list[str]) -> int:
                         help="docket whose simulated world the worker serves (with --demo: "
                              "the docket simulated, default examples/full-docket.json)")
     parser.add_argument("--task-queue", default=None)
+    parser.add_argument("--server-restarts", type=int, default=3,
+                        help="times the embedded dev server is restarted when it dies, before "
+                             f"the worker gives up and exits {EXIT_SERVER_LOST} (default 3)")
     parser.add_argument("--slots", type=int, default=4,
                         help="commands run at once (livelihood cases first when saturated)")
     args = parser.parse_args(argv)

@@ -14,7 +14,8 @@ the baseline is raw single-row psycopg commits into a table of the same shape on
 whose durability settings (``fsync``, ``synchronous_commit``) both connections print.
 
 Usage: ``python bench/bench_commands.py [--cases N] [--dir DIR] [--slices K]
-[--store sqlite|postgres]``.
+[--store sqlite|postgres] [--quick]`` (``--quick``: 30 cases in 2 slices, run by ``make test``
+to show the benchmark still works; its ratio means little).
 The last line is ``ratio=<commands/s ÷ raw commits/s> target=0.5``.
 """
 
@@ -368,13 +369,17 @@ def run(cases: int, bench: SQLiteBench | PostgresBench, k: int) -> float:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--cases", type=int, default=1000)
-    parser.add_argument("--slices", type=int, default=10)
+    parser.add_argument("--cases", type=int, default=None, help="default 1000 (--quick: 30)")
+    parser.add_argument("--slices", type=int, default=None, help="default 10 (--quick: 2)")
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes, seconds: shows the benchmark runs (make test)")
     parser.add_argument("--dir", type=Path, default=Path(__file__).resolve().parent.parent
                         / "data" / "bench", help="parent of the temporary store directory")
     parser.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite",
                         help="postgres: POSTGRES_DSN / POSTGRES_* or a throwaway server")
     args = parser.parse_args(argv)
+    args.cases = args.cases or (30 if args.quick else 1000)
+    args.slices = args.slices or (2 if args.quick else 10)
     if args.store == "postgres":
         from pgserver import bench_schema, postgres_server
 

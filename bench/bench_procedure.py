@@ -16,8 +16,9 @@ All cases are started, then one sentinel workflow whose timer outlasts the docke
 (awaiting many results at once breaks the test server); cases/s = cases ÷ wall time from the
 first start to the sentinel's end, every case checked complete.
 
-Usage: ``python bench/bench_procedure.py [--cases N] [--dir DIR]`` (not part of ``make test``).
-The last line is ``ratio=<full cases/s ÷ bare cases/s> target=0.7``.
+Usage: ``python bench/bench_procedure.py [--cases N] [--dir DIR] [--quick]`` (``--quick``: 12
+cases, each kind twice, run by ``make test`` to show the benchmark still works; the full run is
+not part of ``make test``). The last line is ``ratio=<full cases/s ÷ bare cases/s> target=0.7``.
 """
 
 from __future__ import annotations
@@ -49,11 +50,10 @@ from domain.calendar import COURT_ZONE
 from domain.models import AssetFinding, BasisKind, CaseCategory, Claim
 from domain.rules import AssetKind, Channel
 from domain.values import Party, PartyKind, ResidentId
+from workflows import registry
 from workflows.activities import CommandActivities
-from workflows.adapters.activities import PortActivities
 from workflows.adapters.ports import Adapters
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
-from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.engine import Engine
 from workflows.messages import EXECUTE_COMMAND, BasisSpec, CommandOutcome, CommandRequest
 from workflows.messages import case_workflow_id as wid
@@ -70,8 +70,6 @@ from workflows.scenario import (
     World,
     WorldAsset,
 )
-from workflows.start_activities import StartActivities
-from workflows.world import SimulatedWorldWorkflow
 
 QUEUE = "bench"
 SENTINEL_DAYS = 800
@@ -270,16 +268,13 @@ async def run_docket(cases: Docket, start: datetime, tape: Tape, store: Path | N
         app = EnforcementCases.sqlite(store) if store is not None else None
         commands: Any = RecordingCommands(app, tape) if app is not None else BareCommands(tape)
         adapters = _adapters(simulated_adapters(SimulatedWorld(cases)) if full else None, tape)
-        worker = Worker(env.client, task_queue=QUEUE,
-                        workflows=[EnforcementCaseWorkflow, SimulatedWorldWorkflow, Sentinel],
-                        activities=[commands.execute_command,
-                                    StartActivities(env.client).start_case,
-                                    *PortActivities(adapters).all()],
+        worker = Worker(env.client, task_queue=QUEUE, workflows=registry.workflows([Sentinel]),
+                        activities=registry.activities(env.client, commands, adapters),
                         workflow_runner=workflow_runner(), max_concurrent_workflow_tasks=200)
         async with worker:
             engine = Engine(env.client, QUEUE)
             began = time.perf_counter()
-            handles = [await engine.file_case(case) for case in cases.cases]
+            handles = [await engine.start_case(case) for case in cases.cases]
             sentinel = await env.client.start_workflow(Sentinel.run, SENTINEL_DAYS,
                                                        id="sentinel", task_queue=QUEUE)
             await sentinel.result()
@@ -302,10 +297,12 @@ async def run_docket(cases: Docket, start: datetime, tape: Tape, store: Path | N
 
 async def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=100)
+    parser.add_argument("--cases", type=int, default=None, help="default 100 (--quick: 12)")
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes, seconds: shows the benchmark runs (make test)")
     parser.add_argument("--dir", type=Path, default=None)
     args = parser.parse_args(argv)
-    cases = docket(args.cases)
+    cases = docket(args.cases or (12 if args.quick else 100))
     now = datetime.now(COURT_ZONE)
     start = datetime.combine(now.date() + timedelta(days=2), clock(10), tzinfo=COURT_ZONE)
     tape = Tape()

@@ -1,6 +1,10 @@
 """Benchmark: read models over a legacy docket at the scale one city court audited by hand.
 
-    .venv/bin/python bench/bench_projections.py [--cases 20625] [--min-events 1000000]
+    .venv/bin/python bench/bench_projections.py [--cases 20625] [--min-events 1000000] [--dir DIR]
+        [--quick]
+
+(``--quick``: 200 cases, 5,000 events, seconds — run by ``make test`` to show the benchmark
+still works; its ratio means little.)
 
 1. generates a legacy docket (JSON Lines, docs/legacy-format.md) of 20,625 cases and at least
    1,000,000 events — paid cases, 终本 cases compliant or not, misreported, unserved, open;
@@ -138,11 +142,18 @@ def raw_select_and_decode(app: EnforcementCases) -> tuple[int, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--cases", type=int, default=20_625)
-    parser.add_argument("--min-events", type=int, default=1_000_000)
+    parser.add_argument("--cases", type=int, default=None, help="default 20,625 (--quick: 200)")
+    parser.add_argument("--min-events", type=int, default=None,
+                        help="default 1,000,000 (--quick: 5,000)")
     parser.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes, seconds: shows the benchmark runs (make test)")
+    parser.add_argument("--dir", type=Path, default=None,
+                        help="parent of the temporary directory (default: the system's)")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="bench-projections-"))
+    args.cases = args.cases or (200 if args.quick else 20_625)
+    args.min_events = args.min_events or (5_000 if args.quick else 1_000_000)
+    work = Path(tempfile.mkdtemp(prefix="bench-projections-", dir=args.dir))
     try:
         if args.store == "postgres":
             from pgserver import bench_schema, postgres_server

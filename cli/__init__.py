@@ -1,6 +1,7 @@
 """`enforce`: the command line of the enforcement engine, grouped by who uses it.
 
-- operators (``cli.operators``): ``case file|do|show|list``, ``deadlines``;
+- operators (``cli.operators``, ``cli.stuck``): ``case file|do|show|list|stuck|repair``,
+  ``deadlines``;
 - auditors (``cli.auditors``): ``audit history|verify|termination|metrics|export``,
   ``projections rebuild|catch-up``;
 - everyone (``cli.everyone``): ``simulate``, ``import``, ``schema``.

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from temporalio.client import (
+    Client,
     WorkflowExecutionStatus,
     WorkflowQueryFailedError,
     WorkflowQueryRejectedError,
@@ -44,6 +45,8 @@ from cli.common import (
     today,
     validate,
 )
+from cli.stuck import register as register_stuck
+from cli.stuck import stuck_line
 from cli.temporal import (
     CaseHandle,
     case_handle,
@@ -65,6 +68,8 @@ from workflows.engine import (
     priority_of,
     with_request_id,
 )
+from workflows.engine_filing import check_filing
+from workflows.engine_stuck import diagnose, stuck_error
 from workflows.messages import ActRecord, ActResult
 from workflows.scenario import Docket, DocketCase
 from workflows.status import CaseStatus
@@ -108,29 +113,38 @@ def case_file(path: Annotated[Path, typer.Argument(help="A DocketCase or a whole
                                                        "stage", "phase", "outstanding"],
               [[f["case_number"], f["workflow_id"], f["priority"], f["stage"], f["phase"],
                 render.yuan(f["outstanding"])] for f in filed])
-    for line in failures[:-1]:
-        error_line(line)
+    for failure in failures[:-1]:
+        error_line(failure.message)
     if failures:
-        fail(failures[-1])
+        fail(failures[-1].message, max(f.code for f in failures))
 
 
 async def _file_all(cases: list[DocketCase], who: Actor | None
-                    ) -> tuple[list[dict[str, Any]], list[str]]:
+                    ) -> tuple[list[dict[str, Any]], list[UserError]]:
+    """File each case; a filing the workflow would refuse is refused here (the check of
+    ``Engine.file``, workflows/engine_filing.py) and never reaches Temporal."""
     client = await temporal_client()
-    filed, failures = [], []
+    filed: list[dict[str, Any]] = []
+    failures: list[UserError] = []
     for case in cases:
         filing = case.filing()
         if who is not None:
             filing = filing.model_copy(update={"actor": who})
         try:
+            check_filing(case.case_number, filing)
             handle = await start_case(client, case.case_number, filing)
-            status = await _wait_filed(handle, case.case_number)
+            status = await _wait_filed(client, handle, case.case_number)
+        except EnforcementError as exc:
+            failures.append(UserError(enforcement_line(exc), BAD_INPUT if isinstance(
+                exc, InvalidInputError) else REFUSED))
+            continue
         except WorkflowAlreadyStartedError:
-            failures.append(f"case.already_filed: case {case.case_number} is already filed "
-                            "[engine]")
+            line = await stuck_line(client, case.case_number)
+            failures.append(UserError(line or f"case.already_filed: case {case.case_number} "
+                                      "is already filed [engine]"))
             continue
         except UserError as exc:
-            failures.append(exc.message)
+            failures.append(exc)
             continue
         filed.append({"case_number": case.case_number, "workflow_id": handle.id,
                       "priority": priority_of(case.category, float(case.claim.total)),
@@ -139,12 +153,15 @@ async def _file_all(cases: list[DocketCase], who: Actor | None
     return filed, failures
 
 
-async def _wait_filed(handle: CaseHandle, number: str) -> CaseStatus:
-    """Wait until the workflow has filed the case (or failed to)."""
+async def _wait_filed(client: Client, handle: CaseHandle, number: str) -> CaseStatus:
+    """Wait until the workflow has filed the case (or failed to, or is stuck)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + FILING_WAIT_SECONDS
     while True:
         described = await handle.describe()
+        failing = await diagnose(client, described)
+        if failing is not None:
+            raise UserError(enforcement_line(stuck_error(failing)))
         if described.status == WorkflowExecutionStatus.RUNNING:
             try:
                 status = await handle.query(EnforcementCaseWorkflow.get_status,
@@ -260,7 +277,11 @@ def case_show(case: Annotated[str, typer.Argument(help="Case number.")],
 
 
 async def _status(number: str) -> CaseStatus:
-    handle = case_handle(await temporal_client(), number)
+    client = await temporal_client()
+    line = await stuck_line(client, number)  # a stuck case answers no query
+    if line is not None:
+        raise UserError(line)
+    handle = case_handle(client, number)
     try:
         status: CaseStatus = await handle.query(EnforcementCaseWorkflow.get_status,
                                                 rpc_timeout=QUERY_TIMEOUT)
@@ -330,6 +351,7 @@ def deadlines(within: Annotated[int, typer.Option(min=0, max=3650, help="Days ah
 
 
 def register(app: typer.Typer) -> None:
+    register_stuck(case_app)
     app.add_typer(case_app, name="case")
     app.command("deadlines")(friendly(deadlines))
 

@@ -7,13 +7,13 @@ import json
 import os
 
 from temporalio.client import Client, WorkflowHandle
-from temporalio.common import Priority, WorkflowIDReusePolicy
+from temporalio.common import Priority
 from temporalio.service import RPCError, RPCStatusCode
 
 from cli.common import BAD_INPUT, PAYLOAD_KEY_NAME, TEMPORAL_RUNTIME, UserError
 from domain.stores import data_dir
 from workflows.case_workflow import EnforcementCaseWorkflow
-from workflows.engine import Engine, priority_of
+from workflows.engine import CASE_ID_REUSE, Engine, priority_of
 from workflows.messages import (
     TASK_QUEUE,
     CaseInput,
@@ -53,14 +53,15 @@ def case_handle(client: Client, number: str) -> CaseHandle:
 
 async def start_case(client: Client, number: str, filing: Filing) -> CaseHandle:
     """Start a live case's workflow (which files it), with the case's priority; a second
-    workflow for the same number is refused (WorkflowAlreadyStartedError)."""
+    workflow for the same number is refused (WorkflowAlreadyStartedError) unless the first
+    one failed (``workflows.engine.CASE_ID_REUSE``)."""
     data = CaseInput(case_number=number, filing=filing, category=filing.category,
                      priority=priority_of(filing.category, float(filing.claim.total)),
                      policy=Policy())
     return await client.start_workflow(
         EnforcementCaseWorkflow.run, data, id=case_workflow_id(number), task_queue=task_queue(),
         priority=Priority(priority_key=data.priority),
-        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+        id_reuse_policy=CASE_ID_REUSE)
 
 
 async def temporal_client() -> Client:

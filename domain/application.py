@@ -8,10 +8,10 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -21,6 +21,14 @@ from domain import commands as c
 from domain import legacy
 from domain.calendar import HolidayCalendar, legal_date
 from domain.case import CommandResult, EnforcementCase, record
+from domain.caselock import (
+    DEFAULT_LOCK_WAIT,
+    MAX_LOCK_WAIT,
+    CaseBusy,
+    CaseTransaction,
+    LockWaits,
+    remaining,
+)
 from domain.command_methods import CommandMethods
 from domain.decide import Context
 from domain.decide.closure import resumed_case_filing
@@ -29,6 +37,7 @@ from domain.errors import (
     CipherKeyError,
     ConcurrencyError,
     EnforcementError,
+    EngineBusyError,
     UnknownCase,
 )
 from domain.events import CaseEvent
@@ -40,10 +49,7 @@ from domain.tamper import UNDECODABLE, Anchor, CaseVerification, HashChain, veri
 
 case_id = functools.lru_cache(maxsize=65536)(_case_id)  # uuid5 per command is not free
 
-MAX_ATTEMPTS = 8
 LOCK_STRIPES = 256
-T = TypeVar("T")
-C = TypeVar("C", bound=c.Command)
 CHAIN_KEY_ENV = "ENFORCEMENT_CHAIN_KEY"
 CHAIN_KEY_FILE_ENV = "ENFORCEMENT_CHAIN_KEY_FILE"
 
@@ -90,7 +96,8 @@ class EnforcementCases(CommandMethods, CaseStore):
     }
 
     def __init__(self, env: dict[str, str] | None = None, *, rules: RuleSet = DEFAULT_RULES,
-                 calendar: HolidayCalendar | None = None, chain_key: bytes | None = None) -> None:
+                 calendar: HolidayCalendar | None = None, chain_key: bytes | None = None,
+                 lock_wait: float = DEFAULT_LOCK_WAIT) -> None:
         super().__init__(env)
         self.rules = rules
         self.calendar = calendar or HolidayCalendar.load()
@@ -98,8 +105,12 @@ class EnforcementCases(CommandMethods, CaseStore):
         db_path = Path(db) if db and ":memory:" not in db and "mode=memory" not in db else None
         self.chain = HashChain(chain_key or load_chain_key(db_path))
         self._locks = [threading.RLock() for _ in range(LOCK_STRIPES)]
-        self.conflicts = 0
-        """Version conflicts met and retried by this process (optimistic concurrency)."""
+        if not 0 < lock_wait <= MAX_LOCK_WAIT:
+            raise ValueError(f"lock_wait {lock_wait!r}: between 0 and {MAX_LOCK_WAIT:g} s")
+        self.lock_wait = lock_wait
+        """Seconds a command waits for its case's lock before ``engine.busy``."""
+        self.lock_waits = LockWaits()
+        """How long this process's commands waited for their cases."""
 
     @classmethod
     def in_memory(cls, **kwargs: Any) -> EnforcementCases:
@@ -115,12 +126,15 @@ class EnforcementCases(CommandMethods, CaseStore):
 
     # --- commands -----------------------------------------------------------------------------
     def execute(self, cmd: c.Command) -> CommandResult:
-        """Apply any command; refusals raise typed errors and write nothing."""
+        """Apply any command; refusals raise typed errors and write nothing.
+
+        One writer per case at a time (domain/caselock.py): the command waits for its case's
+        lock at most ``lock_wait`` seconds, else ``EngineBusyError`` (``engine.busy``)."""
         if isinstance(cmd, c.FileCase):
-            return self._retrying(self._file, cmd)
+            return self._file(cmd)
         if isinstance(cmd, c.ResumeEnforcement):
-            return self._retrying(self._resume, cmd)
-        return self._retrying(self._execute, cmd)
+            return self._resume(cmd)
+        return self._execute(cmd)
 
     def _lock(self, ref: UUID) -> threading.RLock:
         """The lock serialising this process's commands on a case (its cached state is shared)."""
@@ -137,29 +151,39 @@ class EnforcementCases(CommandMethods, CaseStore):
             raise UnknownCase(number) from None
         return case
 
+    def _current(self, tx: CaseTransaction, ref: UUID, number: str) -> EnforcementCase:
+        """The case as stored now: the cached one brought up to date with what other
+        processes saved (read under the case's lock, so nothing can follow)."""
+        case = self._load(ref, number)
+        for stored in tx.events_after(ref, case.version):
+            EnforcementCase.project(case, cast(CaseEvent, self.mapper.to_domain_event(stored)))
+        return case
+
+    def _exists(self, tx: CaseTransaction, ref: UUID) -> bool:
+        cache = self.repository.cache
+        if cache is not None:
+            with contextlib.suppress(KeyError):
+                cache.get(ref)
+                return True
+        return bool(tx.events_after(ref, 0, 1))
+
     def _execute(self, cmd: c.Command) -> CommandResult:
         ref = case_id(cmd.case_number)
-        with self._lock(ref):
-            case = self._load(ref, cmd.case_number)
-            try:
-                result = case.execute(cmd, self._context(cmd), self.chain)
-            except EnforcementError:
-                raise  # decisions refuse before any change
-            except BaseException:
-                self._evict(ref)  # the cached case may be half-changed
-                raise
+        with self._writing({ref: cmd.case_number}) as write:
+            case = self._current(write.tx, ref, cmd.case_number)
+            result = case.execute(cmd, self._context(cmd), self.chain)
             if not result.duplicate:
-                self._save_or_evict(case)
+                write.save(case)
             return result
 
     def _file(self, cmd: c.FileCase) -> CommandResult:
         ref = case_id(cmd.case_number)
-        with self._lock(ref):
-            if not self.existing([ref]):
+        with self._writing({ref: cmd.case_number}) as write:
+            if not self._exists(write.tx, ref):
                 case, result = EnforcementCase.file(cmd, self._context(cmd), self.chain)
-                self._save_or_evict(case)  # a concurrent filing fails here and is retried
+                write.save(case)
                 return result
-            earlier = self._load(ref, cmd.case_number).duplicate_of(cmd)
+            earlier = self._current(write.tx, ref, cmd.case_number).duplicate_of(cmd)
         if earlier is None:
             raise CaseAlreadyFiledError("case.already_filed",
                                         f"case {cmd.case_number} is already filed", "engine")
@@ -167,59 +191,68 @@ class EnforcementCases(CommandMethods, CaseStore):
 
     def _resume(self, cmd: c.ResumeEnforcement) -> CommandResult:
         ref, new_ref = case_id(cmd.case_number), case_id(cmd.new_case_number)
-        first, second = sorted((self._lock(ref), self._lock(new_ref)), key=id)
-        with first, second:
-            old = self._load(ref, cmd.case_number)
+        with self._writing({ref: cmd.case_number, new_ref: cmd.new_case_number}) as write:
+            old = self._current(write.tx, ref, cmd.case_number)
             earlier = old.duplicate_of(cmd)
             if earlier is not None:
                 return earlier
-            if self.existing([new_ref]):
+            if self._exists(write.tx, new_ref):
                 raise CaseAlreadyFiledError("case.already_filed", f"case {cmd.new_case_number} "
                                             "is already filed", "engine")
-
-            def both() -> tuple[CommandResult, EnforcementCase]:
-                result = old.execute(cmd, self._context(cmd), self.chain)
-                new, _ = record(None, resumed_case_filing(old.state, cmd), cmd, self.chain,
-                                new_ref)
-                return result, new
-
-            result, new = self._guarded(old, both)
-            self._save_or_evict(old, new)
+            result = old.execute(cmd, self._context(cmd), self.chain)
+            cmd = old.on_case_clock(cmd)  # the new case starts at the time the old one recorded
+            new, _ = record(None, resumed_case_filing(old.state, cmd), cmd, self.chain, new_ref)
+            write.save(old, new)
             return result
 
-    def _guarded(self, case: EnforcementCase, action: Callable[[], T]) -> T:
+    @contextlib.contextmanager
+    def _writing(self, cases: dict[UUID, str]) -> Iterator[_Write]:
+        """Hold these cases' locks (this process's, then the store's) while the block loads,
+        decides and saves; commit when it ends. Past ``lock_wait``: ``engine.busy``, nothing
+        written. A failure other than a refusal evicts the cases from the cache (they may be
+        half-changed); a refusal changes nothing."""
+        started = time.monotonic()
+        deadline = started + self.lock_wait
+        refs = sorted(cases)
+        stripes = sorted({id(lock): lock for lock in map(self._lock, refs)}.values(), key=id)
+        held: list[threading.RLock] = []
         try:
-            return action()
+            for stripe in stripes:
+                if not stripe.acquire(timeout=remaining(deadline)):
+                    raise CaseBusy
+                held.append(stripe)
+            with self.case_locks(refs, deadline) as tx:
+                self.lock_waits.record(time.monotonic() - started)
+                write = _Write(self, tx)
+                yield write
+            self.cached(write.cases, write.events)
+        except CaseBusy:
+            self.lock_waits.gave_up()
+            raise EngineBusyError(
+                "engine.busy", f"case {' and '.join(cases[ref] for ref in refs)} stayed busy "
+                f"with other writers for {self.lock_wait:g} s; nothing was written: send the "
+                "command again", "one writer per case (docs/operations.md)") from None
         except EnforcementError:
             raise  # decisions refuse before any change
+        except IntegrityError:
+            self._evict(*refs)
+            raise ConcurrencyError(
+                "case.concurrent_update", "a writer that does not take the case's lock saved "
+                "the case first; nothing was written: send the command again",
+                "one writer per case (docs/operations.md)") from None
         except BaseException:
-            self._evict(case.id)
+            self._evict(*refs)
             raise
+        finally:
+            for stripe in reversed(held):
+                stripe.release()
 
-    def _save_or_evict(self, *cases: EnforcementCase) -> None:
-        try:
-            self.commit(*cases)
-        except BaseException:
-            for case in cases:
-                self._evict(case.id)
-            raise
-
-    def _evict(self, ref: UUID) -> None:
+    def _evict(self, *refs: UUID) -> None:
         cache = self.repository.cache
         if cache is not None:
-            with contextlib.suppress(KeyError):
-                cache.get(ref, evict=True)
-
-    def _retrying(self, attempt: Callable[[C], CommandResult], cmd: C) -> CommandResult:
-        """Optimistic concurrency: on a version conflict reload and retry with jitter."""
-        for n in range(MAX_ATTEMPTS):
-            try:
-                return attempt(cmd)
-            except IntegrityError:
-                self.conflicts += 1
-                time.sleep(random.uniform(0, 0.005 * 2**n))
-        raise ConcurrencyError("case.concurrent_update", "the case kept changing under this "
-                               "command; retry it", "optimistic concurrency (DESIGN.md)")
+            for ref in refs:
+                with contextlib.suppress(KeyError):
+                    cache.get(ref, evict=True)
 
     def import_legacy(self, lines: Iterable[str | bytes | dict[str, Any]],
                       batch_cases: int = 500) -> legacy.ImportSummary:
@@ -236,6 +269,12 @@ class EnforcementCases(CommandMethods, CaseStore):
             except AggregateNotFoundError:
                 raise UnknownCase(number) from None
             return case.state.model_copy(deep=True)
+
+    def event_names(self, number: str, first: int, last: int) -> tuple[str, ...]:
+        """The names of the case's events at versions ``first`` to ``last`` (what an earlier
+        execution of a command wrote, for a retry that finds it already applied)."""
+        events = self.events.get(case_id(number), gt=first - 1, lte=last)
+        return tuple(type(e).__name__ for e in events)
 
     def case_events(self, number: str) -> list[CaseEvent]:
         """Every event of the case in order."""
@@ -301,3 +340,19 @@ def _decoded(mapper: PydanticMapper, stored: StoredEvent) -> dict[str, Any]:
         return mapper.decode(stored)
     except (CipherKeyError, MapperDeserialisationError) as err:
         return {UNDECODABLE: str(err)}
+
+
+class _Write:
+    """The cases one command saves, in the transaction that holds their locks."""
+
+    def __init__(self, app: EnforcementCases, tx: CaseTransaction) -> None:
+        self.app, self.tx = app, tx
+        self.cases: list[EnforcementCase] = []
+        self.events: list[CaseEvent] = []
+
+    def save(self, *cases: EnforcementCase) -> None:
+        """Append the cases' new events (committed when the lock is released)."""
+        events = [e for case in cases for e in case.collect_events()]
+        self.tx.insert([self.app.mapper.to_stored_event(e) for e in events])
+        self.cases.extend(cases)
+        self.events.extend(events)

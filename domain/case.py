@@ -8,9 +8,10 @@ guards, dates against the case's dates, then the rules of the command's own deci
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel
@@ -41,6 +42,11 @@ WHILE_SUSPENDED_BLOCKED = frozenset({
     "TerminateCurrentProcedure",
 })
 FUTURE_FIELDS = frozenset({"report_due_on", "expires_on", "due_on", "opens_at", "closes_at"})
+CLOCK_TOLERANCE = timedelta(minutes=5)
+"""How far before the case's last recorded act a command's business time may lie and still be
+recorded (at the case's time): the writers' clocks, and their waits for the case's lock
+(at most domain.caselock.MAX_LOCK_WAIT), differ by less. Further back is ``time.backwards``."""
+C = TypeVar("C", bound=Command)
 
 
 class CommandResult(BaseModel):
@@ -96,6 +102,13 @@ def check_dates(state: CaseState, cmd: Command, today: date) -> None:
                                 f"{today} of the command", r.SRC_ENGINE)
 
 
+def decide_new_case(cmd: FileCase, ctx: Context) -> list[Pending]:
+    """What filing ``cmd`` would record, or its refusal (the role may file, the filing rules):
+    everything the aggregate checks of a new case, nothing saved (also run at the door)."""
+    check_permitted("FileCase", cmd.actor.role)
+    return decide_filing(cmd, ctx)
+
+
 class EnforcementCase:
     """One enforcement case: its state and its not-yet-saved events."""
 
@@ -143,9 +156,7 @@ class EnforcementCase:
     def file(cls, cmd: FileCase, ctx: Context, chain: HashChain
              ) -> tuple[EnforcementCase, CommandResult]:
         """Create a new case from a FileCase command."""
-        check_permitted("FileCase", cmd.actor.role)
-        pending = decide_filing(cmd, ctx)
-        return record(None, pending, cmd, chain, case_id(cmd.case_number))
+        return record(None, decide_new_case(cmd, ctx), cmd, chain, case_id(cmd.case_number))
 
     def duplicate_of(self, cmd: Command) -> CommandResult | None:
         """The earlier outcome if this command_id was applied; a conflict if reused."""
@@ -160,8 +171,25 @@ class EnforcementCase:
         return CommandResult(case_number=self.state.case_number, case_id=self.id,
                              first_version=first, last_version=last, events=(), duplicate=True)
 
+    def on_case_clock(self, cmd: C) -> C:
+        """The command with its business time on the case's clock, whose last recorded act is
+        the floor: a time at most CLOCK_TOLERANCE before it is raised to it (writers' clocks
+        and lock waits differ that little); a time further back is ``time.backwards``."""
+        last = self.state.last_recorded_at
+        if last is None or cmd.recorded_at >= last:
+            return cmd
+        if last - cmd.recorded_at > CLOCK_TOLERANCE:
+            raise RuleViolation("time.backwards", f"business time {cmd.recorded_at} precedes "
+                                f"the case's last recorded act at {last} by more than "
+                                f"{CLOCK_TOLERANCE}", r.SRC_ENGINE)
+        return cmd.model_copy(update={"recorded_at": last})
+
     def execute(self, cmd: Command, ctx: Context, chain: HashChain) -> CommandResult:
-        """Check and apply one command; raise a typed error and change nothing if refused."""
+        """Check and apply one command; raise a typed error and change nothing if refused.
+
+        The command is recorded on the case's clock (:meth:`on_case_clock`); its decision sees
+        that business date, while the dates of its acts must lie on or before the business
+        date the caller gave."""
         name = type(cmd).__name__
         check_permitted(name, cmd.actor.role)
         check_president_approval(name, getattr(cmd, "approval", None), ctx.today)
@@ -169,11 +197,11 @@ class EnforcementCase:
         if earlier is not None:
             return earlier
         self._guard(name)
-        last = self.state.last_recorded_at
-        if last is not None and cmd.recorded_at < last:
-            raise RuleViolation("time.backwards", f"business time {cmd.recorded_at} precedes the "
-                                f"case's last recorded act at {last}", r.SRC_ENGINE)
-        check_dates(self.state, cmd, ctx.today)
+        sent_on = ctx.today
+        stamped = self.on_case_clock(cmd)
+        if stamped is not cmd:
+            cmd, ctx = stamped, replace(ctx, today=legal_date(stamped.recorded_at))
+        check_dates(self.state, cmd, sent_on)
         pending = DECIDE[type(cmd)](self.state, cmd, ctx)
         return record(self, pending, cmd, chain, self.id)[1]
 

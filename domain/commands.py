@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from domain.models import (
     ApprovalMode,
@@ -69,10 +70,19 @@ class FileCase(Command):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> FileCase:
+        """The application follows the basis taking effect, the filing follows the application
+        (error types ``dates.*``: ``workflows/filing.py`` names the filing's field from them)."""
         if self.filed_on < self.applied_on:
-            raise ValueError("filed_on must not be before applied_on")
+            raise PydanticCustomError(
+                "dates.filed_before_applied", "filed_on {filed_on} must not be before "
+                "applied_on {applied_on}", {"filed_on": str(self.filed_on),
+                                            "applied_on": str(self.applied_on)})
         if self.applied_on < self.enforcement_basis.effective_on:
-            raise ValueError("applied_on must not be before the basis took effect")
+            raise PydanticCustomError(
+                "dates.applied_before_effective", "applied_on {applied_on} must not be before "
+                "the basis took effect on {effective_on}", {
+                    "applied_on": str(self.applied_on),
+                    "effective_on": str(self.enforcement_basis.effective_on)})
         return self
 
 

@@ -60,6 +60,13 @@ class ConcurrencyError(EnforcementError):
     retryable = True
 
 
+class EngineBusyError(EnforcementError):
+    """The case stayed locked by other writers for longer than the configured wait
+    (``engine.busy``); nothing was written, and the same command may simply be sent again."""
+
+    retryable = True
+
+
 class TamperError(EnforcementError):
     """The hash chain of a case does not verify."""
 

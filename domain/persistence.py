@@ -7,9 +7,11 @@ strings, round-tripping exactly) and rebuilt with ``model_validate`` of the even
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, cast
 from uuid import UUID
 
@@ -29,7 +31,9 @@ from eventsourcing.utils import Environment, EnvType, get_topic, resolve_topic
 from pydantic import BaseModel, ConfigDict
 
 from domain.case import EnforcementCase
+from domain.caselock import CaseBusy, CaseLocks, local_locks, remaining
 from domain.encryption import decode_error, with_cipher
+from domain.sqliteturns import WriteTurns
 from domain.state import CaseState
 
 SNAPSHOT_INTERVAL = 100
@@ -109,8 +113,11 @@ class SQLiteEventWriter:
     a measurable share of a command's cost (bench/bench_commands.py). Durability is the same:
     the file's WAL journal and SQLite's default ``synchronous=FULL``; a save returns only after
     its commit. Reads, snapshots and tracking still go through eventsourcing's recorder.
-    A duplicate (case, version) raises eventsourcing's ``IntegrityError`` (optimistic
-    concurrency), so callers handle conflicts exactly as with the library's recorder.
+
+    A command holds the database's write lock from before it loads its case until its commit
+    (:meth:`locked`, domain/caselock.py): the processes of a host sharing the file write one at
+    a time. A duplicate (case, version) — a writer that bypassed the lock — raises
+    eventsourcing's ``IntegrityError``.
     """
 
     def __init__(self, db_name: str, *, lock_timeout: float = 5.0,
@@ -120,10 +127,16 @@ class SQLiteEventWriter:
                                      cached_statements=16)
         if self._conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             self._conn.execute("PRAGMA journal_mode=WAL")  # as eventsourcing's connections do
+        self._conn.execute("PRAGMA busy_timeout = 0")  # WriteTurns waits for the write lock
+        self._turns = WriteTurns(db_name)
         self._cursor = self._conn.cursor()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._lock_timeout = lock_timeout
         self._table = table
         self._insert = f"INSERT INTO {table} VALUES (?,?,?,?)"
+        self._after = (f"SELECT originator_version, topic, state FROM {table} "
+                       "WHERE originator_id = ? AND originator_version > ? "
+                       "ORDER BY originator_version LIMIT ?")
 
     @classmethod
     def for_recorder(cls, recorder: object) -> SQLiteEventWriter | None:
@@ -143,34 +156,42 @@ class SQLiteEventWriter:
             sync = self._conn.execute("PRAGMA synchronous").fetchone()[0]
         return str(journal), int(sync)
 
-    def insert(self, stored: Sequence[StoredEvent]) -> list[int]:
-        """Append stored events in one committed transaction; their notification ids."""
-        return self.insert_rows([(s.originator_id.hex if isinstance(s.originator_id, UUID)
-                                  else s.originator_id, s.originator_version, s.topic, s.state)
-                                 for s in stored])
-
-    def insert_rows(self, rows: Sequence[Row]) -> list[int]:
-        """Append ``(originator id hex, version, topic, state)`` rows in one transaction."""
-        ids: list[int] = []
-        with self._lock:
-            cursor = self._cursor
+    @contextlib.contextmanager
+    def locked(self, refs: Sequence[UUID], deadline: float) -> Iterator[SQLiteTransaction]:
+        """The database's write lock (``BEGIN IMMEDIATE``) until the block ends: committed if
+        it ends normally, rolled back if it raises. ``CaseBusy`` if the lock (this process's
+        connection, then the file's) is not free by ``deadline``. ``refs``: the cases the
+        command writes (SQLite locks the whole file for them)."""
+        if not self._lock.acquire(timeout=remaining(deadline)):
+            raise CaseBusy
+        try:
+            self._turns.begin(self._cursor, deadline)
             try:
-                cursor.execute("BEGIN IMMEDIATE")
-                for row in rows:
-                    cursor.execute(self._insert, row)
-                    ids.append(cast(int, cursor.lastrowid))
-                cursor.execute("COMMIT")
+                yield SQLiteTransaction(self)
+                self._cursor.execute("COMMIT")
+                self._turns.committed()
             except BaseException as exc:
                 if self._conn.in_transaction:
                     self._conn.rollback()
-                if isinstance(exc, sqlite3.IntegrityError):
-                    raise IntegrityError(exc) from exc
-                if isinstance(exc, sqlite3.OperationalError):
-                    raise OperationalError(exc) from exc
-                if isinstance(exc, sqlite3.Error):
-                    raise PersistenceError(exc) from exc
-                raise
-        return ids
+                translated = _translated(exc)
+                if translated is exc:
+                    raise
+                raise translated from exc
+        finally:
+            self._lock.release()
+
+    def insert(self, stored: Sequence[StoredEvent]) -> list[int]:
+        """Append stored events in one committed transaction; their notification ids."""
+        return self.insert_rows([_row(s) for s in stored])
+
+    def insert_rows(self, rows: Sequence[Row]) -> list[int]:
+        """Append ``(originator id hex, version, topic, state)`` rows in one transaction
+        (waiting at most the store's lock timeout for the write lock)."""
+        try:
+            with self.locked((), time.monotonic() + self._lock_timeout) as tx:
+                return tx.append(rows)
+        except CaseBusy:
+            raise OperationalError("database is locked") from None
 
     def existing(self, refs: Sequence[UUID]) -> set[UUID]:
         """Which of these originator ids have at least one stored event."""
@@ -188,6 +209,49 @@ class SQLiteEventWriter:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+            self._turns.close()
+
+
+class SQLiteTransaction:
+    """What a command does on the writer's connection while it holds the write lock."""
+
+    def __init__(self, writer: SQLiteEventWriter) -> None:
+        self._writer = writer
+
+    def events_after(self, ref: UUID, version: int, limit: int | None = None
+                     ) -> list[StoredEvent]:
+        rows = self._writer._cursor.execute(self._writer._after,
+                                            (ref.hex, version, -1 if limit is None else limit))
+        return [StoredEvent(originator_id=ref, originator_version=v, topic=t, state=s)
+                for v, t, s in rows.fetchall()]
+
+    def insert(self, stored: Sequence[StoredEvent]) -> None:
+        self.append([_row(s) for s in stored])
+
+    def append(self, rows: Sequence[Row]) -> list[int]:
+        """Insert rows (committed with the transaction); their notification ids."""
+        cursor, ids = self._writer._cursor, []
+        for row in rows:
+            cursor.execute(self._writer._insert, row)
+            ids.append(cast(int, cursor.lastrowid))
+        return ids
+
+
+def _row(s: StoredEvent) -> Row:
+    ref = s.originator_id
+    return (ref.hex if isinstance(ref, UUID) else str(ref), s.originator_version, s.topic,
+            s.state)
+
+
+def _translated(exc: BaseException) -> BaseException:
+    """An sqlite3 error as eventsourcing's (``IntegrityError`` for a duplicate version)."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return IntegrityError(exc)
+    if isinstance(exc, sqlite3.OperationalError):
+        return OperationalError(exc)
+    if isinstance(exc, sqlite3.Error):
+        return PersistenceError(exc)
+    return exc
 
 
 class CaseStore(Application[UUID]):
@@ -200,7 +264,18 @@ class CaseStore(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self.writer = SQLiteEventWriter.for_recorder(self.recorder)
+        self.case_locks = self._case_locks()
         self.check_cipher_key()
+
+    def _case_locks(self) -> CaseLocks:
+        """How a command takes its case's lock on this store (domain/caselock.py)."""
+        if self.writer is not None:
+            return self.writer.locked
+        if self.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+            from domain.pgrecorder import advisory_locks
+
+            return advisory_locks(self.recorder)
+        return local_locks(self.recorder)
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         """The environment, with eventsourcing's cipher set from ours (domain/encryption.py)."""
@@ -242,15 +317,10 @@ class CaseStore(Application[UUID]):
                                           topic=s.topic, state=s.state))
                 for e, s, n in zip(events, stored, ids, strict=True)]
 
-    def commit(self, *cases: EnforcementCase) -> None:
-        """Save cases on the command path: like ``save``, minus the recordings nobody reads."""
-        writer, cache, mapper = self.writer, self.repository.cache, self.mapper
-        if writer is None or not isinstance(mapper, PydanticMapper):
-            self.save(*cases)
-            return
-        events = [e for case in cases for e in case.collect_events()]
-        writer.insert_rows([(e.originator_id.hex, e.originator_version, get_topic(type(e)),
-                             mapper.encode(e)) for e in events])
+    def cached(self, cases: Sequence[EnforcementCase], events: Sequence[Any]) -> None:
+        """Keep saved cases in the aggregate cache and snapshot those that passed a multiple
+        of SNAPSHOT_INTERVAL (after the commit, outside the write lock)."""
+        cache = self.repository.cache
         if cache is not None:
             for case in cases:
                 cache.put(case.id, case)

@@ -12,6 +12,10 @@
     ``POSTGRES_PASSWORD``, ``POSTGRES_DBNAME``. ``POSTGRES_SCHEMA`` (default ``public``) holds
     the event tables. eventsourcing's other ``POSTGRES_*`` settings (pool size, timeouts) apply.
 
+``ENFORCEMENT_CASE_LOCK_WAIT``
+    seconds a command waits for its case's lock (one writer per case, domain/caselock.py)
+    before it is refused ``engine.busy`` with nothing written; default 10, at most 60.
+
 On PostgreSQL the hash-chain key must come from ``ENFORCEMENT_CHAIN_KEY`` (hex) or
 ``ENFORCEMENT_CHAIN_KEY_FILE``: every worker on every host needs the same key, so none is made up.
 """
@@ -27,6 +31,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from domain.application import CHAIN_KEY_ENV, CHAIN_KEY_FILE_ENV, EnforcementCases
+from domain.caselock import DEFAULT_LOCK_WAIT, LOCK_WAIT_ENV, MAX_LOCK_WAIT
 
 EVENT_STORE_ENV = "ENFORCEMENT_EVENT_STORE"
 DATA_DIR_ENV = "ENFORCEMENT_DATA_DIR"
@@ -138,6 +143,22 @@ def event_store_kind(env: Mapping[str, str]) -> StoreKind:
     return cast(StoreKind, kind)
 
 
+def lock_wait(env: Mapping[str, str]) -> float:
+    """Seconds a command waits for its case's lock (``ENFORCEMENT_CASE_LOCK_WAIT``)."""
+    text = (env.get(LOCK_WAIT_ENV) or "").strip()
+    if not text:
+        return DEFAULT_LOCK_WAIT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds <= MAX_LOCK_WAIT:  # also refuses nan
+        raise StoreConfigurationError(f"{LOCK_WAIT_ENV}={text!r}: give the seconds a command "
+                                      f"may wait for its case, more than 0 and at most "
+                                      f"{MAX_LOCK_WAIT:g}")
+    return seconds
+
+
 def data_dir(env: Mapping[str, str]) -> Path:
     return Path(env.get(DATA_DIR_ENV) or "data")
 
@@ -161,9 +182,11 @@ def postgres_cases(settings: PostgresSettings, env: Mapping[str, str] | None = N
 def cases_from_env(env: Mapping[str, str] | None = None, **kwargs: Any) -> EnforcementCases:
     """The application on the event store the environment chooses (``os.environ`` by default).
 
-    ``kwargs`` go to ``EnforcementCases`` (``rules``, ``calendar``, ``chain_key``)."""
+    ``kwargs`` go to ``EnforcementCases`` (``rules``, ``calendar``, ``chain_key``,
+    ``lock_wait``: else ``ENFORCEMENT_CASE_LOCK_WAIT``)."""
     env = os.environ if env is None else env
     kind = event_store_kind(env)
+    kwargs.setdefault("lock_wait", lock_wait(env))
     if kwargs.get("chain_key") is None and (kind == "postgres" or env.get(CHAIN_KEY_ENV)):
         kwargs["chain_key"] = shared_chain_key(env)  # else as EnforcementCases does it
     if kind == "memory":

@@ -212,6 +212,7 @@ IGNORED: frozenset[type[ev.CaseEvent]] = frozenset({
     ev.DelayInterestAssessed,  # the amount applied for is the claim at filing (RULES.md §3)
     ev.LivingAllowanceAdjusted, ev.BidPlaced,  # no read model needs them beyond the timeline
     ev.ForfeitedDepositApplied,  # its money arrives as FundsReceived
+    ev.ActRefused,  # a refusal changes nothing; the timeline shows it with its rule and source
 })
 """Events that change no facts (they still appear in the timeline)."""
 

@@ -32,32 +32,45 @@ def ports(*options: str) -> list[str]:
 
 @dataclass
 class WorkerProcess:
-    """``python worker.py [args]`` in ``data``; its output lines as they come."""
+    """``python worker.py [args]`` in ``data`` (``env``: settings beside a clean environment);
+    its output lines as they come."""
 
     data: Path
     args: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
     output: list[str] = field(default_factory=list)
     process: subprocess.Popen[str] | None = None
 
+    ended: bool = False
+    _changed: threading.Condition = field(default_factory=threading.Condition, repr=False)
+
     def start(self, ready: str = "worker ready", timeout: float = 120) -> None:
-        seen = threading.Event()
+        self.data.parent.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "worker.py"), "--data-dir", str(self.data),
              *ports("--port", "--ui-port", "--codec-port"), *self.args],
-            env=clean_env(), cwd=self.data.parent, text=True, stdout=subprocess.PIPE,
+            env=clean_env(**self.env), cwd=self.data.parent, text=True, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT)
 
         def drain() -> None:
             assert self.process is not None and self.process.stdout is not None
             for line in iter(self.process.stdout.readline, ""):
-                self.output.append(line)
-                if ready in line:
-                    seen.set()
-            seen.set()
+                with self._changed:
+                    self.output.append(line)
+                    self._changed.notify_all()
+            with self._changed:
+                self.ended = True
+                self._changed.notify_all()
 
         threading.Thread(target=drain, daemon=True).start()
-        seen.wait(timeout)
-        assert ready in self.text, self.text
+        self.wait_for(ready, timeout)
+
+    def wait_for(self, text: str, timeout: float = 120) -> None:
+        """Until ``text`` appears in the output (fails if the worker ends or ``timeout``
+        seconds pass first)."""
+        with self._changed:
+            self._changed.wait_for(lambda: text in self.text or self.ended, timeout)
+        assert text in self.text, self.text
 
     @property
     def text(self) -> str:

@@ -126,7 +126,11 @@ class CommandActivities:
         # retried step leads the workflow to the same decisions as the original one did.
         state = self.app.get_case(request.view_of or cmd.case_number,
                                   version=result.last_version if result.duplicate else None)
-        return m.CommandOutcome(command_id=cmd.command_id, events=result.events,
+        events = result.events
+        if result.duplicate:  # a retry: answer what the first execution wrote
+            events = self.app.event_names(cmd.case_number, result.first_version,
+                                          result.last_version)
+        return m.CommandOutcome(command_id=cmd.command_id, events=events,
                                 first_version=result.first_version,
                                 last_version=result.last_version, duplicate=result.duplicate,
                                 view=view_of(state, legal_date(cmd.recorded_at), self.app))

@@ -145,12 +145,16 @@ class CaseContext:
     # --- the bridges --------------------------------------------------------------------------------
     async def execute(self, cmd: Command) -> CommandOutcome:
         """Run one domain command; a refusal is raised as the aggregate's ApplicationError."""
-        request = CommandRequest(command=type(cmd).__name__, payload=cmd.model_dump(mode="json"),
-                                 priority=self.input.priority)
         timeout = timedelta(seconds=self.policy.command_timeout_seconds)
         retry = RetryPolicy(maximum_interval=timedelta(seconds=10))
         activity_id = cmd.command_id.rsplit("/", 1)[-1][:200]
         async with self.lock:
+            # stamped when its turn comes: a command built before another that ran first
+            # must not carry an earlier business time than the case's last event
+            cmd = cmd.model_copy(update={"recorded_at": workflow.now()})
+            request = CommandRequest(command=type(cmd).__name__,
+                                     payload=cmd.model_dump(mode="json"),
+                                     priority=self.input.priority)
             try:
                 outcome: CommandOutcome
                 if self.policy.command_activity == "local":

@@ -62,12 +62,14 @@ from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.engine_errors import (
     SOURCE,
     ActNotConfirmedError,
+    CaseStuckError,
     EngineUnavailableError,
     application_cause,
     from_application_error,
     parse,
     parse_act,
 )
+from workflows.engine_filing import check_filing
 from workflows.engine_reads import RecordsDoor
 from workflows.engine_records import (
     CaseHistory,
@@ -78,6 +80,7 @@ from workflows.engine_records import (
     priority_of,
     store_env,
 )
+from workflows.engine_stuck import CaseRepair, StuckCase, StuckDoor, diagnose, stuck_error
 from workflows.messages import (
     TASK_QUEUE,
     ActRecord,
@@ -96,10 +99,10 @@ from workflows.status import CaseStatus
 
 __all__ = [
     "ActNotConfirmedError", "ActRecord", "ActResult", "AuditedTermination", "CaseHistory",
-    "CaseOutcome", "CaseStatus",
-    "CaseSummary", "CaseVerification", "Engine", "EngineConfigurationError",
-    "EngineUnavailableError", "FiledCase", "HistoryEntry", "Metrics", "StoreVerification",
-    "WatchItem", "priority_of",
+    "CaseOutcome", "CaseRepair", "CaseStatus", "CaseStuckError", "CaseSummary",
+    "CaseVerification", "Engine", "EngineConfigurationError", "EngineUnavailableError",
+    "FiledCase", "HistoryEntry", "Metrics", "StoreVerification", "StuckCase", "WatchItem",
+    "priority_of",
 ]
 
 FILING_WAIT = 30.0
@@ -120,6 +123,13 @@ def with_request_id(act: ActBase) -> ActBase:
     return act.model_copy(update={"request_id": new_request_id()})
 
 
+QUERY_WAIT = timedelta(seconds=5)
+"""How long one status query of ``file``'s wait may take before the case is looked at again."""
+CASE_ID_REUSE = WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY
+"""A number whose workflow failed (e.g. its filing was refused inside) may be filed again; a
+running or completed case workflow keeps its number."""
+
+
 class FiledCase(Message):
     """A case the engine filed: its workflow runs and the case is in the event store."""
 
@@ -130,7 +140,7 @@ class FiledCase(Message):
     status: CaseStatus
 
 
-class Engine(RecordsDoor):
+class Engine(StuckDoor, RecordsDoor):
     """Async facade over the engine (module docstring); ``Engine.connect()`` makes one."""
 
     def __init__(self, client: Client, task_queue: str = TASK_QUEUE, *,
@@ -196,11 +206,13 @@ class Engine(RecordsDoor):
     async def file(self, case_number: str, filing: Filing | Mapping[str, Any], *,
                    policy: Policy | Mapping[str, Any] | None = None) -> FiledCase:
         """File a case: start its workflow (id ``case:<number>``) and wait until a worker has
-        filed it in the event store. A refusal (bad basis dates, duplicate number …) raises."""
+        filed it in the event store. A refusal (bad basis dates, duplicate number …) raises;
+        what the workflow would refuse from the filing alone is refused before Temporal."""
         number = self._number(case_number)
         data = parse(Filing, filing, "filing")
         rules = parse(Policy, policy, "policy") if policy is not None else None
-        await self._started(self.start(number, data, policy=rules))
+        check_filing(number, data)
+        await self._started(self.start(number, data, policy=rules), number)
         return await self._filed(number, data.category, priority_of(
             data.category, data.claim.total))
 
@@ -212,7 +224,9 @@ class Engine(RecordsDoor):
         answers its ports (the worker must have loaded that docket)."""
         docket_case = parse(DocketCase, case, "case")
         rules = parse(Policy, policy, "policy") if policy is not None else None
-        await self._started(self.start_case(docket_case, policy=rules, simulated=simulated))
+        check_filing(docket_case.case_number, docket_case.filing())
+        await self._started(self.start_case(docket_case, policy=rules, simulated=simulated),
+                            docket_case.case_number)
         return await self._filed(docket_case.case_number, docket_case.category, priority_of(
             docket_case.category, docket_case.claim.total))
 
@@ -261,8 +275,12 @@ class Engine(RecordsDoor):
         return payload.request_id or ""
 
     async def status(self, case_number: str) -> CaseStatus:
-        """Where the case's workflow stands (the ``get_status`` query)."""
+        """Where the case's workflow stands (the ``get_status`` query); a case whose workflow
+        task keeps failing raises ``CaseStuckError`` (``case.stuck``) with the reason."""
         case_number = self._number(case_number)
+        stuck = await self.stuck_case(case_number)  # it would answer no query
+        if stuck is not None:
+            raise stuck_error(stuck)
         try:
             result: CaseStatus = await self.handle(case_number).query(
                 EnforcementCaseWorkflow.get_status)
@@ -309,7 +327,7 @@ class Engine(RecordsDoor):
         return await self.client.start_workflow(
             EnforcementCaseWorkflow.run, data, id=case_workflow_id(case_number),
             task_queue=self.task_queue, priority=Priority(priority_key=data.priority),
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE, task_timeout=task_timeout)
+            id_reuse_policy=CASE_ID_REUSE, task_timeout=task_timeout)
 
     async def start_case(self, case: DocketCase, *, policy: Policy | None = None,
                          simulated: bool = True, task_timeout: timedelta | None = None
@@ -320,10 +338,13 @@ class Engine(RecordsDoor):
                                 task_timeout=task_timeout)
 
     # --- internals ---------------------------------------------------------------------------------
-    async def _started(self, starting: Any) -> None:
+    async def _started(self, starting: Any, number: str) -> None:
         try:
             await starting
         except WorkflowAlreadyStartedError:
+            stuck = await self.stuck_case(number)
+            if stuck is not None:
+                raise stuck_error(stuck) from None
             raise errors.CaseAlreadyFiledError(
                 "case.already_filed", "a case with this number already has a workflow",
                 "立案结案意见 (one case per number)") from None
@@ -331,21 +352,28 @@ class Engine(RecordsDoor):
             raise await self._typed(err, "") from None
 
     async def _filed(self, number: str, category: CaseCategory, priority: int) -> FiledCase:
-        """Wait until the workflow has filed the case (or failed to)."""
+        """Wait until the workflow has filed the case, failed to (its refusal raises), or is
+        stuck (``case.stuck``)."""
         handle = self.handle(number)
         deadline = asyncio.get_running_loop().time() + FILING_WAIT
         while True:
+            status: CaseStatus | None = None
             try:
                 description = await handle.describe()
                 if description.status != WorkflowExecutionStatus.RUNNING:
                     await handle.result()  # raises the refusal of a failed filing
-                status = await asyncio.wait_for(
-                    handle.query(EnforcementCaseWorkflow.get_status), FILING_WAIT)
+                stuck = await diagnose(self.client, description)
+                if stuck is not None:
+                    raise stuck_error(stuck)
+                status = await handle.query(EnforcementCaseWorkflow.get_status,
+                                            rpc_timeout=QUERY_WAIT)
+            except RPCError as err:
+                if err.status not in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED,
+                                      RPCStatusCode.FAILED_PRECONDITION):
+                    raise await self._typed(err, number) from None
             except Exception as err:
-                if isinstance(err, TimeoutError):
-                    raise self._no_worker(number) from None
                 raise await self._typed(err, number) from None
-            if status.stage != "filing":
+            if status is not None and status.stage != "filing":
                 return FiledCase(case_number=number, workflow_id=case_workflow_id(number),
                                  category=category, priority=priority, status=status)
             if asyncio.get_running_loop().time() > deadline:
@@ -370,12 +398,26 @@ class Engine(RecordsDoor):
             if await self.exists(case_number):
                 return await self._closed(case_number, err)
             return UnknownCaseError(case_number)
+        if case_number and self._stuck_now(err):
+            stuck = await self.stuck_case(case_number)
+            if stuck is not None:
+                return stuck_error(stuck)
         if isinstance(err, WorkflowQueryFailedError):
             return EnforcementError("engine.query_failed", str(err), SOURCE)
         if isinstance(err, RPCError):
             return EngineUnavailableError("engine.unavailable", f"Temporal answered "
                                           f"{err.status.name}: {err.message}", SOURCE)
         return EnforcementError("engine.error", f"{type(err).__name__}: {err}", SOURCE)
+
+    @staticmethod
+    def _stuck_now(err: BaseException) -> bool:
+        """Whether ``err`` is how Temporal answers a case whose workflow task fails (a query
+        or an update refused or timed out): worth looking whether the case is stuck."""
+        if isinstance(err, WorkflowQueryFailedError | WorkflowUpdateRPCTimeoutOrCancelledError):
+            return True
+        return isinstance(err, RPCError) and err.status in (
+            RPCStatusCode.FAILED_PRECONDITION, RPCStatusCode.DEADLINE_EXCEEDED,
+            RPCStatusCode.CANCELLED)
 
     async def _closed(self, case_number: str, err: RPCError) -> EnforcementError:
         description = await self.handle(case_number).describe()

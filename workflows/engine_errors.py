@@ -42,6 +42,19 @@ class ActNotConfirmedError(EngineUnavailableError):
         self.request_id = request_id
 
 
+class CaseStuckError(EnforcementError):
+    """The case's workflow task keeps failing (a bug, a nondeterminism error after a deploy):
+    it answers no query and no act until repaired (docs/operations.md, "Stuck cases")."""
+
+    def __init__(self, case_number: str, reason: str, attempts: int, source: str) -> None:
+        self.case_number, self.reason, self.attempts = case_number, reason, attempts
+        super().__init__("case.stuck", f"{case_number} is stuck: its workflow task failed and "
+                         f"is on attempt {attempts}: {reason}. It answers no query and no act "
+                         "until repaired: deploy the fix and restart the workers (the next "
+                         f"retry then succeeds), or `enforce case repair '{case_number}'`",
+                         source)
+
+
 def _fields(err: ValidationError) -> str:
     return "; ".join(f"{'.'.join(str(x) for x in e['loc']) or '(root)'}: {e['msg']}"
                      for e in err.errors())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from temporalio import workflow
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from workflows.agenda import Task, Wanted
 from workflows.context import CaseContext
@@ -12,33 +13,33 @@ from workflows.context import CaseContext
 with workflow.unsafe.imports_passed_through():
     from domain import commands as c
     from domain import rules as r
-    from domain.models import Basis
+    from domain.errors import EnforcementError
     from workflows.adapters import ports as p
+    from workflows.filing import FILE_STEP, filing_command
     from workflows.messages import Filing, ScenarioRef
     from workflows.status import Due
 
 SRC_REPORT = "财产调查规定 arts.9, 10"
 
 
-def _basis(filing: Filing, filed_on: date) -> Basis:
-    b = filing.basis
-    effective = b.effective_on or filed_on - timedelta(days=b.effective_days_before_filing or 0)
-    deadline = b.performance_deadline or filed_on - timedelta(
-        days=b.performance_days_before_filing or 0)
-    return Basis(kind=b.kind, document_number=b.document_number, issued_by=b.issued_by,
-                 effective_on=effective, performance_deadline=deadline)
-
-
 async def file(ctx: CaseContext, filing: Filing) -> None:
-    """File the case today (立案); its filing date becomes the simulated world's day zero."""
+    """File the case today (立案); its filing date becomes the simulated world's day zero.
+    A filing that cannot become a command fails the workflow (non-retryable), never its task."""
     today = ctx.today()
-    await ctx.execute(c.FileCase(
-        **ctx.envelope("file", filing.actor), category=filing.category,
-        applicants=filing.applicants, respondents=filing.respondents,
-        enforcement_basis=_basis(filing, today), claim=filing.claim,
-        applied_on=today - timedelta(days=filing.applied_days_before_filing), filed_on=today))
+    await ctx.execute(_command(ctx, filing, today))
     if ctx.scenario is not None and ctx.scenario.anchor_on is None:
         ctx.scenario = ScenarioRef(key=ctx.scenario.key, anchor_on=today)
+
+
+def _command(ctx: CaseContext, filing: Filing, today: date) -> c.FileCase:
+    """The filing's command (``workflows/filing.py``, as at the door); a filing it refuses
+    fails this case's workflow with the refusal, which ``Engine.file`` raises."""
+    try:
+        return filing_command(ctx.case_number, filing, today,
+                              ctx.envelope(FILE_STEP, filing.actor))
+    except EnforcementError as err:
+        raise ApplicationError(err.message, err.to_dict(), type=err.code, non_retryable=True,
+                               category=ApplicationErrorCategory.BENIGN) from None
 
 
 async def issue(ctx: CaseContext) -> None:

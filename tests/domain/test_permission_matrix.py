@@ -25,7 +25,7 @@ PR = "approval.president_required"
 ROLES = (Role.CLERK, Role.OFFICER, Role.JUDGE, Role.PRESIDENT, Role.AUDITOR, Role.SYSTEM)
 PERMISSION_CODES = frozenset({NO, PR, "approval.in_future"})
 BEFORE_PERMISSION = frozenset({"case.unknown", "case.already_filed", "command.id_conflict",
-                               "case.concurrent_update"})
+                               "case.concurrent_update", "engine.busy"})
 """Engine refusals that come before the permission check: none may stand in for "allowed"."""
 
 # command:                        (clerk, officer, judge, president, auditor, system)

@@ -42,7 +42,7 @@ async def main() -> None:
             except EnforcementError as err:
                 print(name, "|", type(err).__name__, "|", err.code, "|", err.message)
         print("inquiry:", [c.case_number for c in await engine.list_cases(
-            phase=["inquiry", "control"], deadline_within=400)])
+            phase=["notice", "inquiry", "control"], deadline_within=400)])
     try:
         await Engine.connect("127.0.0.1:1")
     except EnforcementError as err:

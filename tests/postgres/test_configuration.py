@@ -119,10 +119,23 @@ def test_the_projection_command_line_runs_on_the_configured_stores(
       "POSTGRES_DSN": "postgresql://u:p@h/db"}, "no such file"),
     ({"ENFORCEMENT_EVENT_STORE": "postgres", "ENFORCEMENT_CHAIN_KEY": CHAIN_HEX,
       "POSTGRES_DSN": "postgresql://u:p@h:notaport/db"}, "port"),
+    ({"ENFORCEMENT_EVENT_STORE": "memory", "ENFORCEMENT_CASE_LOCK_WAIT": "soon"},
+     "ENFORCEMENT_CASE_LOCK_WAIT='soon'"),
+    ({"ENFORCEMENT_EVENT_STORE": "memory", "ENFORCEMENT_CASE_LOCK_WAIT": "0"},
+     "more than 0 and at most 60"),
+    ({"ENFORCEMENT_EVENT_STORE": "memory", "ENFORCEMENT_CASE_LOCK_WAIT": "600"},
+     "more than 0 and at most 60"),
 ])
 def test_incomplete_settings_are_refused_by_name(env: dict[str, str], message: str) -> None:
     with pytest.raises(StoreConfigurationError, match=message):
         cases_from_env(env)
+
+
+def test_the_case_lock_wait_comes_from_the_environment() -> None:
+    assert cases_from_env({"ENFORCEMENT_EVENT_STORE": "memory"}).lock_wait == 10.0
+    configured = cases_from_env({"ENFORCEMENT_EVENT_STORE": "memory",
+                                 "ENFORCEMENT_CASE_LOCK_WAIT": "2.5"})
+    assert configured.lock_wait == 2.5
 
 
 def test_an_unknown_read_store_is_refused() -> None:

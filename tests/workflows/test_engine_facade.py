@@ -29,7 +29,7 @@ from workflows.engine import Engine, FiledCase
 PUBLIC = ("connect", "close", "file", "file_case", "act", "notify", "status", "result", "exists",
           "list_cases", "case", "state", "history", "verify", "verify_all",
           "refresh_read_models", "termination_audit", "audit_summary", "metrics", "deadlines",
-          "export")
+          "export", "stuck_cases", "stuck_case", "repair")
 """The facade's documented methods (README, "Embedding")."""
 
 

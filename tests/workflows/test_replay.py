@@ -12,11 +12,10 @@ from temporalio.client import WorkflowHistory
 from temporalio.converter import DataConverter
 from temporalio.worker import Replayer
 
-from workflows.case_workflow import EnforcementCaseWorkflow
+from workflows import registry
 from workflows.codec import with_encryption
 from workflows.converter import DATA_CONVERTER
 from workflows.runtime import workflow_runner
-from workflows.world import SimulatedWorldWorkflow
 
 FIXTURES_DIR = Path(__file__).with_name("fixtures")
 FIXTURES = sorted(FIXTURES_DIR.glob("*.json"))
@@ -73,8 +72,8 @@ def test_the_fixtures_hold_a_world_patch_split_from_its_filing() -> None:
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
 async def test_recorded_histories_replay_without_nondeterminism(path: Path) -> None:
-    replayer = Replayer(workflows=[EnforcementCaseWorkflow, SimulatedWorldWorkflow],
-                        data_converter=converter(path), workflow_runner=workflow_runner())
+    replayer = Replayer(workflows=registry.workflows(), data_converter=converter(path),
+                        workflow_runner=workflow_runner())
     loaded = histories(path)
     results = await replayer.replay_workflows(each(loaded), raise_on_replay_failure=False)
     failures = {run_id: str(err) for run_id, err in results.replay_failures.items()}
