@@ -93,3 +93,5 @@ async def test_recorded_on_a_dev_server_of_another_process(tmp_path: Path) -> No
     assert server.process is not None
     server.process.terminate()
     await asyncio.to_thread(server.process.wait, 30)
+    if server._lock is not None:  # its data-file lock goes with the process that held it
+        server._lock.release()
