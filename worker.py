@@ -331,7 +331,7 @@ def main(argv: list[str]) -> int:
         print(f"worker log: {quiet_logs(args.data_dir)}", flush=True)
     code = asyncio.run(serve(args))
     # Everything is shut down and committed; skip interpreter teardown, where the SDK's
-    # runtime threads sometimes abort the process (PyGILState_Release, DESIGN.md pitfalls).
+    # runtime threads sometimes abort the process (PyGILState_Release, docs/design.md, Known pitfalls).
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
