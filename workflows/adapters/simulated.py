@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from domain.calendar import COURT_ZONE
 from domain.models import PriceMethod
-from domain.values import Actor, Approval, Role
+from domain.values import Actor, Role
 from workflows import acts as a
 from workflows.adapters.ports import (
     Adapters,
@@ -181,9 +181,17 @@ def compile_acts(world: World, anchor: date) -> list[WorldStep]:
     def add(day: int, act: a.ActBase) -> None:
         steps.append(WorldStep(day=day, act=act))
 
-    def president(day: int) -> Approval:
-        return Approval(approver_id=c.president, role=Role.PRESIDENT,
-                        approved_on=_day(anchor, day))
+    president = Actor(id=c.president, role=Role.PRESIDENT)
+
+    def approved(day: int, act: a.ActBase, key: str) -> a.ActBase:
+        """Ask (as the act's actor) and give (as the president) on ``day`` the approval ``act``
+        rests on; ``act`` naming that request (docs/rules.md, "Approvals")."""
+        request = a.approval_request(act, key, request_id=f"{key}-request")
+        if request is None:
+            return act
+        add(day, request)
+        add(day, a.GiveApproval(actor=president, approval_id=key, request_id=f"{key}-given"))
+        return a.with_approval_id(act, key)
 
     if world.report is not None:
         add(world.report.day, a.RecordPropertyReport(actor=clerk, status=world.report.status,
@@ -207,24 +215,21 @@ def compile_acts(world: World, anchor: date) -> list[WorldStep]:
             add(s.default_day, a.RecordSettlementDefault(actor=officer, choice=s.choice,
                                                          request_id="world-settlement-default"))
     if c.restriction_day is not None:
-        add(c.restriction_day, a.RestrictConsumption(actor=officer,
-                                                     approval=president(c.restriction_day),
-                                                     request_id="world-restriction"))
+        add(c.restriction_day, approved(c.restriction_day, a.RestrictConsumption(
+            actor=officer, request_id="world-restriction"), "world-restriction-approval"))
     if c.hearing_day is not None:
         add(c.hearing_day, a.RecordApplicantHearing(
             actor=officer, record=f"约谈笔录 (day {c.hearing_day})", request_id="world-hearing"))
     if c.termination_day is not None:
-        panel = c.approval_mode.value == "panel_and_president"
-        add(c.termination_day, a.ApproveTermination(
-            actor=judge, approval_mode=c.approval_mode,
-            approval=president(c.termination_day) if panel else None,
-            request_id="world-termination"))
+        add(c.termination_day, approved(c.termination_day, a.ApproveTermination(
+            actor=judge, approval_mode=c.approval_mode, request_id="world-termination"),
+            "world-termination-approval"))
     for i, scheduled in enumerate(world.acts):
-        act = scheduled.act
+        act: a.ActBase = scheduled.act
         if act.request_id is None:
             act = act.model_copy(update={"request_id": f"world-act-{i}"})
         if scheduled.approval_day is not None:
-            act = a.with_approval_on(act, _day(anchor, scheduled.approval_day))
+            act = approved(scheduled.approval_day, act, f"world-approval-{i}")
         add(scheduled.day, act)
     return steps
 
