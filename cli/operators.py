@@ -210,6 +210,15 @@ def case_do(case: Annotated[str, typer.Argument(help="Case number, e.g. '(2026)�
                 "--json-result", help="Print the result as JSON.")] = False) -> None:
     """Send an operator act to a running case (its Update): applied, or refused with the rule.
 
+    A measure the president approves (list_dishonest, restrict_consumption, request_extension,
+    a fine or detention in order_measure, approve_termination by panel) names an approved
+    request: `request_approval` (by whoever needs it: --field measure=dishonest|restriction|
+    extension|fine|detention|termination, a fine's subject and amount, a detention's subject
+    and days; the result names its approval_id), then `give_approval` or `refuse_approval`
+    --field approval_id=… by the president (never the requester), then the measure with
+    --field approval_id=… (docs/rules.md, "Approvals"). An `approval` object typed into the
+    measure is refused.
+
     The act's key (--request-id, or a new one) is printed on stderr first: with no answer
     within 30 s the act is "not yet confirmed" (exit 3) — check it with `enforce case act CASE
     KEY`, or send it again with --request-id KEY: one key is never applied twice."""

@@ -104,6 +104,10 @@ def print_act(result: ActResult, kind: str) -> None:
     again = " (already applied: nothing new written)" if result.duplicate else ""
     out.print(f"{kind} applied to {result.case_number}{again}: {written}; phase "
               f"{result.phase}, outstanding {yuan(result.outstanding)}")
+    if result.approval_id:
+        out.print(f"approval request {result.approval_id}: the approver gives it with "
+                  f"give_approval --field approval_id={result.approval_id}; the measure names "
+                  f"it with --field approval_id={result.approval_id}")
 
 
 def print_audit(audited: Sequence[AuditedTermination], summary: dict[str, int] | None = None

@@ -134,6 +134,17 @@ class ApprovalMode(StrEnum):
     PANEL_AND_PRESIDENT = "panel_and_president"
 
 
+class ApprovalMeasure(StrEnum):
+    """A measure that needs an approval recorded before it is taken (docs/rules.md, Approvals)."""
+
+    FINE = "fine"  # 罚款 (民诉法 art.119)
+    DETENTION = "detention"  # 拘留 (民诉法 art.119)
+    RESTRICTION = "restriction"  # 限制消费令 (限消规定 art.4)
+    DISHONEST = "dishonest"  # 纳入失信名单 (失信规定 art.6)
+    EXTENSION = "extension"  # 延长执行期限 (审限规定 art.5)
+    TERMINATION = "termination"  # 终本 without the applicant's signature (民诉法解释 art.517)
+
+
 class ClosureMode(StrEnum):
     """结案方式 (执行工作规定 art.64; 立案结案意见 arts.14-20)."""
 

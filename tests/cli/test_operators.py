@@ -91,6 +91,42 @@ def test_a_refused_act_names_the_rule_and_writes_nothing(filed: Enforce) -> None
     assert filed.events() == before
 
 
+def test_approvals_are_acts_of_the_approver(filed: Enforce) -> None:
+    """Issue 11 at the CLI door: a self-signed approval typed into list_dishonest is refused;
+    a request is approved by another president, never by its requester (docs/rules.md,
+    "Approvals")."""
+    before = filed.events()
+    mallory = ("--actor", "mallory", "--role", "president")
+    forged = filed("case", "do", LOAN, "list_dishonest", "--field", "ground=able_but_refuses",
+                   "--field", "approval.approver_id=mallory", "--field", "approval.role=president",
+                   "--field", "approval.approved_on=2000-01-01", *mallory)
+    assert forged.code == 1
+    assert "approval.typed_not_accepted" in forged.error and "失信规定 art.6" in forged.error
+    missing = filed("case", "do", LOAN, "list_dishonest", "--field", "ground=able_but_refuses",
+                    *mallory)
+    assert missing.code == 1 and "approval.required" in missing.error
+    assert filed.events() == before
+
+    asked = filed("case", "do", LOAN, "request_approval", "--field", "measure=dishonest",
+                  "--field", "approval_id=listing-1", *mallory)
+    assert asked.code == 0, asked.err
+    assert "approval request listing-1" in asked.out
+    pending = filed("case", "show", LOAN, "--json").json()["approvals_due"]
+    assert [d["update"] for d in pending if "listing-1" in d["reason"]] == ["give_approval"]
+    own = filed("case", "do", LOAN, "give_approval", "--field", "approval_id=listing-1",
+                *mallory)
+    assert own.code == 1 and "approval.self_approval" in own.error
+    given = filed("case", "do", LOAN, "give_approval", "--field", "approval_id=listing-1",
+                  "--actor", "president-1", "--role", "president")
+    assert given.code == 0, given.err
+    assert filed.events() == before + 2
+    asked_event, given_event = filed("audit", "history", LOAN, "--json").json()[-2:]
+    assert (asked_event["event"], asked_event["actor"]) == (
+        "ApprovalRequested", {"id": "mallory", "role": "president"})
+    assert (given_event["event"], given_event["actor"]) == (
+        "ApprovalGiven", {"id": "president-1", "role": "president"})
+
+
 def test_malformed_acts_are_refused_before_temporal_and_write_nothing(filed: Enforce) -> None:
     before = filed.events()
     negative = filed("case", "do", LOAN, "record_payment", "--field", "amount=-5", *CLERK)
