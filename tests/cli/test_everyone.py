@@ -146,8 +146,8 @@ def test_a_bad_legacy_line_names_its_line_and_field(tmp_path: Path) -> None:
     refused = run("import", tmp_path / "bad.jsonl")
     assert refused.code == 2
     assert refused.error.startswith(
-        f"error: import of {tmp_path / 'bad.jsonl'} stopped (nothing of the failing batch "
-        "written): legacy.invalid_line: line 3, data.reported_on: ")
+        f"error: import of {tmp_path / 'bad.jsonl'} refused (nothing written): "
+        "legacy.invalid_line: line 3, data.reported_on: ")
     assert refused.error.endswith("[docs/legacy-format.md]")
     missing = run("import", tmp_path / "missing.jsonl")
     assert missing.code == 2 and "missing.jsonl" in missing.error

@@ -23,6 +23,7 @@ from domain.state import Phase
 from tests.domain.history import auction_case
 from tests.domain.test_legacy_import import OLD, old_case
 from tests.postgres.conftest import Backend
+from tests.projections.legacy import NOW
 from tests.support import CLERK, NUMBER, OFFICER, Driver, at, new_app
 
 
@@ -103,9 +104,9 @@ def test_verify_names_an_event_deleted_behind_the_applications_back(backend: Bac
 def test_legacy_import_is_sealed_and_idempotent(backend: Backend) -> None:
     app = backend.cases()
     lines = old_case() + old_case("(2018)甘0402执16号", "700000.00")
-    summary = app.import_legacy(lines, batch_cases=1)
+    summary = app.import_legacy(lines, NOW, batch_cases=1)
     assert (summary.cases, summary.events_written, summary.batches) == (2, 12, 2)
-    again = backend.cases().import_legacy(lines)
+    again = backend.cases().import_legacy(lines, NOW)
     assert again.events_written == 0
     reopened = backend.cases()
     assert reopened.recorder.max_notification_id() == 12
