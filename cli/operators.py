@@ -305,7 +305,8 @@ def case_list(phase: Annotated[list[Phase] | None, typer.Option(help="Only cases
                   "--priority", help="Livelihood cases first, then simple ones "
                   "(claim ≤ ¥100,000), then the rest.")] = False,
               as_json: JsonFlag = False) -> None:
-    """Cases in the event store (filing order), with their phase and balance."""
+    """Cases in the event store (filing order), with their phase, balance and origin
+    (imported legacy history or live case)."""
     rows: list[dict[str, Any]] = []
     with events() as app:
         for ref in app.case_ids():
@@ -325,9 +326,10 @@ def case_list(phase: Annotated[list[Phase] | None, typer.Option(help="Only cases
         print_json(rows)
         return
     table(f"{len(rows)} case(s)", ["case", "category", "phase", "filed on", "claim",
-                                   "outstanding", "priority", "closure"],
+                                   "outstanding", "priority", "closure", "origin"],
           [[r["case_number"], r["category"], r["phase"], r["filed_on"], render.yuan(r["claim"]),
-            render.yuan(r["outstanding"]), r["priority"], r["closure_mode"]] for r in rows])
+            render.yuan(r["outstanding"]), r["priority"], r["closure_mode"],
+            render.origin(r["imported"])] for r in rows])
 
 
 def deadlines(within: Annotated[int, typer.Option(min=0, max=3650, help="Days ahead.")] = 30,
