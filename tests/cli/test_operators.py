@@ -4,6 +4,7 @@ replay at a date and a version, verify (and catch tampering), deadlines, audit a
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from datetime import date, datetime, timedelta
@@ -216,3 +217,49 @@ def test_deadlines_audit_and_metrics_of_the_live_store(filed: Enforce) -> None:
     assert [(m["metrics"]["kind"], m["metrics"]["new"], m["metrics"]["closed"])
             for m in metrics] == [("执", 2, 0)]
     assert Decimal(metrics[0]["rates"]["执结率"]) == Decimal("0.0")
+
+
+def test_an_import_into_a_live_case_is_refused_and_writes_nothing(filed: Enforce,
+                                                                   tmp_path: Path) -> None:
+    """Issue 11: ¥999,999 received and 执行完毕 by "nobody (president)", stamped in the future,
+    imported onto a live case; then the same two acts by a real president, dated in the past.
+    Each file is refused whole (docs/legacy-format.md § Time, § Actors, § Live cases)."""
+    before = filed("audit", "history", LOAN, "--json").json()
+    version = len(before)
+
+    def legacy(name: str, day: date, actor: str) -> Path:
+        when = f"{day.isoformat()}T10:00:00+08:00"
+        lines = [{"case_number": LOAN, "seq": version + 1, "event": "FundsReceived",
+                  "recorded_at": when, "actor": {"id": actor, "role": "president"},
+                  "data": {"amount": "999999.00", "received_on": day.isoformat(),
+                           "source": "debtor_payment", "payout_due_on": None}},
+                 {"case_number": LOAN, "seq": version + 2, "event": "CaseConcluded",
+                  "recorded_at": when, "actor": {"id": actor, "role": "president"},
+                  "data": {"closed_on": day.isoformat(), "by_settlement": False}}]
+        path = tmp_path / name
+        path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines),
+                        "utf-8")
+        return path
+
+    future = legacy("future.jsonl", date.today() + timedelta(days=400), "nobody")
+    refused = filed("import", future)
+    assert refused.code == 2
+    assert refused.error.startswith(f"error: import of {future} refused (nothing written): "
+                                    "legacy.future_act: line 1, recorded_at: ")
+    past = legacy("past.jsonl", date(2026, 1, 2), "president-3")
+    refused = filed("import", past)
+    assert refused.code == 2
+    assert refused.error == (
+        f"error: import of {past} refused (nothing written): legacy.live_case: line 1, "
+        f"case_number: case {LOAN} is live (its event 1, CaseFiled, was recorded by the engine, "
+        "not imported): an import may create a case or extend a case holding nothing but "
+        "imported events [docs/legacy-format.md § Live cases]")
+    # the workflow may record its own routine acts meanwhile (the day's 09:00 inquiry): compare
+    # what was there, and look for anything of the two files
+    after = filed("audit", "history", LOAN, "--json").json()
+    assert after[:version] == before
+    assert not [e for e in after if e["imported"] or e["event"] == "CaseConcluded"]
+    listed = {c["case_number"]: c for c in filed("case", "list", "--json").json()}
+    assert (listed[LOAN]["imported"], listed[LOAN]["closure_mode"]) == (False, None)
+    assert Decimal(listed[LOAN]["outstanding"]) > 0
+    assert filed("audit", "verify", LOAN).code == 0
