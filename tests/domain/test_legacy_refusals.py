@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from domain.application import EnforcementCases
-from domain.errors import UnknownCaseError
+from domain.errors import ConcurrencyError, UnknownCaseError
 from domain.legacy import LegacyImportError
 from domain.legacy_checks import FutureActError, LegacyActorError
 from domain.legacy_import import LiveCaseImportError
@@ -164,3 +164,26 @@ def test_an_act_stamped_before_now_on_the_clock_of_the_import_is_accepted(
                                    served_on="2018-03-06")]
     moment = at(date(2018, 3, 6))  # the same instant as the last line: not after it
     assert store.import_legacy(lines, moment).events_written == 3
+
+
+def test_a_live_write_between_the_check_and_the_write_stops_the_import(
+        store: EnforcementCases, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A filing racing the import for a new number: the import finds the case changed under
+    the lock and writes nothing of that transaction (docs/legacy-format.md § Running)."""
+    from domain import legacy_import
+
+    checked = legacy_import.check_cases
+
+    def check_then_file(*args: Any) -> Any:
+        plans = checked(*args)
+        live_case(store)  # the engine files NUMBER after the import checked it
+        return plans
+
+    monkeypatch.setattr(legacy_import, "check_cases", check_then_file)
+    lines = [text.replace(OLD, NUMBER) for text in old_case()]
+    with pytest.raises(ConcurrencyError) as refused:
+        store.import_legacy(lines, NOW)
+    assert refused.value.code == "legacy.concurrent_write"
+    assert f"case {NUMBER} changed while the import was checked" in refused.value.message
+    assert not any(e.imported for e in store.case_events(NUMBER))
+    assert store.verify(NUMBER).ok
