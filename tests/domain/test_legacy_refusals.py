@@ -169,7 +169,7 @@ def test_an_act_stamped_before_now_on_the_clock_of_the_import_is_accepted(
 def test_a_live_write_between_the_check_and_the_write_stops_the_import(
         store: EnforcementCases, monkeypatch: pytest.MonkeyPatch) -> None:
     """A filing racing the import for a new number: the import finds the case changed under
-    the lock and writes nothing of that transaction (docs/legacy-format.md § Running)."""
+    the lock and writes nothing of that transaction (docs/legacy-format.md § Running an import)."""
     from domain import legacy_import
 
     checked = legacy_import.check_cases
