@@ -14,7 +14,6 @@ from datetime import date, datetime
 from typing import Any
 
 from domain.calendar import legal_date
-from domain.events import CaseEvent
 from domain.legacy import LegacyImportError, LegacyLine
 from domain.values import Role
 
@@ -61,16 +60,26 @@ def check_time(number: int, line: LegacyLine, now: datetime) -> None:
                              f"the import's business time {now.isoformat()}")
 
 
-def check_act_dates(number: int, event: CaseEvent, now: datetime) -> None:
-    """Refuse an act dated after the import's business day (any nested ``ACT_DATES`` field)."""
+def check_act_dates(number: int, line: LegacyLine, now: datetime) -> None:
+    """Refuse an act dated after the import's business day (any nested ``ACT_DATES`` field of
+    ``data``; run after the event class has validated the line's dates)."""
     today = legal_date(now)
-    for field, value in _fields(event.model_dump(exclude=set(CaseEvent.model_fields))):
-        if field.rsplit(".", 1)[-1] not in ACT_DATES:
-            continue
-        day = legal_date(value) if isinstance(value, datetime) else value
-        if isinstance(day, date) and day > today:
+    for field, value in _fields(line.data):
+        if field.rsplit(".", 1)[-1] in ACT_DATES and (day := _day(value)) and day > today:
             raise FutureActError(number, f"data.{field}", f"{value} is after the import's "
                                  f"business day {today}")
+
+
+def _day(value: Any) -> date | None:
+    """The day a date field's value stands for (text or already decoded), if it is one."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None  # not a date: the event class names it
+    if isinstance(value, datetime):
+        return legal_date(value) if value.tzinfo else value.date()
+    return value if isinstance(value, date) else None
 
 
 def check_actor(number: int, line: LegacyLine) -> None:

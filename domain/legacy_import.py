@@ -165,7 +165,7 @@ def _extend(app: EnforcementCases, stored: EnforcementCase | None, entries: Entr
             raise LegacyImportError(number, "seq", f"expected seq {version + 1} of "
                                     f"{line.case_number} (acts are numbered without gaps)")
         event = build_event(number, line)
-        check_act_dates(number, event, now)
+        check_act_dates(number, line, now)
         seal(event, app.chain, case.state.chain_head if case else "")
         try:
             case = EnforcementCase.project(case, event)

@@ -187,3 +187,15 @@ def test_a_live_write_between_the_check_and_the_write_stops_the_import(
     assert f"case {NUMBER} changed while the import was checked" in refused.value.message
     assert not any(e.imported for e in store.case_events(NUMBER))
     assert store.verify(NUMBER).ok
+
+
+def test_a_nested_approval_dated_ahead_is_refused(store: EnforcementCases) -> None:
+    lines: list[str | dict[str, Any]] = [*old_case()]
+    lines.append({**orjson.loads(line(7, "ConsumptionRestricted", "2018-05-01")), "data": {
+        "issued_on": "2018-05-01", "bound_persons": [], "approval": {
+            "approver_id": "president-1", "role": "president",
+            "approved_on": date(2027, 1, 1)}}})  # a decoded line may hold a date itself
+    with pytest.raises(FutureActError) as refused:
+        store.import_legacy(lines, NOW)
+    assert (refused.value.line, refused.value.field) == (7, "data.approval.approved_on")
+    assert store.recorder.max_notification_id() is None
