@@ -184,7 +184,7 @@ def run(work: Path, cases: int, min_events: int, events_on: PostgresSettings | N
         app = postgres_cases(events_on, {"ENFORCEMENT_CIPHER_KEY": cipher}, chain_key=key)
         print(f"PostgreSQL stores: events in schema {events_on.schema}, read models in "
               f"{views_on.schema if views_on else '?'} at {events_on.host}:{events_on.port}")
-    summary = import_legacy(app, _lines(docket), datetime.now(COURT_ZONE))
+    summary = import_legacy(app, lambda: _lines(docket), datetime.now(COURT_ZONE))
     print(f"legacy import: {summary.events_written:,} events in {summary.seconds:.1f} s = "
           f"{summary.events_written / summary.seconds:,.0f} events/s")
 

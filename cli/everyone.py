@@ -4,6 +4,7 @@ the JSON Schema of any input."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -78,10 +79,15 @@ def import_legacy(path: Annotated[Path, typer.Argument(metavar="LEGACY.jsonl",
     it and nothing is written. Idempotent: importing a file again writes nothing new.
     """
     now = datetime.now(COURT_ZONE)  # the import's business time, read at the door
+    path.open("rb").close()  # a missing or unreadable file fails here, before the store opens
+
+    def read() -> Iterator[str]:  # read twice: checked whole, then written
+        with path.open(encoding="utf-8") as lines:
+            yield from lines
+
     app = cases_from_env()
     try:
-        with path.open(encoding="utf-8") as lines:
-            summary = app.import_legacy(lines, now, batch_cases=batch_cases)
+        summary = app.import_legacy(read, now, batch_cases=batch_cases)
     except InvalidInputError as exc:
         raise UserError(f"import of {path} refused (nothing written): "
                         f"{exc.code}: {exc.message} [{exc.source}]", BAD_INPUT) from None

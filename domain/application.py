@@ -8,7 +8,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar, cast
@@ -254,11 +254,11 @@ class EnforcementCases(CommandMethods, CaseStore):
                 with contextlib.suppress(KeyError):
                     cache.get(ref, evict=True)
 
-    def import_legacy(self, lines: Iterable[str | bytes | dict[str, Any]], now: datetime,
+    def import_legacy(self, lines: legacy_import.Lines, now: datetime,
                       batch_cases: int = 500) -> legacy_import.ImportSummary:
         """Import case histories recorded elsewhere as imported facts, none after the business
-        time ``now``; the whole input is checked before anything is written
-        (docs/legacy-format.md)."""
+        time ``now``; the whole input (lines, or a function reading them afresh) is checked
+        before anything is written (docs/legacy-format.md)."""
         return legacy_import.import_legacy(self, lines, now, batch_cases)
 
     # --- queries ------------------------------------------------------------------------------

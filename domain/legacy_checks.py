@@ -60,14 +60,18 @@ def check_time(number: int, line: LegacyLine, now: datetime) -> None:
                              f"the import's business time {now.isoformat()}")
 
 
-def check_act_dates(number: int, line: LegacyLine, now: datetime) -> None:
-    """Refuse an act dated after the import's business day (any nested ``ACT_DATES`` field of
-    ``data``; run after the event class has validated the line's dates)."""
+def check_data(number: int, line: LegacyLine, now: datetime) -> None:
+    """Refuse, anywhere in ``data``, an act date (``ACT_DATES``) after the import's business
+    day and an ``approver_id`` that names no one (one walk; run after the event class has
+    validated the line)."""
     today = legal_date(now)
     for field, value in _fields(line.data):
-        if field.rsplit(".", 1)[-1] in ACT_DATES and (day := _day(value)) and day > today:
+        name = field.rsplit(".", 1)[-1]
+        if name in ACT_DATES and (day := _day(value)) and day > today:
             raise FutureActError(number, f"data.{field}", f"{value} is after the import's "
                                  f"business day {today}")
+        if name == "approver_id":
+            _check_id(number, f"data.{field}", value)
 
 
 def _day(value: Any) -> date | None:
@@ -83,14 +87,11 @@ def _day(value: Any) -> date | None:
 
 
 def check_actor(number: int, line: LegacyLine) -> None:
-    """Refuse an actor (or a nested ``approver_id``) that names no one, and the role system."""
+    """Refuse an actor that names no one, and the role system."""
     if line.actor.role is Role.SYSTEM:
         raise LegacyActorError(number, "actor.role", "system is this engine's own workflow; "
                                "an imported act names the person who recorded it")
     _check_id(number, "actor.id", line.actor.id)
-    for field, value in _fields(line.data):
-        if field.rsplit(".", 1)[-1] == "approver_id":
-            _check_id(number, f"data.{field}", value)
 
 
 def _check_id(number: int, field: str, value: Any) -> None:

@@ -172,14 +172,14 @@ def test_a_live_write_between_the_check_and_the_write_stops_the_import(
     the lock and writes nothing of that transaction (docs/legacy-format.md § Running an import)."""
     from domain import legacy_import
 
-    checked = legacy_import.check_cases
+    checked = legacy_import.check
 
     def check_then_file(*args: Any) -> Any:
-        plans = checked(*args)
+        found = checked(*args)
         live_case(store)  # the engine files NUMBER after the import checked it
-        return plans
+        return found
 
-    monkeypatch.setattr(legacy_import, "check_cases", check_then_file)
+    monkeypatch.setattr(legacy_import, "check", check_then_file)
     lines = [text.replace(OLD, NUMBER) for text in old_case()]
     with pytest.raises(ConcurrencyError) as refused:
         store.import_legacy(lines, NOW)
@@ -199,3 +199,34 @@ def test_a_nested_approval_dated_ahead_is_refused(store: EnforcementCases) -> No
         store.import_legacy(lines, NOW)
     assert (refused.value.line, refused.value.field) == (7, "data.approval.approved_on")
     assert store.recorder.max_notification_id() is None
+
+
+def test_a_case_split_across_batches_is_checked_and_written_whole(
+        store: EnforcementCases) -> None:
+    first, second = "(2018)甘0402执41号", "(2018)甘0402执42号"
+    lines = old_case(first)[:3] + old_case(second) + old_case(first)[3:]
+    summary = store.import_legacy(lines, NOW, batch_cases=1)
+    assert (summary.cases, summary.cases_written, summary.events_written, summary.batches) == (
+        2, 2, 12, 3)
+    assert store.get_case(first).version == 6 and all(v.ok for v in store.verify_all())
+    assert store.import_legacy(lambda: lines, NOW, batch_cases=1).events_present == 12
+
+
+def test_an_input_that_changes_between_its_two_readings_stops_the_import(
+        store: EnforcementCases) -> None:
+    """Read afresh for the writing (a file opened again): what is written is what was
+    checked, or the import stops before the first batch that differs."""
+    first, second = "(2018)甘0402执43号", "(2018)甘0402执44号"
+    readings = [old_case(first) + old_case(second),
+                old_case(first) + old_case(second, start_price="600000.00")]
+
+    def read() -> list[str]:
+        return readings.pop(0)
+
+    with pytest.raises(ConcurrencyError) as refused:
+        store.import_legacy(read, NOW, batch_cases=1)
+    assert refused.value.code == "legacy.input_changed"
+    assert "1 case(s) of earlier transactions are written" in refused.value.message
+    assert store.get_case(first).version == 6
+    with pytest.raises(UnknownCaseError):
+        store.get_case(second)
