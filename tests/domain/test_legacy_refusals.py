@@ -149,7 +149,7 @@ def test_the_business_time_is_explicit_and_aware(store: EnforcementCases) -> Non
 
 
 def test_a_refusal_names_the_first_problem_of_the_file(store: EnforcementCases) -> None:
-    """Lines are checked in file order before any case is checked against the store."""
+    """Within a batch, every line is checked before any case is checked against the store."""
     live_case(store)
     lines = [*the_issue_lines(), *old_case()]
     lines[4] = lines[4].replace('"officer-7"', '"nobody"')
