@@ -190,15 +190,15 @@ def _base(app: EnforcementCases, tx: CaseTransaction, number: str, entries: Entr
           saved: EnforcementCase | None, checked: _Checked, summary: ImportSummary
           ) -> EnforcementCase | None:
     """The case to extend in step 2: as this step saved it, or as stored — unchanged since
-    step 1 (read under the case's lock)."""
-    if saved is not None:
-        return EnforcementCase(saved.state.model_copy(deep=True))  # the cached one stays
-    seen = checked.seen.get(number, 0)
+    then, or since step 1 (read under the case's lock)."""
+    seen = saved.version if saved is not None else checked.seen.get(number, 0)
     if tx.events_after(case_id(number), seen, 1):
         raise ConcurrencyError(
             "legacy.concurrent_write", f"case {number} changed while the import was checked; "
             f"{summary.cases_written} case(s) of earlier transactions are written, the rest is "
             "not: import the file again (it is idempotent)", SOURCE)
+    if saved is not None:
+        return EnforcementCase(saved.state.model_copy(deep=True))  # the cached one stays
     return _stored(app, number, entries) if seen else None
 
 
