@@ -45,6 +45,7 @@ from cli.common import (
     today,
     validate,
 )
+from cli.imported import imported_case_line
 from cli.stuck import register as register_stuck
 from cli.stuck import stuck_line
 from cli.temporal import (
@@ -231,7 +232,8 @@ async def _act(number: str, kind: str, body: ActBase) -> ActResult:
         except ActNotConfirmedError as exc:
             raise UserError(enforcement_line(exc), UNCONFIRMED) from None
         except (UnknownCaseError, EngineUnavailableError) as exc:
-            raise UserError(enforcement_line(exc)) from None
+            imported = imported_case_line(number) if isinstance(exc, UnknownCaseError) else None
+            raise UserError(imported or enforcement_line(exc)) from None
         except EnforcementError as exc:
             bad = isinstance(exc, InvalidInputError)
             verb = "invalid" if bad else "refused"
@@ -289,7 +291,8 @@ async def _status(number: str) -> CaseStatus:
         if exc.status == RPCStatusCode.DEADLINE_EXCEEDED:
             raise UserError(f"no worker answered for {number} within "
                             f"{QUERY_TIMEOUT.seconds} s: is python worker.py running?") from None
-        raise unknown_case(exc, number) from None
+        imported = imported_case_line(number) if exc.status == RPCStatusCode.NOT_FOUND else None
+        raise (UserError(imported) if imported else unknown_case(exc, number)) from None
     except (WorkflowQueryFailedError, WorkflowQueryRejectedError) as exc:
         raise UserError(f"the get_status query of {number} failed: {exc}") from None
     return status

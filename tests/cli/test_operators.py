@@ -16,6 +16,7 @@ import pytest
 from domain.calendar import COURT_ZONE
 from domain.models import CaseCategory
 from tests.cli.conftest import Enforce
+from tests.projections.legacy import LegacyCase
 from tests.workflows.dockets import case
 from workflows.scenario import Docket, World
 
@@ -263,3 +264,27 @@ def test_an_import_into_a_live_case_is_refused_and_writes_nothing(filed: Enforce
     assert (listed[LOAN]["imported"], listed[LOAN]["closure_mode"]) == (False, None)
     assert Decimal(listed[LOAN]["outstanding"]) > 0
     assert filed("audit", "verify", LOAN).code == 0
+
+
+def test_an_imported_case_is_named_imported_by_show_and_do(filed: Enforce,
+                                                           tmp_path: Path) -> None:
+    """Against the running engine's Temporal, with a store of its own (the module's store
+    keeps its two live cases)."""
+    filed = Enforce(tmp_path / "data", filed.address)
+    number = "(2019)甘0402执77号"
+    lines = LegacyCase(number, date(2019, 3, 1)).notice().report().lines
+    path = tmp_path / "legacy.jsonl"
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
+    imported = filed("import", path, "--json")
+    assert imported.code == 0, imported.err
+    assert imported.json()["events_written"] == 3
+    line = (f"error: case.imported: case {number} is an imported legacy history: no workflow "
+            "runs it and no act is recorded on it; read it with `enforce audit history` "
+            "[docs/legacy-format.md § Live cases]")
+    shown = filed("case", "show", number)
+    assert (shown.code, shown.error) == (1, line)
+    acted = filed("case", "do", number, "record_payment", "--field", "amount=1000.00",
+                  "--request-id", "receipt-legacy", *CLERK)
+    assert (acted.code, acted.error) == (1, line)
+    assert [e["imported"] for e in filed("audit", "history", number, "--json").json()] == [
+        True, True, True]
