@@ -8,8 +8,8 @@ import os
 import random
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar, cast
 from uuid import UUID
@@ -18,7 +18,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, MapperDeserialisationError, StoredEvent
 
 from domain import commands as c
-from domain import legacy
+from domain import legacy_import
 from domain.calendar import HolidayCalendar, legal_date
 from domain.case import CommandResult, EnforcementCase, record
 from domain.caselock import (
@@ -253,10 +253,12 @@ class EnforcementCases(CaseStore):
                 with contextlib.suppress(KeyError):
                     cache.get(ref, evict=True)
 
-    def import_legacy(self, lines: Iterable[str | bytes | dict[str, Any]],
-                      batch_cases: int = 500) -> legacy.ImportSummary:
-        """Import case histories recorded elsewhere as imported facts (docs/legacy-format.md)."""
-        return legacy.import_legacy(self, lines, batch_cases)
+    def import_legacy(self, lines: legacy_import.Lines, now: datetime,
+                      batch_cases: int = 500) -> legacy_import.ImportSummary:
+        """Import case histories recorded elsewhere as imported facts, none after the business
+        time ``now``; the whole input (lines, or a function reading them afresh) is checked
+        before anything is written (docs/legacy-format.md)."""
+        return legacy_import.import_legacy(self, lines, now, batch_cases)
 
     # --- queries ------------------------------------------------------------------------------
     def get_case(self, number: str, version: int | None = None) -> CaseState:

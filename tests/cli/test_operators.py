@@ -4,6 +4,7 @@ replay at a date and a version, verify (and catch tampering), deadlines, audit a
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from datetime import date, datetime, timedelta
@@ -15,6 +16,7 @@ import pytest
 from domain.calendar import COURT_ZONE
 from domain.models import CaseCategory
 from tests.cli.conftest import Enforce
+from tests.projections.legacy import LegacyCase
 from tests.workflows.dockets import case
 from workflows.scenario import Docket, World
 
@@ -252,3 +254,73 @@ def test_deadlines_audit_and_metrics_of_the_live_store(filed: Enforce) -> None:
     assert [(m["metrics"]["kind"], m["metrics"]["new"], m["metrics"]["closed"])
             for m in metrics] == [("执", 2, 0)]
     assert Decimal(metrics[0]["rates"]["执结率"]) == Decimal("0.0")
+
+
+def test_an_import_into_a_live_case_is_refused_and_writes_nothing(filed: Enforce,
+                                                                   tmp_path: Path) -> None:
+    """Issue 11: ¥999,999 received and 执行完毕 by "nobody (president)", stamped in the future,
+    imported onto a live case; then the same two acts by a real president, dated in the past.
+    Each file is refused whole (docs/legacy-format.md § Time, § Actors, § Live cases)."""
+    before = filed("audit", "history", LOAN, "--json").json()
+    version = len(before)
+
+    def legacy(name: str, day: date, actor: str) -> Path:
+        when = f"{day.isoformat()}T10:00:00+08:00"
+        lines = [{"case_number": LOAN, "seq": version + 1, "event": "FundsReceived",
+                  "recorded_at": when, "actor": {"id": actor, "role": "president"},
+                  "data": {"amount": "999999.00", "received_on": day.isoformat(),
+                           "source": "debtor_payment", "payout_due_on": None}},
+                 {"case_number": LOAN, "seq": version + 2, "event": "CaseConcluded",
+                  "recorded_at": when, "actor": {"id": actor, "role": "president"},
+                  "data": {"closed_on": day.isoformat(), "by_settlement": False}}]
+        path = tmp_path / name
+        path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines),
+                        "utf-8")
+        return path
+
+    future = legacy("future.jsonl", date.today() + timedelta(days=400), "nobody")
+    refused = filed("import", future)
+    assert refused.code == 2
+    assert refused.error.startswith(f"error: import of {future} refused (nothing written): "
+                                    "legacy.future_act: line 1, recorded_at: ")
+    past = legacy("past.jsonl", date(2026, 1, 2), "president-3")
+    refused = filed("import", past)
+    assert refused.code == 2
+    assert refused.error == (
+        f"error: import of {past} refused (nothing written): legacy.live_case: line 1, "
+        f"case_number: case {LOAN} is live (its event 1, CaseFiled, was recorded by the engine, "
+        "not imported): an import may create a case or extend a case holding nothing but "
+        "imported events [docs/legacy-format.md § Live cases]")
+    # the workflow may record its own routine acts meanwhile (the day's 09:00 inquiry): compare
+    # what was there, and look for anything of the two files
+    after = filed("audit", "history", LOAN, "--json").json()
+    assert after[:version] == before
+    assert not [e for e in after if e["imported"] or e["event"] == "CaseConcluded"]
+    listed = {c["case_number"]: c for c in filed("case", "list", "--json").json()}
+    assert (listed[LOAN]["imported"], listed[LOAN]["closure_mode"]) == (False, None)
+    assert Decimal(listed[LOAN]["outstanding"]) > 0
+    assert filed("audit", "verify", LOAN).code == 0
+
+
+def test_an_imported_case_is_named_imported_by_show_and_do(filed: Enforce,
+                                                           tmp_path: Path) -> None:
+    """Against the running engine's Temporal, with a store of its own (the module's store
+    keeps its two live cases)."""
+    filed = Enforce(tmp_path / "data", filed.address)
+    number = "(2019)甘0402执77号"
+    lines = LegacyCase(number, date(2019, 3, 1)).notice().report().lines
+    path = tmp_path / "legacy.jsonl"
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
+    imported = filed("import", path, "--json")
+    assert imported.code == 0, imported.err
+    assert imported.json()["events_written"] == 3
+    line = (f"error: case.imported: case {number} is an imported legacy history: no workflow "
+            "runs it and no act is recorded on it; read it with `enforce audit history` "
+            "[docs/legacy-format.md § Live cases]")
+    shown = filed("case", "show", number)
+    assert (shown.code, shown.error) == (1, line)
+    acted = filed("case", "do", number, "record_payment", "--field", "amount=1000.00",
+                  "--request-id", "receipt-legacy", *CLERK)
+    assert (acted.code, acted.error) == (1, line)
+    assert [e["imported"] for e in filed("audit", "history", number, "--json").json()] == [
+        True, True, True]
