@@ -14,7 +14,7 @@ from domain.errors import NotPermittedError, RuleViolationError
 from domain.events import ApprovalGiven, ApprovalRequested, DebtorListedDishonest, FineImposed
 from domain.models import ApprovalMeasure, DishonestGround
 from domain.values import Actor, Approval, PartyKind, Role
-from tests.projections.legacy import LegacyCase
+from tests.projections.legacy import NOW, LegacyCase
 from tests.support import JUDGE, NUMBER, OFFICER, PRESIDENT, Driver, new_app
 
 ON = date(2026, 4, 1)
@@ -213,7 +213,7 @@ def test_events_with_a_typed_approval_recorded_before_still_load() -> None:
     case.add("DebtorListedDishonest", on, ground="able_but_refuses", listed_on=on, until=None,
              approval=typed)
     case.add("FineImposed", on, amount="5000.00", imposed_on=on, subject="李四", approval=typed)
-    app.import_legacy(case.lines)
+    app.import_legacy(case.lines, NOW)
     state = app.get_case(number)
     assert state.dishonest_active is not None and state.fines == 1 and state.approvals == {}
     events = app.case_events(number)
