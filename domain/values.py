@@ -30,6 +30,7 @@ from domain.text import NOTE_FIELDS, TEXT_RULE, describe, first_unsafe
 # --- input rules and the record ---------------------------------------------------------------
 
 _RECORDED: ContextVar[bool] = ContextVar("recorded_facts", default=False)
+_NEW_FACTS: ContextVar[bool] = ContextVar("new_facts", default=False)
 
 
 @contextmanager
@@ -37,12 +38,25 @@ def recorded_facts() -> Iterator[None]:
     """Within: models are rebuilt from the record (stored events, snapshots), not from input.
 
     The input rules for text and money apply to new input only: what was recorded before a rule
-    existed still loads exactly as it was written (its hash chain covers those bytes)."""
-    token = _RECORDED.set(True)
+    existed still loads exactly as it was written (its hash chain covers those bytes). Inside
+    :func:`new_facts` this changes nothing: facts arriving now are input."""
+    token = _RECORDED.set(not _NEW_FACTS.get())
     try:
         yield
     finally:
         _RECORDED.reset(token)
+
+
+@contextmanager
+def new_facts() -> Iterator[None]:
+    """Within: events built from outside input (a legacy import) are held to the input rules,
+    although events are otherwise rebuilt as recorded (:func:`recorded_facts`)."""
+    token, recorded = _NEW_FACTS.set(True), _RECORDED.set(False)
+    try:
+        yield
+    finally:
+        _RECORDED.reset(recorded)
+        _NEW_FACTS.reset(token)
 
 
 def loading_recorded_facts() -> bool:

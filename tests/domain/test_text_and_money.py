@@ -11,15 +11,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from pydantic import ValidationError
 
 from domain import commands as c
 from domain.application import EnforcementCases
 from domain.errors import UnknownCase
+from domain.legacy import LegacyImportError
 from domain.models import AssetFinding, Claim
 from domain.text import first_unsafe, json_printable, printable
 from domain.values import Party, recorded_facts
+from tests.domain.test_legacy_import import OLD, old_case
 from tests.support import APPLICANT, CLERK, KEY, NUMBER, Driver, at, new_app
 from workflows.acts import RecordPayment, SubmitLead
 from workflows.messages import BasisSpec
@@ -223,3 +226,52 @@ def test_json_printable_keeps_the_value_and_escapes_the_characters() -> None:
     safe = json_printable(raw)
     assert json.loads(safe) == json.loads(raw)
     assert all(first_unsafe(ch) is None for ch in safe)
+
+
+# --- a legacy import is new input -----------------------------------------------------------------
+
+def _import_refusal(tmp_path: Path, lines: list[str]) -> LegacyImportError:
+    store = EnforcementCases.sqlite(tmp_path / "events.sqlite", chain_key=KEY)
+    try:
+        with pytest.raises(LegacyImportError) as refused:
+            store.import_legacy(lines)
+        assert store.recorder.max_notification_id() in (0, None)  # nothing written
+        return refused.value
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(("seq", "change", "field"), [
+    (1, {"basis": "判决\x1b[2J"}, "basis"),
+    (3, {"data.asset.description": "住宅\u202e"}, "data.asset.description"),
+    (1, {"data.applicants.0.name": "王\x00某"}, "data.applicants.0.name"),
+    (5, {"data.amount": "1E+2"}, "data.amount"),
+    (5, {"data.amount": "１００"}, "data.amount"),
+    (6, {"data.deposit": "50000.000"}, "data.deposit"),
+    (1, {"data.claim.principal": "100_000"}, "data.claim.principal"),
+])
+def test_an_import_is_held_to_the_text_and_money_rules(tmp_path: Path, seq: int,
+                                                       change: dict[str, str], field: str
+                                                       ) -> None:
+    lines = old_case()
+    record = orjson.loads(lines[seq - 1])
+    for path, value in change.items():
+        *parents, last = path.split(".")
+        node = record
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        node[last] = value
+    lines[seq - 1] = orjson.dumps(record).decode()
+    refused = _import_refusal(tmp_path, lines)
+    assert (refused.line, refused.field) == (seq, field)
+    assert ('"Text fields"' in refused.message) != ('"Money"' in refused.message)
+
+
+def test_imported_amounts_are_stored_canonical(tmp_path: Path) -> None:
+    lines = old_case(start_price="500000")
+    store = EnforcementCases.sqlite(tmp_path / "events.sqlite", chain_key=KEY)
+    store.import_legacy(lines)
+    announced = store.case_events(OLD)[-1]
+    assert str(announced.start_price) == "500000.00"  # type: ignore[attr-defined]
+    assert store.verify(OLD).ok
+    store.close()
