@@ -11,7 +11,7 @@ from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -19,11 +19,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    ValidationInfo,
+    ValidationError,
     WithJsonSchema,
-    field_validator,
+    model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from domain.text import NOTE_FIELDS, TEXT_RULE, describe, first_unsafe
 
@@ -124,9 +124,10 @@ def _money_input(value: Any) -> Any:
         raise _money_refused(value, "a binary floating-point number (write the amount as a "
                              "string, e.g. \"100.50\", or as an integer)")
     if isinstance(value, str):
-        if not _MONEY_TEXT.fullmatch(value):
+        if _MONEY_TEXT.fullmatch(value) is None:
             raise _money_refused(value, _text_reason(value))
-        return _canonical(Decimal(value), value)
+        amount = Decimal(value)  # at most 2 places written: exact, canonical once quantized
+        return amount if len(value) > 20 else amount.quantize(CENT)
     return value  # anything else: pydantic's decimal validation refuses it
 
 
@@ -139,12 +140,12 @@ def _money_schema(low: str) -> dict[str, Any]:
                            "(docs/domain.md \"Money\")"}
 
 
-Money = Annotated[Decimal, BeforeValidator(_money_input),
-                  Field(ge=0, le=MAX_AMOUNT, max_digits=15, decimal_places=2),
+Money = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, max_digits=15, decimal_places=2),
+                  BeforeValidator(_money_input),  # after the constraints: they stay in the core
                   WithJsonSchema(_money_schema("minimum"))]
 """Non-negative yuan amount with at most 2 decimal places (interest and fees may be zero)."""
-PositiveMoney = Annotated[Decimal, BeforeValidator(_money_input),
-                          Field(gt=0, le=MAX_AMOUNT, max_digits=15, decimal_places=2),
+PositiveMoney = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, max_digits=15, decimal_places=2),
+                          BeforeValidator(_money_input),
                           WithJsonSchema(_money_schema("exclusiveMinimum"))]
 """Strictly positive yuan amount (claims, payments, prices)."""
 
@@ -159,7 +160,7 @@ def yuan(value: Decimal | int | str) -> Decimal:
 def check_text(value: str, *, multiline: bool = False) -> str:
     """``value`` if it holds no unsafe character (domain/text.py), else a ``text.unsafe`` error
     naming the character and its position (the field is named by the error's location)."""
-    found = first_unsafe(value, multiline=multiline)
+    found = None if value.isprintable() else first_unsafe(value, multiline=multiline)
     if found is not None:
         position, char = found
         raise PydanticCustomError(
@@ -173,21 +174,34 @@ def check_text(value: str, *, multiline: bool = False) -> str:
 class CheckedText(BaseModel):
     """Mixin: every text field of the model (a string, or strings in a tuple or list) refuses
     unsafe characters; line feed and tab only in note fields (``domain.text.NOTE_FIELDS``).
-    Models rebuilt from the record are not checked (:func:`recorded_facts`)."""
+    Each bad field is named (``respondents.0.name``, ``bound_persons.1``). Models rebuilt from
+    the record are not checked (:func:`recorded_facts`)."""
 
-    @field_validator("*", mode="after")
-    @classmethod
-    def _safe_text(cls, value: Any, info: ValidationInfo) -> Any:
+    @model_validator(mode="after")
+    def _safe_text(self) -> Self:
         if _RECORDED.get():
-            return value
-        multiline = info.field_name in NOTE_FIELDS
-        if isinstance(value, str):
-            check_text(value, multiline=multiline)
-        elif isinstance(value, tuple | list):
-            for item in value:
-                if isinstance(item, str):
-                    check_text(item, multiline=multiline)
-        return value
+            return self
+        errors: list[InitErrorDetails] = []
+        for name, value in self.__dict__.items():
+            kind = value.__class__
+            if kind is str:
+                if not value.isprintable():  # printable text holds no unsafe character
+                    _collect(errors, (name,), value, name in NOTE_FIELDS)
+            elif kind is tuple or kind is list:
+                for index, item in enumerate(value):
+                    if item.__class__ is str and not item.isprintable():
+                        _collect(errors, (name, index), item, name in NOTE_FIELDS)
+        if errors:
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
+        return self
+
+
+def _collect(errors: list[InitErrorDetails], loc: tuple[str | int, ...], value: str,
+             multiline: bool) -> None:
+    try:
+        check_text(value, multiline=multiline)
+    except PydanticCustomError as exc:
+        errors.append(InitErrorDetails(type=exc, loc=loc, input=value))
 
 
 class Frozen(CheckedText):

@@ -149,7 +149,7 @@ def test_unsafe_characters_are_refused_in_nested_and_listed_fields(bad: str) -> 
             "bound_persons": ["法定代表人", f"赵{bad}六"],
             "approval": {"approver_id": "president-1", "role": "president",
                          "approved_on": "2026-03-03"}})
-    assert ("bound_persons",) in [e["loc"] for e in refused.value.errors()]
+    assert refusal(refused)[:2] == (("bound_persons", 1), "text.unsafe")
     with pytest.raises(ValidationError) as refused:
         SubmitLead(actor=CLERK, lead_id="L1", description=f"线索{bad}")
     assert refusal(refused)[:2] == (("description",), "text.unsafe")
