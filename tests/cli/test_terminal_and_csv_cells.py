@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from rich.table import Table
@@ -54,3 +55,24 @@ def test_a_written_row_reads_back_with_no_formula_cell() -> None:
     (row,) = csv.reader(io.StringIO(buffer.getvalue()))
     assert not [cell for cell in row if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
     assert row[-3:] == ["ok", "5", ""]
+
+
+def test_the_termination_audit_csv_on_stdout_is_neutralised_and_escaped(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from cli.auditors import write_audit_csv
+    from projections.audit import AuditClass
+    from projections.audit_view import AuditedTermination
+    from projections.facts import Finding
+
+    audited = AuditedTermination(
+        case_number="(2018)甘0402执16号", kind="执", court="甘0402", officer="=2+5",
+        imported=True, filed_on=None, ruled_on=date(2018, 9, 1), via="ruling",
+        ruling_number="@SUM(1)", audit_class=AuditClass.NON_COMPLIANT, label="-不合规",
+        findings=[Finding(category="procedural", code="x", subject="\u202e",
+                          message="\x1b[2J清屏", source="终本规定")])
+    write_audit_csv([audited])
+    printed = capsys.readouterr().out
+    assert "\x1b" not in printed and "\u202e" not in printed and "\\x1b[2J" in printed
+    rows = list(csv.reader(io.StringIO(printed)))
+    assert not [c for row in rows for c in row if c.startswith(("=", "+", "-", "@", "\t"))]
+    assert "'=2+5" in rows[1] and "'@SUM(1)" in rows[1] and "'-不合规" in rows[1]
