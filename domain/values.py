@@ -59,11 +59,6 @@ def new_facts() -> Iterator[None]:
         _NEW_FACTS.reset(token)
 
 
-def loading_recorded_facts() -> bool:
-    """Whether models are being rebuilt from the record (see :func:`recorded_facts`)."""
-    return _RECORDED.get()
-
-
 # --- money ----------------------------------------------------------------------------------
 
 MAX_AMOUNT = Decimal("1000000000000.00")  # ¥1 trillion: far above any case, bounds bad input
@@ -126,8 +121,7 @@ def _money_input(value: Any) -> Any:
     if isinstance(value, str):
         if _MONEY_TEXT.fullmatch(value) is None:
             raise _money_refused(value, _text_reason(value))
-        amount = Decimal(value)  # at most 2 places written: exact, canonical once quantized
-        return amount if len(value) > 20 else amount.quantize(CENT)
+        return _canonical(Decimal(value), value)
     return value  # anything else: pydantic's decimal validation refuses it
 
 
@@ -183,13 +177,12 @@ class CheckedText(BaseModel):
             return self
         errors: list[InitErrorDetails] = []
         for name, value in self.__dict__.items():
-            kind = value.__class__
-            if kind is str:
+            if isinstance(value, str):
                 if not value.isprintable():  # printable text holds no unsafe character
                     _collect(errors, (name,), value, name in NOTE_FIELDS)
-            elif kind is tuple or kind is list:
+            elif isinstance(value, tuple | list):
                 for index, item in enumerate(value):
-                    if item.__class__ is str and not item.isprintable():
+                    if isinstance(item, str) and not item.isprintable():
                         _collect(errors, (name, index), item, name in NOTE_FIELDS)
         if errors:
             raise ValidationError.from_exception_data(type(self).__name__, errors)
