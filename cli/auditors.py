@@ -29,11 +29,13 @@ from cli.common import (
     read_models,
     table,
 )
+from cli.terminal import printable
 from domain.application import EnforcementCases
 from domain.state import CaseState
 from projections.audit import AuditClass
 from projections.audit_view import AuditedTermination, audit_summary, termination_audit
 from projections.auditor import READ_MODELS, export_all, export_read_model, state_as_of
+from projections.csv_cells import csv_row
 from projections.metrics import GROUPS, Metrics, quality_metrics
 from projections.store import ReadModelStore
 
@@ -162,16 +164,26 @@ def audit_termination(
 
 
 def write_audit_csv(audited: list[AuditedTermination]) -> None:
-    writer = csv.writer(sys.stdout)
+    """The 终本 audit as CSV on stdout: formula prefixes neutralised, unsafe characters escaped
+    (it may be read on a terminal; docs/operations.md "Exports: CSV cells")."""
+    writer = csv.writer(_EscapingStdout())
     writer.writerow(["case_number", "court", "officer", "kind", "imported", "filed_on",
                      "ruled_on", "via", "ruling_number", "audit_class", "label", "codes",
                      "findings"])
     for a in audited:
-        writer.writerow([a.case_number, a.court, a.officer, a.kind, int(a.imported), a.filed_on,
+        writer.writerow(csv_row([a.case_number, a.court, a.officer, a.kind, int(a.imported), a.filed_on,
                          a.ruled_on, a.via, a.ruling_number or "", a.audit_class.value, a.label,
                          "; ".join(f.code + (f"[{f.subject}]" if f.subject else "")
                                    for f in a.findings),
-                         " | ".join(f"{f.message} ({f.source})" for f in a.findings)])
+                         " | ".join(f"{f.message} ({f.source})" for f in a.findings)]))
+
+
+class _EscapingStdout:
+    """stdout for csv.writer: each written line with its unsafe characters escaped."""
+
+    def write(self, text: str) -> int:
+        line = text.removesuffix("\r\n")  # csv.writer's own line terminator stays
+        return sys.stdout.write(printable(line) + text[len(line):])
 
 
 @audit_app.command("metrics")

@@ -23,14 +23,13 @@ from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from rich.text import Text
 from temporalio.client import WorkflowFailureError, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError, FailureError
 from temporalio.service import RPCError
 
+from cli.terminal import SafeConsole, json_printable, safe_cell
 from domain.application import EnforcementCases
 from domain.calendar import COURT_ZONE
 from domain.errors import EnforcementError, InvalidInputError
@@ -46,8 +45,9 @@ from projections.store import ReadModelMismatchError, ReadModelStore
 from projections.stores import open_read_store
 
 WIDTH = None if sys.stdout.isatty() else 150  # pipes and files: wide tables, not cramped ones
-out = Console(highlight=False, soft_wrap=True, markup=False, width=WIDTH)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = SafeConsole(highlight=False, soft_wrap=True, markup=False, width=WIDTH)
+err = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
+"""Both escape control, format and bidirectional characters of the record (cli/terminal.py)."""
 P = ParamSpec("P")
 R = TypeVar("R")
 BAD_INPUT, REFUSED, UNCONFIRMED = 2, 1, 3
@@ -268,8 +268,9 @@ def jsonable(data: Any) -> Any:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2, default=str)
-                     + "\n")
+    """``data`` as JSON; unsafe characters of the record as ``\\uXXXX`` escapes (same value)."""
+    sys.stdout.write(json_printable(json.dumps(jsonable(data), ensure_ascii=False, indent=2,
+                                               default=str)) + "\n")
 
 
 def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
@@ -278,5 +279,5 @@ def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
     for column in columns:
         t.add_column(column, overflow="fold")
     for row in rows:
-        t.add_row(*(Text("" if v is None else str(v)) for v in row))
+        t.add_row(*(safe_cell(v) for v in row))
     out.print(t)

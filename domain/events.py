@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    model_validator,
+)
 
 from domain.models import (
     ApprovalMeasure,
@@ -32,7 +39,7 @@ from domain.models import (
     SuspensionReason,
 )
 from domain.rules import Channel
-from domain.values import Actor, Approval, Party
+from domain.values import Actor, Approval, Party, recorded_facts
 
 Note = Annotated[str, Field(max_length=500)]
 
@@ -52,6 +59,15 @@ class CaseEvent(BaseModel):
     imported: bool = False
     chain: str = ""
     _json: dict[str, Any] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _as_recorded(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        """An event is a fact: rebuilt as it was recorded. The input rules for text and money
+        (docs/domain.md "Text fields", "Money") applied to the command that caused it; an
+        older record written before them still loads."""
+        with recorded_facts():
+            return handler(data)
 
     def mutate(self, aggregate: Any) -> Any:
         """Apply to the aggregate (eventsourcing's projector calls this)."""

@@ -1,7 +1,8 @@
 """Legacy lines: case histories recorded elsewhere, as JSON Lines (docs/legacy-format.md).
 
 Each line is one act, stored as one event marked ``imported``: its types are validated by the
-event class, today's rules are not applied. Each line's command id is
+event class, today's rules are not applied — but the input rules for text and money are
+(docs/domain.md "Text fields", "Money"): an import is new input. Each line's command id is
 ``legacy:<case number>:<seq>`` and its content is fingerprinted, so importing the same lines
 again writes nothing. The import itself (check the whole file, then write) is
 ``domain.legacy_import``; what a line must say beyond its types, ``domain.legacy_checks``.
@@ -10,15 +11,24 @@ again writes nothing. The import itself (check the whole file, then write) is
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from typing import Annotated, Any
 
 import orjson
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AwareDatetime,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
 from domain import events as ev
 from domain.errors import InvalidInputError
 from domain.ids import case_id
-from domain.values import Actor, CaseNumber
+from domain.text import NOTE_FIELDS
+from domain.values import Actor, CaseNumber, CheckedText, Money, check_text, new_facts
 
 SOURCE = "docs/legacy-format.md"
 ENVELOPE = frozenset(ev.CaseEvent.model_fields)
@@ -38,8 +48,9 @@ EVENT_TYPES = _event_types()
 """Every event class a legacy line may name (the classes of ``domain.events``)."""
 
 
-class LegacyLine(BaseModel):
-    """One act of a case history recorded elsewhere: one line of the JSON Lines file."""
+class LegacyLine(CheckedText):
+    """One act of a case history recorded elsewhere: one line of the JSON Lines file (its text
+    held to docs/domain.md "Text fields", also inside ``data``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -100,6 +111,41 @@ def parse_line(number: int, raw: str | bytes | dict[str, Any]) -> LegacyLine:
         raise LegacyImportError(number, *_first_error(exc)) from None
 
 
+_MONEY: TypeAdapter[Decimal] = TypeAdapter(Money)
+_AMOUNT_TYPES = (Decimal, Decimal | None)
+
+
+def _check_input(number: int, event_type: type[ev.CaseEvent], data: dict[str, Any]
+                 ) -> dict[str, Any]:
+    """``data`` held to the input rules on the event's own fields (its nested models check
+    themselves): every string anywhere is safe text, every amount is written as the Money rule
+    says; the amounts canonical (2 places)."""
+    checked = dict(data)
+    for key, value in data.items():
+        _check_strings(number, f"data.{key}", value, multiline=key in NOTE_FIELDS)
+        field = event_type.model_fields.get(key)
+        if field is not None and field.annotation in _AMOUNT_TYPES and value is not None:
+            try:
+                checked[key] = _MONEY.validate_python(value)
+            except ValidationError as exc:
+                raise LegacyImportError(number, f"data.{key}", exc.errors()[0]["msg"]) from None
+    return checked
+
+
+def _check_strings(number: int, where: str, value: Any, *, multiline: bool) -> None:
+    if isinstance(value, str):
+        try:
+            check_text(value, multiline=multiline)
+        except ValueError as exc:  # PydanticCustomError is a ValueError
+            raise LegacyImportError(number, where, str(exc)) from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_strings(number, f"{where}.{key}", item, multiline=key in NOTE_FIELDS)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_strings(number, f"{where}.{index}", item, multiline=multiline)
+
+
 def build_event(number: int, line: LegacyLine) -> ev.CaseEvent:
     """The imported event of a line, type-checked by its event class (no rule is applied)."""
     clash = sorted(ENVELOPE & line.data.keys())
@@ -109,12 +155,14 @@ def build_event(number: int, line: LegacyLine) -> ev.CaseEvent:
     if (line.seq == 1) != (line.event == "CaseFiled"):
         raise LegacyImportError(number, "event", "a case's first act (seq 1) is CaseFiled, and "
                                 "only its first")
+    data = _check_input(number, EVENT_TYPES[line.event], line.data)
     try:
-        event = EVENT_TYPES[line.event](
-            originator_id=case_id(line.case_number), originator_version=line.seq,
-            recorded_at=line.recorded_at, command_id=line.command_id,
-            command_hash=line.fingerprint, actor=line.actor, basis=line.basis, imported=True,
-            **line.data)
+        with new_facts():  # an import is new input: nested parties, claims, assets checked too
+            event = EVENT_TYPES[line.event](
+                originator_id=case_id(line.case_number), originator_version=line.seq,
+                recorded_at=line.recorded_at, command_id=line.command_id,
+                command_hash=line.fingerprint, actor=line.actor, basis=line.basis,
+                imported=True, **data)
     except ValidationError as exc:
         raise LegacyImportError(number, *_first_error(exc, "data.")) from None
     if isinstance(event, ev.CaseFiled) and event.case_number != line.case_number:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ModelWrapValidatorHandler, model_validator
 
 from domain.models import (
     ApprovalMeasure,
@@ -28,7 +29,7 @@ from domain.models import (
     SuspensionReason,
 )
 from domain.rules import Channel
-from domain.values import Party, Role
+from domain.values import Party, Role, recorded_facts
 
 ZERO = Decimal("0.00")
 
@@ -156,6 +157,14 @@ class ApprovalState(Mutable):
 
 class CaseState(Mutable):
     """All facts of one enforcement case."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _as_recorded(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        """Rebuilt from the record (events, a snapshot): loaded as written, without the input
+        rules for text and money (domain/values.py ``recorded_facts``)."""
+        with recorded_facts():
+            return handler(data)
 
     id: UUID
     case_number: str

@@ -1,23 +1,147 @@
-"""Value objects: money, case numbers, party identities (with checksums), actors."""
+"""Value objects: money, case numbers, party identities (with checksums), actors; the input
+rules every model shares: safe text (docs/domain.md "Text fields") and money as written
+(docs/domain.md "Money")."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from domain.text import NOTE_FIELDS, TEXT_RULE, describe, first_unsafe
+
+# --- input rules and the record ---------------------------------------------------------------
+
+_RECORDED: ContextVar[bool] = ContextVar("recorded_facts", default=False)
+_NEW_FACTS: ContextVar[bool] = ContextVar("new_facts", default=False)
+
+
+@contextmanager
+def recorded_facts() -> Iterator[None]:
+    """Within: models are rebuilt from the record (stored events, snapshots), not from input.
+
+    The input rules for text and money apply to new input only: what was recorded before a rule
+    existed still loads exactly as it was written (its hash chain covers those bytes). Inside
+    :func:`new_facts` this changes nothing: facts arriving now are input."""
+    token = _RECORDED.set(not _NEW_FACTS.get())
+    try:
+        yield
+    finally:
+        _RECORDED.reset(token)
+
+
+@contextmanager
+def new_facts() -> Iterator[None]:
+    """Within: events built from outside input (a legacy import) are held to the input rules,
+    although events are otherwise rebuilt as recorded (:func:`recorded_facts`)."""
+    token, recorded = _NEW_FACTS.set(True), _RECORDED.set(False)
+    try:
+        yield
+    finally:
+        _RECORDED.reset(recorded)
+        _NEW_FACTS.reset(token)
+
+
+# --- money ----------------------------------------------------------------------------------
 
 MAX_AMOUNT = Decimal("1000000000000.00")  # ¥1 trillion: far above any case, bounds bad input
-
-Money = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, max_digits=15, decimal_places=2)]
-"""Non-negative yuan amount with at most 2 decimal places (interest and fees may be zero)."""
-PositiveMoney = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, max_digits=15, decimal_places=2)]
-"""Strictly positive yuan amount (claims, payments, prices)."""
-
+MONEY_RULE = 'docs/domain.md "Money"'
 CENT = Decimal("0.01")
+_MONEY_TEXT = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")  # ASCII digits only ([0-9], not \d)
+_FRACTION = re.compile(r"[0-9]+\.([0-9]+)")
+
+
+def _money_refused(value: object, reason: str) -> PydanticCustomError:
+    return PydanticCustomError(
+        "money.format", "amount {value} refused: {reason}; write ASCII digits with at most 2 "
+        "decimal places, e.g. 1234.50 [{rule}]",
+        {"value": repr(value), "reason": reason, "rule": MONEY_RULE})
+
+
+def _text_reason(text: str) -> str:
+    """Why a written amount is refused (the first problem found)."""
+    if not text.isascii():
+        return "only the ASCII digits 0-9 are read (no full-width or other digits)"
+    if not text:
+        return "empty"
+    if text[0] in "+-":
+        return "no sign is written (amounts are never negative)"
+    if any(c in text for c in "eE"):
+        return "no exponent"
+    if any(c in text for c in "_, '"):
+        return "no digit separators or spaces"
+    places = _FRACTION.fullmatch(text)
+    if places:
+        return f"{len(places.group(1))} decimal places written, at most 2"
+    return "not a decimal number"
+
+
+def _canonical(value: Decimal, original: object) -> Decimal:
+    if not value.is_finite():
+        raise _money_refused(original, "not a finite number")
+    if value.adjusted() > 14:  # far above MAX_AMOUNT: the bound refuses it, quantize could not
+        return value
+    canonical = value.quantize(CENT)
+    if canonical != value:
+        raise _money_refused(original, "not a whole number of cents")
+    return canonical
+
+
+def _money_input(value: Any) -> Any:
+    """New input as an amount: ASCII decimal text with at most 2 places written, an int, or a
+    Decimal exact to the cent; stored canonical (2 places). Floats are refused."""
+    if _RECORDED.get():
+        return value
+    if isinstance(value, bool):
+        raise _money_refused(value, "a boolean is not an amount")
+    if isinstance(value, Decimal):
+        return _canonical(value, value)
+    if isinstance(value, int):
+        return _canonical(Decimal(value), value)
+    if isinstance(value, float):
+        raise _money_refused(value, "a binary floating-point number (write the amount as a "
+                             "string, e.g. \"100.50\", or as an integer)")
+    if isinstance(value, str):
+        if _MONEY_TEXT.fullmatch(value) is None:
+            raise _money_refused(value, _text_reason(value))
+        return _canonical(Decimal(value), value)
+    return value  # anything else: pydantic's decimal validation refuses it
+
+
+def _money_schema(low: str) -> dict[str, Any]:
+    """JSON Schema of an amount: decimal text (the canonical form), or an integer in bounds."""
+    return {"anyOf": [{"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"},
+                      {"type": "integer", low: 0, "maximum": int(MAX_AMOUNT)}],
+            "description": "yuan: ASCII digits with at most 2 decimal places (a string), or an "
+                           "integer; no sign, exponent, separators or floats "
+                           "(docs/domain.md \"Money\")"}
+
+
+Money = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, max_digits=15, decimal_places=2),
+                  BeforeValidator(_money_input),  # after the constraints: they stay in the core
+                  WithJsonSchema(_money_schema("minimum"))]
+"""Non-negative yuan amount with at most 2 decimal places (interest and fees may be zero)."""
+PositiveMoney = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, max_digits=15, decimal_places=2),
+                          BeforeValidator(_money_input),
+                          WithJsonSchema(_money_schema("exclusiveMinimum"))]
+"""Strictly positive yuan amount (claims, payments, prices)."""
 
 
 def yuan(value: Decimal | int | str) -> Decimal:
@@ -25,8 +149,57 @@ def yuan(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(CENT, rounding="ROUND_HALF_UP")
 
 
-class Frozen(BaseModel):
-    """Base of immutable, strictly validated value models."""
+# --- text -----------------------------------------------------------------------------------
+
+def check_text(value: str, *, multiline: bool = False) -> str:
+    """``value`` if it holds no unsafe character (domain/text.py), else a ``text.unsafe`` error
+    naming the character and its position (the field is named by the error's location)."""
+    found = None if value.isprintable() else first_unsafe(value, multiline=multiline)
+    if found is not None:
+        position, char = found
+        raise PydanticCustomError(
+            "text.unsafe", "{char} at position {position} refused: control, format and "
+            "bidirectional characters are not accepted in text{lines} [{rule}]",
+            {"char": describe(char), "position": position, "rule": TEXT_RULE,
+             "lines": " (line feed and tab only in notes)" if char in "\n\t" else ""})
+    return value
+
+
+class CheckedText(BaseModel):
+    """Mixin: every text field of the model (a string, or strings in a tuple or list) refuses
+    unsafe characters; line feed and tab only in note fields (``domain.text.NOTE_FIELDS``).
+    Each bad field is named (``respondents.0.name``, ``bound_persons.1``). Models rebuilt from
+    the record are not checked (:func:`recorded_facts`)."""
+
+    @model_validator(mode="after")
+    def _safe_text(self) -> Self:
+        if _RECORDED.get():
+            return self
+        errors: list[InitErrorDetails] = []
+        for name, value in self.__dict__.items():
+            if isinstance(value, str):
+                if not value.isprintable():  # printable text holds no unsafe character
+                    _collect(errors, (name,), value, name in NOTE_FIELDS)
+            elif isinstance(value, tuple | list):
+                for index, item in enumerate(value):
+                    if isinstance(item, str) and not item.isprintable():
+                        _collect(errors, (name, index), item, name in NOTE_FIELDS)
+        if errors:
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
+        return self
+
+
+def _collect(errors: list[InitErrorDetails], loc: tuple[str | int, ...], value: str,
+             multiline: bool) -> None:
+    try:
+        check_text(value, multiline=multiline)
+    except PydanticCustomError as exc:
+        errors.append(InitErrorDetails(type=exc, loc=loc, input=value))
+
+
+class Frozen(CheckedText):
+    """Base of immutable, strictly validated value models (commands, parties, claims …): their
+    text is checked by :class:`CheckedText`."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

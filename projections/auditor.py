@@ -6,7 +6,9 @@
 - ``export_read_model`` / ``export_all``: every table of a read model to CSV or JSON. Money
   columns (stored as fen) are written in yuan with two decimals under their name without
   ``_fen``; the timeline's ``details`` stay JSON text in CSV and become objects in JSON. CSV is
-  UTF-8 with a byte-order mark so that spreadsheet programs read the Chinese text correctly.
+  UTF-8 with a byte-order mark so that spreadsheet programs read the Chinese text correctly; a
+  cell that would start a formula (``=``, ``+``, ``-``, ``@``, tab, CR) gets a leading ``'``
+  (projections/csv_cells.py; docs/operations.md "Exports: CSV cells").
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from domain.case import EnforcementCase
 from domain.errors import UnknownCase
 from domain.state import CaseState
 from domain.tamper import CaseVerification
+from projections.csv_cells import csv_row
 from projections.runner import CASE_FACTS, default_projections
 from projections.schema import Row, Table, yuan
 from projections.store import ReadModelStore
@@ -105,7 +108,7 @@ def export_table(store: ReadModelStore, table: Table, path: Path, fmt: Format) -
             writer = csv.writer(out)
             writer.writerow(header)
             for values in _rows(store, table, fmt):
-                writer.writerow(["" if v is None else v for v in values])
+                writer.writerow(csv_row(values))
                 count += 1
         return count
     with path.open("wb") as out:

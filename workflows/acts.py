@@ -30,14 +30,14 @@ from domain.models import (
     SuspensionReason,
     Text,
 )
-from domain.values import Actor, Approval, Money, PartyKind, PositiveMoney
+from domain.values import Actor, Approval, CheckedText, Money, PartyKind, PositiveMoney
 from workflows.messages import Message
 
 RequestId = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.:\-]+$")]
 Note = Annotated[str, Field(max_length=500)]
 
 
-class ActBase(Message):
+class ActBase(Message, CheckedText):
     actor: Actor
     request_id: RequestId | None = None
     note: Note | None = None
@@ -202,7 +202,7 @@ class ListDishonest(ActBase):
     extra_years: Annotated[int, Field(ge=0, le=3)] = 0
 
 
-class Fine(Message):
+class Fine(Message, CheckedText):
     type: Literal["fine"] = "fine"
     amount: PositiveMoney
     subject: Text
@@ -211,7 +211,7 @@ class Fine(Message):
     approval: LegacyApproval = None
 
 
-class Detention(Message):
+class Detention(Message, CheckedText):
     type: Literal["detention"] = "detention"
     days: Annotated[int, Field(ge=1, le=100)]
     subject: Text
@@ -225,7 +225,7 @@ class Summons(Message):
     detention_likely: bool = False
 
 
-class ExitBan(Message):
+class ExitBan(Message, CheckedText):
     type: Literal["exit_ban"] = "exit_ban"
     subject: Text
 

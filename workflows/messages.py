@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.models import BasisKind, CaseCategory, Claim
-from domain.values import Actor, CaseNumber, Party, Role
+from domain.values import Actor, CaseNumber, CheckedText, Party, Role
 
 TASK_QUEUE = "enforcement"
 """Default task queue of the engine (worker and facade)."""
@@ -49,7 +49,7 @@ class Message(BaseModel):
 
 # --- workflow input ---------------------------------------------------------------------------
 
-class BasisSpec(Message):
+class BasisSpec(Message, CheckedText):
     """The enforcement basis, with its dates either absolute or counted back from filing.
 
     Dockets use the relative form so that a scenario runs the same whenever it is replayed.
@@ -74,7 +74,7 @@ class BasisSpec(Message):
         return self
 
 
-class Filing(Message):
+class Filing(Message, CheckedText):
     """What the filing clerk enters: the data of the FileCase command."""
 
     category: CaseCategory

@@ -134,15 +134,17 @@ def test_malformed_acts_are_refused_before_temporal_and_write_nothing(filed: Enf
     negative = filed("case", "do", LOAN, "record_payment", "--field", "amount=-5", *CLERK)
     assert negative.code == 2
     assert negative.error == (
-        "error: invalid record_payment: amount: Input should be greater than 0 "
-        "[workflows/acts.py RecordPayment; docs/workflows.md (operator contract)]")
+        "error: invalid record_payment: amount: amount '-5' refused: no sign is written (amounts "
+        "are never negative); write ASCII digits with at most 2 decimal places, e.g. 1234.50 "
+        "[docs/domain.md \"Money\"] [workflows/acts.py RecordPayment; docs/workflows.md "
+        "(operator contract)]")
     # validated locally: the same answer with Temporal out of reach
     dead = filed("case", "do", LOAN, "record_payment", "--field", "amount=-5", *CLERK,
                  TEMPORAL_ADDRESS="127.0.0.1:9")
     assert (dead.code, dead.error) == (2, negative.error)
     cents = filed("case", "do", LOAN, "record_payment", "--json", '{"amount": "1.005"}', *CLERK)
-    assert cents.code == 2 and "amount: Decimal input should have no more than 2 decimal " \
-        "places" in cents.error
+    assert cents.code == 2 and "amount: amount '1.005' refused: 3 decimal places written, at " \
+        "most 2" in cents.error
     # the workflow's validator: an act date after the business date
     future = (datetime.now(COURT_ZONE).date() + timedelta(days=30)).isoformat()
     late = filed("case", "do", LOAN, "record_payment", "--field", "amount=10.00",

@@ -122,7 +122,7 @@ def test_a_malformed_update_from_the_temporal_cli_is_refused_and_writes_nothing(
                     "--name", "record_payment", "--input",
                     '{"actor": {"id": "clerk-7", "role": "clerk"}, "amount": "-5"}')
     assert done.returncode != 0
-    assert "invalid RecordPayment: amount: Input should be greater than 0" in done.stderr
+    assert "invalid RecordPayment: amount: amount '-5' refused: no sign" in done.stderr
     assert "input.invalid" in done.stderr
     assert events(filed) == before
 

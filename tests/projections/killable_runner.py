@@ -28,7 +28,10 @@ def main(argv: list[str]) -> None:
         nonlocal pages
         pages += 1
         if pages == pause_at:
-            Path(argv[4]).write_text(f"{info.first} {info.last}")
+            marker = Path(argv[4])  # written whole, then renamed: the test never reads it half
+            written = marker.with_name(marker.name + ".tmp")
+            written.write_text(f"{info.first} {info.last}")
+            written.replace(marker)
             while True:
                 time.sleep(1)
 
