@@ -193,7 +193,8 @@ async def test_a_rejected_update_leaves_no_history_on_a_real_server(server: DevS
         cases=(subject,)))), task_queue=queue)
     async with worker.worker:
         engine = Engine(client, queue)
-        handle = await engine.start_case(subject)
+        handle = await engine.start_case(  # the filing day at once, at any hour of the run
+            subject, policy=Policy(routine_hour=0))
         await settled(engine, subject.case_number)
         before = len((await handle.fetch_history()).events)
         version = app.get_case(subject.case_number).version
