@@ -12,6 +12,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
 
@@ -30,8 +31,21 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import Environment, EnvType, get_topic, resolve_topic
 from pydantic import BaseModel, ConfigDict
 
+from domain.anchors import (
+    ANCHOR_SCHEMA_ENV,
+    ANCHORS_DB_ENV,
+    AnchorLog,
+    Head,
+    MemoryAnchorLog,
+    MissingAnchorLog,
+    PostgresAnchorLog,
+    SQLiteAnchorLog,
+    anchor_schema,
+    anchors_path,
+    heads_of,
+)
 from domain.case import EnforcementCase
-from domain.caselock import CaseBusy, CaseLocks, local_locks, remaining
+from domain.caselock import DEFAULT_LOCK_WAIT, CaseBusy, CaseLocks, local_locks, remaining
 from domain.encryption import decode_error, with_cipher
 from domain.sqliteturns import WriteTurns
 from domain.state import CaseState
@@ -122,6 +136,7 @@ class SQLiteEventWriter:
 
     def __init__(self, db_name: str, *, lock_timeout: float = 5.0,
                  table: str = "stored_events") -> None:
+        self.db_name = db_name
         self._conn = sqlite3.connect(db_name, uri=True, isolation_level=None,
                                      check_same_thread=False, timeout=lock_timeout,
                                      cached_statements=16)
@@ -133,6 +148,9 @@ class SQLiteEventWriter:
         self._lock = threading.RLock()
         self._lock_timeout = lock_timeout
         self._table = table
+        self.anchors: AnchorLog | None = None
+        """The anchor log written in each save's transaction (domain/anchors.py)."""
+        self.anchors_attached = False
         self._insert = f"INSERT INTO {table} VALUES (?,?,?,?)"
         self._after = (f"SELECT originator_version, topic, state FROM {table} "
                        "WHERE originator_id = ? AND originator_version > ? "
@@ -148,6 +166,25 @@ class SQLiteEventWriter:
             return None  # one shared in-memory database: keep the library's interlocking
         return cls(pool.db_name, lock_timeout=float(pool.lock_timeout or 5),
                    table=recorder.events_table_name)
+
+    def attach(self, path: Path, name: str) -> None:
+        """Attach another SQLite file (the anchor log) to the writer's connection: what the
+        writer saves there commits with the events (WAL journal on both files)."""
+        with self._lock:
+            self._conn.execute("ATTACH DATABASE ? AS " + name, (str(path),))
+            if self._conn.execute(f"PRAGMA {name}.journal_mode").fetchone()[0].lower() != "wal":
+                self._conn.execute(f"PRAGMA {name}.journal_mode=WAL")
+        self.anchors_attached = True
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Cursor]:
+        """The writer's cursor in a transaction holding the write lock (at most the store's
+        lock timeout to get it), committed when the block ends."""
+        try:
+            with self.locked((), time.monotonic() + self._lock_timeout):
+                yield self._cursor
+        except CaseBusy:
+            raise OperationalError("database is locked") from None
 
     def pragmas(self) -> tuple[str, int]:
         """The connection's journal mode and ``synchronous`` level (2 = FULL)."""
@@ -180,16 +217,19 @@ class SQLiteEventWriter:
         finally:
             self._lock.release()
 
-    def insert(self, stored: Sequence[StoredEvent]) -> list[int]:
-        """Append stored events in one committed transaction; their notification ids."""
-        return self.insert_rows([_row(s) for s in stored])
+    def insert(self, stored: Sequence[StoredEvent], heads: Sequence[Head] = ()) -> list[int]:
+        """Append stored events in one committed transaction (anchoring ``heads`` in it);
+        their notification ids."""
+        return self.insert_rows([_row(s) for s in stored], heads)
 
-    def insert_rows(self, rows: Sequence[Row]) -> list[int]:
+    def insert_rows(self, rows: Sequence[Row], heads: Sequence[Head] = ()) -> list[int]:
         """Append ``(originator id hex, version, topic, state)`` rows in one transaction
-        (waiting at most the store's lock timeout for the write lock)."""
+        (waiting at most the store's lock timeout for the write lock), anchoring ``heads``."""
         try:
             with self.locked((), time.monotonic() + self._lock_timeout) as tx:
-                return tx.append(rows)
+                ids = tx.append(rows)
+                tx.anchor(heads)
+                return ids
         except CaseBusy:
             raise OperationalError("database is locked") from None
 
@@ -228,6 +268,11 @@ class SQLiteTransaction:
     def insert(self, stored: Sequence[StoredEvent]) -> None:
         self.append([_row(s) for s in stored])
 
+    def anchor(self, heads: Sequence[Head]) -> None:
+        """Record the saved cases' heads in the anchor log, in this transaction."""
+        if heads and self._writer.anchors is not None:
+            self._writer.anchors.record(heads, self._writer._cursor)
+
     def append(self, rows: Sequence[Row]) -> list[int]:
         """Insert rows (committed with the transaction); their notification ids."""
         cursor, ids = self._writer._cursor, []
@@ -264,8 +309,34 @@ class CaseStore(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self.writer = SQLiteEventWriter.for_recorder(self.recorder)
-        self.case_locks = self._case_locks()
         self.check_cipher_key()
+        self.anchors = self._anchor_log()
+        self.case_locks = self._case_locks()
+
+    def holds_events(self) -> bool:
+        """Whether the store holds any event."""
+        return bool(self.recorder.select_notifications(start=None, limit=1))
+
+    def _anchor_log(self) -> AnchorLog:
+        """The anchor log of this store (domain/anchors.py): opened, created for a new store,
+        or missing (a store with events and no log: saves refused)."""
+        if self.writer is not None:
+            db = Path(self.writer.db_name.removeprefix("file:").split("?", 1)[0])
+            path = anchors_path(db, self.env.get(ANCHORS_DB_ENV))
+            if not path.exists() and self.holds_events():
+                return MissingAnchorLog(str(path))
+            log: AnchorLog = SQLiteAnchorLog(path, self.writer)
+            self.writer.anchors = log
+            return log
+        if self.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+            datastore = cast(Any, self.recorder).datastore
+            schema = anchor_schema(datastore.schema or "public", self.env.get(ANCHOR_SCHEMA_ENV))
+            if not PostgresAnchorLog.present(datastore, schema) and self.holds_events():
+                return MissingAnchorLog(f"PostgreSQL schema {schema}")
+            pg = PostgresAnchorLog(datastore, schema)
+            pg.create()
+            return pg
+        return MemoryAnchorLog()
 
     def _case_locks(self) -> CaseLocks:
         """How a command takes its case's lock on this store (domain/caselock.py)."""
@@ -274,8 +345,8 @@ class CaseStore(Application[UUID]):
         if self.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
             from domain.pgrecorder import advisory_locks
 
-            return advisory_locks(self.recorder)
-        return local_locks(self.recorder)
+            return advisory_locks(self.recorder, self.anchors)
+        return local_locks(self.recorder, self.anchors)
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         """The environment, with eventsourcing's cipher set from ours (domain/encryption.py)."""
@@ -302,12 +373,14 @@ class CaseStore(Application[UUID]):
         return recordings
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
-        if self.writer is None or processing_event.tracking is not None or \
-                processing_event.saved_kwargs:
+        if processing_event.tracking is not None or processing_event.saved_kwargs:
             return super()._record(processing_event)
         events = processing_event.events
         stored = [self.mapper.to_stored_event(e) for e in events]
-        ids = self.writer.insert(stored)
+        if self.writer is not None:
+            ids: Sequence[int] = self.writer.insert(stored, heads_of(events))
+        else:
+            ids = self._insert_anchored(stored, events)
         cache = self.repository.cache
         if cache is not None:
             for ref, aggregate in processing_event.aggregates.items():
@@ -316,6 +389,20 @@ class CaseStore(Application[UUID]):
                                           originator_version=s.originator_version,
                                           topic=s.topic, state=s.state))
                 for e, s, n in zip(events, stored, ids, strict=True)]
+
+    def _insert_anchored(self, stored: Sequence[StoredEvent], events: Sequence[Any]
+                         ) -> Sequence[int]:
+        """Insert events under their cases' locks and anchor their heads in the same
+        transaction (PostgreSQL, memory); their notification ids."""
+        refs = sorted({cast(UUID, s.originator_id) for s in stored})
+        wait = float(getattr(self, "lock_wait", DEFAULT_LOCK_WAIT))
+        try:
+            with self.case_locks(refs, time.monotonic() + wait) as tx:
+                ids = tx.insert(stored)
+                tx.anchor(heads_of(events))
+        except CaseBusy:
+            raise OperationalError("the cases stayed locked by other writers") from None
+        return ids or [0] * len(stored)
 
     def cached(self, cases: Sequence[EnforcementCase], events: Sequence[Any]) -> None:
         """Keep saved cases in the aggregate cache and snapshot those that passed a multiple

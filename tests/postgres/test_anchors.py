@@ -1,0 +1,108 @@
+"""Truncation, deletion and rollback of the event store are named by ``verify`` (the anchor log,
+domain/anchors.py), on SQLite and PostgreSQL, with and without encryption at rest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from uuid import UUID
+
+import pytest
+
+from domain import commands as c
+from domain.application import EnforcementCases
+from domain.ids import case_id
+from domain.samples import sample_commands
+from tests.postgres.conftest import Backend
+from tests.support import OFFICER
+
+CASES = list(sample_commands())
+FIRST, SECOND, THIRD = (case_id(n) for n in CASES)
+
+
+@pytest.fixture(params=["encrypted", "plaintext"])
+def stores(request: pytest.FixtureRequest, backend: Backend) -> Iterator[Backend]:
+    """The backend's stores, the event store holding the three sample cases."""
+    encrypted = request.param == "encrypted"
+    backend.encrypted = encrypted  # type: ignore[attr-defined]
+    app = backend.cases(encrypted=encrypted)
+    for commands in sample_commands().values():
+        for cmd in commands:
+            app.execute(cmd)
+    report = app.verify_anchored()
+    assert all(v.ok for v in report.cases) and not report.findings
+    app.close()
+    yield backend
+
+
+def reopen(stores: Backend) -> EnforcementCases:
+    return stores.cases(encrypted=stores.encrypted)  # type: ignore[attr-defined]
+
+
+def versions(app: EnforcementCases) -> dict[UUID, int]:
+    return {ref: len(app.recorder.select_events(ref)) for ref in (FIRST, SECOND, THIRD)}
+
+
+def named(app: EnforcementCases) -> dict[UUID, list[str]]:
+    """The anchor findings of every case that fails verification."""
+    report = app.verify_anchored()
+    return {v.case_id: [f.code for f in v.findings] for v in report.cases if not v.ok}
+
+
+def test_the_last_event_deleted_is_named_truncated(stores: Backend) -> None:
+    app = reopen(stores)
+    last = versions(app)[FIRST]
+    stores.tamper("DELETE FROM {events} WHERE originator_id = %s AND originator_version = %s",
+                  FIRST, last)
+    assert named(app) == {FIRST: ["anchor.truncated"]}
+    one = app.verify(CASES[0])
+    assert not one.ok and one.anchored_version == last and one.events == last - 1
+    assert one.findings[0].source == "docs/operations.md, Anchors"
+
+
+def test_a_whole_case_deleted_is_named_deleted(stores: Backend) -> None:
+    app = reopen(stores)
+    stores.tamper("DELETE FROM {events} WHERE originator_id = %s", SECOND)
+    assert named(app) == {SECOND: ["anchor.deleted"]}
+    one = app.verify(CASES[1])  # not "unknown case": the anchor log knows it
+    assert not one.ok and [f.code for f in one.findings] == ["anchor.deleted"]
+
+
+def test_every_case_cut_to_sixty_percent_is_named(stores: Backend) -> None:
+    app = reopen(stores)
+    for ref, count in versions(app).items():
+        stores.tamper("DELETE FROM {events} WHERE originator_id = %s AND originator_version > %s",
+                      ref, count * 6 // 10)
+    assert named(app) == {ref: ["anchor.truncated"] for ref in (FIRST, SECOND, THIRD)}
+
+
+def test_an_old_copy_put_back_is_named_rolled_back(stores: Backend) -> None:
+    app = reopen(stores)
+    before = versions(app)
+    stores.copy_events()
+    app.execute(_more(app))  # an inquiry on the third case after the copy
+    app.close()
+    stores.restore_events()
+    app = reopen(stores)
+    assert versions(app) == before
+    assert named(app) == {THIRD: ["anchor.rolled_back"]}
+    report = app.verify_anchored()
+    (third,) = [v for v in report.cases if v.case_id == THIRD]
+    assert third.anchored_version is not None and third.anchored_version > before[THIRD]
+    assert "as of entry" in third.findings[0].message
+
+
+def test_heads_are_reported_per_case_and_a_clean_store_has_no_finding(stores: Backend) -> None:
+    report = reopen(stores).verify_anchored()
+    assert len(report.global_head) == 64 and report.anchor_entries >= 3
+    assert {v.case_id: (v.events, v.head) for v in report.cases} == \
+        {v.case_id: (v.anchored_version, v.anchored_head) for v in report.cases}
+
+
+def _more(app: EnforcementCases) -> c.Command:
+    """A lawful act on the third case (终本): a post-termination inquiry."""
+    state = app.get_case(CASES[2])
+    when = state.last_recorded_at + timedelta(days=1)
+    return c.RecordPostTerminationInquiry(case_number=CASES[2], command_id="after-the-copy",
+                                          actor=OFFICER, recorded_at=when,
+                                          queried_on=when.date())
