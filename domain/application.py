@@ -18,7 +18,7 @@ from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
 from domain import commands as c
 from domain import legacy
 from domain.anchor_check import StoredHead, case_findings, latest, log_findings, rollback_point
-from domain.anchors import CHAIN_KEY_CHECK, SOURCE, Entry, heads_of
+from domain.anchors import CHAIN_KEY_CHECK, SOURCE, Entry, Head, heads_of
 from domain.calendar import HolidayCalendar, legal_date
 from domain.case import CommandResult, EnforcementCase, record
 from domain.caselock import (
@@ -33,6 +33,7 @@ from domain.command_methods import CommandMethods
 from domain.decide import Context
 from domain.decide.closure import resumed_case_filing
 from domain.errors import (
+    AnchorError,
     CaseAlreadyFiledError,
     ChainKeyError,
     CipherKeyError,
@@ -82,15 +83,20 @@ class EnforcementCases(CommandMethods, CaseStore):
         """``chain_key``: the hash-chain key (default: domain/keys.py finds it; none found is
         ``chain.key_missing``); ``check_chain_key=False`` only for readers that never write nor
         verify (the projection runner)."""
+        db = (env or {}).get("SQLITE_DBNAME")
+        db_path = Path(db) if db and ":memory:" not in db and "mode=memory" not in db else None
+        key = chain_key or load_chain_key(db_path)  # before the store is opened at all
+        self.chain = HashChain(key)
+        self._chain_key = key
         super().__init__(env)
+        if check_chain_key:
+            try:
+                self._check_chain_key(key)
+            except ChainKeyError:
+                self.close()
+                raise
         self.rules = rules
         self.calendar = calendar or HolidayCalendar.load()
-        db = self.env.get("SQLITE_DBNAME")
-        db_path = Path(db) if db and ":memory:" not in db and "mode=memory" not in db else None
-        key = chain_key or load_chain_key(db_path)
-        self.chain = HashChain(key)
-        if check_chain_key:
-            self._check_chain_key(key)
         self._locks = [threading.RLock() for _ in range(LOCK_STRIPES)]
         if not 0 < lock_wait <= MAX_LOCK_WAIT:
             raise ValueError(f"lock_wait {lock_wait!r}: between 0 and {MAX_LOCK_WAIT:g} s")
@@ -331,9 +337,10 @@ class EnforcementCases(CommandMethods, CaseStore):
                              message=f"the store's anchor log ({self.anchors.where}) is "
                              "missing: truncation, deletion and rollback cannot be checked")
 
-    def _stored_head(self, rows: Sequence[StoredEvent], anchored: Entry | None
+    def _stored_head(self, rows: Sequence[StoredEvent], anchored: Entry | int | None
                      ) -> StoredHead | None:
-        """The case's head in the store, with the chain value at its anchored version."""
+        """The case's head in the store, with the chain value at its anchored version (an
+        anchor entry's, or a version given)."""
         if not rows:
             return None
         mapper = self.mapper
@@ -344,10 +351,43 @@ class EnforcementCases(CommandMethods, CaseStore):
             return value if isinstance(value, str) else None
 
         at_anchor = None
-        if anchored is not None:
-            row = next((r for r in rows if r.originator_version == anchored.version), None)
+        version = anchored.version if isinstance(anchored, Entry) else anchored
+        if version is not None:
+            row = next((r for r in rows if r.originator_version == version), None)
             at_anchor = chain_of(row) if row is not None else None
         return StoredHead(rows[-1].originator_version, chain_of(rows[-1]), at_anchor)
+
+    def stored_head(self, ref: UUID, version: int | None = None) -> StoredHead | None:
+        """A case's head in the store (None: no event), with the chain value at ``version``."""
+        return self._stored_head(self.recorder.select_events(ref), version)
+
+    def anchor_entries(self) -> list[Entry]:
+        """Every entry of the anchor log (``anchor.log_missing`` if the store has none)."""
+        return self.anchors.entries()
+
+    def adopt_anchors(self) -> list[Head]:
+        """Anchor what the log does not hold yet: every case (or the events past its anchored
+        head) of a store written before the anchor log or whose log was lost; creates the log
+        if it is missing. Refused (``anchor.adopt_refused``) while any case's chain is broken;
+        cases behind their anchored heads stay findings (docs/operations.md, Anchors).
+        The heads anchored."""
+        if not self.anchors.exists:
+            self.anchors = self._anchor_log(create=True)
+            self.case_locks = self._case_locks()
+        report = self.verify_anchored()
+        broken = [v for v in report.cases if v.first_break is not None]
+        if broken:
+            raise AnchorError("anchor.adopt_refused", f"{len(broken)} case(s) do not verify "
+                              f"(first: {broken[0].case_id}); anchoring them would bless the "
+                              "tampering: nothing was anchored", SOURCE)
+        heads = [Head(v.case_id, v.events, v.head) for v in report.cases
+                 if v.events and (v.anchored_version is None or v.events > v.anchored_version)]
+        if heads:
+            refs = sorted({h.case_id for h in heads})
+            with self._writing({ref: str(ref) for ref in refs}) as write:
+                write.tx.anchor(heads)
+        self.anchors.set_meta_once(CHAIN_KEY_CHECK, key_check(self._chain_key))
+        return heads
 
     def verify_anchored(self) -> AnchoredVerification:
         """Verify every case's chain and check the whole store against the anchor log:

@@ -8,16 +8,25 @@ strings, round-tripping exactly) and rebuilt with ``model_validate`` of the even
 from __future__ import annotations
 
 import contextlib
+import hmac
+import itertools
+import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
 
 import orjson
-from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    LRUCache,
+    ProcessingEvent,
+    Repository,
+)
 from eventsourcing.persistence import (
     IntegrityError,
     Mapper,
@@ -49,25 +58,43 @@ from domain.caselock import DEFAULT_LOCK_WAIT, CaseBusy, CaseLocks, local_locks,
 from domain.encryption import decode_error, with_cipher
 from domain.sqliteturns import WriteTurns
 from domain.state import CaseState
+from domain.tamper import HashChain
 
 SNAPSHOT_INTERVAL = 100
+SNAPSHOT_TOPIC = "snapshot"
+"""What a snapshot's seal is computed under, in place of an event's topic."""
+log = logging.getLogger(__name__)
 Row = tuple[str, int, str, bytes]
 
 
 class CaseSnapshot(BaseModel):
-    """A snapshot of a case's state at a version (shortens replay of long histories)."""
+    """A snapshot of a case's state at a version (shortens replay of long histories).
+
+    ``chain``: the chain value of the event it stands for; ``seal``: a link of the hash chain
+    (keyed) over that value and the snapshot's state. A snapshot is used only if its seal holds
+    and the event at its version carries its chain value; else the case is rebuilt from its
+    events (docs/operations.md, Anchors)."""
 
     model_config = ConfigDict(frozen=True)
 
     originator_id: UUID
     originator_version: int
     state: dict[str, Any]
+    chain: str = ""
+    seal: str = ""
 
     @classmethod
-    def take(cls, aggregate: Any) -> CaseSnapshot:
+    def take(cls, aggregate: Any, chain: HashChain) -> CaseSnapshot:
         state: CaseState = aggregate.state
-        return cls(originator_id=state.id, originator_version=state.version,
-                   state=state.model_dump(mode="json"))
+        snapshot = cls(originator_id=state.id, originator_version=state.version,
+                       state=state.model_dump(mode="json"), chain=state.chain_head)
+        return snapshot.model_copy(update={"seal": snapshot.sealed_with(chain)})
+
+    def sealed_with(self, chain: HashChain) -> str:
+        """The seal this snapshot's content has under ``chain``'s key."""
+        return chain.link_body(self.chain, SNAPSHOT_TOPIC, {
+            "originator_id": str(self.originator_id),
+            "originator_version": self.originator_version, "state": self.state})
 
     def mutate(self, aggregate: Any) -> Any:
         return EnforcementCase(CaseState.model_validate(self.state))
@@ -299,6 +326,29 @@ def _translated(exc: BaseException) -> BaseException:
     return exc
 
 
+class CheckedRepository(Repository[UUID]):
+    """eventsourcing's repository, reconstructing a case from its latest snapshot only if the
+    snapshot passes ``holds`` (else from the case's events alone)."""
+
+    def __init__(self, holds: Callable[[Any], bool], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._holds = holds
+
+    def _reconstruct_aggregate(self, aggregate_id: UUID, version: int | None,
+                               projector_func: Any) -> Any:
+        snapshots: list[Any] = []
+        if self.snapshot_store is not None:
+            snapshots = [s for s in self.snapshot_store.get(
+                originator_id=aggregate_id, desc=True, limit=1, lte=version) if self._holds(s)]
+        gt = snapshots[0].originator_version if snapshots else None
+        events = self.event_store.get(originator_id=aggregate_id, gt=gt, lte=version)
+        aggregate = projector_func(None, itertools.chain(snapshots, events))
+        if aggregate is None:
+            raise AggregateNotFoundError(f"Aggregate {aggregate_id!r} version {version!r} not "
+                                         "found.")
+        return aggregate
+
+
 class CaseStore(Application[UUID]):
     """The storage side of the application: atomic saves of cases, through the SQLite writer.
 
@@ -306,7 +356,12 @@ class CaseStore(Application[UUID]):
     its generic collection, whose runtime protocol checks cost more than the rest of the path.
     """
 
+    chain: HashChain
+    """The hash chain (its key): set by the application before anything is saved."""
+
     def __init__(self, env: dict[str, str] | None = None) -> None:
+        self.snapshots_rejected = 0
+        """Snapshots found not to match their event (or edited) and passed over."""
         super().__init__(env)
         self.writer = SQLiteEventWriter.for_recorder(self.recorder)
         self.check_cipher_key()
@@ -317,13 +372,13 @@ class CaseStore(Application[UUID]):
         """Whether the store holds any event."""
         return bool(self.recorder.select_notifications(start=None, limit=1))
 
-    def _anchor_log(self) -> AnchorLog:
-        """The anchor log of this store (domain/anchors.py): opened, created for a new store,
-        or missing (a store with events and no log: saves refused)."""
+    def _anchor_log(self, create: bool = False) -> AnchorLog:
+        """The anchor log of this store (domain/anchors.py): opened, created for a new store
+        (or with ``create``), else missing (a store with events and no log: saves refused)."""
         if self.writer is not None:
             db = Path(self.writer.db_name.removeprefix("file:").split("?", 1)[0])
             path = anchors_path(db, self.env.get(ANCHORS_DB_ENV))
-            if not path.exists() and self.holds_events():
+            if not path.exists() and not create and self.holds_events():
                 return MissingAnchorLog(str(path))
             log: AnchorLog = SQLiteAnchorLog(path, self.writer)
             self.writer.anchors = log
@@ -331,7 +386,8 @@ class CaseStore(Application[UUID]):
         if self.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
             datastore = cast(Any, self.recorder).datastore
             schema = anchor_schema(datastore.schema or "public", self.env.get(ANCHOR_SCHEMA_ENV))
-            if not PostgresAnchorLog.present(datastore, schema) and self.holds_events():
+            if not PostgresAnchorLog.present(datastore, schema) and not create and \
+                    self.holds_events():
                 return MissingAnchorLog(f"PostgreSQL schema {schema}")
             pg = PostgresAnchorLog(datastore, schema)
             pg.create()
@@ -347,6 +403,50 @@ class CaseStore(Application[UUID]):
 
             return advisory_locks(self.recorder, self.anchors)
         return local_locks(self.recorder, self.anchors)
+
+    def construct_repository(self) -> Repository[UUID]:
+        """The library's repository, using a snapshot only if :meth:`snapshot_holds`."""
+        plain = super().construct_repository()
+        return CheckedRepository(self.snapshot_holds, event_store=plain.event_store,
+                                 snapshot_store=plain.snapshot_store,
+                                 cache_maxsize=plain.cache.maxsize if isinstance(
+                                     plain.cache, LRUCache) else None,
+                                 fastforward=plain.fastforward,
+                                 fastforward_skipping=plain.fastforward_skipping,
+                                 deepcopy_from_cache=plain.deepcopy_from_cache)
+
+    def snapshot_holds(self, snapshot: Any) -> bool:
+        """Whether a stored snapshot may stand for its case's events: its seal holds under the
+        chain key and the event at its version carries its chain value. A snapshot that does
+        not is logged, counted and passed over (the case is rebuilt from its events)."""
+        problem = self._snapshot_problem(snapshot)
+        if problem is None:
+            return True
+        self.snapshots_rejected += 1
+        log.warning("snapshot of %s at version %s rejected (%s): the case is rebuilt from its "
+                    "events", snapshot.originator_id, snapshot.originator_version, problem)
+        return False
+
+    def _snapshot_problem(self, snapshot: Any) -> str | None:
+        if not isinstance(snapshot, CaseSnapshot):
+            return f"not a case snapshot: {type(snapshot).__name__}"
+        if not snapshot.seal or not snapshot.chain:
+            return "no chain value or seal (taken before snapshots were sealed)"
+        if not hmac.compare_digest(snapshot.seal, snapshot.sealed_with(self.chain)):
+            return "its seal does not hold: the snapshot was edited"
+        version = snapshot.originator_version
+        rows = self.recorder.select_events(snapshot.originator_id, gt=version - 1, lte=version)
+        if not rows:
+            return f"no event at version {version}"
+        mapper = self.mapper
+        assert isinstance(mapper, PydanticMapper)
+        try:
+            chain = mapper.decode(rows[0]).get("chain")
+        except Exception as exc:  # an event that does not decode: no snapshot over it
+            return f"the event at version {version} does not decode: {exc}"
+        if chain != snapshot.chain:
+            return f"its chain value is not the event's at version {version}"
+        return None
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         """The environment, with eventsourcing's cipher set from ours (domain/encryption.py)."""
@@ -423,7 +523,7 @@ class CaseStore(Application[UUID]):
         due = {e.originator_id for e in events
                if e.originator_version % SNAPSHOT_INTERVAL == 0 and e.originator_id in aggregates}
         if due:
-            self.snapshots.put([CaseSnapshot.take(aggregates[ref]) for ref in due])
+            self.snapshots.put([CaseSnapshot.take(aggregates[ref], self.chain) for ref in due])
 
     def existing(self, refs: Sequence[UUID]) -> set[UUID]:
         """Which of these cases have events (cache first, then one query per 500 ids)."""
