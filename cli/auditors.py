@@ -3,6 +3,7 @@ quality metrics, export the read models, rebuild them. Reads only: no identity n
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import sys
@@ -32,9 +33,10 @@ from cli.common import (
 )
 from domain.anchor_export import export_anchors, read_export, verify_against
 from domain.application import EnforcementCases
+from domain.errors import CipherKeyError
 from domain.keys import load_anchor_key
 from domain.state import CaseState
-from domain.stores import event_store_kind, sqlite_events_path
+from domain.stores import cases_without_cipher, event_store_kind, sqlite_events_path
 from domain.tamper import AnchorFinding
 from projections.audit import AuditClass
 from projections.audit_view import AuditedTermination, audit_summary, termination_audit
@@ -107,7 +109,14 @@ def audit_verify(case: Annotated[str | None, typer.Argument(
     """
     data: BaseModel
     store_findings: list[AnchorFinding] = []
-    with events() as app:
+    try:
+        opened = open_events()
+    except CipherKeyError as exc:
+        if exc.code != "cipher.key_missing":
+            raise
+        _verify_heads_only(exc, as_json)
+        return
+    with contextlib.closing(opened) as app:
         if case is not None:
             number = case_number(case)
             result = app.verify(number)
@@ -141,6 +150,33 @@ def audit_verify(case: Annotated[str | None, typer.Argument(
                                              "store" if store_findings else "") + ".")
     if broken or any(f.breaks for f in store_findings):
         raise typer.Exit(1)
+
+
+def _verify_heads_only(why: CipherKeyError, as_json: bool) -> None:
+    """Without the cipher key: every case's version against the anchor log (truncated,
+    deleted, rolled back named); no chain verified, so never a success (exit 1)."""
+    with contextlib.closing(cases_without_cipher()) as app:
+        from projections.auditor import store_report
+
+        report = store_report(app.verify_anchored(chains=False))
+        names = {b.case_id: str(b.case_id) for b in report.broken}
+    if as_json:
+        print_json({**report.model_dump(mode="json"), "ok": False, "chains_verified": False})
+    else:
+        for b in report.broken:
+            for finding in b.findings:
+                if finding.breaks:
+                    error_line(f"TAMPERED: case {names[b.case_id]}: {finding.code}: "
+                               f"{finding.message} [{finding.source}]")
+        for finding in report.findings:
+            error_line(f"TAMPERED: the store: {finding.code}: {finding.message} "
+                       f"[{finding.source}]")
+        error_line(f"anchor.chain_unchecked: versions of {report.cases} case(s) checked against "
+                   f"the anchor log; no hash chain verified ({why.code}: the events cannot be "
+                   "decrypted here) [docs/operations.md, Anchors]")
+        out.print(f"{len(report.broken)} case(s) behind their anchored heads; chains not "
+                  "verified.")
+    raise typer.Exit(1)
 
 
 def _number(app: EnforcementCases, ref: UUID) -> str:

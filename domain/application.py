@@ -79,16 +79,18 @@ class EnforcementCases(CommandMethods, CaseStore):
 
     def __init__(self, env: dict[str, str] | None = None, *, rules: RuleSet = DEFAULT_RULES,
                  calendar: HolidayCalendar | None = None, chain_key: bytes | None = None,
-                 lock_wait: float = DEFAULT_LOCK_WAIT, check_chain_key: bool = True) -> None:
+                 lock_wait: float = DEFAULT_LOCK_WAIT, check_chain_key: bool = True,
+                 check_cipher: bool = True) -> None:
         """``chain_key``: the hash-chain key (default: domain/keys.py finds it; none found is
         ``chain.key_missing``); ``check_chain_key=False`` only for readers that never write nor
-        verify (the projection runner)."""
+        verify (the projection runner); ``check_cipher=False`` to check heads against the
+        anchor log without the cipher key (:meth:`verify_anchored` with ``chains=False``)."""
         db = (env or {}).get("SQLITE_DBNAME")
         db_path = Path(db) if db and ":memory:" not in db and "mode=memory" not in db else None
         key = chain_key or load_chain_key(db_path)  # before the store is opened at all
         self.chain = HashChain(key)
         self._chain_key = key
-        super().__init__(env)
+        super().__init__(env, check_cipher=check_cipher)
         if check_chain_key:
             try:
                 self._check_chain_key(key)
@@ -389,9 +391,13 @@ class EnforcementCases(CommandMethods, CaseStore):
         self.anchors.set_meta_once(CHAIN_KEY_CHECK, key_check(self._chain_key))
         return heads
 
-    def verify_anchored(self) -> AnchoredVerification:
+    def verify_anchored(self, chains: bool = True) -> AnchoredVerification:
         """Verify every case's chain and check the whole store against the anchor log:
-        truncated, deleted, rolled-back and unanchored cases named (domain/anchor_check.py)."""
+        truncated, deleted, rolled-back and unanchored cases named (domain/anchor_check.py).
+
+        ``chains=False``: the store's events cannot be decrypted here (no cipher key): check
+        only versions against the anchored heads (each case noted ``anchor.chain_unchecked``);
+        no chain is verified."""
         entries = self._anchor_entries()
         findings = [self._log_missing(None)] if entries is None else log_findings(entries)
         heads = latest(entries or [])
@@ -399,8 +405,12 @@ class EnforcementCases(CommandMethods, CaseStore):
         stored: dict[UUID, StoredHead] = {}
         for ref in self.case_ids():
             rows = self.recorder.select_events(ref)
-            results[ref] = self._verify_rows(ref, rows)
             head = self._stored_head(rows, heads.get(ref))
+            if chains:
+                results[ref] = self._verify_rows(ref, rows)
+            else:
+                results[ref] = CaseVerification(case_id=ref, events=len(rows),
+                                                head=head.chain or "" if head else "", ok=True)
             if head is not None:
                 stored[ref] = head
         if entries is None:

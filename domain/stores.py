@@ -227,3 +227,21 @@ def first_start_keys(env: Mapping[str, str] | None = None) -> list[Path]:
     if path.exists():
         return []
     return init_keys(path, env)
+
+
+def cases_without_cipher(env: Mapping[str, str] | None = None) -> EnforcementCases:
+    """The configured event store opened without its cipher key: its events cannot be read,
+    only their versions checked against the anchor log
+    (``EnforcementCases.verify_anchored(chains=False)``; docs/operations.md, Anchors)."""
+    env = os.environ if env is None else env
+    kind = event_store_kind(env)
+    off = {"ENFORCEMENT_CIPHER": "off"}
+    if kind == "sqlite":
+        path = sqlite_events_path(env)
+        return EnforcementCases({"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                                 "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "30", **off},
+                                chain_key=load_chain_key(path, env), check_cipher=False)
+    if kind == "postgres":
+        return postgres_cases(PostgresSettings.from_env(env), {**env, **off},
+                              chain_key=shared_chain_key(env), check_cipher=False)
+    return EnforcementCases.in_memory()

@@ -27,7 +27,7 @@ from domain.calendar import legal_date
 from domain.case import EnforcementCase
 from domain.errors import UnknownCase
 from domain.state import CaseState
-from domain.tamper import AnchorFinding, CaseVerification
+from domain.tamper import AnchoredVerification, AnchorFinding, CaseVerification
 from projections.runner import CASE_FACTS, default_projections
 from projections.schema import Row, Table, yuan
 from projections.store import ReadModelStore
@@ -89,7 +89,11 @@ class StoreVerification(BaseModel):
 def verify_store(app: EnforcementCases) -> StoreVerification:
     """Recompute the hash chain of every case and check the store against its anchor log:
     truncated, deleted and rolled-back cases are named (docs/operations.md, Anchors)."""
-    report = app.verify_anchored()
+    return store_report(app.verify_anchored())
+
+
+def store_report(report: AnchoredVerification) -> StoreVerification:
+    """The store's verification as reported (broken cases, per-case heads, findings)."""
     results = report.cases
     broken = [v for v in results if not v.ok]
     heads = [CaseHead(case_id=v.case_id, version=v.events, head=v.head,

@@ -92,6 +92,19 @@ def test_anchors_exported_and_checked_against_a_cut_store(store: Enforce,
     assert refused.code == 1 and "anchor.export_forged" in refused.error
 
 
+def test_without_the_cipher_key_verify_still_names_a_truncated_case(store: Enforce) -> None:
+    (store.data / "events.cipherkey").unlink()
+    blind = store("audit", "verify")
+    assert blind.code == 1 and "TAMPERED" not in blind.err
+    assert "anchor.chain_unchecked" in blind.err and "no hash chain verified" in blind.err
+    delete(store, "originator_id = ? AND originator_version = ?", case_id(FIRST).hex,
+           last_version(store, FIRST))
+    found = store("audit", "verify", "--json")
+    assert found.code == 1 and found.json()["chains_verified"] is False
+    assert [(h["case_id"], h["findings"]) for h in found.json()["heads"]
+            if not h["ok"]] == [(str(case_id(FIRST)), ["anchor.truncated"])]
+
+
 def test_a_missing_chain_key_is_an_error_and_no_key_is_written(store: Enforce) -> None:
     (store.data / "events.chainkey").unlink()
     before = sorted(p.name for p in store.data.iterdir())

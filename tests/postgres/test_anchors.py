@@ -92,6 +92,22 @@ def test_an_old_copy_put_back_is_named_rolled_back(stores: Backend) -> None:
     assert "as of entry" in third.findings[0].message
 
 
+def test_without_the_cipher_key_versions_are_still_checked(stores: Backend) -> None:
+    """An encrypted store opened without its cipher key: chains cannot be read, versions can."""
+    app = reopen(stores)
+    last = versions(app)[SECOND]
+    app.close()
+    stores.tamper("DELETE FROM {events} WHERE originator_id = %s AND originator_version = %s",
+                  SECOND, last)
+    blind = stores.cases(encrypted=False, check_cipher=False)
+    report = blind.verify_anchored(chains=False)
+    assert {v.case_id: [f.code for f in v.findings if f.breaks] for v in report.cases
+            if not v.ok} == {SECOND: ["anchor.truncated"]}
+    notes = {f.code for v in report.cases for f in v.findings if not f.breaks}
+    assert notes == ({"anchor.chain_unchecked"} if stores.encrypted  # type: ignore[attr-defined]
+                     else set())
+
+
 def test_heads_are_reported_per_case_and_a_clean_store_has_no_finding(stores: Backend) -> None:
     report = reopen(stores).verify_anchored()
     assert len(report.global_head) == 64 and report.anchor_entries >= 3
