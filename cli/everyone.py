@@ -24,7 +24,7 @@ from cli.common import (
     validate,
 )
 from domain.errors import InvalidInputError
-from domain.stores import cases_from_env, data_dir
+from domain.stores import cases_from_env, data_dir, first_start_keys
 
 
 def quiet_temporal_core() -> None:
@@ -74,6 +74,9 @@ def import_legacy(path: Annotated[Path, typer.Argument(metavar="LEGACY.jsonl",
 
     Idempotent: importing a file again writes nothing new.
     """
+    for created in first_start_keys():  # an import into an empty data dir starts its store
+        if not as_json:
+            out.print(f"created the key file {created} (docs/operations.md, Keys)")
     app = cases_from_env()
     try:
         with path.open(encoding="utf-8") as lines:
