@@ -383,7 +383,8 @@ class CaseStore(Application[UUID]):
             db = Path(self.writer.db_name.removeprefix("file:").split("?", 1)[0])
             path = anchors_path(db, self.env.get(ANCHORS_DB_ENV))
             if not path.exists() and not create and self.holds_events():
-                return MissingAnchorLog(str(path))
+                self.writer.anchors = MissingAnchorLog(str(path))  # every save refused
+                return self.writer.anchors
             log: AnchorLog = SQLiteAnchorLog(path, self.writer)
             self.writer.anchors = log
             return log

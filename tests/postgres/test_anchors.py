@@ -13,6 +13,7 @@ from domain import commands as c
 from domain.application import EnforcementCases
 from domain.ids import case_id
 from domain.samples import sample_commands
+from projections.auditor import verify_store
 from tests.postgres.conftest import Backend
 from tests.support import OFFICER
 
@@ -109,10 +110,18 @@ def test_without_the_cipher_key_versions_are_still_checked(stores: Backend) -> N
 
 
 def test_heads_are_reported_per_case_and_a_clean_store_has_no_finding(stores: Backend) -> None:
-    report = reopen(stores).verify_anchored()
+    app = reopen(stores)
+    report = app.verify_anchored()
     assert len(report.global_head) == 64 and report.anchor_entries >= 3
     assert {v.case_id: (v.events, v.head) for v in report.cases} == \
         {v.case_id: (v.anchored_version, v.anchored_head) for v in report.cases}
+    store = verify_store(app)  # what the facade's verify_all and `enforce audit verify` give
+    assert store.ok and store.global_head == report.global_head
+    assert {(h.case_id, h.version, h.anchored_version, tuple(h.findings)) for h in store.heads} \
+        == {(v.case_id, v.events, v.events, ()) for v in report.cases}
+    stores.tamper("DELETE FROM {events} WHERE originator_id = %s", THIRD)
+    cut = verify_store(app)
+    assert not cut.ok and [(b.case_id, b.events) for b in cut.broken] == [(THIRD, 0)]
 
 
 def _more(app: EnforcementCases) -> c.Command:
