@@ -195,6 +195,19 @@ class Backend:
         with psycopg.connect(**self.events.connect_kwargs()) as pg:
             pg.execute(statement.format(events=table).encode(), params)
 
+    def anchors_tamper(self, statement: str) -> None:
+        """Run SQL on the anchor log (``{entries}``: its entries table) behind its back."""
+        if self.events is None:
+            with sqlite3.connect(self.tmp / "events.anchors.sqlite") as conn:
+                conn.execute(statement.format(entries="anchor_entries"))
+            conn.close()
+            return
+        import psycopg
+
+        table = f'"{self.events.schema}_anchors".anchor_entries'
+        with psycopg.connect(**self.events.connect_kwargs()) as pg:
+            pg.execute(statement.format(entries=table).encode())
+
     def copy_events(self) -> None:
         """Keep a copy of the event store as it is now (see :meth:`restore_events`)."""
         if self.events is None:

@@ -10,7 +10,9 @@ from uuid import UUID
 import pytest
 
 from domain import commands as c
+from domain.anchor_export import export_anchors, read_export, verify_against
 from domain.application import EnforcementCases
+from domain.errors import AnchorError, ChainKeyError
 from domain.ids import case_id
 from domain.samples import sample_commands
 from projections.auditor import verify_store
@@ -131,3 +133,28 @@ def _more(app: EnforcementCases) -> c.Command:
     return c.RecordPostTerminationInquiry(case_number=CASES[2], command_id="after-the-copy",
                                           actor=OFFICER, recorded_at=when,
                                           queried_on=when.date())
+
+
+def test_an_export_names_every_case_behind_it_and_a_rolled_back_log(stores: Backend) -> None:
+    app = reopen(stores)
+    key = b"anchor-export-key-0123456789abcdef"
+    export = read_export(export_anchors(app, key).model_dump_json(), key, "the export")
+    assert verify_against(app, export) == []
+    stores.tamper("DELETE FROM {events} WHERE originator_id = %s AND originator_version > 2",
+                  FIRST)
+    assert [(f.code, f.case_id) for f in verify_against(app, export)] == [
+        ("anchor.behind_export", FIRST)]
+    stores.anchors_tamper("DELETE FROM {entries} WHERE seq = (SELECT MAX(seq) FROM {entries})")
+    assert [f.code for f in verify_against(app, export)] == [
+        "anchor.log_rewritten", "anchor.behind_export"]
+    with pytest.raises(AnchorError) as forged:
+        read_export(export_anchors(app, b"another anchor key, not ours!!!!").model_dump_json(),
+                    key, "the export")
+    assert forged.value.code == "anchor.export_forged"
+
+
+def test_a_wrong_chain_key_is_refused_at_open(stores: Backend) -> None:
+    with pytest.raises(ChainKeyError) as refused:
+        stores.cases(encrypted=stores.encrypted,  # type: ignore[attr-defined]
+                     chain_key=b"not the key of this store at all!")
+    assert refused.value.code == "chain.wrong_key"
