@@ -205,6 +205,12 @@ async def serve(args: argparse.Namespace) -> int:
         except (ChainKeyError, AnchorError) as err:  # never a new key for a store that has one
             print(f"worker: {err}", file=sys.stderr, flush=True)
             return EXIT_STORE_REFUSED
+        if not app.anchors.exists:  # every save would be refused: do not serve
+            app.close()
+            print(f"worker: anchor.log_missing: the event store holds events but its anchor "
+                  f"log ({app.anchors.where}) is missing: restore it, or run `enforce audit "
+                  "anchors adopt` [docs/operations.md, Anchors]", file=sys.stderr, flush=True)
+            return EXIT_STORE_REFUSED
         worker = create_worker(client, app, load_adapters(world), task_queue=queue,
                                slots=args.slots, pause=PauseHook.from_env())
         stopping: list[asyncio.Task[None]] = []
