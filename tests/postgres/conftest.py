@@ -185,15 +185,33 @@ class Backend:
         the events table; a case id parameter is given as a UUID."""
         if self.events is None:
             with sqlite3.connect(self.tmp / "events.sqlite") as conn:
-                conn.execute(statement.replace("%s", "?").format(events="stored_events"),
-                             [p.hex if isinstance(p, uuid.UUID) else p for p in params])
+                conn.execute(statement.replace("%s", "?").format(
+                    events="stored_events", snapshots="stored_snapshots"),
+                    [p.hex if isinstance(p, uuid.UUID) else p for p in params])
             conn.close()
             return
         import psycopg
 
-        table = f'"{self.events.schema}".enforcementcases_events'  # eventsourcing's name
+        schema = f'"{self.events.schema}"'  # eventsourcing's table names
         with psycopg.connect(**self.events.connect_kwargs()) as pg:
-            pg.execute(statement.format(events=table).encode(), params)
+            pg.execute(statement.format(events=f"{schema}.enforcementcases_events",
+                                        snapshots=f"{schema}.enforcementcases_snapshots"
+                                        ).encode(), params)
+
+    def snapshot_state(self) -> bytes:
+        """The stored state of the event store's one snapshot."""
+        if self.events is None:
+            with sqlite3.connect(self.tmp / "events.sqlite") as conn:
+                (state,) = conn.execute("SELECT state FROM stored_snapshots").fetchone()
+            conn.close()
+            return bytes(state)
+        import psycopg
+
+        with psycopg.connect(**self.events.connect_kwargs()) as pg:
+            row = pg.execute(f'SELECT state FROM "{self.events.schema}".'
+                             "enforcementcases_snapshots".encode()).fetchone()
+        assert row is not None
+        return bytes(row[0])
 
     def anchors_tamper(self, statement: str) -> None:
         """Run SQL on the anchor log (``{entries}``: its entries table) behind its back."""

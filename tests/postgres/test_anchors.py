@@ -4,9 +4,11 @@ domain/anchors.py), on SQLite and PostgreSQL, with and without encryption at res
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from uuid import UUID
 
+import orjson
 import pytest
 
 from domain import commands as c
@@ -14,10 +16,11 @@ from domain.anchor_export import export_anchors, read_export, verify_against
 from domain.application import EnforcementCases
 from domain.errors import AnchorError, ChainKeyError
 from domain.ids import case_id
+from domain.rules import Channel
 from domain.samples import sample_commands
 from projections.auditor import verify_store
 from tests.postgres.conftest import Backend
-from tests.support import OFFICER
+from tests.support import CLERK, NUMBER, OFFICER, Driver
 
 CASES = list(sample_commands())
 FIRST, SECOND, THIRD = (case_id(n) for n in CASES)
@@ -158,3 +161,28 @@ def test_a_wrong_chain_key_is_refused_at_open(stores: Backend) -> None:
         stores.cases(encrypted=stores.encrypted,  # type: ignore[attr-defined]
                      chain_key=b"not the key of this store at all!")
     assert refused.value.code == "chain.wrong_key"
+
+
+def test_an_edited_snapshot_is_rejected_and_the_state_is_right(backend: Backend) -> None:
+    app = backend.cases()
+    d = Driver(app)
+    d.file(date(2026, 1, 10))
+    d.send("RecordFundsReceived", date(2026, 1, 11), CLERK, amount=Decimal("99.00"),
+           received_on=date(2026, 1, 11))
+    for i in range(100):
+        day = date(2026, 1, 12) + timedelta(days=i // 4)
+        d.send("RecordNetworkInquiry", day, queried_on=day, channel=list(Channel)[i % 7])
+    cipher = app.mapper.cipher
+    assert cipher is not None
+    data = orjson.loads(cipher.decrypt(backend.snapshot_state()))
+    data["state"]["received"] = "999990.00"
+    backend.tamper("UPDATE {snapshots} SET state = %s", cipher.encrypt(orjson.dumps(data)))
+    app.close()
+    again = backend.cases()
+    state = again.get_case(NUMBER)
+    assert again.snapshots_rejected == 1
+    assert (state.received, state.version) == (Decimal("99.00"), 102)
+    Driver(again).send("RecordFundsReceived", date(2026, 3, 1), CLERK,
+                       amount=Decimal("999901.00"), received_on=date(2026, 3, 1),
+                       command_id="pay-the-rest")
+    assert again.get_case(NUMBER).outstanding == Decimal("0.00")
