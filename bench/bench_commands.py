@@ -50,7 +50,7 @@ SYNC_NAMES = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
 OFFICER = {"id": "officer-7", "role": "officer"}
 CLERK = {"id": "clerk-3", "role": "clerk"}
 JUDGE = {"id": "judge-2", "role": "judge"}
-PRESIDENT = {"approver_id": "president-1", "role": "president"}
+PRESIDENT = {"id": "president-1", "role": "president"}
 APPLICANT = {"name": "张三", "kind": "person",
              "document": {"type": "resident_id", "number": "11010519491231002X"}}
 DEBTOR = {"name": "李四", "kind": "person",
@@ -158,8 +158,10 @@ def termination_case(p: Plan) -> None:
     p.opening("560000.00")
     p.add("RecordPropertyReport", 8, CLERK, status="filed", reported_on=str(p.day(8)))
     p.inquire(9, "deposits", "vehicles", "real_estate", "securities", "equity")
-    p.add("RestrictConsumption", 15, OFFICER, issued_on=str(p.day(15)),
-          approval={**PRESIDENT, "approved_on": str(p.day(15))})
+    p.add("RequestApproval", 15, OFFICER, approval_id="R1", measure="restriction",
+          requested_on=str(p.day(15)))
+    p.add("GiveApproval", 15, PRESIDENT, approval_id="R1", given_on=str(p.day(15)))
+    p.add("RestrictConsumption", 15, OFFICER, issued_on=str(p.day(15)), approval_id="R1")
     p.add("RecordApplicantHearing", 95, OFFICER, heard_on=str(p.day(95)), record="约谈笔录")
     p.add("TerminateCurrentProcedure", 96, JUDGE, ruled_on=str(p.day(96)),
           ruling_number=f"{p.number}之一", approval_mode="applicant_signed")

@@ -35,7 +35,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import orjson
@@ -44,7 +44,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from domain.application import EnforcementCases  # noqa: E402
-from domain.legacy import import_legacy  # noqa: E402
+from domain.calendar import COURT_ZONE  # noqa: E402
+from domain.legacy_import import import_legacy  # noqa: E402
 from domain.stores import PostgresSettings, postgres_cases  # noqa: E402
 from projections.audit import AuditClass  # noqa: E402
 from projections.audit_view import audit_summary, termination_audit  # noqa: E402
@@ -57,7 +58,7 @@ CHANNELS = (*REQUIRED, "equity", "online_payment", "insurance")
 PLANS = (("paid", 0.32), ("compliant", 0.18), ("non_compliant", 0.14), ("pending", 0.08),
          ("misreported", 0.08), ("open", 0.20))
 """Shares of the docket's histories, roughly the campaign's split: 11,831 actually closed or
-compliant 终本 against 8,794 non-compliant, pending, misreported or not closed (RULES.md §2)."""
+compliant 终本 against 8,794 non-compliant, pending, misreported or not closed (docs/rules.md §2)."""
 
 
 def _officer(rng: random.Random) -> dict[str, str]:
@@ -183,7 +184,7 @@ def run(work: Path, cases: int, min_events: int, events_on: PostgresSettings | N
         app = postgres_cases(events_on, {"ENFORCEMENT_CIPHER_KEY": cipher}, chain_key=key)
         print(f"PostgreSQL stores: events in schema {events_on.schema}, read models in "
               f"{views_on.schema if views_on else '?'} at {events_on.host}:{events_on.port}")
-    summary = import_legacy(app, _lines(docket))
+    summary = import_legacy(app, lambda: _lines(docket), datetime.now(COURT_ZONE))
     print(f"legacy import: {summary.events_written:,} events in {summary.seconds:.1f} s = "
           f"{summary.events_written / summary.seconds:,.0f} events/s")
 

@@ -313,8 +313,13 @@ def audit_metrics(court: Annotated[str | None, typer.Option(
                       "--to", help="Last day (default: the last filing or closure).")] = None,
                   by: Annotated[list[str] | None, typer.Option(
                       help="Group also by court and/or officer (repeat).")] = None,
+                  imported: Annotated[bool | None, typer.Option(
+                      "--imported/--live", help="Only imported (legacy) or only live cases "
+                      "(both by default, always counted apart).")] = None,
                   as_json: JsonFlag = False) -> None:
-    """Quality metrics (执结率, 执行到位率, 终本合格率 …) per kind of case over a period."""
+    """Quality metrics (执结率, 执行到位率, 终本合格率 …) per kind of case over a period.
+
+    Imported legacy cases are counted apart from live ones (docs/legacy-format.md)."""
     groups = list(dict.fromkeys([*(by or []), *(["court"] if court else [])]))
     if set(groups) - set(GROUPS):
         raise UserError(f"invalid --by: choose from {', '.join(GROUPS)}", BAD_INPUT)
@@ -322,7 +327,8 @@ def audit_metrics(court: Annotated[str | None, typer.Option(
     with read_models() as (_, store):
         first, last = _period(store, first, last)
         found = quality_metrics(store, first, last, by=groups)
-    found = [m for m in found if court is None or m.court == court]
+    found = [m for m in found if (court is None or m.court == court)
+             and (imported is None or m.imported == imported)]
     if as_json:
         print_json(metrics_json(found))
     else:

@@ -4,6 +4,8 @@ the JSON Schema of any input."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +25,7 @@ from cli.common import (
     run,
     validate,
 )
+from domain.calendar import COURT_ZONE
 from domain.errors import InvalidInputError
 from domain.stores import cases_from_env, data_dir, first_start_keys
 
@@ -72,17 +75,24 @@ def import_legacy(path: Annotated[Path, typer.Argument(metavar="LEGACY.jsonl",
                   as_json: JsonFlag = False) -> None:
     """Import legacy case histories (JSON Lines) into the event store as imported facts.
 
-    Idempotent: importing a file again writes nothing new.
+    The whole file is checked first: one bad line, an act after now or a live case refuses
+    it and nothing is written. Idempotent: importing a file again writes nothing new.
     """
+    now = datetime.now(COURT_ZONE)  # the import's business time, read at the door
+    path.open("rb").close()  # a missing or unreadable file fails here, before the store opens
+
+    def read() -> Iterator[str]:  # read twice: checked whole, then written
+        with path.open(encoding="utf-8") as lines:
+            yield from lines
+
     for created in first_start_keys():  # an import into an empty data dir starts its store
         if not as_json:
             out.print(f"created the key file {created} (docs/operations.md, Keys)")
     app = cases_from_env()
     try:
-        with path.open(encoding="utf-8") as lines:
-            summary = app.import_legacy(lines, batch_cases=batch_cases)
+        summary = app.import_legacy(read, now, batch_cases=batch_cases)
     except InvalidInputError as exc:
-        raise UserError(f"import of {path} stopped (nothing of the failing batch written): "
+        raise UserError(f"import of {path} refused (nothing written): "
                         f"{exc.code}: {exc.message} [{exc.source}]", BAD_INPUT) from None
     except UnicodeDecodeError as exc:
         raise UserError(f"{path} is not UTF-8 text: {exc.reason}", BAD_INPUT) from None

@@ -45,6 +45,7 @@ from cli.common import (
     today,
     validate,
 )
+from cli.imported import imported_case_line
 from cli.stuck import register as register_stuck
 from cli.stuck import stuck_line
 from cli.temporal import (
@@ -210,6 +211,15 @@ def case_do(case: Annotated[str, typer.Argument(help="Case number, e.g. '(2026)�
                 "--json-result", help="Print the result as JSON.")] = False) -> None:
     """Send an operator act to a running case (its Update): applied, or refused with the rule.
 
+    A measure the president approves (list_dishonest, restrict_consumption, request_extension,
+    a fine or detention in order_measure, approve_termination by panel) names an approved
+    request: `request_approval` (by whoever needs it: --field measure=dishonest|restriction|
+    extension|fine|detention|termination, a fine's subject and amount, a detention's subject
+    and days; the result names its approval_id), then `give_approval` or `refuse_approval`
+    --field approval_id=… by the president (never the requester), then the measure with
+    --field approval_id=… (docs/rules.md, "Approvals"). An `approval` object typed into the
+    measure is refused.
+
     The act's key (--request-id, or a new one) is printed on stderr first: with no answer
     within 30 s the act is "not yet confirmed" (exit 3) — check it with `enforce case act CASE
     KEY`, or send it again with --request-id KEY: one key is never applied twice."""
@@ -231,7 +241,8 @@ async def _act(number: str, kind: str, body: ActBase) -> ActResult:
         except ActNotConfirmedError as exc:
             raise UserError(enforcement_line(exc), UNCONFIRMED) from None
         except (UnknownCaseError, EngineUnavailableError) as exc:
-            raise UserError(enforcement_line(exc)) from None
+            imported = imported_case_line(number) if isinstance(exc, UnknownCaseError) else None
+            raise UserError(imported or enforcement_line(exc)) from None
         except EnforcementError as exc:
             bad = isinstance(exc, InvalidInputError)
             verb = "invalid" if bad else "refused"
@@ -289,7 +300,8 @@ async def _status(number: str) -> CaseStatus:
         if exc.status == RPCStatusCode.DEADLINE_EXCEEDED:
             raise UserError(f"no worker answered for {number} within "
                             f"{QUERY_TIMEOUT.seconds} s: is python worker.py running?") from None
-        raise unknown_case(exc, number) from None
+        imported = imported_case_line(number) if exc.status == RPCStatusCode.NOT_FOUND else None
+        raise (UserError(imported) if imported else unknown_case(exc, number)) from None
     except (WorkflowQueryFailedError, WorkflowQueryRejectedError) as exc:
         raise UserError(f"the get_status query of {number} failed: {exc}") from None
     return status
@@ -305,7 +317,8 @@ def case_list(phase: Annotated[list[Phase] | None, typer.Option(help="Only cases
                   "--priority", help="Livelihood cases first, then simple ones "
                   "(claim ≤ ¥100,000), then the rest.")] = False,
               as_json: JsonFlag = False) -> None:
-    """Cases in the event store (filing order), with their phase and balance."""
+    """Cases in the event store (filing order), with their phase, balance and origin
+    (imported legacy history or live case)."""
     rows: list[dict[str, Any]] = []
     with events() as app:
         for ref in app.case_ids():
@@ -325,9 +338,10 @@ def case_list(phase: Annotated[list[Phase] | None, typer.Option(help="Only cases
         print_json(rows)
         return
     table(f"{len(rows)} case(s)", ["case", "category", "phase", "filed on", "claim",
-                                   "outstanding", "priority", "closure"],
+                                   "outstanding", "priority", "closure", "origin"],
           [[r["case_number"], r["category"], r["phase"], r["filed_on"], render.yuan(r["claim"]),
-            render.yuan(r["outstanding"]), r["priority"], r["closure_mode"]] for r in rows])
+            render.yuan(r["outstanding"]), r["priority"], r["closure_mode"],
+            render.origin(r["imported"])] for r in rows])
 
 
 def deadlines(within: Annotated[int, typer.Option(min=0, max=3650, help="Days ahead.")] = 30,

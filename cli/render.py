@@ -35,6 +35,11 @@ def rate(value: Decimal | None, unit: str = "%") -> str:
     return "—" if value is None else f"{value}{unit}"
 
 
+def origin(imported: bool) -> str:
+    """How a case or an event came into the record (docs/legacy-format.md)."""
+    return "imported" if imported else "live"
+
+
 def print_events(number: str, events: Sequence[CaseEvent]) -> None:
     table(f"{number} — {len(events)} events (replayed from the event store)",
           ["v", "business time", "event", "actor", "basis"],
@@ -48,6 +53,7 @@ def print_state(state: CaseState, as_of: str) -> None:
     assets = [f"{a.finding.asset_id} {a.finding.kind.value} {a.control.value}"
               for a in state.assets.values()]
     table(f"{state.case_number} {as_of} (version {state.version})", ["", ""], [
+        ["origin", origin(state.imported)],
         ["phase", state.phase.value], ["category", state.category.value],
         ["filed on", state.filed_on], ["claim", yuan(state.claim_total)],
         ["recovered", yuan(state.recovered)], ["outstanding", yuan(state.outstanding)],
@@ -104,6 +110,10 @@ def print_act(result: ActResult, kind: str) -> None:
     again = " (already applied: nothing new written)" if result.duplicate else ""
     out.print(f"{kind} applied to {result.case_number}{again}: {written}; phase "
               f"{result.phase}, outstanding {yuan(result.outstanding)}")
+    if result.approval_id:
+        out.print(f"approval request {result.approval_id}: the approver gives it with "
+                  f"give_approval --field approval_id={result.approval_id}; the measure names "
+                  f"it with --field approval_id={result.approval_id}")
 
 
 def print_audit(audited: Sequence[AuditedTermination], summary: dict[str, int] | None = None
@@ -118,13 +128,14 @@ def print_audit(audited: Sequence[AuditedTermination], summary: dict[str, int] |
 
 def _audit_table(audited: Sequence[AuditedTermination]) -> None:
     table(f"终本 audit — {len(audited)} 终本", ["case", "ruled on", "class", "findings"],
-          [[a.case_number, a.ruled_on, a.label,
+          [[a.case_number + (" (imported)" if a.imported else ""), a.ruled_on, a.label,
             "\n".join(f"{f.code}{'[' + f.subject + ']' if f.subject else ''}: {f.message} "
                       f"({f.source})" for f in a.findings) or "—"] for a in audited])
 
 
 def print_metrics(metrics: Sequence[Metrics], title: str) -> None:
-    groups = [" ".join(x for x in (m.kind, m.court, m.officer) if x) for m in metrics]
+    groups = [" ".join(x for x in (m.kind, m.court, m.officer) if x)
+              + (" (imported)" if m.imported else "") for m in metrics]
     rows: list[list[Any]] = [
         ["new / carried over", *(f"{m.new} / {m.carried_over}" for m in metrics)],
         ["closed (执行完毕 / 终本)", *(f"{m.closed} ({m.actually_closed} / {m.terminated})"
@@ -140,7 +151,8 @@ def print_metrics(metrics: Sequence[Metrics], title: str) -> None:
 def print_watch(items: Sequence[WatchItem], as_of: str, within: int) -> None:
     table(f"due by {as_of} + {within} days (overdue first)",
           ["due on", "days left", "what", "case", "subject", "source"],
-          [[i.due_on, i.days_left, i.watch, i.case_number, i.subject, i.source]
+          [[i.due_on, i.days_left, i.watch,
+            i.case_number + (" (imported)" if i.imported else ""), i.subject, i.source]
            for i in items])
 
 

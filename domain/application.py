@@ -6,8 +6,8 @@ import contextlib
 import functools
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar, cast
 from uuid import UUID
@@ -16,7 +16,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, MapperDeserialisationError, StoredEvent
 
 from domain import commands as c
-from domain import legacy
+from domain import legacy_import
 from domain.anchor_check import StoredHead, case_findings, latest, log_findings, rollback_point
 from domain.anchors import CHAIN_KEY_CHECK, SOURCE, Entry, Head, heads_of
 from domain.calendar import HolidayCalendar, legal_date
@@ -29,7 +29,6 @@ from domain.caselock import (
     LockWaits,
     remaining,
 )
-from domain.command_methods import CommandMethods
 from domain.decide import Context
 from domain.decide.closure import resumed_case_filing
 from domain.errors import (
@@ -65,7 +64,7 @@ case_id = functools.lru_cache(maxsize=65536)(_case_id)  # uuid5 per command is n
 LOCK_STRIPES = 256
 
 
-class EnforcementCases(CommandMethods, CaseStore):
+class EnforcementCases(CaseStore):
     """Every enforcement case; one method per command, each answering a CommandResult."""
 
     name = "EnforcementCases"
@@ -263,10 +262,12 @@ class EnforcementCases(CommandMethods, CaseStore):
                 with contextlib.suppress(KeyError):
                     cache.get(ref, evict=True)
 
-    def import_legacy(self, lines: Iterable[str | bytes | dict[str, Any]],
-                      batch_cases: int = 500) -> legacy.ImportSummary:
-        """Import case histories recorded elsewhere as imported facts (docs/legacy-format.md)."""
-        return legacy.import_legacy(self, lines, batch_cases)
+    def import_legacy(self, lines: legacy_import.Lines, now: datetime,
+                      batch_cases: int = 500) -> legacy_import.ImportSummary:
+        """Import case histories recorded elsewhere as imported facts, none after the business
+        time ``now``; the whole input (lines, or a function reading them afresh) is checked
+        before anything is written (docs/legacy-format.md)."""
+        return legacy_import.import_legacy(self, lines, now, batch_cases)
 
     # --- queries ------------------------------------------------------------------------------
     def get_case(self, number: str, version: int | None = None) -> CaseState:

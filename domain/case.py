@@ -1,8 +1,9 @@
 """The EnforcementCase aggregate: decide (check rules, emit events) and evolve (apply them).
 
-A command is checked in this order, and a refusal changes nothing: permission and approval,
+A command is checked in this order, and a refusal changes nothing: permission (role),
 idempotency (a repeated ``command_id`` returns the earlier outcome), the closed/suspended
-guards, dates against the case's dates, then the rules of the command's own decision.
+guards, dates against the case's dates, then the rules of the command's own decision — for a
+measure that rests on an approval, first that approval (``domain/approvals.py``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from domain.errors import CommandConflictError, RuleViolation
 from domain.events import CaseEvent, CaseFiled
 from domain.evolve import APPLY, start
 from domain.ids import case_id
-from domain.permissions import check_permitted, check_president_approval
+from domain.permissions import check_permitted
 from domain.state import CaseState, Phase
 from domain.tamper import HashChain, topic_of
 
@@ -65,10 +66,15 @@ def fingerprint(cmd: Command) -> str:
 
     The SHA-256 of the command's JSON without ``recorded_at``, cut to 32 hex digits. The
     business time is left out because a retried command is the same act even when its
-    workflow re-issues it a little later (a local activity re-run after a worker crash).
+    workflow re-issues it a little later (a local activity re-run after a worker crash); an
+    ``approval_id`` of None too, so that a command built before that field existed hashes
+    the same.
     """
+    exclude = {"recorded_at"}
+    if getattr(cmd, "approval_id", "") is None:
+        exclude.add("approval_id")  # a field added later: absent, commands hash as before
     return hashlib.sha256(cmd.__pydantic_serializer__.to_json(
-        cmd, exclude={"recorded_at"})).hexdigest()[:32]
+        cmd, exclude=exclude)).hexdigest()[:32]
 
 
 @cache
@@ -166,7 +172,7 @@ class EnforcementCase:
         if seen != fingerprint(cmd):
             raise CommandConflictError(
                 "command.id_conflict", f"command_id {cmd.command_id!r} was already used for a "
-                "different command", "idempotency contract (DESIGN.md)")
+                "different command", "idempotency contract (docs/design.md, Idempotency)")
         first, last = self.state.command_versions[cmd.command_id]
         return CommandResult(case_number=self.state.case_number, case_id=self.id,
                              first_version=first, last_version=last, events=(), duplicate=True)
@@ -192,7 +198,6 @@ class EnforcementCase:
         date the caller gave."""
         name = type(cmd).__name__
         check_permitted(name, cmd.actor.role)
-        check_president_approval(name, getattr(cmd, "approval", None), ctx.today)
         earlier = self.duplicate_of(cmd)
         if earlier is not None:
             return earlier

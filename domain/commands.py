@@ -3,6 +3,12 @@
 Every command names its case by number, carries an ``actor``, a ``command_id`` (the idempotency
 key), the business time ``recorded_at`` (the workflow's clock, never the wall clock) and the
 legal ``basis`` or note for the act.
+
+A measure that needs an approval (docs/rules.md, "Approvals") names the approval request by its
+``approval_id``: the request (``RequestApproval``) and the approver's decision
+(``GiveApproval`` / ``RefuseApproval``) are acts of their own, each under its own actor. The
+``approval`` object those commands once carried is still read (histories recorded before), and
+refused in a new command (``approval.typed_not_accepted``).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from pydantic import AwareDatetime, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from domain.models import (
+    ApprovalMeasure,
     ApprovalMode,
     AssetFinding,
     Basis,
@@ -44,6 +51,11 @@ from domain.values import (
 )
 
 CommandId = Annotated[str, Field(min_length=1, max_length=200)]
+ApprovalId = ShortId
+"""The id of an approval request, chosen by its requester (unique within the case)."""
+LegacyApproval = Approval | None
+"""An approval typed into the command by whoever needed it: accepted by commands recorded before
+approvals were acts (old workflow histories still build them), refused by the aggregate."""
 Findings = Annotated[tuple[AssetFinding, ...], Field(max_length=200)]
 
 
@@ -314,7 +326,8 @@ class RestrictConsumption(Command):
     issued_on: date
     bound_persons: Annotated[tuple[Annotated[str, Field(min_length=1, max_length=100)], ...],
                              Field(max_length=20)] = ()
-    approval: Approval
+    approval_id: ApprovalId | None = None
+    approval: LegacyApproval = None
 
 
 class LiftConsumptionRestriction(Command):
@@ -326,7 +339,8 @@ class ListDishonest(Command):
     ground: DishonestGround
     listed_on: date
     extra_years: Annotated[int, Field(ge=0, le=3)] = 0
-    approval: Approval
+    approval_id: ApprovalId | None = None
+    approval: LegacyApproval = None
     security_given: bool = False
     later_in_order: bool = False
 
@@ -342,14 +356,16 @@ class ImposeFine(Command):
     imposed_on: date
     subject: Text
     subject_kind: PartyKind
-    approval: Approval
+    approval_id: ApprovalId | None = None
+    approval: LegacyApproval = None
 
 
 class OrderDetention(Command):
     days: Annotated[int, Field(ge=1, le=100)]
     ordered_on: date
     subject: Text
-    approval: Approval
+    approval_id: ApprovalId | None = None
+    approval: LegacyApproval = None
 
 
 class IssueSummons(Command):
@@ -363,11 +379,41 @@ class BanExit(Command):
     subject: Text
 
 
+# --- approvals ----------------------------------------------------------------------------
+
+class RequestApproval(Command):
+    """Ask for the approval a measure needs (docs/rules.md, "Approvals"): its kind and its
+    particulars (a fine's subject and amount, a detention's subject and days)."""
+
+    approval_id: ApprovalId
+    measure: ApprovalMeasure
+    subject: Text | None = None
+    amount: PositiveMoney | None = None
+    days: Annotated[int, Field(ge=1, le=100)] | None = None
+    requested_on: date
+
+
+class GiveApproval(Command):
+    """The approver (the role the measure's rule names) approves a pending request."""
+
+    approval_id: ApprovalId
+    given_on: date
+
+
+class RefuseApproval(Command):
+    """The approver refuses a pending request: no measure may rest on it."""
+
+    approval_id: ApprovalId
+    refused_on: date
+    reason: Text
+
+
 # --- deadline -------------------------------------------------------------------------------
 
 class RequestExtension(Command):
     requested_on: date
-    approval: Approval
+    approval_id: ApprovalId | None = None
+    approval: LegacyApproval = None
 
 
 class SuspendEnforcement(Command):
@@ -390,7 +436,8 @@ class TerminateCurrentProcedure(Command):
     ruled_on: date
     ruling_number: Annotated[str, Field(min_length=1, max_length=80)]
     approval_mode: ApprovalMode
-    approval: Approval | None = None
+    approval_id: ApprovalId | None = None  # needed with panel_and_president
+    approval: LegacyApproval = None
 
 
 class RecordTerminationService(Command):

@@ -15,6 +15,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from domain.models import (
+    ApprovalMeasure,
     ApprovalMode,
     AssetFinding,
     Basis,
@@ -337,7 +338,8 @@ class SettlementDefaulted(CaseEvent):
 class ConsumptionRestricted(CaseEvent):
     issued_on: date
     bound_persons: tuple[str, ...]
-    approval: Approval
+    approval: Approval  # as recorded: by ApprovalGiven (or typed, before approvals were acts)
+    approval_id: str | None = None  # the approval request it rests on (None: recorded before)
 
 
 class ConsumptionRestrictionLifted(CaseEvent):
@@ -349,7 +351,8 @@ class DebtorListedDishonest(CaseEvent):
     ground: DishonestGround
     listed_on: date
     until: date | None  # None: until performance (ground 1)
-    approval: Approval
+    approval: Approval  # as recorded: by ApprovalGiven (or typed, before approvals were acts)
+    approval_id: str | None = None  # the approval request it rests on (None: recorded before)
 
 
 class DishonestEntryDeleted(CaseEvent):
@@ -362,14 +365,16 @@ class FineImposed(CaseEvent):
     amount: Decimal
     imposed_on: date
     subject: str
-    approval: Approval
+    approval: Approval  # as recorded: by ApprovalGiven (or typed, before approvals were acts)
+    approval_id: str | None = None  # the approval request it rests on (None: recorded before)
 
 
 class DetentionOrdered(CaseEvent):
     days: int
     ordered_on: date
     subject: str
-    approval: Approval
+    approval: Approval  # as recorded: by ApprovalGiven (or typed, before approvals were acts)
+    approval_id: str | None = None  # the approval request it rests on (None: recorded before)
 
 
 class SummonsIssued(CaseEvent):
@@ -383,13 +388,42 @@ class ExitBanned(CaseEvent):
     subject: str
 
 
+# --- approvals ----------------------------------------------------------------------------
+
+class ApprovalRequested(CaseEvent):
+    """An approval a measure needs was asked for (the requester is the event's actor)."""
+
+    approval_id: str
+    measure: ApprovalMeasure
+    subject: str | None = None
+    amount: Decimal | None = None
+    days: int | None = None
+    requested_on: date
+
+
+class ApprovalGiven(CaseEvent):
+    """The approver (the event's actor, with the role the measure's rule names) approved."""
+
+    approval_id: str
+    given_on: date
+
+
+class ApprovalRefused(CaseEvent):
+    """The approver (the event's actor) refused the request: no measure may rest on it."""
+
+    approval_id: str
+    refused_on: date
+    reason: str
+
+
 # --- deadline -------------------------------------------------------------------------------
 
 class DeadlineExtended(CaseEvent):
     months: int
     requested_on: date
     new_deadline: date
-    approval: Approval
+    approval: Approval  # as recorded: by ApprovalGiven (or typed, before approvals were acts)
+    approval_id: str | None = None  # the approval request it rests on (None: recorded before)
 
 
 class EnforcementSuspended(CaseEvent):
@@ -413,6 +447,7 @@ class CurrentProcedureTerminated(CaseEvent):
     ruling_number: str
     approval_mode: ApprovalMode
     approval: Approval | None
+    approval_id: str | None = None
     outstanding: Decimal
 
 

@@ -9,6 +9,7 @@ from domain import events as ev
 from domain.calendar import legal_date
 from domain.models import NO_PAYOUT_SOURCES, ClosureMode, ReportStatus
 from domain.state import (
+    ApprovalState,
     AssetState,
     CaseState,
     ControlStatus,
@@ -318,6 +319,7 @@ def _settlement_resumed(s: CaseState, e: ev.SettlementResumed) -> None:
 
 @applies(ev.ConsumptionRestricted)
 def _restricted(s: CaseState, e: ev.ConsumptionRestricted) -> None:
+    _use_approval(s, e.approval_id, e.command_id)
     s.restriction_on, s.restriction_lifted_on = e.issued_on, None
 
 
@@ -328,6 +330,7 @@ def _restriction_lifted(s: CaseState, e: ev.ConsumptionRestrictionLifted) -> Non
 
 @applies(ev.DebtorListedDishonest)
 def _listed(s: CaseState, e: ev.DebtorListedDishonest) -> None:
+    _use_approval(s, e.approval_id, e.command_id)
     s.dishonest.append(DishonestEntry(ground=e.ground, listed_on=e.listed_on, until=e.until))
 
 
@@ -340,11 +343,13 @@ def _delisted(s: CaseState, e: ev.DishonestEntryDeleted) -> None:
 
 @applies(ev.FineImposed)
 def _fine(s: CaseState, e: ev.FineImposed) -> None:
+    _use_approval(s, e.approval_id, e.command_id)
     s.fines += 1
 
 
 @applies(ev.DetentionOrdered)
 def _detention(s: CaseState, e: ev.DetentionOrdered) -> None:
+    _use_approval(s, e.approval_id, e.command_id)
     s.detentions += 1
 
 
@@ -358,8 +363,37 @@ def _exit_ban(s: CaseState, e: ev.ExitBanned) -> None:
     return None
 
 
+def _use_approval(s: CaseState, approval_id: str | None, command_id: str) -> None:
+    """The measure rests on that approval request: it rests no other (None: recorded before
+    approvals were acts, with the approval typed into the event)."""
+    if approval_id is not None and approval_id in s.approvals:
+        s.approvals[approval_id].used_by = command_id
+
+
+@applies(ev.ApprovalRequested)
+def _approval_requested(s: CaseState, e: ev.ApprovalRequested) -> None:
+    s.approvals[e.approval_id] = ApprovalState(
+        measure=e.measure, subject=e.subject, amount=e.amount, days=e.days,
+        requested_by=e.actor.id, requested_on=e.requested_on)
+
+
+@applies(ev.ApprovalGiven)
+def _approval_given(s: CaseState, e: ev.ApprovalGiven) -> None:
+    a = s.approvals[e.approval_id]
+    a.status, a.decided_by, a.decided_role, a.decided_on = "given", e.actor.id, e.actor.role, \
+        e.given_on
+
+
+@applies(ev.ApprovalRefused)
+def _approval_refused(s: CaseState, e: ev.ApprovalRefused) -> None:
+    a = s.approvals[e.approval_id]
+    a.status, a.decided_by, a.decided_role, a.decided_on = "refused", e.actor.id, e.actor.role, \
+        e.refused_on
+
+
 @applies(ev.DeadlineExtended)
 def _extended(s: CaseState, e: ev.DeadlineExtended) -> None:
+    _use_approval(s, e.approval_id, e.command_id)
     s.extensions_months += e.months
 
 
@@ -396,6 +430,7 @@ def _heard(s: CaseState, e: ev.ApplicantHeard) -> None:
 
 @applies(ev.CurrentProcedureTerminated)
 def _terminated(s: CaseState, e: ev.CurrentProcedureTerminated) -> None:
+    _use_approval(s, e.approval_id, e.command_id)
     s.terminated_on, s.termination_approval = e.ruled_on, e.approval_mode
     s.closure_mode, s.closed_on, s.phase = ClosureMode.TERMINATED, e.ruled_on, Phase.TERMINATED
 

@@ -1,31 +1,24 @@
-"""Legacy import: case histories recorded elsewhere, as JSON Lines (docs/legacy-format.md).
+"""Legacy lines: case histories recorded elsewhere, as JSON Lines (docs/legacy-format.md).
 
 Each line is one act, stored as one event marked ``imported``: its types are validated by the
-event class, today's rules are not applied. Events are sealed into the case's hash chain like
-any other, and many cases are saved per transaction. Importing the same lines again writes
-nothing (each line's command id is ``legacy:<case number>:<seq>`` and its content is
-fingerprinted); a line that differs from what was imported under its number is refused.
+event class, today's rules are not applied. Each line's command id is
+``legacy:<case number>:<seq>`` and its content is fingerprinted, so importing the same lines
+again writes nothing. The import itself (check the whole file, then write) is
+``domain.legacy_import``; what a line must say beyond its types, ``domain.legacy_checks``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import orjson
-from eventsourcing.persistence import IntegrityError
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from domain import events as ev
-from domain.case import EnforcementCase, seal
-from domain.errors import ConcurrencyError, InvalidInputError
+from domain.errors import InvalidInputError
 from domain.ids import case_id
 from domain.values import Actor, CaseNumber
-
-if TYPE_CHECKING:
-    from domain.application import EnforcementCases
 
 SOURCE = "docs/legacy-format.md"
 ENVELOPE = frozenset(ev.CaseEvent.model_fields)
@@ -77,25 +70,14 @@ class LegacyLine(BaseModel):
         return hashlib.sha256(self.__pydantic_serializer__.to_json(self)).hexdigest()[:32]
 
 
-class ImportSummary(BaseModel):
-    """What an import read and wrote."""
-
-    lines: int = 0  # non-blank lines read
-    cases: int = 0  # distinct case numbers
-    events_written: int = 0
-    events_present: int = 0  # lines already imported with the same content (skipped)
-    cases_written: int = 0  # cases that received new events
-    batches: int = 0  # transactions
-    seconds: float = 0.0
-
-
 class LegacyImportError(InvalidInputError):
-    """A line that cannot be imported: names its line number and field. Nothing of the batch
-    holding it is written (earlier batches are, and importing them again is a no-op)."""
+    """A line that cannot be imported: names its line number and field (``legacy.*`` codes).
+    The whole file is checked before anything is written, so nothing of it is written."""
 
-    def __init__(self, line: int, field: str, message: str) -> None:
+    def __init__(self, line: int, field: str, message: str, *,
+                 code: str = "legacy.invalid_line", source: str = SOURCE) -> None:
         self.line, self.field = line, field
-        super().__init__("legacy.invalid_line", f"line {line}, {field}: {message}", SOURCE)
+        super().__init__(code, f"line {line}, {field}: {message}", source)
 
 
 def _first_error(exc: ValidationError, prefix: str = "") -> tuple[str, str]:
@@ -139,91 +121,6 @@ def build_event(number: int, line: LegacyLine) -> ev.CaseEvent:
         raise LegacyImportError(number, "data.case_number", f"{event.case_number!r} differs from "
                                 f"the line's case_number {line.case_number!r}")
     return event
-
-
-def _extend(app: EnforcementCases, existing: EnforcementCase | None,
-            entries: list[tuple[int, LegacyLine]], summary: ImportSummary
-            ) -> EnforcementCase | None:
-    """The case with the new lines applied (a copy: the cached case is never touched)."""
-    case: EnforcementCase | None = None
-    for number, line in sorted(entries, key=lambda entry: entry[1].seq):
-        current = case or existing
-        version = current.version if current else 0
-        if line.seq <= version:
-            assert current is not None
-            if current.state.commands.get(line.command_id) != line.fingerprint:
-                raise LegacyImportError(number, "seq", f"act {line.seq} of {line.case_number} "
-                                        "is already recorded with other content")
-            summary.events_present += 1
-            continue
-        if line.seq != version + 1:
-            raise LegacyImportError(number, "seq", f"expected seq {version + 1} of "
-                                    f"{line.case_number} (acts are numbered without gaps)")
-        if case is None and existing is not None:
-            case = EnforcementCase(existing.state.model_copy(deep=True))
-        event = build_event(number, line)
-        seal(event, app.chain, case.state.chain_head if case else "")
-        try:
-            case = EnforcementCase.project(case, event)
-        except Exception as exc:  # the act does not fit the history before it
-            raise LegacyImportError(number, "data", f"{line.event} does not fit the case's "
-                                    f"earlier acts: {exc!r}") from None
-        case._pending.append(event)  # saved with the batch, like record() does for commands
-    return case
-
-
-def _flush(app: EnforcementCases, batch: dict[str, list[tuple[int, LegacyLine]]],
-           summary: ImportSummary) -> None:
-    """Check and build every case of the batch, then save them all in one transaction."""
-    present = app.existing([case_id(n) for n in batch])
-    changed = []
-    for case_number, entries in batch.items():
-        ref = case_id(case_number)
-        existing: EnforcementCase | None = app.repository.get(ref) if ref in present else None
-        case = _extend(app, existing, entries, summary)
-        if case is not None:
-            changed.append(case)
-    if changed:
-        written = sum(len(case._pending) for case in changed)
-        try:
-            app.save(*changed)
-        except IntegrityError:
-            raise ConcurrencyError("legacy.concurrent_write", "another writer changed a case of "
-                                   "this batch; run the import again (it is idempotent)",
-                                   SOURCE) from None
-        summary.events_written += written
-        summary.cases_written += len(changed)
-        summary.batches += 1
-
-
-def import_legacy(app: EnforcementCases, lines: Iterable[str | bytes | dict[str, Any]],
-                  batch_cases: int = 500) -> ImportSummary:
-    """Import JSON Lines (text lines or decoded objects), ``batch_cases`` cases per transaction.
-
-    Blank lines are skipped but counted in line numbers. Raises :class:`LegacyImportError`
-    naming the first bad line and field; the batch holding it writes nothing.
-    """
-    if batch_cases < 1:
-        raise ValueError("batch_cases must be at least 1")
-    started = time.perf_counter()
-    summary = ImportSummary()
-    batch: dict[str, list[tuple[int, LegacyLine]]] = {}
-    seen: set[str] = set()
-    for number, raw in enumerate(lines, start=1):
-        if not isinstance(raw, dict) and not raw.strip():
-            continue
-        line = parse_line(number, raw)
-        summary.lines += 1
-        seen.add(line.case_number)
-        if line.case_number not in batch and len(batch) >= batch_cases:
-            _flush(app, batch, summary)
-            batch = {}
-        batch.setdefault(line.case_number, []).append((number, line))
-    if batch:
-        _flush(app, batch, summary)
-    summary.cases = len(seen)
-    summary.seconds = round(time.perf_counter() - started, 3)
-    return summary
 
 
 def legacy_schema() -> dict[str, Any]:

@@ -17,7 +17,7 @@ ShortId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-
 
 
 class CaseCategory(StrEnum):
-    """What the case is about; livelihood categories are served first (RULES.md §4)."""
+    """What the case is about; livelihood categories are served first (docs/rules.md §4)."""
 
     WAGES = "wages"  # migrant workers' wages
     SUPPORT = "support"  # support / alimony
@@ -56,7 +56,7 @@ class Basis(Frozen):
 
 
 class Claim(Frozen):
-    """Amount applied for: principal + interest + fees (RULES.md §3, 执行到位率)."""
+    """Amount applied for: principal + interest + fees (docs/rules.md §3, 执行到位率)."""
 
     principal: PositiveMoney
     interest: Money = Decimal("0.00")
@@ -132,6 +132,17 @@ class ApprovalMode(StrEnum):
 
     APPLICANT_SIGNED = "applicant_signed"
     PANEL_AND_PRESIDENT = "panel_and_president"
+
+
+class ApprovalMeasure(StrEnum):
+    """A measure that needs an approval recorded before it is taken (docs/rules.md, Approvals)."""
+
+    FINE = "fine"  # 罚款 (民诉法 art.119)
+    DETENTION = "detention"  # 拘留 (民诉法 art.119)
+    RESTRICTION = "restriction"  # 限制消费令 (限消规定 art.4)
+    DISHONEST = "dishonest"  # 纳入失信名单 (失信规定 art.6)
+    EXTENSION = "extension"  # 延长执行期限 (审限规定 art.5)
+    TERMINATION = "termination"  # 终本 without the applicant's signature (民诉法解释 art.517)
 
 
 class ClosureMode(StrEnum):

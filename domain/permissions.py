@@ -1,20 +1,19 @@
 """Who may give which command: the role × command table, in one place.
 
-Roles (DESIGN.md "Actor"): clerks record filings and reported facts; officers carry out the
+Roles (docs/design.md, Actor): clerks record filings and reported facts; officers carry out the
 enforcement acts; judges also rule (终本, closure, panel decisions); the court president may do
 all of that; the system (the case workflow itself) runs routine acts; auditors are read-only.
-Acts that the law reserves to the court president (fines, detention, restriction orders, 失信
-decisions, deadline extensions) also need a recorded president's ``approval`` — see
-``PRESIDENT_APPROVAL``.
+Measures that the law puts under the court president's approval (fines, detention, restriction
+orders, 失信 decisions, deadline extensions, a 终本 without the applicant's signature) also need
+an approval request that the president approved, each an act of its own: see
+``domain/approvals.py`` and docs/rules.md, "Approvals".
 """
 
 from __future__ import annotations
 
-from datetime import date
-
 from domain.commands import COMMANDS
 from domain.errors import NotPermitted
-from domain.values import Approval, Role
+from domain.values import Role
 
 C, OF, J, P, S = Role.CLERK, Role.OFFICER, Role.JUDGE, Role.PRESIDENT, Role.SYSTEM
 _COURT = frozenset({OF, J, P})
@@ -74,6 +73,11 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "OrderDetention": _COURT,
     "IssueSummons": _COURT,
     "BanExit": frozenset({J, P}),
+    # approvals: asked by whoever needs one; given or refused by the approver, whose role the
+    # measure's rule names (domain/approvals.py checks it against the request)
+    "RequestApproval": _COURT,
+    "GiveApproval": frozenset({J, P}),
+    "RefuseApproval": frozenset({J, P}),
     # deadline
     "RequestExtension": _COURT,
     "SuspendEnforcement": frozenset({J, P}),
@@ -91,15 +95,6 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "RecordRefusedAct": frozenset({S}),
 }
 
-PRESIDENT_APPROVAL: dict[str, str] = {
-    "ImposeFine": "民诉法 art.119",
-    "OrderDetention": "民诉法 art.119",
-    "RestrictConsumption": "限消规定 art.4",
-    "ListDishonest": "失信规定 art.6",
-    "RequestExtension": "审限规定 art.5; 执行工作规定 art.63",
-}
-"""Commands that need the court president's recorded approval, with the source."""
-
 assert set(ALLOWED) == set(COMMANDS), set(ALLOWED) ^ set(COMMANDS)
 
 
@@ -109,25 +104,5 @@ def check_permitted(command_name: str, role: Role) -> None:
         raise NotPermitted(
             "role.not_permitted",
             f"a {role.value} may not give {command_name}",
-            "permissions table (DESIGN.md Actor)",
-        )
-
-
-def check_president_approval(command_name: str, approval: Approval | None,
-                             today: date | None = None) -> None:
-    """Raise ``NotPermitted`` if the act needs a president's approval that is missing, or that
-    is dated after the business date ``today`` of the act (an approval precedes the act)."""
-    source = PRESIDENT_APPROVAL.get(command_name)
-    if not source:
-        return
-    if approval is None or approval.role is not Role.PRESIDENT:
-        raise NotPermitted(
-            "approval.president_required",
-            f"{command_name} needs the court president's approval", source,
-        )
-    if today is not None and approval.approved_on > today:
-        raise NotPermitted(
-            "approval.in_future",
-            f"the president's approval is dated {approval.approved_on}, after the act on {today}",
-            source,
+            "permissions table (docs/design.md, Actor)",
         )

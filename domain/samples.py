@@ -9,13 +9,23 @@ from typing import Any
 
 from domain import commands as c
 from domain.calendar import COURT_ZONE
-from domain.models import ApprovalMode, AssetFinding, Basis, BasisKind, CaseCategory, Claim, ControlMeasure
+from domain.models import (
+    ApprovalMeasure,
+    ApprovalMode,
+    AssetFinding,
+    Basis,
+    BasisKind,
+    CaseCategory,
+    Claim,
+    ControlMeasure,
+)
 from domain.rules import AssetKind, Channel
-from domain.values import Actor, Approval, Party, PartyKind, ResidentId, Role
+from domain.values import Actor, Party, PartyKind, ResidentId, Role
 
 OFFICER = Actor(id="officer-demo", role=Role.OFFICER)
 CLERK = Actor(id="clerk-demo", role=Role.CLERK)
 JUDGE = Actor(id="judge-demo", role=Role.JUDGE)
+PRESIDENT = Actor(id="president-demo", role=Role.PRESIDENT)
 APPLICANT = Party(name="张三", kind=PartyKind.PERSON,
                   document=ResidentId(number="11010519491231002X"))
 DEBTOR = Party(name="李四", kind=PartyKind.PERSON,
@@ -30,11 +40,15 @@ class _Script:
     def __init__(self, number: str) -> None:
         self.number, self.n, self.commands = number, 0, list[c.Command]()
 
-    def add(self, name: str, on: date, actor: Actor = OFFICER, **fields: Any) -> None:
-        self.n += 1
+    def add(self, name: str, on: date, actor: Actor = OFFICER, key: str | None = None,
+            **fields: Any) -> None:
+        """Command ``name``; its id is the next serial, or ``key`` (added later: the serials
+        of the commands after it stay what they were)."""
+        if key is None:
+            self.n += 1
         self.commands.append(c.COMMANDS[name](
-            case_number=self.number, command_id=f"demo:{self.number}:{self.n}", actor=actor,
-            recorded_at=_at(on), **fields))
+            case_number=self.number, command_id=f"demo:{self.number}:{key or self.n}",
+            actor=actor, recorded_at=_at(on), **fields))
 
     def file(self, filed_on: date, principal: str, category: CaseCategory) -> None:
         basis = Basis(kind=BasisKind.JUDGMENT, document_number="(2025)甘0402民初88号",
@@ -88,10 +102,12 @@ def _nothing_found() -> Iterator[c.Command]:
               channel=channel)
     s.add("RecordPropertyReport", date(2026, 1, 19), CLERK, status="filed",
           reported_on=date(2026, 1, 19))
-    president = Approval(approver_id="president-demo", role=Role.PRESIDENT,
-                         approved_on=date(2026, 2, 1))
+    s.add("RequestApproval", date(2026, 2, 1), key="approval-request", approval_id="R1",
+          measure=ApprovalMeasure.RESTRICTION, requested_on=date(2026, 2, 1))
+    s.add("GiveApproval", date(2026, 2, 1), PRESIDENT, key="approval-given", approval_id="R1",
+          given_on=date(2026, 2, 1))
     s.add("RestrictConsumption", date(2026, 2, 1), issued_on=date(2026, 2, 1),
-          approval=president)
+          approval_id="R1")
     s.add("RecordApplicantHearing", date(2026, 4, 10), heard_on=date(2026, 4, 10),
           record="约谈笔录 2026-04-10")
     s.add("TerminateCurrentProcedure", date(2026, 4, 15), JUDGE, ruled_on=date(2026, 4, 15),

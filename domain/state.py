@@ -14,6 +14,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.models import (
+    ApprovalMeasure,
     ApprovalMode,
     AssetFinding,
     Basis,
@@ -27,7 +28,7 @@ from domain.models import (
     SuspensionReason,
 )
 from domain.rules import Channel
-from domain.values import Party
+from domain.values import Party, Role
 
 ZERO = Decimal("0.00")
 
@@ -137,6 +138,22 @@ class DishonestEntry(Mutable):
     deleted_on: date | None = None
 
 
+class ApprovalState(Mutable):
+    """An approval request and what became of it (docs/rules.md, "Approvals")."""
+
+    measure: ApprovalMeasure
+    subject: str | None = None
+    amount: Decimal | None = None
+    days: int | None = None
+    requested_by: str
+    requested_on: date
+    status: str = "pending"  # pending | given | refused
+    decided_by: str | None = None
+    decided_role: Role | None = None
+    decided_on: date | None = None
+    used_by: str | None = None  # command_id of the measure that rests on it
+
+
 class CaseState(Mutable):
     """All facts of one enforcement case."""
 
@@ -193,6 +210,8 @@ class CaseState(Mutable):
     dishonest: list[DishonestEntry] = Field(default_factory=list)
     fines: int = 0
     detentions: int = 0
+    # approvals by request id (each rests one measure)
+    approvals: dict[str, ApprovalState] = Field(default_factory=dict)
     # deadline
     extensions_months: int = 0
     suspensions: list[Period] = Field(default_factory=list)

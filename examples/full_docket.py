@@ -9,7 +9,6 @@ replays identically whenever it is simulated.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,7 +25,6 @@ from domain.models import (
 from domain.rules import AssetKind, Channel
 from domain.values import (
     Actor,
-    Approval,
     Party,
     PartyKind,
     ResidentId,
@@ -56,8 +54,6 @@ COURT = "甘肃省白银市白银区人民法院"
 CLERK = Actor(id="clerk-sim", role=Role.CLERK)
 OFFICER = Actor(id="officer-sim", role=Role.OFFICER)
 JUDGE = Actor(id="judge-sim", role=Role.JUDGE)
-UNDATED = date(2026, 1, 1)
-"""Written as ``approved_on`` of an act's approval; the act's ``approval_day`` replaces it."""
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _USCC = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -352,10 +348,6 @@ def others() -> list[DocketCase]:
     ]
 
 
-def by_president() -> Approval:
-    return Approval(approver_id="president-sim", role=Role.PRESIDENT, approved_on=UNDATED)
-
-
 def endings() -> list[DocketCase]:
     """终结执行, 销案, 不予执行, 驳回申请; a resumption the applicant asks for; a 终本 whose
     ruling never reaches the debtor (待完善)."""
@@ -419,7 +411,8 @@ def endings() -> list[DocketCase]:
 
 
 def sanctions() -> list[DocketCase]:
-    """失信 listing and a fine, both with the president's approval; an extension of time."""
+    """失信 listing and a fine, both on the president's approval (asked and given on
+    ``approval_day`` as acts of their own); an extension of time."""
     return [
         # 32 the company refuses to report: restricted, listed as dishonest and its legal
         # representative fined; it pays; the listing is deleted and the restriction lifted.
@@ -429,15 +422,14 @@ def sanctions() -> list[DocketCase]:
              World(report=PropertyReport(day=8, status="refused"), payments=(
                  pay(40, "160000.00"),), acts=(
                  ScheduledAct(day=12, approval_day=12, act=a.RestrictConsumption(
-                     actor=OFFICER, approval=by_president(),
-                     bound_persons=("法定代表人侯亮",))),
+                     actor=OFFICER, bound_persons=("法定代表人侯亮",))),
                  ScheduledAct(day=14, approval_day=13, act=a.ListDishonest(
                      actor=OFFICER, ground=DishonestGround.REPORT_VIOLATION,
-                     approval=by_president(), note="拒不申报财产")),
+                     note="拒不申报财产")),
                  ScheduledAct(day=14, approval_day=13, act=a.OrderMeasure(
                      actor=JUDGE, measure=a.Fine(
                          amount=Decimal("20000.00"), subject="法定代表人侯亮",
-                         subject_kind=PartyKind.PERSON, approval=by_president()),
+                         subject_kind=PartyKind.PERSON),
                      note="拒不申报财产, 罚款")),))),
         # 33 monthly instalments over eight months, the deadline extended by 3 months with the
         # president's approval: closed late, but within the extended period.
@@ -446,8 +438,7 @@ def sanctions() -> list[DocketCase]:
              World(report=PropertyReport(day=5), payments=tuple(
                  pay(30 * month, "7000.00") for month in range(1, 9)), acts=(
                  ScheduledAct(day=170, approval_day=170, act=a.RequestExtension(
-                     actor=OFFICER, approval=by_president(),
-                     note="被执行人按月分期履行, 六个月内不能执行完毕")),))),
+                     actor=OFFICER, note="被执行人按月分期履行, 六个月内不能执行完毕")),))),
     ]
 
 

@@ -209,10 +209,13 @@ def no_payout(source: str) -> bool:
 
 IGNORED: frozenset[type[ev.CaseEvent]] = frozenset({
     ev.CaseFiled,  # starts the facts (``filed``)
-    ev.DelayInterestAssessed,  # the amount applied for is the claim at filing (RULES.md §3)
+    ev.DelayInterestAssessed,  # the amount applied for is the claim at filing (docs/rules.md §3)
     ev.LivingAllowanceAdjusted, ev.BidPlaced,  # no read model needs them beyond the timeline
     ev.ForfeitedDepositApplied,  # its money arrives as FundsReceived
     ev.ActRefused,  # a refusal changes nothing; the timeline shows it with its rule and source
+    # an approval's request and decision: the measure resting on it carries the approval as
+    # recorded (approver, role, date); the timeline shows each act with its actor
+    ev.ApprovalRequested, ev.ApprovalGiven, ev.ApprovalRefused,
 })
 """Events that change no facts (they still appear in the timeline)."""
 

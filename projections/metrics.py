@@ -1,8 +1,11 @@
-"""Quality metrics 执行质效指标 (RULES.md §3) per court, officer and period.
+"""Quality metrics 执行质效指标 (docs/rules.md §3) per court, officer and period.
 
 Computed at query time from the QualityMetricsView rows (``cases``, ``payouts``) for a period
 ``[start, end]`` (inclusive). First enforcement (执), resumed (执恢) and preservation (执保) cases
-are always counted apart: ``kind`` is part of every group. Counting bases:
+are always counted apart: ``kind`` is part of every group. So are imported legacy histories
+(docs/legacy-format.md § Marked imported everywhere): ``imported`` is part of every group, so
+that money recovered in a history recorded elsewhere is never counted as the live work's.
+Counting bases:
 
 - **new** (新收): filed within the period;
 - **carried over** (旧存): filed before the period and not closed before it;
@@ -10,7 +13,7 @@ are always counted apart: ``kind`` is part of every group. Counting bases:
   a 终本 counts as closed on its ruling, also if it is later resumed under a 执恢 number
   (the 执恢 case is a new case of its own kind).
 
-Definitions (C = confirmed in RULES.md, M = working definition, configurable):
+Definitions (C = confirmed in docs/rules.md, M = working definition, configurable):
 
 - 执结率 (closure_rate, M) = closed ÷ (carried over + new).
 - 执行完毕率 (completion_rate, M) = closed as 执行完毕 ÷ closed; a performed settlement counts
@@ -74,6 +77,8 @@ class Metrics(BaseModel):
     """The metrics of one group (kind + optional court/officer) over one period."""
 
     kind: str
+    imported: bool = False
+    """Whether the group is of imported legacy cases (always counted apart from live ones)."""
     court: str | None = None
     officer: str | None = None
     start: date
@@ -144,24 +149,25 @@ class Metrics(BaseModel):
                 "平均执行天数": self.mean_days, "案款发放及时率": self.payout_timeliness}
 
 
-CASE_COLUMNS = ("kind, court, officer, filed_on, closed_on, closure_mode, by_settlement, "
+CASE_COLUMNS = ("kind, imported, court, officer, filed_on, closed_on, closure_mode, by_settlement, "
                 "applied_fen, recovered_fen, within_limit, days_to_close, audit_class")
 
 
 def quality_metrics(store: ReadModelStore, start: date, end: date, *,
                     by: Sequence[str] = (),
                     definitions: MetricDefinitions = DEFAULT_DEFINITIONS) -> list[Metrics]:
-    """Metrics over ``[start, end]`` per kind and the groups named in ``by`` (court, officer)."""
+    """Metrics over ``[start, end]`` per kind, origin (imported or live) and the groups named
+    in ``by`` (court, officer)."""
     unknown = set(by) - set(GROUPS)
     if unknown:
         raise ValueError(f"cannot group by {sorted(unknown)}; choose from {GROUPS}")
     groups: dict[tuple[str, ...], Metrics] = {}
 
     def group(row: dict[str, Any]) -> Metrics:
-        key = (row["kind"], *(row[g] for g in by))
+        key = (row["kind"], bool(row["imported"]), *(row[g] for g in by))
         if key not in groups:
-            groups[key] = Metrics(kind=row["kind"], start=start, end=end,
-                                  **{g: row[g] for g in by})
+            groups[key] = Metrics(kind=row["kind"], imported=bool(row["imported"]), start=start,
+                                  end=end, **{g: row[g] for g in by})
         return groups[key]
 
     first, last = start.isoformat(), end.isoformat()
@@ -169,9 +175,12 @@ def quality_metrics(store: ReadModelStore, start: date, end: date, *,
                               "(closed_on IS NULL OR closed_on >= ?)", (last, first)):
         row = dict(zip(CASE_COLUMNS.split(", "), values, strict=True))
         _count_case(group(row), row, first, last, definitions)
-    for values in store.query("SELECT kind, court, officer, due_on, paid_on FROM payouts "
-                              "WHERE due_on >= ? AND due_on <= ?", (first, last)):
-        row = dict(zip(("kind", "court", "officer", "due_on", "paid_on"), values, strict=True))
+    for values in store.query(
+            "SELECT p.kind, c.imported, p.court, p.officer, p.due_on, p.paid_on FROM payouts p "
+            "JOIN cases c ON c.case_id = p.case_id WHERE p.due_on >= ? AND p.due_on <= ?",
+            (first, last)):
+        row = dict(zip(("kind", "imported", "court", "officer", "due_on", "paid_on"), values,
+                       strict=True))
         m = group(row)
         m.payouts_due += 1
         m.payouts_on_time += int(row["paid_on"] is not None and row["paid_on"] <= row["due_on"])

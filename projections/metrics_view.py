@@ -27,6 +27,10 @@ PAYOUTS = Table("payouts", columns(
     "case_id TEXT, seq INTEGER, case_number TEXT, kind TEXT, court TEXT, officer TEXT, "
     "received_on TEXT, amount_fen BIGINT, source TEXT, due_on TEXT, paid_on TEXT, "
     "unpaid_fen BIGINT"), ("case_id", "seq"), indexes=(("due_on",),))
+ORIGIN = "LEFT JOIN cases c ON c.case_id = t.case_id"
+"""Joins a per-case table aliased ``t`` to its case's row (docs/legacy-format.md: imported)."""
+IMPORTED = "COALESCE(c.imported, 0)"
+"""With ``ORIGIN``: 1 for a row of an imported legacy case."""
 
 
 def status(f: CaseFacts) -> str:

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from domain import rules as r
 from projections.facts import CaseFacts, SanctionFact
 from projections.masking import scrub_text
+from projections.metrics_view import IMPORTED, ORIGIN
 from projections.schema import CaseProjection, Rows, Table, columns, day_of, fen, iso, yuan
 from projections.settings import ProjectionSettings
 from projections.store import ReadModelStore
@@ -91,20 +92,22 @@ class RegisteredAsset(BaseModel):
     expires_on: date | None
     queue_position: int
     renewals: int
+    imported: bool = False  # of an imported legacy case (docs/legacy-format.md)
 
 
 def asset_register(store: ReadModelStore, *, under_control_only: bool = True
                    ) -> list[RegisteredAsset]:
     """Assets (by default only those under control: effective or queued), by case."""
-    where = "WHERE control IN ('active', 'queued')" if under_control_only else ""
+    where = "WHERE t.control IN ('active', 'queued')" if under_control_only else ""
     return [RegisteredAsset(
         case_number=row[0], court=row[1], asset_id=row[2], kind=row[3], description=row[4],
         value=yuan(row[5]), control=row[6], measure=row[7], amount=yuan(row[8]),
         effective_on=day_of(row[9]), expires_on=day_of(row[10]), queue_position=row[11],
-        renewals=row[12]) for row in store.query(
-            "SELECT case_number, court, asset_id, kind, description, value_fen, control, measure, "
-            "amount_fen, effective_on, expires_on, queue_position, renewals FROM assets "
-            f"{where} ORDER BY case_number, asset_id")]
+        renewals=row[12], imported=bool(row[13])) for row in store.query(
+            "SELECT t.case_number, t.court, t.asset_id, t.kind, t.description, t.value_fen, "
+            "t.control, t.measure, t.amount_fen, t.effective_on, t.expires_on, t.queue_position, "
+            f"t.renewals, {IMPORTED} FROM assets t {ORIGIN} {where} "
+            "ORDER BY t.case_number, t.asset_id")]
 
 
 class RegisteredSanction(BaseModel):
@@ -116,6 +119,7 @@ class RegisteredSanction(BaseModel):
     started_on: date
     ends_on: date | None  # fixed end, if any
     deletion_due_on: date | None
+    imported: bool = False  # of an imported legacy case (docs/legacy-format.md)
 
 
 def sanctions_register(store: ReadModelStore, as_of: date,
@@ -123,10 +127,12 @@ def sanctions_register(store: ReadModelStore, as_of: date,
     """Measures in force on ``as_of`` and when each ends."""
     day = as_of.isoformat()
     rows = store.query(
-        "SELECT case_number, court, kind, subject, ground, started_on, ends_on, deletion_due_on "
-        f"FROM sanctions WHERE kind IN ({','.join('?' * len(kinds))}) AND started_on <= ? AND "
-        "(ended_on IS NULL OR ended_on > ?) AND (ends_on IS NULL OR ends_on >= ?) "
-        "ORDER BY case_number, seq", (*kinds, day, day, day))
+        "SELECT t.case_number, t.court, t.kind, t.subject, t.ground, t.started_on, t.ends_on, "
+        f"t.deletion_due_on, {IMPORTED} FROM sanctions t {ORIGIN} "
+        f"WHERE t.kind IN ({','.join('?' * len(kinds))}) AND t.started_on <= ? AND "
+        "(t.ended_on IS NULL OR t.ended_on > ?) AND (t.ends_on IS NULL OR t.ends_on >= ?) "
+        "ORDER BY t.case_number, t.seq", (*kinds, day, day, day))
     return [RegisteredSanction(case_number=row[0], court=row[1], kind=row[2], subject=row[3],
                                ground=row[4], started_on=day_of(row[5]), ends_on=day_of(row[6]),
-                               deletion_due_on=day_of(row[7])) for row in rows]
+                               deletion_due_on=day_of(row[7]), imported=bool(row[8]))
+            for row in rows]

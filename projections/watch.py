@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from domain import rules as r
 from domain.calendar import add_months, add_years
 from projections.facts import CaseFacts
+from projections.metrics_view import IMPORTED, ORIGIN
 from projections.periods import closure_deadline, excluded_days
 from projections.schema import CaseProjection, Rows, Table, columns, iso
 from projections.settings import DEFAULT_SETTINGS, ProjectionSettings
@@ -79,6 +80,8 @@ class WatchItem(BaseModel):
     due_on: date
     days_left: int
     source: str
+    imported: bool = False
+    """Of an imported legacy case: no workflow watches it (docs/legacy-format.md)."""
 
 
 def deadline_watch(store: ReadModelStore, as_of: date, within_days: int = 30,
@@ -87,31 +90,32 @@ def deadline_watch(store: ReadModelStore, as_of: date, within_days: int = 30,
     horizon = (as_of + timedelta(days=within_days)).isoformat()
     items: list[WatchItem] = []
 
-    def add(watch: str, source: str, rows: list[tuple[object, ...]],
+    def add(watch: str, source: str, columns: str, table: str, where: str,
             subject: Callable[[tuple[object, ...]], str]) -> None:
-        for row in rows:
+        for row in store.query(f"SELECT {columns}, {IMPORTED} FROM {table} t {ORIGIN} "
+                               f"WHERE {where}", (horizon,)):
             due = date.fromisoformat(str(row[2]))
             items.append(WatchItem(watch=watch, case_number=str(row[0]), court=str(row[1]),
                                    subject=subject(row), due_on=due,
-                                   days_left=(due - as_of).days, source=source))
+                                   days_left=(due - as_of).days, source=source,
+                                   imported=bool(row[-1])))
 
-    add("control_expiry", r.SRC_CONTROL_LAPSE, store.query(
-        "SELECT case_number, court, expires_on, asset_id, measure FROM assets WHERE "
-        "control = 'active' AND expires_on <= ?", (horizon,)),
-        lambda row: f"{row[4]} of {row[3]}")
-    add("payout", r.SRC_PAYOUT, store.query(
-        "SELECT case_number, court, due_on, unpaid_fen, received_on FROM payouts WHERE "
-        "unpaid_fen > 0 AND due_on <= ?", (horizon,)),
+    add("control_expiry", r.SRC_CONTROL_LAPSE,
+        "t.case_number, t.court, t.expires_on, t.asset_id, t.measure", "assets",
+        "t.control = 'active' AND t.expires_on <= ?", lambda row: f"{row[4]} of {row[3]}")
+    add("payout", r.SRC_PAYOUT,
+        "t.case_number, t.court, t.due_on, t.unpaid_fen, t.received_on", "payouts",
+        "t.unpaid_fen > 0 AND t.due_on <= ?",
         lambda row: f"{int(str(row[3])) / 100:.2f} received on {row[4]} not paid out")
-    add("lead", r.SRC_LEAD_VERIFICATION, store.query(
-        "SELECT case_number, court, due_on, lead_id FROM leads WHERE verified_on IS NULL AND "
-        "due_on <= ?", (horizon,)), lambda row: f"lead {row[3]} not verified")
-    add("reinquiry", r.SRC_POST_TERMINATION, store.query(
-        "SELECT case_number, court, next_due_on, terminated_on FROM monitoring WHERE "
-        "next_due_on <= ?", (horizon,)), lambda row: f"network re-inquiry after 终本 of {row[3]}")
-    add("dishonest_deletion", r.SRC_DISHONEST_DELETION, store.query(
-        "SELECT case_number, court, deletion_due_on, subject FROM sanctions WHERE "
-        "kind = 'dishonest' AND ended_on IS NULL AND deletion_due_on <= ?", (horizon,)),
+    add("lead", r.SRC_LEAD_VERIFICATION, "t.case_number, t.court, t.due_on, t.lead_id",
+        "leads", "t.verified_on IS NULL AND t.due_on <= ?",
+        lambda row: f"lead {row[3]} not verified")
+    add("reinquiry", r.SRC_POST_TERMINATION,
+        "t.case_number, t.court, t.next_due_on, t.terminated_on", "monitoring",
+        "t.next_due_on <= ?", lambda row: f"network re-inquiry after 终本 of {row[3]}")
+    add("dishonest_deletion", r.SRC_DISHONEST_DELETION,
+        "t.case_number, t.court, t.deletion_due_on, t.subject", "sanctions",
+        "t.kind = 'dishonest' AND t.ended_on IS NULL AND t.deletion_due_on <= ?",
         lambda row: f"失信 entry of {row[3]}")
     items.extend(_closure_deadlines(store, as_of, horizon, settings))
     return sorted(items, key=lambda i: (i.due_on, i.watch, i.case_number))
@@ -126,8 +130,8 @@ def _closure_deadlines(store: ReadModelStore, as_of: date, horizon: str,
         spans.setdefault(case_id, []).append(
             (kind, date.fromisoformat(start), date.fromisoformat(end) if end else None))
     out = []
-    for case_id, number, court, filed_on, months in store.query(
-            "SELECT case_id, case_number, court, filed_on, limit_months FROM cases "
+    for case_id, number, court, filed_on, months, imported in store.query(
+            "SELECT case_id, case_number, court, filed_on, limit_months, imported FROM cases "
             "WHERE closed_on IS NULL AND filed_on IS NOT NULL"):
         excluded = excluded_days(spans.get(case_id, []), settings.excluded_periods, as_of)
         due = closure_deadline(date.fromisoformat(filed_on), months, excluded, settings.calendar)
@@ -135,5 +139,6 @@ def _closure_deadlines(store: ReadModelStore, as_of: date, horizon: str,
             out.append(WatchItem(watch="closure_deadline", case_number=number, court=court,
                                  subject=f"close within {months} months of filing "
                                  f"({excluded} excluded days)", due_on=due,
-                                 days_left=(due - as_of).days, source=r.SRC_CLOSURE_LIMIT))
+                                 days_left=(due - as_of).days, source=r.SRC_CLOSURE_LIMIT,
+                                 imported=bool(imported)))
     return out

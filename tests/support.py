@@ -9,6 +9,7 @@ from typing import Any
 
 from domain import commands as c
 from domain.application import EnforcementCases
+from domain.approvals import MEASURES, PARTICULARS
 from domain.calendar import COURT_ZONE
 from domain.case import CommandResult
 from domain.models import Basis, BasisKind, CaseCategory, Claim
@@ -52,12 +53,30 @@ class Driver:
         self._ids = itertools.count(1)
 
     def send(self, name: str, on: date, actor: Actor = OFFICER, *, hour: int = 18,
-             command_id: str | None = None, **fields: Any) -> CommandResult:
-        """Build command ``name`` recorded at ``on`` (18:00 by default) and execute it."""
+             command_id: str | None = None, approved: date | None = None,
+             **fields: Any) -> CommandResult:
+        """Build command ``name`` recorded at ``on`` (18:00 by default) and execute it.
+
+        ``approved``: first ask (as ``actor``) for the approval the measure needs and have the
+        president give it on that date (at ``hour``); the command names it by ``approval_id``."""
+        if approved is not None:
+            fields["approval_id"] = self.approve(name, approved, actor, hour=hour, **fields)
         cmd = c.COMMANDS[name](case_number=fields.pop("case_number", self.number),
                                command_id=command_id or f"{self.number}:{next(self._ids)}",
                                actor=actor, recorded_at=at(on, hour), **fields)
         return self.app.execute(cmd)
+
+    def approve(self, name: str, on: date, requester: Actor = OFFICER,
+                approver: Actor = PRESIDENT, *, hour: int = 18, **fields: Any) -> str:
+        """Request (as ``requester``) and give (as ``approver``) on ``on`` the approval that
+        command ``name`` with ``fields`` needs; the approval request's id."""
+        approval_id = f"A{next(self._ids)}"
+        measure = MEASURES[name][0]
+        particulars = {k: fields[k] for k in PARTICULARS.get(measure, ())}
+        self.send("RequestApproval", on, requester, hour=hour, approval_id=approval_id,
+                  measure=measure, requested_on=on, **particulars)
+        self.send("GiveApproval", on, approver, hour=hour, approval_id=approval_id, given_on=on)
+        return approval_id
 
     def file(self, filed_on: date = date(2026, 1, 10), *, principal: str = "1000000.00",
              respondents: tuple[Party, ...] = (DEBTOR,),

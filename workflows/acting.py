@@ -98,10 +98,11 @@ def _measure(b: _Builder, x: a.OrderMeasure) -> None:
     m, on = x.measure, b.day(x.ordered_on)
     if isinstance(m, a.Fine):
         b.add(c.ImposeFine(**b.env(), amount=m.amount, imposed_on=on, subject=m.subject,
-                           subject_kind=m.subject_kind, approval=m.approval))
+                           subject_kind=m.subject_kind, approval_id=m.approval_id,
+                           approval=m.approval))
     elif isinstance(m, a.Detention):
         b.add(c.OrderDetention(**b.env(), days=m.days, ordered_on=on, subject=m.subject,
-                               approval=m.approval))
+                               approval_id=m.approval_id, approval=m.approval))
     elif isinstance(m, a.Summons):
         b.add(c.IssueSummons(**b.env(), hours=m.hours, issued_on=on,
                              detention_likely=m.detention_likely))
@@ -161,25 +162,42 @@ def _simple(b: _Builder, x: a.ActBase) -> None:
         b.add(c.RecordSettlementDefault(**e(), choice=x.choice,
                                         defaulted_on=b.day(x.defaulted_on)))
     elif isinstance(x, a.RequestExtension):
-        b.add(c.RequestExtension(**e(), requested_on=b.day(x.requested_on), approval=x.approval))
+        b.add(c.RequestExtension(**e(), requested_on=b.day(x.requested_on),
+                                 approval_id=x.approval_id, approval=x.approval))
     elif isinstance(x, a.RestrictConsumption):
         b.add(c.RestrictConsumption(**e(), issued_on=b.today, bound_persons=x.bound_persons,
-                                    approval=x.approval))
+                                    approval_id=x.approval_id, approval=x.approval))
     elif isinstance(x, a.ListDishonest):
         b.add(c.ListDishonest(**e(), ground=x.ground, listed_on=b.today,
-                              extra_years=x.extra_years, approval=x.approval))
+                              extra_years=x.extra_years, approval_id=x.approval_id,
+                              approval=x.approval))
     elif isinstance(x, a.RecordApplicantHearing):
         b.add(c.RecordApplicantHearing(**e(), heard_on=b.day(x.heard_on), record=x.record))
     elif isinstance(x, a.ApproveTermination):
         b.add(c.TerminateCurrentProcedure(
-            **e(), ruled_on=b.today, approval_mode=x.approval_mode, approval=x.approval,
-            ruling_number=x.ruling_number or f"{b.ctx.case_number}之一"))
+            **e(), ruled_on=b.today, approval_mode=x.approval_mode, approval_id=x.approval_id,
+            approval=x.approval, ruling_number=x.ruling_number or f"{b.ctx.case_number}之一"))
+    elif isinstance(x, a.RequestApproval):
+        b.add(c.RequestApproval(**e(), approval_id=x.approval_id or default_approval_id(b.ctx),
+                                measure=x.measure, subject=x.subject, amount=x.amount,
+                                days=x.days, requested_on=b.today))
+    elif isinstance(x, a.GiveApproval):
+        b.add(c.GiveApproval(**e(), approval_id=x.approval_id, given_on=b.today))
+    elif isinstance(x, a.RefuseApproval):
+        b.add(c.RefuseApproval(**e(), approval_id=x.approval_id, refused_on=b.today,
+                               reason=x.reason))
     elif isinstance(x, a.SuspendEnforcement):
         b.add(c.SuspendEnforcement(**e(), suspended_on=b.today, reason=x.reason))
     elif isinstance(x, a.EndSuspension):
         b.add(c.EndSuspension(**e(), ended_on=b.today))
     else:
         raise invalid(f"{type(x).__name__} is not applied through commands")
+
+
+def default_approval_id(ctx: CaseContext) -> str:
+    """The id of an approval request sent without one: ``AR-`` and the version its event will
+    have (unique within the case; the result answers it)."""
+    return f"AR-{ctx.case.version + 1 if ctx.view else 1}"
 
 
 BUILDERS = {a.RecordPayment: _funds, a.RecordPropertyReport: _report,
@@ -301,10 +319,13 @@ async def apply(ctx: CaseContext, act: a.ActBase, base: str) -> ActResult:
     """Run an act's commands in order; the first refusal stops and is raised to the caller."""
     await workflow.wait_condition(lambda: ctx.view is not None)
     outcomes: list[CommandOutcome] = []
-    for cmd in build(ctx, act, base):
+    commands = build(ctx, act, base)
+    for cmd in commands:
         outcomes.append(await ctx.execute(cmd))
     after(ctx, act)
-    return result(ctx, outcomes)
+    done = result(ctx, outcomes)
+    asked = [cmd.approval_id for cmd in commands if isinstance(cmd, c.RequestApproval)]
+    return done.model_copy(update={"approval_id": asked[0]}) if asked else done
 
 
 def result(ctx: CaseContext, outcomes: list[CommandOutcome]) -> ActResult:

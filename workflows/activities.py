@@ -208,5 +208,9 @@ def view_of(s: CaseState, today: date, app: EnforcementCases) -> m.CaseView:
         termination_unmet=tuple(m.Condition(code=u.code, message=u.message, source=u.source)
                                 for u in unmet),
         renewal_lead_days=app.rules.renewal_lead_days,
-        minimum_living_allowance=app.rules.minimum_living_allowance)
+        minimum_living_allowance=app.rules.minimum_living_allowance,
+        approvals=tuple(m.ApprovalView(
+            approval_id=k, measure=v.measure.value, status=v.status,
+            requested_by=v.requested_by, requested_on=v.requested_on, subject=v.subject,
+            used=v.used_by is not None) for k, v in s.approvals.items()))
 

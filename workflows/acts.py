@@ -4,6 +4,11 @@ Each model is a stable JSON contract (docs/workflows.md): ``kind`` names the upd
 says who acts, ``request_id`` (optional) makes a re-sent act idempotent, ``note`` is recorded as
 the act's basis. Dates of the act (``paid_on`` …) default to the business date on which the
 workflow applies it; an explicit date may not lie after it.
+
+A measure that needs an approval (docs/rules.md, "Approvals") names an approved request by
+``approval_id``: ``request_approval`` (by whoever needs it), then ``give_approval`` or
+``refuse_approval`` (by the approver). The ``approval`` object those acts once carried is still
+read (recorded histories hold it); the case refuses it (``approval.typed_not_accepted``).
 """
 
 from __future__ import annotations
@@ -11,11 +16,12 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import Field
 
 from domain.models import (
+    ApprovalMeasure,
     ApprovalMode,
     AssetFinding,
     DishonestGround,
@@ -38,8 +44,23 @@ class ActBase(Message):
 
 
 def fingerprint(act: ActBase) -> str:
-    """What makes two acts sent with one key the same act (its JSON, hashed)."""
-    return hashlib.sha256(act.model_dump_json().encode()).hexdigest()[:24]
+    """What makes two acts sent with one key the same act (its JSON, hashed). An
+    ``approval_id`` of None is left out: acts journaled before that field existed keep their
+    fingerprint."""
+    exclude: dict[str, Any] = {}
+    if getattr(act, "approval_id", "") is None:
+        exclude["approval_id"] = True
+    measure = getattr(act, "measure", None)
+    if isinstance(measure, Message) and getattr(measure, "approval_id", "") is None:
+        exclude["measure"] = {"approval_id": True}
+    return hashlib.sha256(act.model_dump_json(exclude=exclude or None).encode()).hexdigest()[:24]
+
+
+ApprovalRef = Annotated[ShortId | None, Field(
+    description="the approved request (request_approval, give_approval) the measure rests on")]
+LegacyApproval = Annotated[Approval | None, Field(
+    description="read in recorded histories only; a new act carrying it is refused "
+                "(approval.typed_not_accepted)")]
 
 
 class RecordPayment(ActBase):
@@ -160,13 +181,15 @@ class RecordSettlementDefault(ActBase):
 
 class RequestExtension(ActBase):
     kind: Literal["request_extension"] = "request_extension"
-    approval: Approval
+    approval_id: ApprovalRef = None
+    approval: LegacyApproval = None
     requested_on: date | None = None
 
 
 class RestrictConsumption(ActBase):
     kind: Literal["restrict_consumption"] = "restrict_consumption"
-    approval: Approval
+    approval_id: ApprovalRef = None
+    approval: LegacyApproval = None
     bound_persons: Annotated[tuple[Annotated[str, Field(min_length=1, max_length=100)], ...],
                              Field(max_length=20)] = ()
 
@@ -174,7 +197,8 @@ class RestrictConsumption(ActBase):
 class ListDishonest(ActBase):
     kind: Literal["list_dishonest"] = "list_dishonest"
     ground: DishonestGround
-    approval: Approval
+    approval_id: ApprovalRef = None
+    approval: LegacyApproval = None
     extra_years: Annotated[int, Field(ge=0, le=3)] = 0
 
 
@@ -183,14 +207,16 @@ class Fine(Message):
     amount: PositiveMoney
     subject: Text
     subject_kind: PartyKind
-    approval: Approval
+    approval_id: ApprovalRef = None
+    approval: LegacyApproval = None
 
 
 class Detention(Message):
     type: Literal["detention"] = "detention"
     days: Annotated[int, Field(ge=1, le=100)]
     subject: Text
-    approval: Approval
+    approval_id: ApprovalRef = None
+    approval: LegacyApproval = None
 
 
 class Summons(Message):
@@ -222,12 +248,42 @@ class RecordApplicantHearing(ActBase):
 
 
 class ApproveTermination(ActBase):
-    """The judge rules 终本: with the applicant's signature, or panel review + president."""
+    """The judge rules 终本: with the applicant's signature, or panel review + president (an
+    approved request named by ``approval_id``)."""
 
     kind: Literal["approve_termination"] = "approve_termination"
     approval_mode: ApprovalMode
-    approval: Approval | None = None
+    approval_id: ApprovalRef = None
+    approval: LegacyApproval = None
     ruling_number: Annotated[str, Field(min_length=1, max_length=80)] | None = None
+
+
+class RequestApproval(ActBase):
+    """Ask for the approval a measure needs: its kind and particulars (a fine's subject and
+    amount, a detention's subject and days). ``approval_id``: the request's id (default
+    ``AR-<n>``, answered in the result); the measure names it once approved."""
+
+    kind: Literal["request_approval"] = "request_approval"
+    measure: ApprovalMeasure
+    approval_id: ShortId | None = None
+    subject: Text | None = None
+    amount: PositiveMoney | None = None
+    days: Annotated[int, Field(ge=1, le=100)] | None = None
+
+
+class GiveApproval(ActBase):
+    """The approver (the role the measure's rule names, never the requester) approves."""
+
+    kind: Literal["give_approval"] = "give_approval"
+    approval_id: ShortId
+
+
+class RefuseApproval(ActBase):
+    """The approver refuses the request: no measure may rest on it."""
+
+    kind: Literal["refuse_approval"] = "refuse_approval"
+    approval_id: ShortId
+    reason: Text
 
 
 class WithdrawApplication(ActBase):
@@ -271,7 +327,7 @@ Act = Annotated[
     | RestrictConsumption | ListDishonest | OrderMeasure | RecordApplicantHearing
     | ApproveTermination | WithdrawApplication | CloseCase | RequestResumption
     | SuspendEnforcement
-    | EndSuspension,
+    | EndSuspension | RequestApproval | GiveApproval | RefuseApproval,
     Field(discriminator="kind"),
 ]
 """Any act: the payload of the ``act`` signal (fire and forget; refusals are kept as problems)."""
@@ -283,7 +339,8 @@ ACT_TYPES: tuple[type[ActBase], ...] = (
     RecordSettlementPayment, RecordSettlementDefault, RequestExtension, RestrictConsumption,
     ListDishonest, OrderMeasure, RecordApplicantHearing, ApproveTermination, WithdrawApplication,
     CloseCase,
-    RequestResumption, SuspendEnforcement, EndSuspension,
+    RequestResumption, SuspendEnforcement, EndSuspension, RequestApproval, GiveApproval,
+    RefuseApproval,
 )
 
 
@@ -293,26 +350,52 @@ def act_name(act: ActBase) -> str:
     return name
 
 
-AnyAct = TypeVar("AnyAct", bound=Message)
+AnyAct = TypeVar("AnyAct", bound=ActBase)
 
 
-def _redated(model: AnyAct, on: date) -> AnyAct | None:
-    """``model`` with the approval it carries (itself, or its coercive measure) dated ``on``;
-    None if it carries none."""
-    approval = getattr(model, "approval", None)
-    if isinstance(approval, Approval):
-        return model.model_copy(update={"approval": approval.model_copy(
-            update={"approved_on": on})})
-    measure = getattr(model, "measure", None)
-    inner = _redated(measure, on) if isinstance(measure, Message) else None
-    return None if inner is None else model.model_copy(update={"measure": inner})
+def approval_measure(act: ActBase) -> ApprovalMeasure | None:
+    """The kind of approval ``act`` rests on (itself, or its coercive measure), or None."""
+    if isinstance(act, ListDishonest):
+        return ApprovalMeasure.DISHONEST
+    if isinstance(act, RestrictConsumption):
+        return ApprovalMeasure.RESTRICTION
+    if isinstance(act, RequestExtension):
+        return ApprovalMeasure.EXTENSION
+    if isinstance(act, ApproveTermination):
+        return ApprovalMeasure.TERMINATION \
+            if act.approval_mode is ApprovalMode.PANEL_AND_PRESIDENT else None
+    if isinstance(act, OrderMeasure) and isinstance(act.measure, Fine):
+        return ApprovalMeasure.FINE
+    if isinstance(act, OrderMeasure) and isinstance(act.measure, Detention):
+        return ApprovalMeasure.DETENTION
+    return None
 
 
-def carries_approval(act: ActBase) -> bool:
-    """Whether ``act`` carries a recorded approval (itself, or its coercive measure)."""
-    return _redated(act, date.min) is not None
+def approval_request(act: ActBase, approval_id: str | None = None,
+                     request_id: str | None = None) -> RequestApproval | None:
+    """The request of the approval ``act`` rests on, by ``act``'s actor, with its particulars
+    (``approval_id`` None: the case names it); None if it rests on none."""
+    measure = approval_measure(act)
+    if measure is None:
+        return None
+    inner = act.measure if isinstance(act, OrderMeasure) else None
+    return RequestApproval(
+        actor=act.actor, measure=measure, approval_id=approval_id, request_id=request_id,
+        subject=getattr(inner, "subject", None), amount=getattr(inner, "amount", None),
+        days=getattr(inner, "days", None))
 
 
-def with_approval_on(act: AnyAct, on: date) -> AnyAct:
-    """``act`` with the approval it carries (itself, or its coercive measure) dated ``on``."""
-    return _redated(act, on) or act
+def with_approval_id(act: AnyAct, approval_id: str) -> AnyAct:
+    """``act`` resting on approval request ``approval_id`` (itself, or its coercive measure)."""
+    if isinstance(act, OrderMeasure):
+        return act.model_copy(update={"measure": act.measure.model_copy(
+            update={"approval_id": approval_id})})
+    return act.model_copy(update={"approval_id": approval_id})
+
+
+def typed_approval(act: ActBase) -> Approval | None:
+    """The approval typed into ``act`` (itself, or its coercive measure), if any."""
+    typed = getattr(act, "approval", None)
+    if typed is None and isinstance(act, OrderMeasure):
+        typed = getattr(act.measure, "approval", None)
+    return typed if isinstance(typed, Approval) else None

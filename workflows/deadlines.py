@@ -55,8 +55,8 @@ async def deadline_near(ctx: CaseContext, task: Task) -> None:
     ctx.memo.dues["extension"] = Due(
         update="request_extension", since=ctx.today(), source=SRC_EXTENSION,
         by=deadline - timedelta(days=EXTENSION_REQUEST_DAYS_BEFORE),
-        reason=f"the case must close by {deadline}: request a 3-month extension with the "
-               "president's approval, or close it")
+        reason=f"the case must close by {deadline}: request a 3-month extension on the "
+               "president's approval (request_approval, give_approval), or close it")
 
 
 def open_deadlines(ctx: CaseContext) -> list[Deadline]:

@@ -289,6 +289,14 @@ def where(console: Console, server: EmbeddedServer | None, data_dir: Path,
         ("list the live cases, livelihood first", "enforce case list --priority"),
         ("record a payment (as a clerk)", f"enforce case do '{settled}' "
          "record_settlement_payment --field amount=30000.00 --actor clerk-7 --role clerk"),
+        ("ask for the president's approval of a 失信 listing (as an officer)",
+         f"enforce case do '{first}' request_approval --field measure=dishonest "
+         "--field approval_id=listing-1 --actor officer-3 --role officer"),
+        ("the president gives it (the requester may not)", f"enforce case do '{first}' "
+         "give_approval --field approval_id=listing-1 --actor president-1 --role president"),
+        ("list the debtor on that approval", f"enforce case do '{first}' list_dishonest "
+         "--field ground=able_but_refuses --field approval_id=listing-1 --actor officer-3 "
+         "--role officer"),
         ("what falls due in the next 30 days", "enforce deadlines --within 30"),
         ("replay a case from the event store", f"enforce audit history '{first}'"),
         ("verify every hash chain", "enforce audit verify"),

@@ -234,6 +234,18 @@ class Condition(Message):
     source: str
 
 
+class ApprovalView(Message):
+    """An approval request of the case and where it stands (docs/rules.md, "Approvals")."""
+
+    approval_id: str
+    measure: str
+    status: str  # pending | given | refused
+    requested_by: str
+    requested_on: date
+    subject: str | None = None
+    used: bool = False
+
+
 class CaseView(Message):
     """What the workflow knows of the case: a digest of the aggregate's state after a command."""
 
@@ -270,6 +282,7 @@ class CaseView(Message):
     termination_unmet: tuple[Condition, ...]
     renewal_lead_days: int
     minimum_living_allowance: Decimal
+    approvals: tuple[ApprovalView, ...] = ()  # views recorded before approvals were acts: ()
 
     def asset(self, asset_id: str) -> AssetView | None:
         return next((a for a in self.assets if a.asset_id == asset_id), None)
@@ -290,7 +303,8 @@ class ActResult(Message):
     """What an operator gets back from an update: the events written and where the case stands.
 
     ``request_id``: the act's idempotency key (re-send with it: the stored outcome comes back,
-    never a second application); ``duplicate``: this key had already been applied before."""
+    never a second application); ``duplicate``: this key had already been applied before;
+    ``approval_id``: the approval request recorded by a ``request_approval``."""
 
     case_number: str
     command_ids: tuple[str, ...]
@@ -299,6 +313,7 @@ class ActResult(Message):
     phase: str
     outstanding: Decimal
     request_id: str | None = None
+    approval_id: str | None = None  # the id of the approval request a request_approval made
 
 
 ActState = Literal["received", "applied", "refused"]

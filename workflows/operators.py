@@ -16,13 +16,22 @@ with workflow.unsafe.imports_passed_through():
     from workflows import acts as a
     from workflows.acts import Act
     from workflows.messages import ActRecord, ActResult
-    from workflows.status import CaseStatus, Planned
+    from workflows.status import CaseStatus, Due, Planned
+
+
+def approvals_pending(ctx: CaseContext) -> list[Due]:
+    """Approval requests that wait for the approver's decision."""
+    return [Due(update="give_approval", since=x.requested_on, source="docs/rules.md, Approvals",
+                reason=f"approval request {x.approval_id} ({x.measure}"
+                       f"{', ' + x.subject if x.subject else ''}) asked by {x.requested_by}: "
+                       "give_approval or refuse_approval")
+            for x in (ctx.view.approvals if ctx.view else ()) if x.status == "pending"]
 
 
 def status(ctx: CaseContext) -> CaseStatus:
     """Where the case stands: phase, balance, open deadlines, what people owe, what comes next."""
     view = ctx.view
-    dues = sorted([*ctx.memo.dues.values(), *termination_dues(ctx)],
+    dues = sorted([*ctx.memo.dues.values(), *termination_dues(ctx), *approvals_pending(ctx)],
                   key=lambda d: (d.since, d.update))
     return CaseStatus(
         case_number=ctx.case_number, stage=ctx.stage, phase=view.phase if view else "unfiled",
@@ -275,4 +284,28 @@ class OperatorHandlers:
 
     @end_suspension.validator
     def _v_end_suspension(self, act: a.EndSuspension) -> None:
+        self._check(act)
+
+    @workflow.update(name="request_approval")
+    async def request_approval(self, act: a.RequestApproval) -> ActResult:
+        return await self._act(act)
+
+    @request_approval.validator
+    def _v_request_approval(self, act: a.RequestApproval) -> None:
+        self._check(act)
+
+    @workflow.update(name="give_approval")
+    async def give_approval(self, act: a.GiveApproval) -> ActResult:
+        return await self._act(act)
+
+    @give_approval.validator
+    def _v_give_approval(self, act: a.GiveApproval) -> None:
+        self._check(act)
+
+    @workflow.update(name="refuse_approval")
+    async def refuse_approval(self, act: a.RefuseApproval) -> ActResult:
+        return await self._act(act)
+
+    @refuse_approval.validator
+    def _v_refuse_approval(self, act: a.RefuseApproval) -> None:
         self._check(act)

@@ -29,7 +29,7 @@ from domain.models import (
 )
 from domain.rules import Channel
 from domain.values import CaseNumber, Party, PositiveMoney
-from workflows.acts import Act, carries_approval
+from workflows.acts import Act, approval_measure, typed_approval
 from workflows.messages import BasisSpec, Filing, Message
 
 Day = Annotated[int, Field(ge=0, le=36500, description="days after filing (0 = filing day)")]
@@ -124,9 +124,13 @@ class CourtConduct(Message):
 class ScheduledAct(Message):
     """Any operator act (see workflows/acts.py), sent as a signal at 14:00 on ``day``.
 
-    ``approval_day`` dates the recorded approval the act carries (a president's approval of a
-    失信 listing, a fine, a detention, an extension …) relative to filing, replacing the
-    absolute ``approved_on`` written in the act, so the docket runs on any calendar."""
+    ``approval_day``: the act is a measure that rests on the court president's approval (a 失信
+    listing, a fine, a detention, a restriction, an extension, a 终本 by panel review): on that
+    day (relative to filing) the act's actor asks for it (``request_approval``) and the world's
+    president gives it (``give_approval``), each an act of its own, and the act names that
+    request. Without it, the act must name a request itself (``approval_id``) or is refused.
+    An approval typed into the act is refused when the docket is read: approvals are the
+    approver's own acts (docs/rules.md, "Approvals")."""
 
     day: Day
     act: Act
@@ -134,10 +138,14 @@ class ScheduledAct(Message):
 
     @model_validator(mode="after")
     def _approval_day(self) -> ScheduledAct:
+        if typed_approval(self.act) is not None:
+            raise ValueError(f"a {self.act.kind} act carries an approval typed into it: an "
+                             "approval is the approver's own act — give approval_day (the "
+                             "president approves on that day) or name a request by approval_id")
         if self.approval_day is None:
             return self
-        if not carries_approval(self.act):
-            raise ValueError(f"approval_day is set but a {self.act.kind} act carries no "
+        if approval_measure(self.act) is None:
+            raise ValueError(f"approval_day is set but a {self.act.kind} act rests on no "
                              f"approval")
         if self.approval_day > self.day:
             raise ValueError("approval_day must not follow the act's day")

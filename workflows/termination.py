@@ -38,7 +38,8 @@ with workflow.unsafe.imports_passed_through():
 ROUNDS = MONITORING_YEARS * 12 // MONITORING_INTERVAL_MONTHS
 ASKS = {
     "termination.no_restriction": ("restrict_consumption", "issue a consumption restriction "
-                                   "(president's approval)"),
+                                   "(on the president's approval: request_approval, "
+                                   "give_approval)"),
     "termination.dishonest_required": ("list_dishonest", "list the debtor as dishonest"),
     "termination.report_breach_unsanctioned": ("order_measure", "sanction the report breach"),
     "termination.obstruction_unsanctioned": ("order_measure", "sanction the obstruction"),
@@ -72,7 +73,8 @@ def termination_dues(ctx: CaseContext) -> list[Due]:
         out.append(Due(update="approve_termination", source=SRC_TERMINATION,
                        since=max(since, earliest_ruling(view.filed_on)),
                        reason="nothing can be found or disposed of: rule 终本 (applicant's "
-                              "signature, or panel review and the president's approval)"))
+                              "signature, or panel review and the president's approval: "
+                              "request_approval, give_approval)"))
     return out
 
 

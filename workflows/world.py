@@ -51,7 +51,7 @@ class SimulatedWorldWorkflow:
         target = workflow.get_external_workflow_handle(data.target_workflow_id)
         for step in schedule.steps:
             when = datetime.combine(anchor + timedelta(days=step.day), time(ACT_HOUR),
-                                    tzinfo=COURT_ZONE)
+                                    tzinfo=COURT_ZONE) + timedelta(minutes=step.minute)
             if data.skip_before is not None and when < data.skip_before:
                 continue
             delay = (when - workflow.now()).total_seconds()

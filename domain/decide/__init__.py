@@ -44,6 +44,7 @@ def decides(command_type: type[C]) -> Callable[[Callable[[CaseState, C, Context]
 def load_all() -> None:
     """Import every decision module so that ``DECIDE`` is complete."""
     from domain.decide import (  # noqa: F401
+        approvals,
         closure,
         control,
         disposal,

@@ -5,12 +5,13 @@ from __future__ import annotations
 from domain import commands as c
 from domain import events as ev
 from domain import rules as r
+from domain.approvals import approval_for
 from domain.errors import RuleViolation
 from domain.ids import case_id
 from domain.models import ApprovalMode, ClosureMode
 from domain.state import CaseState, Phase
 from domain.termination import unmet_conditions
-from domain.values import CaseKind, Role, case_kind_of
+from domain.values import CaseKind, case_kind_of
 
 from . import Context, Pending, decides
 from .common import found, require
@@ -42,15 +43,15 @@ def terminate(s: CaseState, cmd: c.TerminateCurrentProcedure, ctx: Context) -> l
             "termination.applicant_not_heard",
             "the applicant must be told of the measures and heard before 终本",
             r.SRC_TERMINATION_HEARING)
-    if cmd.approval_mode is ApprovalMode.PANEL_AND_PRESIDENT:
-        require(cmd.approval is not None and cmd.approval.role is Role.PRESIDENT,
-                "termination.president_approval_required",
-                "without the applicant's signature a 终本 needs panel review and the "
-                "president's approval", r.SRC_TERMINATION_APPROVAL)
+    approval = approval_for(s, cmd)  # panel_and_president: the president's approval
+    if cmd.approval_mode is ApprovalMode.APPLICANT_SIGNED:
+        require(cmd.approval is None and cmd.approval_id is None,
+                "termination.approval_not_applicable", "a 终本 the applicant signed rests on "
+                "no president's approval: give none", r.SRC_TERMINATION_APPROVAL)
     return [(ev.CurrentProcedureTerminated, {
         "ruled_on": cmd.ruled_on, "ruling_number": cmd.ruling_number,
-        "approval_mode": cmd.approval_mode, "approval": cmd.approval,
-        "outstanding": s.outstanding})]
+        "approval_mode": cmd.approval_mode, "approval": None, "outstanding": s.outstanding,
+        **approval})]
 
 
 @decides(c.RecordTerminationService)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from domain import commands as c
 from domain import events as ev
 from domain import rules as r
+from domain.approvals import approval_for
 from domain.calendar import add_years
 from domain.deadlines import closure_deadline
 from domain.models import DishonestGround as G
@@ -23,6 +24,7 @@ from .common import require
 
 @decides(c.RestrictConsumption)
 def restrict(s: CaseState, cmd: c.RestrictConsumption, ctx: Context) -> list[Pending]:
+    approval = approval_for(s, cmd)
     require(s.restriction_on is None or s.restriction_lifted_on is not None,
             "restriction.already_active", "a consumption restriction is already in force",
             r.SRC_RESTRICTION)
@@ -32,7 +34,7 @@ def restrict(s: CaseState, cmd: c.RestrictConsumption, ctx: Context) -> list[Pen
             "actual controller: name them", r.SRC_RESTRICTION)
     return [(ev.ConsumptionRestricted, {"issued_on": cmd.issued_on,
                                         "bound_persons": cmd.bound_persons,
-                                        "approval": cmd.approval})]
+                                        **approval})]
 
 
 @decides(c.LiftConsumptionRestriction)
@@ -63,6 +65,7 @@ def _covered(s: CaseState, on: date) -> Decimal:
 
 @decides(c.ListDishonest)
 def list_dishonest(s: CaseState, cmd: c.ListDishonest, ctx: Context) -> list[Pending]:
+    approval = approval_for(s, cmd)
     for party in s.respondents:
         born = party.born_on()
         require(born is None or r.age_on(born, cmd.listed_on) >= r.ADULT_AGE,
@@ -88,7 +91,7 @@ def list_dishonest(s: CaseState, cmd: c.ListDishonest, ctx: Context) -> list[Pen
     else:
         until = add_years(cmd.listed_on, r.DISHONEST_BASE_YEARS + cmd.extra_years)
     return [(ev.DebtorListedDishonest, {"ground": cmd.ground, "listed_on": cmd.listed_on,
-                                        "until": until, "approval": cmd.approval})]
+                                        "until": until, **approval})]
 
 
 @decides(c.DeleteDishonestEntry)
@@ -112,6 +115,7 @@ def delete_dishonest(s: CaseState, cmd: c.DeleteDishonestEntry, ctx: Context
 
 @decides(c.ImposeFine)
 def fine(s: CaseState, cmd: c.ImposeFine, ctx: Context) -> list[Pending]:
+    approval = approval_for(s, cmd)
     if cmd.subject_kind is PartyKind.PERSON:
         require(cmd.amount <= r.FINE_MAX_PERSON, "fine.out_of_range",
                 f"a fine on an individual is at most {r.FINE_MAX_PERSON}", r.SRC_FINE)
@@ -120,15 +124,16 @@ def fine(s: CaseState, cmd: c.ImposeFine, ctx: Context) -> list[Pending]:
                 "fine.out_of_range", f"a fine on an organisation is {r.FINE_MIN_ORGANISATION}"
                 f" to {r.FINE_MAX_ORGANISATION}", r.SRC_FINE)
     return [(ev.FineImposed, {"amount": cmd.amount, "imposed_on": cmd.imposed_on,
-                              "subject": cmd.subject, "approval": cmd.approval})]
+                              "subject": cmd.subject, **approval})]
 
 
 @decides(c.OrderDetention)
 def detain(s: CaseState, cmd: c.OrderDetention, ctx: Context) -> list[Pending]:
+    approval = approval_for(s, cmd)
     require(cmd.days <= r.DETENTION_MAX_DAYS, "detention.too_long",
             f"detention is at most {r.DETENTION_MAX_DAYS} days", r.SRC_DETENTION)
     return [(ev.DetentionOrdered, {"days": cmd.days, "ordered_on": cmd.ordered_on,
-                                   "subject": cmd.subject, "approval": cmd.approval})]
+                                   "subject": cmd.subject, **approval})]
 
 
 @decides(c.IssueSummons)
@@ -150,6 +155,7 @@ def ban_exit(s: CaseState, cmd: c.BanExit, ctx: Context) -> list[Pending]:
 
 @decides(c.RequestExtension)
 def extend(s: CaseState, cmd: c.RequestExtension, ctx: Context) -> list[Pending]:
+    approval = approval_for(s, cmd)
     deadline = closure_deadline(s, cmd.requested_on, ctx.calendar)
     latest = deadline - timedelta(days=r.EXTENSION_REQUEST_DAYS_BEFORE)
     require(cmd.requested_on <= latest, "deadline.extension_too_late",
@@ -159,7 +165,7 @@ def extend(s: CaseState, cmd: c.RequestExtension, ctx: Context) -> list[Pending]
                                    "new_deadline": closure_deadline(
                                        s, cmd.requested_on, ctx.calendar,
                                        extra_months=r.EXTENSION_MONTHS),
-                                   "approval": cmd.approval})]
+                                   **approval})]
 
 
 @decides(c.SuspendEnforcement)

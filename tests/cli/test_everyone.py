@@ -135,6 +135,29 @@ def test_importing_a_legacy_file_is_idempotent_and_audited(tmp_path: Path) -> No
     assert run("audit", "verify", "--json").json()["ok"] is True
 
 
+def test_imported_cases_are_marked_in_the_case_list_history_and_metrics(tmp_path: Path) -> None:
+    run = Enforce(tmp_path / "data")
+    assert run("import", legacy_file(tmp_path / "legacy.jsonl")).code == 0
+    listed = run("case", "list", "--json").json()
+    assert [(c["case_number"], c["imported"]) for c in listed] == [
+        ("(2018)甘0402执15号", True), ("(2018)甘0402执16号", True)]
+    table = run("case", "list")
+    assert table.code == 0 and "origin" in table.out and table.out.count("imported") == 2
+    at_filing = run("audit", "history", "(2018)甘0402执15号", "--version", "1")
+    assert at_filing.code == 0 and "imported" in at_filing.out
+    assert run("audit", "history", "(2018)甘0402执15号", "--version", "1",
+               "--json").json()["imported"] is True
+    assert all(e["imported"] for e in run("audit", "history", "(2018)甘0402执15号",
+                                          "--json").json())
+    metrics = run("audit", "metrics", "--json").json()
+    assert [(m["metrics"]["kind"], m["metrics"]["imported"]) for m in metrics] == [("执", True)]
+    assert run("audit", "metrics", "--live", "--json").json() == []
+    printed = run("audit", "metrics")
+    assert printed.code == 0 and "执 (imported)" in printed.out
+    audited = run("audit", "termination")
+    assert audited.code == 0 and "(2018)甘0402执16号 (imported)" in audited.out
+
+
 def test_a_bad_legacy_line_names_its_line_and_field(tmp_path: Path) -> None:
     run = Enforce(tmp_path / "data")
     lines = legacy_file(tmp_path / "legacy.jsonl").read_text("utf-8").splitlines()
@@ -146,8 +169,8 @@ def test_a_bad_legacy_line_names_its_line_and_field(tmp_path: Path) -> None:
     refused = run("import", tmp_path / "bad.jsonl")
     assert refused.code == 2
     assert refused.error.startswith(
-        f"error: import of {tmp_path / 'bad.jsonl'} stopped (nothing of the failing batch "
-        "written): legacy.invalid_line: line 3, data.reported_on: ")
+        f"error: import of {tmp_path / 'bad.jsonl'} refused (nothing written): "
+        "legacy.invalid_line: line 3, data.reported_on: ")
     assert refused.error.endswith("[docs/legacy-format.md]")
     missing = run("import", tmp_path / "missing.jsonl")
     assert missing.code == 2 and "missing.jsonl" in missing.error

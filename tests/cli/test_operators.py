@@ -4,6 +4,7 @@ replay at a date and a version, verify (and catch tampering), deadlines, audit a
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from datetime import date, datetime, timedelta
@@ -15,6 +16,7 @@ import pytest
 from domain.calendar import COURT_ZONE
 from domain.models import CaseCategory
 from tests.cli.conftest import Enforce
+from tests.projections.legacy import LegacyCase
 from tests.workflows.dockets import case
 from workflows.scenario import Docket, World
 
@@ -83,12 +85,48 @@ def test_a_refused_act_names_the_rule_and_writes_nothing(filed: Enforce) -> None
     assert too_much.code == 1
     assert too_much.error == (
         f"error: record_payment refused for {LOAN}: funds.exceed_balance: 500000.00 exceeds "
-        "the outstanding balance 119000.00 [engine invariant (DESIGN.md)]")
+        "the outstanding balance 119000.00 [engine invariant (docs/rules.md §5)]")
     auditor = filed("case", "do", LOAN, "record_payment", "--field", "amount=10.00",
                     "--actor", "audit-1", "--role", "auditor")
     assert auditor.code == 1
     assert "role.not_permitted" in auditor.error and "RecordFundsReceived" in auditor.error
     assert filed.events() == before
+
+
+def test_approvals_are_acts_of_the_approver(filed: Enforce) -> None:
+    """Issue 11 at the CLI door: a self-signed approval typed into list_dishonest is refused;
+    a request is approved by another president, never by its requester (docs/rules.md,
+    "Approvals")."""
+    before = filed.events()
+    mallory = ("--actor", "mallory", "--role", "president")
+    forged = filed("case", "do", LOAN, "list_dishonest", "--field", "ground=able_but_refuses",
+                   "--field", "approval.approver_id=mallory", "--field", "approval.role=president",
+                   "--field", "approval.approved_on=2000-01-01", *mallory)
+    assert forged.code == 1
+    assert "approval.typed_not_accepted" in forged.error and "失信规定 art.6" in forged.error
+    missing = filed("case", "do", LOAN, "list_dishonest", "--field", "ground=able_but_refuses",
+                    *mallory)
+    assert missing.code == 1 and "approval.required" in missing.error
+    assert filed.events() == before
+
+    asked = filed("case", "do", LOAN, "request_approval", "--field", "measure=dishonest",
+                  "--field", "approval_id=listing-1", *mallory)
+    assert asked.code == 0, asked.err
+    assert "approval request listing-1" in asked.out
+    pending = filed("case", "show", LOAN, "--json").json()["approvals_due"]
+    assert [d["update"] for d in pending if "listing-1" in d["reason"]] == ["give_approval"]
+    own = filed("case", "do", LOAN, "give_approval", "--field", "approval_id=listing-1",
+                *mallory)
+    assert own.code == 1 and "approval.self_approval" in own.error
+    given = filed("case", "do", LOAN, "give_approval", "--field", "approval_id=listing-1",
+                  "--actor", "president-1", "--role", "president")
+    assert given.code == 0, given.err
+    assert filed.events() == before + 2
+    asked_event, given_event = filed("audit", "history", LOAN, "--json").json()[-2:]
+    assert (asked_event["event"], asked_event["actor"]) == (
+        "ApprovalRequested", {"id": "mallory", "role": "president"})
+    assert (given_event["event"], given_event["actor"]) == (
+        "ApprovalGiven", {"id": "president-1", "role": "president"})
 
 
 def test_malformed_acts_are_refused_before_temporal_and_write_nothing(filed: Enforce) -> None:
@@ -217,3 +255,73 @@ def test_deadlines_audit_and_metrics_of_the_live_store(filed: Enforce) -> None:
     assert [(m["metrics"]["kind"], m["metrics"]["new"], m["metrics"]["closed"])
             for m in metrics] == [("执", 2, 0)]
     assert Decimal(metrics[0]["rates"]["执结率"]) == Decimal("0.0")
+
+
+def test_an_import_into_a_live_case_is_refused_and_writes_nothing(filed: Enforce,
+                                                                   tmp_path: Path) -> None:
+    """Issue 11: ¥999,999 received and 执行完毕 by "nobody (president)", stamped in the future,
+    imported onto a live case; then the same two acts by a real president, dated in the past.
+    Each file is refused whole (docs/legacy-format.md § Time, § Actors, § Live cases)."""
+    before = filed("audit", "history", LOAN, "--json").json()
+    version = len(before)
+
+    def legacy(name: str, day: date, actor: str) -> Path:
+        when = f"{day.isoformat()}T10:00:00+08:00"
+        lines = [{"case_number": LOAN, "seq": version + 1, "event": "FundsReceived",
+                  "recorded_at": when, "actor": {"id": actor, "role": "president"},
+                  "data": {"amount": "999999.00", "received_on": day.isoformat(),
+                           "source": "debtor_payment", "payout_due_on": None}},
+                 {"case_number": LOAN, "seq": version + 2, "event": "CaseConcluded",
+                  "recorded_at": when, "actor": {"id": actor, "role": "president"},
+                  "data": {"closed_on": day.isoformat(), "by_settlement": False}}]
+        path = tmp_path / name
+        path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines),
+                        "utf-8")
+        return path
+
+    future = legacy("future.jsonl", date.today() + timedelta(days=400), "nobody")
+    refused = filed("import", future)
+    assert refused.code == 2
+    assert refused.error.startswith(f"error: import of {future} refused (nothing written): "
+                                    "legacy.future_act: line 1, recorded_at: ")
+    past = legacy("past.jsonl", date(2026, 1, 2), "president-3")
+    refused = filed("import", past)
+    assert refused.code == 2
+    assert refused.error == (
+        f"error: import of {past} refused (nothing written): legacy.live_case: line 1, "
+        f"case_number: case {LOAN} is live (its event 1, CaseFiled, was recorded by the engine, "
+        "not imported): an import may create a case or extend a case holding nothing but "
+        "imported events [docs/legacy-format.md § Live cases]")
+    # the workflow may record its own routine acts meanwhile (the day's 09:00 inquiry): compare
+    # what was there, and look for anything of the two files
+    after = filed("audit", "history", LOAN, "--json").json()
+    assert after[:version] == before
+    assert not [e for e in after if e["imported"] or e["event"] == "CaseConcluded"]
+    listed = {c["case_number"]: c for c in filed("case", "list", "--json").json()}
+    assert (listed[LOAN]["imported"], listed[LOAN]["closure_mode"]) == (False, None)
+    assert Decimal(listed[LOAN]["outstanding"]) > 0
+    assert filed("audit", "verify", LOAN).code == 0
+
+
+def test_an_imported_case_is_named_imported_by_show_and_do(filed: Enforce,
+                                                           tmp_path: Path) -> None:
+    """Against the running engine's Temporal, with a store of its own (the module's store
+    keeps its two live cases)."""
+    filed = Enforce(tmp_path / "data", filed.address)
+    number = "(2019)甘0402执77号"
+    lines = LegacyCase(number, date(2019, 3, 1)).notice().report().lines
+    path = tmp_path / "legacy.jsonl"
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
+    imported = filed("import", path, "--json")
+    assert imported.code == 0, imported.err
+    assert imported.json()["events_written"] == 3
+    line = (f"error: case.imported: case {number} is an imported legacy history: no workflow "
+            "runs it and no act is recorded on it; read it with `enforce audit history` "
+            "[docs/legacy-format.md § Live cases]")
+    shown = filed("case", "show", number)
+    assert (shown.code, shown.error) == (1, line)
+    acted = filed("case", "do", number, "record_payment", "--field", "amount=1000.00",
+                  "--request-id", "receipt-legacy", *CLERK)
+    assert (acted.code, acted.error) == (1, line)
+    assert [e["imported"] for e in filed("audit", "history", number, "--json").json()] == [
+        True, True, True]

@@ -5,12 +5,13 @@ Anchors)."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from domain.application import EnforcementCases
+from domain.calendar import COURT_ZONE
 from domain.errors import AnchorError
 from domain.samples import sample_commands
 from tests.support import KEY, NUMBER, Driver
@@ -83,7 +84,7 @@ def test_every_save_and_the_legacy_import_are_anchored() -> None:
     app = EnforcementCases.in_memory(chain_key=KEY)
     Driver(app).file(date(2026, 1, 10))
     lines = LegacyCase("(2018)甘0402执15号", date(2018, 3, 1)).compliant_termination().lines
-    app.import_legacy(lines)
+    app.import_legacy(lines, datetime(2026, 1, 1, tzinfo=COURT_ZONE))
     report = app.verify_anchored()
     assert report.anchor_entries == 2 and not report.findings
     assert {v.events for v in report.cases} == {v.anchored_version for v in report.cases}

@@ -1,10 +1,12 @@
-"""The permission table, role by role and command by command: every one of the 57 commands ×
+"""The permission table, role by role and command by command: every one of the 61 commands ×
 6 roles goes through ``app.execute`` and must end as the table written out below says.
 
 ``allowed``: the role may give the command: it is applied, or refused by a rule of the case (never
-by a permission or approval check). Otherwise the refusal code of the typed ``NotPermittedError``,
-which writes nothing. The table is the policy (DESIGN.md "Actor"; domain/permissions.py): a change
-to either side shows up here pair by pair.
+by a permission or approval check). A measure that rests on an approval names request ``AP1``,
+asked by an officer and given by another president before (``case_filed``); ``GiveApproval`` and
+``RefuseApproval`` decide ``AP1``, asked by an officer and still pending. Otherwise the refusal
+code of the typed ``NotPermittedError``, which writes nothing. The table is the policy (docs/design.md
+"Actor"; domain/permissions.py): a change to either side shows up here pair by pair.
 """
 
 from __future__ import annotations
@@ -12,18 +14,20 @@ from __future__ import annotations
 import pytest
 
 from domain.application import EnforcementCases
+from domain.approvals import MEASURES
 from domain.calendar import HolidayCalendar
 from domain.commands import COMMANDS, Command
 from domain.errors import EnforcementError, NotPermittedError
-from domain.values import Role
-from tests.domain.minimal_commands import FILED_ON, JUDGES, minimal_command
-from tests.support import KEY, Driver
+from domain.values import Actor, Role
+from tests.domain.minimal_commands import FILED_ON, ON, PRESIDENTS, minimal_command
+from tests.support import KEY, OFFICER, Driver
 
 OK = "allowed"
 NO = "role.not_permitted"
-PR = "approval.president_required"
+TY = "approval.typed_not_accepted"
+WR = "approval.wrong_role"
 ROLES = (Role.CLERK, Role.OFFICER, Role.JUDGE, Role.PRESIDENT, Role.AUDITOR, Role.SYSTEM)
-PERMISSION_CODES = frozenset({NO, PR, "approval.in_future"})
+PERMISSION_CODES = frozenset({NO, TY, WR, "approval.required", "approval.self_approval"})
 BEFORE_PERMISSION = frozenset({"case.unknown", "case.already_filed", "command.id_conflict",
                                "case.concurrent_update", "engine.busy"})
 """Engine refusals that come before the permission check: none may stand in for "allowed"."""
@@ -76,6 +80,9 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "OrderDetention":               (NO, OK, OK, OK, NO, NO),
     "IssueSummons":                 (NO, OK, OK, OK, NO, NO),
     "BanExit":                      (NO, NO, OK, OK, NO, NO),
+    "RequestApproval":              (NO, OK, OK, OK, NO, NO),
+    "GiveApproval":                 (NO, NO, WR, OK, NO, NO),
+    "RefuseApproval":               (NO, NO, WR, OK, NO, NO),
     "RequestExtension":             (NO, OK, OK, OK, NO, NO),
     "SuspendEnforcement":           (NO, NO, OK, OK, NO, NO),
     "EndSuspension":                (NO, NO, OK, OK, NO, OK),
@@ -89,25 +96,40 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "CloseCase":                    (NO, NO, OK, OK, NO, NO),
     "RecordRefusedAct":             (NO, NO, NO, NO, NO, OK),
 }
-"""Every command with the president's approval it may need (dated the day of the act)."""
+"""Every command, its approval (if it rests on one) requested and given before."""
 
-WITH_A_JUDGES_APPROVAL: dict[str, tuple[str, str, str, str, str, str]] = {
-    "ImposeFine":                   (NO, PR, PR, PR, NO, NO),
-    "OrderDetention":               (NO, PR, PR, PR, NO, NO),
-    "RestrictConsumption":          (NO, PR, PR, PR, NO, PR),
-    "ListDishonest":                (NO, PR, PR, PR, NO, PR),
-    "RequestExtension":             (NO, PR, PR, PR, NO, NO),
+WITH_A_TYPED_APPROVAL: dict[str, tuple[str, str, str, str, str, str]] = {
+    "ImposeFine":                   (NO, TY, TY, TY, NO, NO),
+    "OrderDetention":               (NO, TY, TY, TY, NO, NO),
+    "RestrictConsumption":          (NO, TY, TY, TY, NO, TY),
+    "ListDishonest":                (NO, TY, TY, TY, NO, TY),
+    "RequestExtension":             (NO, TY, TY, TY, NO, NO),
 }
-"""The acts reserved to the court president's approval, given a judge's approval instead:
-roles that may give them are refused for the approval, the others for their role first."""
+"""The measures that rest on the president's approval, given an approval typed into the command
+(even a president's): roles that may give them are refused for the typed approval, the others
+for their role first."""
 
 CALENDAR = HolidayCalendar.load()
 
 
-def case_filed() -> EnforcementCases:
-    """A store holding one case against a person, filed on 2 March 2026 by a clerk."""
+def case_filed(name: str = "") -> EnforcementCases:
+    """A store holding one case against a person, filed on 2 March 2026 by a clerk, with
+    approval request ``AP1`` for command ``name``: given by president-9 if ``name`` rests on
+    one, pending if ``name`` decides it."""
     app = EnforcementCases.in_memory(chain_key=KEY, calendar=CALENDAR)
-    Driver(app).file(FILED_ON)
+    d = Driver(app)
+    d.file(FILED_ON)
+    minimal = minimal_command(name, Role.OFFICER) if name in MEASURES else None
+    if name in ("GiveApproval", "RefuseApproval"):
+        d.send("RequestApproval", ON, OFFICER, hour=9, approval_id="AP1", measure="dishonest",
+               requested_on=ON)
+    elif minimal is not None:
+        fields = {k: getattr(minimal, k) for k in ("subject", "amount", "days")
+                  if k in type(minimal).model_fields}
+        d.send("RequestApproval", ON, OFFICER, hour=9, approval_id="AP1",
+               measure=MEASURES[name][0], requested_on=ON, **fields)
+        d.send("GiveApproval", ON, Actor(id="president-9", role=Role.PRESIDENT), hour=9,
+               approval_id="AP1", given_on=ON)
     return app
 
 
@@ -129,24 +151,25 @@ PAIRS = [(name, role) for name in EXPECTED for role in ROLES]
 
 
 def test_the_table_names_every_command_and_role_once() -> None:
-    assert len(EXPECTED) == len(COMMANDS) == 58 and set(EXPECTED) == set(COMMANDS)
+    assert len(EXPECTED) == len(COMMANDS) == 61 and set(EXPECTED) == set(COMMANDS)
     assert len(ROLES) == len(Role) == 6 and set(ROLES) == set(Role)
-    assert len(PAIRS) == 348
+    assert len(PAIRS) == 366
 
 
 @pytest.mark.parametrize(("name", "role"), PAIRS, ids=[f"{r.value}-{n}" for n, r in PAIRS])
 def test_permission_pair(name: str, role: Role) -> None:
     expected = EXPECTED[name][ROLES.index(role)]
-    found = outcome(case_filed(), minimal_command(name, role))
+    found = outcome(case_filed(name), minimal_command(name, role))
     assert found.split(" (then ")[0] == expected
 
 
-@pytest.mark.parametrize(("name", "role"), [(n, r) for n in WITH_A_JUDGES_APPROVAL
+@pytest.mark.parametrize(("name", "role"), [(n, r) for n in WITH_A_TYPED_APPROVAL
                                             for r in ROLES],
-                         ids=[f"{r.value}-{n}" for n in WITH_A_JUDGES_APPROVAL for r in ROLES])
-def test_approval_pair(name: str, role: Role) -> None:
-    expected = WITH_A_JUDGES_APPROVAL[name][ROLES.index(role)]
-    assert outcome(case_filed(), minimal_command(name, role, approval=JUDGES)) == expected
+                         ids=[f"{r.value}-{n}" for n in WITH_A_TYPED_APPROVAL for r in ROLES])
+def test_typed_approval_pair(name: str, role: Role) -> None:
+    expected = WITH_A_TYPED_APPROVAL[name][ROLES.index(role)]
+    assert outcome(case_filed(name),
+                   minimal_command(name, role, approval=PRESIDENTS)) == expected
 
 
 def test_auditors_are_refused_every_command() -> None:

@@ -1,4 +1,4 @@
-"""Who may give which command (DESIGN.md "Actor"), and the acts the law reserves to the court
+"""Who may give which command (docs/design.md, Actor), and the acts the law reserves to the court
 president's approval (民诉法 art.119; 限消规定 art.4; 失信规定 art.6; 审限规定 art.5)."""
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from tests.support import (
     PRESIDENT,
     SYSTEM,
     Driver,
-    approval,
     new_app,
 )
 
@@ -55,34 +54,34 @@ def d() -> Driver:
 # --- role classes ------------------------------------------------------------------------------
 
 def test_officer_imposes_a_fine_with_the_presidents_approval(d: Driver) -> None:
-    d.send("ImposeFine", date(2026, 4, 1), OFFICER, approval=approval(date(2026, 4, 1)), **FINE)
+    d.send("ImposeFine", date(2026, 4, 1), OFFICER, approved=date(2026, 4, 1), **FINE)
     assert d.app.get_case(NUMBER).fines == 1
 
 
 def test_clerk_cannot_order_a_fine(d: Driver) -> None:
-    refuses(d, "role.not_permitted", "permissions table (DESIGN.md Actor)", "ImposeFine",
-            date(2026, 4, 1), CLERK, approval=approval(date(2026, 4, 1)), **FINE)
+    refuses(d, "role.not_permitted", "permissions table (docs/design.md, Actor)", "ImposeFine",
+            date(2026, 4, 1), CLERK, approval_id="A1", **FINE)
 
 
 def test_the_workflow_cannot_order_a_fine(d: Driver) -> None:
-    refuses(d, "role.not_permitted", "permissions table (DESIGN.md Actor)", "ImposeFine",
-            date(2026, 4, 1), SYSTEM, approval=approval(date(2026, 4, 1)), **FINE)
+    refuses(d, "role.not_permitted", "permissions table (docs/design.md, Actor)", "ImposeFine",
+            date(2026, 4, 1), SYSTEM, approval_id="A1", **FINE)
 
 
 def test_officer_cannot_rule_on_termination(d: Driver) -> None:
-    refuses(d, "role.not_permitted", "permissions table (DESIGN.md Actor)",
+    refuses(d, "role.not_permitted", "permissions table (docs/design.md, Actor)",
             "TerminateCurrentProcedure", date(2026, 6, 10), OFFICER, ruled_on=date(2026, 6, 10),
             ruling_number="(2026)甘0402执123号之一", approval_mode=ApprovalMode.APPLICANT_SIGNED)
 
 
 def test_officer_cannot_decide_a_reward_request(d: Driver) -> None:
     d.send("RequestReward", date(2026, 3, 3), CLERK, requested_on=date(2026, 3, 3))
-    refuses(d, "role.not_permitted", "permissions table (DESIGN.md Actor)", "DecideReward",
+    refuses(d, "role.not_permitted", "permissions table (docs/design.md, Actor)", "DecideReward",
             date(2026, 3, 5), OFFICER, decided_on=date(2026, 3, 5), granted=True)
 
 
 def test_clerk_cannot_query_the_network(d: Driver) -> None:
-    refuses(d, "role.not_permitted", "permissions table (DESIGN.md Actor)",
+    refuses(d, "role.not_permitted", "permissions table (docs/design.md, Actor)",
             "RecordNetworkInquiry", date(2026, 3, 3), CLERK, channel=Channel.DEPOSITS,
             queried_on=date(2026, 3, 3))
 
@@ -100,13 +99,13 @@ def test_judge_decides_a_reward_request(d: Driver) -> None:
      {"channel": Channel.DEPOSITS, "queried_on": date(2026, 3, 3)}),
     ("RecordFundsReceived", date(2026, 3, 3),
      {"amount": Decimal("100.00"), "received_on": date(2026, 3, 3)}),
-    ("ImposeFine", date(2026, 4, 1), {"approval": approval(date(2026, 4, 1)), **FINE}),
+    ("ImposeFine", date(2026, 4, 1), {"approval_id": "A1", **FINE}),
     ("CloseCase", date(2026, 3, 3),
      {"mode": "withdrawn_filing", "closed_on": date(2026, 3, 3), "reason": "撤回申请"}),
 ], ids=["IssueNotice", "RecordNetworkInquiry", "RecordFundsReceived", "ImposeFine", "CloseCase"])
 def test_auditor_can_give_no_command(d: Driver, name: str, on: date,
                                      fields: dict[str, Any]) -> None:
-    refuses(d, "role.not_permitted", "permissions table (DESIGN.md Actor)", name, on, AUDITOR,
+    refuses(d, "role.not_permitted", "permissions table (docs/design.md, Actor)", name, on, AUDITOR,
             **fields)
 
 
@@ -128,7 +127,10 @@ def test_no_command_is_open_to_the_auditor() -> None:
     assert [name for name, roles in ALLOWED.items() if Role.AUDITOR in roles] == []
 
 
-# --- president's approval --------------------------------------------------------------------
+# --- president's approval (docs/rules.md, Approvals) --------------------------------------------
+
+DOC = "docs/rules.md, Approvals"
+
 
 @pytest.mark.parametrize(("name", "on", "fields", "source"), [
     ("ImposeFine", date(2026, 4, 1), FINE, "民诉法 art.119"),
@@ -143,16 +145,30 @@ def test_no_command_is_open_to_the_auditor() -> None:
 ], ids=["ImposeFine", "OrderDetention", "RestrictConsumption", "ListDishonest", "RequestExtension"])
 def test_acts_reserved_to_the_president_refuse_a_judges_approval(
         d: Driver, name: str, on: date, fields: dict[str, Any], source: str) -> None:
-    refuses(d, "approval.president_required", source, name, on, JUDGE,
+    """A judge may not give the approval (wrong role), and the measure waits for one."""
+    with pytest.raises(NotPermittedError) as refused:
+        d.approve(name, on, OFFICER, JUDGE, **fields)
+    assert (refused.value.code, refused.value.source) == ("approval.wrong_role",
+                                                          f"{source}; {DOC}")
+    refuses(d, "approval.pending", f"{source}; {DOC}", name, on, OFFICER,
+            approval_id=next(iter(d.app.get_case(NUMBER).approvals)), **fields)
+    refuses(d, "approval.typed_not_accepted", f"{source}; {DOC}", name, on, JUDGE,
             approval=JUDGES_APPROVAL, **fields)
 
 
-def test_president_may_fine_on_his_own_approval(d: Driver) -> None:
-    d.send("ImposeFine", date(2026, 4, 1), PRESIDENT, approval=approval(date(2026, 4, 1)),
-           **FINE)
+def test_president_may_not_approve_his_own_request(d: Driver) -> None:
+    with pytest.raises(NotPermittedError) as refused:
+        d.approve("ImposeFine", date(2026, 4, 1), PRESIDENT, PRESIDENT, **FINE)
+    assert refused.value.code == "approval.self_approval"
+    (pending,) = d.app.get_case(NUMBER).approvals
+    other = Actor(id="president-2", role=Role.PRESIDENT)
+    d.send("GiveApproval", date(2026, 4, 1), other, approval_id=pending,
+           given_on=date(2026, 4, 1))
+    d.send("ImposeFine", date(2026, 4, 1), PRESIDENT, approval_id=pending, **FINE)
     assert d.app.get_case(NUMBER).fines == 1
 
 
-def test_refuses_a_presidents_approval_dated_after_the_act(d: Driver) -> None:
-    refuses(d, "approval.in_future", "民诉法 art.119", "ImposeFine", date(2026, 4, 1), OFFICER,
-            approval=approval(date(2026, 4, 2)), **FINE)
+def test_refuses_a_measure_dated_before_its_approval(d: Driver) -> None:
+    approval_id = d.approve("ImposeFine", date(2026, 4, 2), **FINE)
+    refuses(d, "approval.after_measure", f"民诉法 art.119; {DOC}", "ImposeFine",
+            date(2026, 4, 2), OFFICER, approval_id=approval_id, **FINE)

@@ -27,7 +27,7 @@ from domain.models import (
 from domain.rules import AssetKind, Channel
 from domain.state import Phase
 from domain.values import Approval, Role
-from tests.support import CLERK, COMPANY, JUDGE, NUMBER, Driver, approval, at, new_app
+from tests.support import CLERK, COMPANY, JUDGE, NUMBER, Driver, at, new_app
 
 RESUMED = "(2026)甘0402执恢45号"
 CAR = AssetFinding(asset_id="car-1", kind=AssetKind.VEHICLE, description="小型轿车 甘D·12345",
@@ -52,7 +52,7 @@ def _case(stage: Literal["filed", "terminated"] = "filed",
     d.send("RecordPropertyReport", date(2026, 1, 20), CLERK, status="filed",
            reported_on=date(2026, 1, 20))
     d.send("RestrictConsumption", date(2026, 2, 2), issued_on=date(2026, 2, 2),
-           approval=approval(date(2026, 2, 2)))
+           approved=date(2026, 2, 2))
     d.send("RecordFundsReceived", date(2026, 3, 2), CLERK, amount=Decimal("300000.00"),
            received_on=date(2026, 3, 2))
     d.send("PayOut", date(2026, 3, 10), amount=Decimal("300000.00"), paid_on=date(2026, 3, 10))
@@ -77,15 +77,16 @@ def test_closure_deadline_is_three_months_for_a_non_litigation_case() -> None:
 
 def test_refuses_extension_asked_less_than_five_days_before_the_deadline() -> None:
     app, d = _case()
+    pre = d.approve("RequestExtension", date(2026, 7, 5), requested_on=date(2026, 7, 6))
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolation) as refused:
         d.send("RequestExtension", date(2026, 7, 6), requested_on=date(2026, 7, 6),
-               approval=approval(date(2026, 7, 6)))
+               approval_id=pre)
     assert (refused.value.code, refused.value.source) == ("deadline.extension_too_late",
                                                           "审限规定 art.5; 执行工作规定 art.63")
     assert app.recorder.max_notification_id() == before
     d.send("RequestExtension", date(2026, 7, 5), requested_on=date(2026, 7, 5),
-           approval=approval(date(2026, 7, 5)))
+           approval_id=pre)
     assert closure_deadline(app.get_case(NUMBER), date(2026, 7, 5)) == date(2026, 10, 10)
     extended = app.case_events(NUMBER)[-1]
     assert getattr(extended, "new_deadline", None) == date(2026, 10, 10)  # event agrees with state
@@ -93,27 +94,32 @@ def test_refuses_extension_asked_less_than_five_days_before_the_deadline() -> No
 
 def test_refuses_extension_of_a_non_litigation_case_asked_too_late() -> None:
     app, d = _case(basis_kind=BasisKind.ADMINISTRATIVE)
+    pre = d.approve("RequestExtension", date(2026, 4, 5), requested_on=date(2026, 4, 6))
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolation) as refused:
         d.send("RequestExtension", date(2026, 4, 6), requested_on=date(2026, 4, 6),
-               approval=approval(date(2026, 4, 6)))
+               approval_id=pre)
     assert (refused.value.code, refused.value.source) == ("deadline.extension_too_late",
                                                           "审限规定 art.5; 执行工作规定 art.63")
     assert app.recorder.max_notification_id() == before
     d.send("RequestExtension", date(2026, 4, 5), requested_on=date(2026, 4, 5),
-           approval=approval(date(2026, 4, 5)))
+           approval_id=pre)
     assert closure_deadline(app.get_case(NUMBER), date(2026, 4, 5)) == date(2026, 7, 10)
 
 
-def test_refuses_extension_without_the_presidents_approval() -> None:
+def test_refuses_extension_without_the_presidents_recorded_approval() -> None:
+    """An approval typed into the command (even a president's) is not one; none is none."""
     app, d = _case()
     before = app.recorder.max_notification_id()
     with pytest.raises(NotPermitted) as refused:
         d.send("RequestExtension", date(2026, 6, 1), requested_on=date(2026, 6, 1),
-               approval=Approval(approver_id="judge-1", role=Role.JUDGE,
+               approval=Approval(approver_id="president-1", role=Role.PRESIDENT,
                                  approved_on=date(2026, 6, 1)))
-    assert (refused.value.code, refused.value.source) == ("approval.president_required",
-                                                          "审限规定 art.5; 执行工作规定 art.63")
+    assert (refused.value.code, refused.value.source) == (
+        "approval.typed_not_accepted", "审限规定 art.5; 执行工作规定 art.63; docs/rules.md, Approvals")
+    with pytest.raises(NotPermitted) as refused:
+        d.send("RequestExtension", date(2026, 6, 1), requested_on=date(2026, 6, 1))
+    assert refused.value.code == "approval.required"
     assert app.recorder.max_notification_id() == before
 
 
@@ -166,14 +172,15 @@ def test_extension_deadline_moves_with_the_excluded_period() -> None:
     d.send("SuspendEnforcement", date(2026, 2, 1), JUDGE, suspended_on=date(2026, 2, 1),
            reason=SuspensionReason.OBJECTION)
     d.send("EndSuspension", date(2026, 2, 11), JUDGE, ended_on=date(2026, 2, 11))
+    pre = d.approve("RequestExtension", date(2026, 7, 15), requested_on=date(2026, 7, 16))
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolation) as refused:
         d.send("RequestExtension", date(2026, 7, 16), requested_on=date(2026, 7, 16),
-               approval=approval(date(2026, 7, 16)))
+               approval_id=pre)
     assert refused.value.code == "deadline.extension_too_late"
     assert app.recorder.max_notification_id() == before
     d.send("RequestExtension", date(2026, 7, 15), requested_on=date(2026, 7, 15),
-           approval=approval(date(2026, 7, 15)))
+           approval_id=pre)
 
 
 # --- no act on a closed case --------------------------------------------------------------

@@ -15,7 +15,7 @@ from domain.errors import NotPermitted, RuleViolation
 from domain.models import AssetFinding, ControlMeasure, DishonestGround
 from domain.rules import AssetKind
 from domain.values import Approval, Party, PartyKind, ResidentId, Role
-from tests.support import CLERK, COMPANY, DEBTOR, JUDGE, NUMBER, Driver, approval, new_app
+from tests.support import CLERK, COMPANY, DEBTOR, JUDGE, NUMBER, Driver, new_app
 
 MINOR = Party(name="赵六", kind=PartyKind.PERSON,
               document=ResidentId(number="620402200803160013"))  # born 2008-03-16
@@ -34,28 +34,32 @@ def _case(respondent: Party = DEBTOR) -> tuple[EnforcementCases, Driver]:
 
 def test_refuses_to_list_a_debtor_who_turns_eighteen_the_next_day() -> None:
     app, d = _case(MINOR)
+    pre = d.approve("ListDishonest", date(2026, 3, 15), ground=DishonestGround.ABLE_BUT_REFUSES,
+                    listed_on=date(2026, 3, 15))
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolation) as refused:
         d.send("ListDishonest", date(2026, 3, 15), ground=DishonestGround.ABLE_BUT_REFUSES,
-               listed_on=date(2026, 3, 15), approval=approval(date(2026, 3, 15)))
+               listed_on=date(2026, 3, 15), approval_id=pre)
     assert (refused.value.code, refused.value.source) == ("dishonest.minor", "失信规定 art.4")
     assert app.recorder.max_notification_id() == before
     d.send("ListDishonest", date(2026, 3, 16), ground=DishonestGround.ABLE_BUT_REFUSES,
-           listed_on=date(2026, 3, 16), approval=approval(date(2026, 3, 16)))
+           listed_on=date(2026, 3, 16), approved=date(2026, 3, 16))
 
 
 def test_refuses_to_list_a_debtor_who_gave_full_security() -> None:
     app, d = _case()
+    pre = d.approve("ListDishonest", date(2026, 3, 2), ground=DishonestGround.ABLE_BUT_REFUSES,
+                    listed_on=date(2026, 3, 2), security_given=True)
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolation) as refused:
         d.send("ListDishonest", date(2026, 3, 2), ground=DishonestGround.ABLE_BUT_REFUSES,
-               listed_on=date(2026, 3, 2), approval=approval(date(2026, 3, 2)),
+               listed_on=date(2026, 3, 2), approval_id=pre,
                security_given=True)
     assert (refused.value.code, refused.value.source) == ("dishonest.security_given",
                                                           "失信规定 art.3")
     assert app.recorder.max_notification_id() == before
     d.send("ListDishonest", date(2026, 3, 2), ground=DishonestGround.ABLE_BUT_REFUSES,
-           listed_on=date(2026, 3, 2), approval=approval(date(2026, 3, 2)),
+           listed_on=date(2026, 3, 2), approved=date(2026, 3, 2),
            security_given=False)
 
 
@@ -67,10 +71,12 @@ def test_refuses_to_list_a_debtor_whose_seized_property_covers_the_debt() -> Non
     d.send("ControlAsset", date(2026, 2, 2), asset_id="flat-1", measure=ControlMeasure.SEAL,
            amount=Decimal("1000000.00"), effective_on=date(2026, 2, 2),
            expires_on=date(2029, 2, 2))
+    pre = d.approve("ListDishonest", date(2026, 3, 2), ground=DishonestGround.ABLE_BUT_REFUSES,
+                    listed_on=date(2026, 3, 2))
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolation) as refused:
         d.send("ListDishonest", date(2026, 3, 2), ground=DishonestGround.ABLE_BUT_REFUSES,
-               listed_on=date(2026, 3, 2), approval=approval(date(2026, 3, 2)))
+               listed_on=date(2026, 3, 2), approval_id=pre)
     assert (refused.value.code, refused.value.source) == ("dishonest.assets_cover_debt",
                                                           "失信规定 art.3")
     assert app.recorder.max_notification_id() == before
@@ -85,7 +91,7 @@ def test_lists_a_debtor_whose_seized_property_falls_a_cent_short_of_the_debt() -
            amount=Decimal("999999.99"), effective_on=date(2026, 2, 2),
            expires_on=date(2029, 2, 2))
     result = d.send("ListDishonest", date(2026, 3, 2), ground=DishonestGround.ABLE_BUT_REFUSES,
-                    listed_on=date(2026, 3, 2), approval=approval(date(2026, 3, 2)))
+                    listed_on=date(2026, 3, 2), approved=date(2026, 3, 2))
     assert result.events == ("DebtorListedDishonest",)
 
 
@@ -98,16 +104,18 @@ def test_queued_seizure_does_not_exclude_listing() -> None:
            amount=Decimal("1000000.00"), effective_on=date(2026, 2, 2),
            expires_on=date(2029, 2, 2), queue_position=1)
     result = d.send("ListDishonest", date(2026, 3, 2), ground=DishonestGround.ABLE_BUT_REFUSES,
-                    listed_on=date(2026, 3, 2), approval=approval(date(2026, 3, 2)))
+                    listed_on=date(2026, 3, 2), approved=date(2026, 3, 2))
     assert result.events == ("DebtorListedDishonest",)
 
 
 def test_refuses_to_list_a_debtor_later_in_the_order_of_performance() -> None:
     app, d = _case()
+    pre = d.approve("ListDishonest", date(2026, 3, 2), ground=DishonestGround.ABLE_BUT_REFUSES,
+                    listed_on=date(2026, 3, 2), later_in_order=True)
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolation) as refused:
         d.send("ListDishonest", date(2026, 3, 2), ground=DishonestGround.ABLE_BUT_REFUSES,
-               listed_on=date(2026, 3, 2), approval=approval(date(2026, 3, 2)),
+               listed_on=date(2026, 3, 2), approval_id=pre,
                later_in_order=True)
     assert (refused.value.code, refused.value.source) == ("dishonest.later_in_order",
                                                           "失信规定 art.3")
@@ -121,7 +129,7 @@ def test_lists_for_two_years_on_a_report_violation() -> None:
     d.send("RecordPropertyReport", date(2026, 1, 20), CLERK, status="refused",
            reported_on=date(2026, 1, 20))
     d.send("ListDishonest", date(2026, 3, 2), ground=DishonestGround.REPORT_VIOLATION,
-           listed_on=date(2026, 3, 2), approval=approval(date(2026, 3, 2)))
+           listed_on=date(2026, 3, 2), approved=date(2026, 3, 2))
     assert app.get_case(NUMBER).dishonest[0].until == date(2028, 3, 2)
 
 
@@ -131,25 +139,29 @@ def test_lists_for_up_to_three_more_years_when_serious() -> None:
            report_due_on=date(2026, 1, 22))
     d.send("RecordPropertyReport", date(2026, 1, 20), CLERK, status="false",
            reported_on=date(2026, 1, 20))
+    pre = d.approve("ListDishonest", date(2026, 3, 2), ground=DishonestGround.REPORT_VIOLATION,
+                    listed_on=date(2026, 3, 2), extra_years=4)
     with pytest.raises(ValidationError, match="extra_years"):
         d.send("ListDishonest", date(2026, 3, 2), ground=DishonestGround.REPORT_VIOLATION,
-               listed_on=date(2026, 3, 2), approval=approval(date(2026, 3, 2)), extra_years=4)
+               listed_on=date(2026, 3, 2), approval_id=pre, extra_years=4)
     d.send("ListDishonest", date(2026, 3, 2), ground=DishonestGround.REPORT_VIOLATION,
-           listed_on=date(2026, 3, 2), approval=approval(date(2026, 3, 2)), extra_years=3)
+           listed_on=date(2026, 3, 2), approved=date(2026, 3, 2), extra_years=3)
     assert app.get_case(NUMBER).dishonest[0].until == date(2031, 3, 2)
 
 
 def test_refuses_a_fixed_period_for_ground_one() -> None:
     app, d = _case()
+    pre = d.approve("ListDishonest", date(2026, 3, 2), ground=DishonestGround.ABLE_BUT_REFUSES,
+                    listed_on=date(2026, 3, 2), extra_years=1)
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolation) as refused:
         d.send("ListDishonest", date(2026, 3, 2), ground=DishonestGround.ABLE_BUT_REFUSES,
-               listed_on=date(2026, 3, 2), approval=approval(date(2026, 3, 2)), extra_years=1)
+               listed_on=date(2026, 3, 2), approval_id=pre, extra_years=1)
     assert (refused.value.code, refused.value.source) == ("dishonest.period_not_applicable",
                                                           "失信规定 art.2")
     assert app.recorder.max_notification_id() == before
     d.send("ListDishonest", date(2026, 3, 2), ground=DishonestGround.ABLE_BUT_REFUSES,
-           listed_on=date(2026, 3, 2), approval=approval(date(2026, 3, 2)), extra_years=0)
+           listed_on=date(2026, 3, 2), approved=date(2026, 3, 2), extra_years=0)
     assert app.get_case(NUMBER).dishonest[0].until is None
 
 
@@ -159,10 +171,12 @@ def test_refuses_report_violation_listing_without_a_recorded_violation() -> None
            report_due_on=date(2026, 1, 22))
     d.send("RecordPropertyReport", date(2026, 1, 20), CLERK, status="filed",
            reported_on=date(2026, 1, 20))
+    pre = d.approve("ListDishonest", date(2026, 3, 2), ground=DishonestGround.REPORT_VIOLATION,
+                    listed_on=date(2026, 3, 2))
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolation) as refused:
         d.send("ListDishonest", date(2026, 3, 2), ground=DishonestGround.REPORT_VIOLATION,
-               listed_on=date(2026, 3, 2), approval=approval(date(2026, 3, 2)))
+               listed_on=date(2026, 3, 2), approval_id=pre)
     assert (refused.value.code, refused.value.source) == ("dishonest.ground_not_evidenced",
                                                           "失信规定 art.1")
     assert app.recorder.max_notification_id() == before
@@ -176,7 +190,7 @@ def test_deletion_later_than_three_working_days_after_performance_is_flagged_lat
         deleted_on: date, late: bool) -> None:
     app, d = _case()
     d.send("ListDishonest", date(2026, 3, 2), ground=DishonestGround.ABLE_BUT_REFUSES,
-           listed_on=date(2026, 3, 2), approval=approval(date(2026, 3, 2)))
+           listed_on=date(2026, 3, 2), approved=date(2026, 3, 2))
     d.send("RecordFundsReceived", date(2026, 5, 25), CLERK, amount=Decimal("1000000.00"),
            received_on=date(2026, 5, 25))
     d.send("PayOut", date(2026, 5, 29), amount=Decimal("1000000.00"), paid_on=date(2026, 5, 29))
@@ -194,7 +208,7 @@ def test_refuses_deletion_for_an_expired_period_before_it_ends() -> None:
     d.send("RecordPropertyReport", date(2026, 1, 20), CLERK, status="refused",
            reported_on=date(2026, 1, 20))
     d.send("ListDishonest", date(2026, 3, 2), ground=DishonestGround.REPORT_VIOLATION,
-           listed_on=date(2026, 3, 2), approval=approval(date(2026, 3, 2)))
+           listed_on=date(2026, 3, 2), approved=date(2026, 3, 2))
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolation) as refused:
         d.send("DeleteDishonestEntry", date(2028, 3, 1), deleted_on=date(2028, 3, 1),
@@ -211,15 +225,16 @@ def test_refuses_deletion_for_an_expired_period_before_it_ends() -> None:
 
 def test_refuses_restriction_on_an_organisation_without_the_bound_persons() -> None:
     app, d = _case(COMPANY)
+    pre = d.approve("RestrictConsumption", date(2026, 3, 2), issued_on=date(2026, 3, 2))
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolation) as refused:
         d.send("RestrictConsumption", date(2026, 3, 2), issued_on=date(2026, 3, 2),
-               approval=approval(date(2026, 3, 2)))
+               approval_id=pre)
     assert (refused.value.code, refused.value.source) == ("restriction.bound_persons_required",
                                                           "限消规定 arts.1, 3, 4")
     assert app.recorder.max_notification_id() == before
     d.send("RestrictConsumption", date(2026, 3, 2), issued_on=date(2026, 3, 2),
-           bound_persons=("王五",), approval=approval(date(2026, 3, 2)))
+           bound_persons=("王五",), approved=date(2026, 3, 2))
 
 
 def test_refuses_restriction_without_the_presidents_approval() -> None:
@@ -228,8 +243,8 @@ def test_refuses_restriction_without_the_presidents_approval() -> None:
     with pytest.raises(NotPermitted) as refused:
         d.send("RestrictConsumption", date(2026, 3, 2), issued_on=date(2026, 3, 2),
                approval=JUDGE_SIGNATURE)
-    assert (refused.value.code, refused.value.source) == ("approval.president_required",
-                                                          "限消规定 art.4")
+    assert (refused.value.code, refused.value.source) == (
+        "approval.typed_not_accepted", "限消规定 art.4; docs/rules.md, Approvals")
     assert app.recorder.max_notification_id() == before
 
 
@@ -237,47 +252,55 @@ def test_refuses_restriction_without_the_presidents_approval() -> None:
 
 def test_refuses_a_fine_on_an_individual_above_one_hundred_thousand() -> None:
     app, d = _case()
+    pre = d.approve("ImposeFine", date(2026, 3, 2), amount=Decimal("100000.01"),
+                    imposed_on=date(2026, 3, 2), subject="李四", subject_kind=PartyKind.PERSON)
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolation) as refused:
         d.send("ImposeFine", date(2026, 3, 2), amount=Decimal("100000.01"),
                imposed_on=date(2026, 3, 2), subject="李四", subject_kind=PartyKind.PERSON,
-               approval=approval(date(2026, 3, 2)))
+               approval_id=pre)
     assert (refused.value.code, refused.value.source) == ("fine.out_of_range",
                                                           "民诉法 arts.118, 119")
     assert app.recorder.max_notification_id() == before
     d.send("ImposeFine", date(2026, 3, 2), amount=Decimal("100000.00"),
            imposed_on=date(2026, 3, 2), subject="李四", subject_kind=PartyKind.PERSON,
-           approval=approval(date(2026, 3, 2)))
+           approved=date(2026, 3, 2))
 
 
 def test_refuses_a_fine_on_an_organisation_below_fifty_thousand() -> None:
     app, d = _case(COMPANY)
+    pre = d.approve("ImposeFine", date(2026, 3, 2), amount=Decimal("49999.99"),
+                    imposed_on=date(2026, 3, 2), subject="某某建设有限公司",
+                    subject_kind=PartyKind.ORGANISATION)
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolation) as refused:
         d.send("ImposeFine", date(2026, 3, 2), amount=Decimal("49999.99"),
                imposed_on=date(2026, 3, 2), subject="某某建设有限公司",
-               subject_kind=PartyKind.ORGANISATION, approval=approval(date(2026, 3, 2)))
+               subject_kind=PartyKind.ORGANISATION, approval_id=pre)
     assert (refused.value.code, refused.value.source) == ("fine.out_of_range",
                                                           "民诉法 arts.118, 119")
     assert app.recorder.max_notification_id() == before
     d.send("ImposeFine", date(2026, 3, 2), amount=Decimal("50000.00"),
            imposed_on=date(2026, 3, 2), subject="某某建设有限公司",
-           subject_kind=PartyKind.ORGANISATION, approval=approval(date(2026, 3, 2)))
+           subject_kind=PartyKind.ORGANISATION, approved=date(2026, 3, 2))
 
 
 def test_refuses_a_fine_on_an_organisation_above_one_million() -> None:
     app, d = _case(COMPANY)
+    pre = d.approve("ImposeFine", date(2026, 3, 2), amount=Decimal("1000000.01"),
+                    imposed_on=date(2026, 3, 2), subject="某某建设有限公司",
+                    subject_kind=PartyKind.ORGANISATION)
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolation) as refused:
         d.send("ImposeFine", date(2026, 3, 2), amount=Decimal("1000000.01"),
                imposed_on=date(2026, 3, 2), subject="某某建设有限公司",
-               subject_kind=PartyKind.ORGANISATION, approval=approval(date(2026, 3, 2)))
+               subject_kind=PartyKind.ORGANISATION, approval_id=pre)
     assert (refused.value.code, refused.value.source) == ("fine.out_of_range",
                                                           "民诉法 arts.118, 119")
     assert app.recorder.max_notification_id() == before
     d.send("ImposeFine", date(2026, 3, 2), amount=Decimal("1000000.00"),
            imposed_on=date(2026, 3, 2), subject="某某建设有限公司",
-           subject_kind=PartyKind.ORGANISATION, approval=approval(date(2026, 3, 2)))
+           subject_kind=PartyKind.ORGANISATION, approved=date(2026, 3, 2))
 
 
 def test_refuses_a_fine_without_the_presidents_approval() -> None:
@@ -287,22 +310,24 @@ def test_refuses_a_fine_without_the_presidents_approval() -> None:
         d.send("ImposeFine", date(2026, 3, 2), amount=Decimal("10000.00"),
                imposed_on=date(2026, 3, 2), subject="李四", subject_kind=PartyKind.PERSON,
                approval=JUDGE_SIGNATURE)
-    assert (refused.value.code, refused.value.source) == ("approval.president_required",
-                                                          "民诉法 art.119")
+    assert (refused.value.code, refused.value.source) == (
+        "approval.typed_not_accepted", "民诉法 art.119; docs/rules.md, Approvals")
     assert app.recorder.max_notification_id() == before
 
 
 def test_refuses_detention_longer_than_fifteen_days() -> None:
     app, d = _case()
+    pre = d.approve("OrderDetention", date(2026, 3, 2), days=16, ordered_on=date(2026, 3, 2),
+                    subject="李四")
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolation) as refused:
         d.send("OrderDetention", date(2026, 3, 2), days=16, ordered_on=date(2026, 3, 2),
-               subject="李四", approval=approval(date(2026, 3, 2)))
+               subject="李四", approval_id=pre)
     assert (refused.value.code, refused.value.source) == ("detention.too_long",
                                                           "民诉法 arts.118, 119")
     assert app.recorder.max_notification_id() == before
     d.send("OrderDetention", date(2026, 3, 2), days=15, ordered_on=date(2026, 3, 2),
-           subject="李四", approval=approval(date(2026, 3, 2)))
+           subject="李四", approved=date(2026, 3, 2))
 
 
 def test_refuses_detention_without_the_presidents_approval() -> None:
@@ -311,8 +336,8 @@ def test_refuses_detention_without_the_presidents_approval() -> None:
     with pytest.raises(NotPermitted) as refused:
         d.send("OrderDetention", date(2026, 3, 2), days=5, ordered_on=date(2026, 3, 2),
                subject="李四", approval=JUDGE_SIGNATURE)
-    assert (refused.value.code, refused.value.source) == ("approval.president_required",
-                                                          "民诉法 art.119")
+    assert (refused.value.code, refused.value.source) == (
+        "approval.typed_not_accepted", "民诉法 art.119; docs/rules.md, Approvals")
     assert app.recorder.max_notification_id() == before
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from domain.application import EnforcementCases
-from domain.errors import RuleViolation
+from domain.errors import NotPermitted, RuleViolation
 from domain.models import (
     ApprovalMode,
     AssetFinding,
@@ -21,7 +21,7 @@ from domain.models import (
 from domain.rules import DEFAULT_RULES, AssetKind, Channel, RuleSet
 from domain.state import Phase
 from domain.values import Approval, Party, PartyKind, ResidentId, Role
-from tests.support import CLERK, DEBTOR, JUDGE, KEY, NUMBER, Driver, approval
+from tests.support import CLERK, DEBTOR, JUDGE, KEY, NUMBER, Driver
 
 REQUIRED = (Channel.DEPOSITS, Channel.VEHICLES, Channel.REAL_ESTATE, Channel.SECURITIES)
 CAR = AssetFinding(asset_id="car-1", kind=AssetKind.VEHICLE, description="小型轿车 甘D·12345",
@@ -50,7 +50,7 @@ def _ready(*, notice: bool = True, report: str | None = "filed", restriction: bo
                reported_on=date(2026, 1, 20))
     if restriction:
         d.send("RestrictConsumption", date(2026, 2, 2), issued_on=date(2026, 2, 2),
-               approval=approval(date(2026, 2, 2)))
+               approved=date(2026, 2, 2))
     if heard:
         d.send("RecordApplicantHearing", date(2026, 4, 8), heard_on=date(2026, 4, 8),
                record="约谈笔录: 告知终本措施及后果")
@@ -121,7 +121,7 @@ def test_refuses_termination_while_a_late_report_goes_unsanctioned() -> None:
     assert app.recorder.max_notification_id() == before
     d.send("ImposeFine", date(2026, 5, 6), amount=Decimal("10000.00"),
            imposed_on=date(2026, 5, 6), subject="李四", subject_kind=PartyKind.PERSON,
-           approval=approval(date(2026, 5, 6)))
+           approved=date(2026, 5, 6))
     d.send("TerminateCurrentProcedure", date(2026, 5, 6), JUDGE, ruled_on=date(2026, 5, 6),
            ruling_number=RULING, approval_mode=ApprovalMode.APPLICANT_SIGNED)
 
@@ -138,7 +138,7 @@ def test_refuses_termination_without_a_consumption_restriction() -> None:
                                                           "终本规定 art.1(2)")
     assert app.recorder.max_notification_id() == before
     d.send("RestrictConsumption", date(2026, 4, 14), issued_on=date(2026, 4, 14),
-           approval=approval(date(2026, 4, 14)))
+           approved=date(2026, 4, 14))
     d.send("TerminateCurrentProcedure", date(2026, 4, 15), JUDGE, ruled_on=date(2026, 4, 15),
            ruling_number=RULING, approval_mode=ApprovalMode.APPLICANT_SIGNED)
 
@@ -148,7 +148,7 @@ def test_refuses_termination_without_listing_after_a_bad_property_report(report:
     app, d = _ready(report=report)
     d.send("ImposeFine", date(2026, 4, 9), amount=Decimal("10000.00"),
            imposed_on=date(2026, 4, 9), subject="李四", subject_kind=PartyKind.PERSON,
-           approval=approval(date(2026, 4, 9)))
+           approved=date(2026, 4, 9))
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolation) as refused:
         d.send("TerminateCurrentProcedure", date(2026, 4, 15), JUDGE, ruled_on=date(2026, 4, 15),
@@ -157,7 +157,7 @@ def test_refuses_termination_without_listing_after_a_bad_property_report(report:
         "termination.dishonest_required", "终本规定 art.1(2); 财产调查规定 art.10")
     assert app.recorder.max_notification_id() == before
     d.send("ListDishonest", date(2026, 4, 14), ground=DishonestGround.REPORT_VIOLATION,
-           listed_on=date(2026, 4, 14), approval=approval(date(2026, 4, 14)))
+           listed_on=date(2026, 4, 14), approved=date(2026, 4, 14))
     d.send("TerminateCurrentProcedure", date(2026, 4, 15), JUDGE, ruled_on=date(2026, 4, 15),
            ruling_number=RULING, approval_mode=ApprovalMode.APPLICANT_SIGNED)
 
@@ -174,7 +174,7 @@ def test_refuses_termination_once_the_restriction_was_lifted() -> None:
                                                           "终本规定 art.1(2)")
     assert app.recorder.max_notification_id() == before
     d.send("RestrictConsumption", date(2026, 4, 14), issued_on=date(2026, 4, 14),
-           approval=approval(date(2026, 4, 14)))
+           approved=date(2026, 4, 14))
     d.send("TerminateCurrentProcedure", date(2026, 4, 15), JUDGE, ruled_on=date(2026, 4, 15),
            ruling_number=RULING, approval_mode=ApprovalMode.APPLICANT_SIGNED)
 
@@ -185,7 +185,7 @@ def test_minor_debtor_who_refused_the_report_is_terminated_without_listing() -> 
     _, d = _ready(report="refused", respondent=minor)
     d.send("ImposeFine", date(2026, 4, 9), amount=Decimal("1000.00"),
            imposed_on=date(2026, 4, 9), subject="赵七之监护人", subject_kind=PartyKind.PERSON,
-           approval=approval(date(2026, 4, 9)))
+           approved=date(2026, 4, 9))
     result = d.send("TerminateCurrentProcedure", date(2026, 4, 15), JUDGE,
                     ruled_on=date(2026, 4, 15), ruling_number=RULING,
                     approval_mode=ApprovalMode.APPLICANT_SIGNED)
@@ -312,7 +312,7 @@ def test_refuses_termination_while_obstruction_goes_without_fine_or_detention() 
     d.send("RecordObstruction", date(2026, 4, 9), occurred_on=date(2026, 4, 9),
            description="被执行人阻挠查封")
     d.send("ListDishonest", date(2026, 4, 10), ground=DishonestGround.OBSTRUCTION,
-           listed_on=date(2026, 4, 10), approval=approval(date(2026, 4, 10)))
+           listed_on=date(2026, 4, 10), approved=date(2026, 4, 10))
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolation) as refused:
         d.send("TerminateCurrentProcedure", date(2026, 4, 15), JUDGE, ruled_on=date(2026, 4, 15),
@@ -321,7 +321,7 @@ def test_refuses_termination_while_obstruction_goes_without_fine_or_detention() 
         "termination.obstruction_unsanctioned", "终本规定 art.1(5)")
     assert app.recorder.max_notification_id() == before
     d.send("OrderDetention", date(2026, 4, 14), days=10, ordered_on=date(2026, 4, 14),
-           subject="李四", approval=approval(date(2026, 4, 14)))
+           subject="李四", approved=date(2026, 4, 14))
     d.send("TerminateCurrentProcedure", date(2026, 4, 15), JUDGE, ruled_on=date(2026, 4, 15),
            ruling_number=RULING, approval_mode=ApprovalMode.APPLICANT_SIGNED)
 
@@ -351,20 +351,27 @@ def test_hearing_requirement_is_configurable() -> None:
 
 
 def test_refuses_termination_without_signature_or_presidents_approval() -> None:
+    """Without the applicant's signature a 终本 rests on the president's recorded approval: none,
+    or one typed into the ruling, is refused."""
     app, d = _ready()
-    judge_only = Approval(approver_id="judge-1", role=Role.JUDGE, approved_on=date(2026, 4, 15))
+    typed = Approval(approver_id="president-1", role=Role.PRESIDENT, approved_on=date(2026, 4, 15))
     before = app.recorder.max_notification_id()
-    with pytest.raises(RuleViolation) as refused:
-        d.send("TerminateCurrentProcedure", date(2026, 4, 15), JUDGE,
-               ruled_on=date(2026, 4, 15), ruling_number=RULING,
-               approval_mode=ApprovalMode.PANEL_AND_PRESIDENT, approval=judge_only)
-    assert (refused.value.code, refused.value.source) == (
-        "termination.president_approval_required", "民诉法解释 art.517")
+    for given, code in (({}, "approval.required"),
+                        ({"approval": typed}, "approval.typed_not_accepted")):
+        with pytest.raises(NotPermitted) as refused:
+            d.send("TerminateCurrentProcedure", date(2026, 4, 15), JUDGE,
+                   ruled_on=date(2026, 4, 15), ruling_number=RULING,
+                   approval_mode=ApprovalMode.PANEL_AND_PRESIDENT, **given)
+        assert (refused.value.code, refused.value.source) == (
+            code, "民诉法解释 art.517; docs/rules.md, Approvals")
     assert app.recorder.max_notification_id() == before
     d.send("TerminateCurrentProcedure", date(2026, 4, 15), JUDGE,
            ruled_on=date(2026, 4, 15), ruling_number=RULING,
-           approval_mode=ApprovalMode.PANEL_AND_PRESIDENT, approval=approval(date(2026, 4, 15)))
+           approval_mode=ApprovalMode.PANEL_AND_PRESIDENT, approved=date(2026, 4, 15))
     assert app.get_case(NUMBER).termination_approval is ApprovalMode.PANEL_AND_PRESIDENT
+    ruled = app.case_events(NUMBER)[-1]
+    assert getattr(ruled, "approval", None) is not None
+    assert ruled.approval.approver_id == "president-1"  # type: ignore[attr-defined]
 
 
 def test_refuses_termination_while_enforcement_is_suspended() -> None:

@@ -18,11 +18,13 @@ from domain.application import EnforcementCases
 from domain.case import CommandResult
 from domain.errors import NotPermittedError
 from domain.ids import case_id
+from domain.legacy_import import LiveCaseImportError
 from domain.rules import Channel
 from domain.state import Phase
 from tests.domain.history import auction_case
 from tests.domain.test_legacy_import import OLD, old_case
 from tests.postgres.conftest import Backend
+from tests.projections.legacy import NOW
 from tests.support import CLERK, NUMBER, OFFICER, Driver, at, new_app
 
 
@@ -103,9 +105,9 @@ def test_verify_names_an_event_deleted_behind_the_applications_back(backend: Bac
 def test_legacy_import_is_sealed_and_idempotent(backend: Backend) -> None:
     app = backend.cases()
     lines = old_case() + old_case("(2018)甘0402执16号", "700000.00")
-    summary = app.import_legacy(lines, batch_cases=1)
+    summary = app.import_legacy(lines, NOW, batch_cases=1)
     assert (summary.cases, summary.events_written, summary.batches) == (2, 12, 2)
-    again = backend.cases().import_legacy(lines)
+    again = backend.cases().import_legacy(lines, NOW)
     assert again.events_written == 0
     reopened = backend.cases()
     assert reopened.recorder.max_notification_id() == 12
@@ -183,3 +185,16 @@ def test_a_save_of_twenty_thousand_events_completes_in_one_transaction(backend: 
     assert not worker.is_alive(), "the save never returned"
     assert saved and saved[0] is not None and list(saved[0]) == list(range(1, 20_001))
     assert app.recorder.max_notification_id() == 20_000
+
+
+def test_a_legacy_import_into_a_live_case_is_refused_whole(backend: Backend) -> None:
+    app = backend.cases()
+    Driver(app).file(date(2026, 1, 10))
+    highest = app.recorder.max_notification_id()
+    lines = [*old_case(), old_case()[1].replace(OLD, NUMBER)]  # act 2 onto the live case
+    with pytest.raises(LiveCaseImportError) as refused:
+        app.import_legacy(lines, NOW)
+    assert (refused.value.code, refused.value.case_number) == ("legacy.live_case", NUMBER)
+    reopened = backend.cases()
+    assert reopened.recorder.max_notification_id() == highest
+    assert [e.imported for e in reopened.case_events(NUMBER)] == [False]

@@ -21,7 +21,7 @@ from projections.timeline import timeline
 from projections.watch import deadline_watch
 from tests.postgres.conftest import Backend
 from tests.projections.dockets import live_docket
-from tests.projections.legacy import JUDGE, LegacyCase
+from tests.projections.legacy import JUDGE, NOW, LegacyCase
 
 COURTS = ("甘0402", "京0105", "沪0101")  # code-point order ≠ pinyin order (a zh collation)
 PLANS = ("paid", "compliant", "non_compliant", "pending", "misreported", "open")
@@ -58,7 +58,7 @@ def legacy_docket(cases: int, seed: int) -> list[dict[str, Any]]:
 def build(app: EnforcementCases) -> None:
     for step in live_docket(app, 16, seed=41):
         step()
-    app.import_legacy(legacy_docket(30, seed=43), batch_cases=7)
+    app.import_legacy(legacy_docket(30, seed=43), NOW, batch_cases=7)
 
 
 def answers(store: ReadModelStore, exports: Path) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from domain.application import EnforcementCases
 from domain.models import ApprovalMode, AssetFinding, ControlMeasure
 from domain.rules import AssetKind, Channel
 from domain.values import Actor, Role
-from tests.support import CLERK, JUDGE, Driver, approval
+from tests.support import CLERK, JUDGE, Driver
 
 REQUIRED = (Channel.DEPOSITS, Channel.VEHICLES, Channel.REAL_ESTATE, Channel.SECURITIES)
 
@@ -65,7 +65,7 @@ class Script:
 
     def restrict(self) -> Script:
         on = self.at()
-        self.send("RestrictConsumption", on, issued_on=on, approval=approval(on))
+        self.send("RestrictConsumption", on, issued_on=on, approved=on)
         return self
 
     def terminate(self, day: date, *, hear: bool = True, serve: bool = True) -> Script:

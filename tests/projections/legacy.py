@@ -22,6 +22,8 @@ APPLICANT = Party(name="张三", kind=PartyKind.PERSON,
 DEBTOR = Party(name="李四", kind=PartyKind.PERSON,
                document=ResidentId(number="620402198001010013")).model_dump(mode="json")
 REQUIRED = ("deposits", "vehicles", "real_estate", "securities")
+NOW = datetime(2026, 12, 1, 9, tzinfo=COURT_ZONE)
+"""The business time of the tests' imports (no act may come after it)."""
 
 
 def money(value: int | str) -> str:

@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
-from domain.legacy import import_legacy
+from domain.legacy_import import import_legacy
 from domain.values import OtherDocument, Party, PartyKind
 from projections.audit import AuditClass
 from projections.audit_view import AuditedTermination, termination_audit
 from projections.runner import ReadModelRunner
 from projections.store import SQLiteReadModelStore
-from tests.projections.legacy import CLERK, JUDGE, LegacyCase
+from tests.projections.legacy import CLERK, JUDGE, NOW, LegacyCase
 from tests.support import new_app
 
 MINOR = Party(name="王小明", kind=PartyKind.PERSON,
@@ -75,7 +75,7 @@ def audited(views: SQLiteReadModelStore) -> dict[str, AuditedTermination]:
     app = new_app()
     lines = [line for case in (_compliant(), _misreported(), _non_compliant(),
                                _closed_without_ruling(), _minor_listed()) for line in case.lines]
-    summary = import_legacy(app, lines)
+    summary = import_legacy(app, lines, NOW)
     assert summary.events_written == len(lines)
     ReadModelRunner(app, views, page_size=9).catch_up()
     return {a.case_number: a for a in termination_audit(views, imported=True)}

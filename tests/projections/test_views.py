@@ -16,7 +16,7 @@ from projections.store import SQLiteReadModelStore
 from projections.timeline import timeline
 from projections.watch import deadline_watch
 from tests.projections.dockets import Script, officer, terminated
-from tests.support import CLERK, approval, new_app
+from tests.support import CLERK, new_app
 
 W1, W2, W3 = "(2026)甘0402执301号", "(2026)甘0402执302号", "(2026)甘0402执303号"
 CAL = HolidayCalendar.load()
@@ -46,7 +46,7 @@ def store(views: SQLiteReadModelStore) -> SQLiteReadModelStore:
     terminated(app, W2)  # ruled 2026-05-10
     w3 = Script(app, W3, principal="10000.00", by=officer(2)).notice()
     on = w3.at()  # 01-12
-    w3.send("ListDishonest", on, ground="able_but_refuses", listed_on=on, approval=approval(on))
+    w3.send("ListDishonest", on, ground="able_but_refuses", listed_on=on, approved=on)
     w3.funds("10000.00").conclude()  # received 01-13, paid 01-23, closed 01-24
     ReadModelRunner(app, views, page_size=10).catch_up()
     return views
@@ -54,15 +54,18 @@ def store(views: SQLiteReadModelStore) -> SQLiteReadModelStore:
 
 def test_timeline_filters_by_case_actor_dates_and_kind(store: SQLiteReadModelStore) -> None:
     w3 = timeline(store, case_number=W3)
-    assert [e.kind for e in w3] == ["CaseFiled", "NoticeIssued", "DebtorListedDishonest",
-                                    "FundsReceived", "FundsPaidOut", "CaseConcluded"]
-    assert [e.version for e in w3] == [1, 2, 3, 4, 5, 6]
+    assert [e.kind for e in w3] == ["CaseFiled", "NoticeIssued", "ApprovalRequested",
+                                    "ApprovalGiven", "DebtorListedDishonest", "FundsReceived",
+                                    "FundsPaidOut", "CaseConcluded"]
+    assert [e.version for e in w3] == [1, 2, 3, 4, 5, 6, 7, 8]
     assert (w3[0].amount, w3[0].actor_id, w3[0].role) == (Decimal("10000.00"), "clerk-1", "clerk")
-    assert (w3[3].amount, w3[3].day, w3[3].details["source"]) == \
+    assert (w3[3].actor_id, w3[3].role) == ("president-1", "president")  # the approver's act
+    assert (w3[5].amount, w3[5].day, w3[5].details["source"]) == \
         (Decimal("10000.00"), date(2026, 1, 13), "debtor_payment")
     by_officer = timeline(store, actor_id="officer-2")
     assert {e.case_number for e in by_officer} == {W3}
-    assert [e.kind for e in by_officer] == ["DebtorListedDishonest", "FundsPaidOut"]
+    assert [e.kind for e in by_officer] == ["ApprovalRequested", "DebtorListedDishonest",
+                                            "FundsPaidOut"]
     january_freezes = timeline(store, start=date(2026, 1, 14), end=date(2026, 1, 16),
                                kinds=["AssetControlled"])
     assert [(e.case_number, e.details["asset_id"]) for e in january_freezes] == \

@@ -21,7 +21,9 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.application import EnforcementCases
 from domain.calendar import COURT_ZONE, legal_date
-from tests.support import KEY
+from domain.values import Actor
+from tests.support import KEY, PRESIDENT
+from workflows import acts as a
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
 from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.engine import Engine
@@ -73,6 +75,19 @@ class Rig:
         events = self.app.case_events(number)
         start = day0 or self.app.get_case(number).filed_on
         return [(type(e).__name__, (legal_date(e.recorded_at) - start).days) for e in events]
+
+    async def approved(self, number: str, act: a.AnyAct, approver: Actor = PRESIDENT
+                       ) -> a.AnyAct:
+        """``act`` resting on an approval its actor asked for (``request_approval``) and
+        ``approver`` gave (``give_approval``), each through the engine's door."""
+        request = a.approval_request(act)
+        assert request is not None, f"a {a.act_name(act)} act rests on no approval"
+        asked = await self.engine.act(number, request)
+        assert asked.approval_id is not None and asked.events == ("ApprovalRequested",)
+        given = await self.engine.act(number, a.GiveApproval(actor=approver,
+                                                             approval_id=asked.approval_id))
+        assert given.events == ("ApprovalGiven",)
+        return a.with_approval_id(act, asked.approval_id)
 
     def filed_on(self, number: str) -> date:
         return self.app.get_case(number).filed_on

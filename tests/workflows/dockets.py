@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from domain.models import AssetFinding, BasisKind, CaseCategory, Claim
+from domain.models import AssetFinding, BasisKind, CaseCategory, Claim, DishonestGround
 from domain.rules import AssetKind, Channel
 from domain.values import Actor, Role
 from tests.support import APPLICANT, DEBTOR
-from workflows.acts import RequestResumption, WithdrawApplication
+from workflows.acts import ListDishonest, RequestResumption, WithdrawApplication
 from workflows.messages import BasisSpec
 from workflows.scenario import (
     AuctionRound,
@@ -100,6 +100,18 @@ def withdrawn() -> DocketCase:
         report=PropertyReport(day=5), court=CourtConduct(restriction_day=12),
         acts=(ScheduledAct(day=20, act=WithdrawApplication(
             actor=WORLD_JUDGE, reason="申请执行人撤回执行申请")),)), principal="46000.00")
+
+
+def approvals() -> DocketCase:
+    """Approvals as acts: the world's restriction on day 12 (asked, given, used), a 失信 listing
+    on day 14 on an approval asked and given on day 13; the applicant withdraws on day 20."""
+    return case("(2026)甘0402执112号", World(
+        report=PropertyReport(day=5), court=CourtConduct(restriction_day=12),
+        acts=(ScheduledAct(day=14, approval_day=13, act=ListDishonest(
+                  actor=Actor(id="officer-sim", role=Role.OFFICER),
+                  ground=DishonestGround.ABLE_BUT_REFUSES)),
+              ScheduledAct(day=20, act=WithdrawApplication(
+                  actor=WORLD_JUDGE, reason="申请执行人撤回执行申请")))), principal="46000.00")
 
 
 def settlement_default() -> DocketCase:

@@ -14,17 +14,19 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from temporalio.client import Client, WorkflowHistory
 
 from domain.application import EnforcementCases
-from tests.support import KEY, OFFICER
+from domain.models import ApprovalMeasure
+from domain.values import Approval, PartyKind, Role
+from tests.support import KEY, OFFICER, PRESIDENT
 from tests.workflows import dockets
 from tests.workflows.conftest import Rig
-from workflows.acts import AnnounceAuction
+from workflows.acts import AnnounceAuction, Fine, GiveApproval, OrderMeasure, RequestApproval
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
 from workflows.engine import Engine
 from workflows.messages import case_workflow_id, world_workflow_id
@@ -90,6 +92,30 @@ def without_machine_paths(text: str) -> str:
         .replace(root, "")
 
 
+async def approvals_by_update(rig: Rig) -> None:
+    """Updates of the approval acts, applied and refused: a request, its approval by the
+    officer who asked (refused: role), a fine with a typed approval (refused), the president's
+    approval, a fine on it."""
+    number = dockets.approvals().case_number
+    await rig.env.sleep(timedelta(days=2))
+    fine = Fine(amount=Decimal("1000.00"), subject="李四", subject_kind=PartyKind.PERSON)
+    asked = await rig.engine.act(number, RequestApproval(
+        actor=OFFICER, measure=ApprovalMeasure.FINE, approval_id="fine-1", subject="李四",
+        amount=Decimal("1000.00")))
+    for refused in (GiveApproval(actor=OFFICER, approval_id="fine-1"),
+                    OrderMeasure(actor=OFFICER, measure=fine.model_copy(update={
+                        "approval": Approval(approver_id="nobody-at-all", role=Role.PRESIDENT,
+                                             approved_on=date(2000, 1, 1))}))):
+        try:
+            await rig.engine.act(number, refused)
+        except Exception as err:  # the refusal is what is recorded
+            print("refused as expected:", type(err).__name__)
+    await rig.engine.act(number, GiveApproval(actor=PRESIDENT, approval_id=asked.approval_id
+                                              or ""))
+    await rig.engine.act(number, OrderMeasure(actor=OFFICER, measure=fine.model_copy(
+        update={"approval_id": "fine-1"})))
+
+
 async def refused_announcement(rig: Rig) -> None:
     await rig.env.sleep(timedelta(days=10))
     try:
@@ -109,6 +135,8 @@ SCENARIOS: dict[str, tuple[Callable[[], DocketCase], Callable[[Rig], Awaitable[N
     # recorded after the simulated world became a top-level workflow (patch world-top-level)
     "withdrawn_world_apart": (dockets.withdrawn, None),
     "resumed_on_request_world_apart": (dockets.resumed_on_request, None),
+    # recorded after approvals became acts (request_approval, give_approval)
+    "approvals_as_acts": (dockets.approvals, approvals_by_update),
 }
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from domain import events as ev
 from domain.calendar import add_months
 from domain.models import SuspensionReason
-from tests.support import JUDGE, approval
+from tests.support import JUDGE
 from tests.workflows.conftest import Rig
 from tests.workflows.dockets import case
 from workflows.acts import EndSuspension, RequestExtension, SuspendEnforcement
@@ -41,9 +41,8 @@ async def test_deadline_excludes_suspension_and_an_extension_is_asked_for_and_gr
     due = next(d for d in status.approvals_due if d.update == "request_extension")
     assert (due.since, due.by) == (reminder, deadline - timedelta(days=5))
 
-    today = reminder + timedelta(days=1)
-    result = await rig.engine.act(number, RequestExtension(actor=JUDGE,
-                                                           approval=approval(today)))
+    result = await rig.engine.act(number, await rig.approved(number,
+                                                             RequestExtension(actor=JUDGE)))
     assert result.events == ("DeadlineExtended",)
     extended = next(e for e in rig.app.case_events(number)
                     if isinstance(e, ev.DeadlineExtended))
@@ -52,6 +51,7 @@ async def test_deadline_excludes_suspension_and_an_extension_is_asked_for_and_gr
     assert status.closure_deadline is not None
     assert status.closure_deadline - deadline >= timedelta(days=89)  # three months more
     assert "request_extension" not in [d.update for d in status.approvals_due]
-    assert [name for name, _ in rig.timeline(number)][-4:] == [
-        "OnsiteInvestigated", "EnforcementSuspended", "SuspensionEnded", "DeadlineExtended"]
+    assert [name for name, _ in rig.timeline(number)][-6:] == [
+        "OnsiteInvestigated", "EnforcementSuspended", "SuspensionEnded", "ApprovalRequested",
+        "ApprovalGiven", "DeadlineExtended"]
     await handle.terminate("test over")

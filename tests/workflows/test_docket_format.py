@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from domain.values import Approval, PartyKind, Role
+from domain.values import Actor, PartyKind, Role
 from tests.support import JUDGE
 from tests.workflows.dockets import paid_in_full
 from workflows import acts as a
@@ -19,38 +19,54 @@ from workflows.adapters.simulated import SimulatedWorld, compile_acts
 from workflows.messages import ScenarioRef
 from workflows.scenario import NoticeService, ScheduledAct, World
 
-WRITTEN = date(2020, 1, 1)
 FINE = a.OrderMeasure(actor=JUDGE, measure=a.Fine(
-    amount=Decimal("5000.00"), subject="被执行人", subject_kind=PartyKind.PERSON,
-    approval=Approval(approver_id="president-1", role=Role.PRESIDENT, approved_on=WRITTEN)))
-EXTENSION = a.RequestExtension(actor=JUDGE, approval=Approval(
-    approver_id="president-1", role=Role.PRESIDENT, approved_on=WRITTEN))
+    amount=Decimal("5000.00"), subject="被执行人", subject_kind=PartyKind.PERSON))
+EXTENSION = a.RequestExtension(actor=JUDGE)
 
 
 def scheduled(**fields: Any) -> dict[str, Any]:
     return {"day": 30, **fields}
 
 
-def test_approval_day_dates_the_approval_from_filing() -> None:
+def test_approval_day_is_the_day_the_act_is_asked_for_and_given() -> None:
+    """The act's actor asks on ``approval_day``, the world's president gives it the same day,
+    then the act names the request; an act without ``approval_day`` is sent as written."""
     anchor = date(2026, 11, 23)
     world = World(acts=(ScheduledAct(day=30, approval_day=28, act=FINE),
                         ScheduledAct(day=170, approval_day=170, act=EXTENSION),
                         ScheduledAct(day=40, act=EXTENSION)))
-    fine, absolute, extension = (s.act for s in sorted(compile_acts(world, anchor),
-                                                      key=lambda s: s.day))
+    steps = sorted(compile_acts(world, anchor), key=lambda s: s.day)
+    assert [(s.day, s.act.kind) for s in steps] == [
+        (28, "request_approval"), (28, "give_approval"), (30, "order_measure"),
+        (40, "request_extension"),
+        (170, "request_approval"), (170, "give_approval"), (170, "request_extension")]
+    asked, given, fine = (s.act for s in steps[:3])
+    assert isinstance(asked, a.RequestApproval) and isinstance(given, a.GiveApproval)
+    assert (asked.actor, asked.measure, asked.subject, asked.amount) == (
+        JUDGE, "fine", "被执行人", Decimal("5000.00"))
+    assert given.actor == Actor(id="president-sim", role=Role.PRESIDENT)
     assert isinstance(fine, a.OrderMeasure) and isinstance(fine.measure, a.Fine)
-    assert fine.measure.approval.approved_on == date(2026, 12, 21)  # day 28
-    assert isinstance(extension, a.RequestExtension)
-    assert absolute.model_dump()["approval"]["approved_on"] == WRITTEN  # no approval_day: as is
-    assert extension.approval.approved_on == date(2027, 5, 12)  # day 170
+    assert fine.measure.approval_id == asked.approval_id == given.approval_id
+    assert fine.measure.approval is None
+    unapproved = steps[3].act
+    assert isinstance(unapproved, a.RequestExtension) and unapproved.approval_id is None
 
 
-def test_approval_day_needs_an_act_that_carries_an_approval() -> None:
+def test_an_approval_typed_into_a_docket_act_is_refused() -> None:
+    typed = {"approver_id": "president-1", "role": "president", "approved_on": "2026-01-01"}
+    with pytest.raises(ValidationError) as refused:
+        ScheduledAct.model_validate(scheduled(approval_day=29, act={
+            "kind": "list_dishonest", "actor": {"id": "officer-1", "role": "officer"},
+            "ground": "able_but_refuses", "approval": typed}))
+    assert "approval is the approver's own act" in str(refused.value)
+
+
+def test_approval_day_needs_an_act_that_rests_on_an_approval() -> None:
     with pytest.raises(ValidationError) as refused:
         ScheduledAct.model_validate(scheduled(approval_day=29, act={
             "kind": "withdraw_application", "actor": {"id": "judge-1", "role": "judge"},
             "reason": "撤回"}))
-    assert "approval_day is set but a withdraw_application act carries no approval" in str(
+    assert "approval_day is set but a withdraw_application act rests on no approval" in str(
         refused.value)
 
 

@@ -13,7 +13,7 @@ from domain.errors import RuleViolationError
 from domain.models import ApprovalMode, AssetFinding, DishonestGround
 from domain.rules import AssetKind
 from domain.values import PartyKind
-from tests.support import JUDGE, OFFICER, approval
+from tests.support import JUDGE, OFFICER
 from tests.workflows.conftest import Rig
 from tests.workflows.dockets import case, deposit, house
 from workflows.acts import (
@@ -110,12 +110,11 @@ async def test_a_missing_report_is_recorded_as_refused_and_sanctions_are_asked_f
     assert "list_dishonest" in [d.update for d in status.approvals_due]
     assert "record_notice_service" not in [d.update for d in status.approvals_due]
 
-    today = d0 + timedelta(12)
-    fine = await rig.engine.act(number, OrderMeasure(actor=OFFICER, measure=Fine(
-        amount=Decimal("5000.00"), subject="李四", subject_kind=PartyKind.PERSON,
-        approval=approval(today))))
-    listed = await rig.engine.act(number, ListDishonest(
-        actor=OFFICER, ground=DishonestGround.REPORT_VIOLATION, approval=approval(today)))
+    fine = await rig.engine.act(number, await rig.approved(number, OrderMeasure(
+        actor=OFFICER, measure=Fine(amount=Decimal("5000.00"), subject="李四",
+                                    subject_kind=PartyKind.PERSON))))
+    listed = await rig.engine.act(number, await rig.approved(number, ListDishonest(
+        actor=OFFICER, ground=DishonestGround.REPORT_VIOLATION)))
     assert (fine.events, listed.events) == (("FineImposed",), ("DebtorListedDishonest",))
     status = await rig.engine.status(number)
     assert "list_dishonest" not in [d.update for d in status.approvals_due]
@@ -128,8 +127,7 @@ async def test_after_termination_the_applicant_may_ask_to_resume(rig: Rig) -> No
     number = subject.case_number
     await rig.env.sleep(timedelta(days=3))
     d0 = rig.filed_on(number)
-    await rig.engine.act(number, RestrictConsumption(actor=OFFICER,
-                                                     approval=approval(d0 + timedelta(3))))
+    await rig.engine.act(number, await rig.approved(number, RestrictConsumption(actor=OFFICER)))
     await rig.engine.act(number, RecordApplicantHearing(actor=OFFICER, record="约谈笔录"))
     await rig.env.sleep(timedelta(days=95))
     ruled = await rig.engine.act(number, ApproveTermination(

@@ -46,6 +46,7 @@ async def test_nothing_found_terminates_after_three_months_then_resumes_when_pro
     assert rig.timeline(number) == [
         ("CaseFiled", 0), ("NoticeIssued", 0), *NOTHING, ("NoticeServed", 2),
         ("PropertyReportRecorded", 6), ("OnsiteInvestigated", 10),
+        ("ApprovalRequested", 20), ("ApprovalGiven", 20),
         ("ConsumptionRestricted", 20), ("ApplicantHeard", 80),
         ("CurrentProcedureTerminated", 100), ("TerminationRulingServed", 102),
         ("PostTerminationInquiryMade", rounds[0]), ("PostTerminationInquiryMade", rounds[1]),

@@ -151,10 +151,13 @@ class NumberAnswer(Message):
 
 
 class WorldStep(Message):
-    """An act of the simulated world: sent as the ``act`` signal at 14:00 on ``day``."""
+    """An act of the simulated world: sent as the ``act`` signal at 14:00 on ``day``, plus
+    ``minute`` minutes (an approval asked and given before the act it rests on, each at a
+    moment of its own; steps recorded before had none: 0)."""
 
     day: int
     act: Act
+    minute: int = 0
 
 
 class WorldSchedule(Message):

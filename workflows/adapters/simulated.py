@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from domain.calendar import COURT_ZONE
 from domain.models import PriceMethod
-from domain.values import Actor, Approval, Role
+from domain.values import Actor, Role
 from workflows import acts as a
 from workflows.adapters.ports import (
     Adapters,
@@ -44,6 +44,9 @@ from workflows.adapters.ports import (
 from workflows.messages import ScenarioRef
 from workflows.scenario import Docket, DocketCase, World
 
+APPROVAL_MINUTES = (0, 20, 40)
+"""Minutes after 14:00 at which the world asks for an approval, gives it, and (the same day)
+takes the measure that rests on it: each act at a moment of its own."""
 VALUATION_DAYS = 3  # network price inquiry reports within 3 days (参考价规定 art.19)
 _NUMBER = re.compile(r"^\((?P<year>\d{4})\)(?P<court>.+?)(执恢|执保|执)(?P<seq>\d+)号$")
 
@@ -168,7 +171,8 @@ class SimulatedWorld:
         found = self._world(q.scenario)
         if found is None:
             return WorldSchedule()
-        return WorldSchedule(steps=tuple(sorted(compile_acts(*found), key=lambda s: s.day)))
+        return WorldSchedule(steps=tuple(sorted(compile_acts(*found),
+                                                key=lambda s: (s.day, s.minute))))
 
 
 def compile_acts(world: World, anchor: date) -> list[WorldStep]:
@@ -178,12 +182,21 @@ def compile_acts(world: World, anchor: date) -> list[WorldStep]:
     judge = Actor(id=c.judge, role=Role.JUDGE)
     steps: list[WorldStep] = []
 
-    def add(day: int, act: a.ActBase) -> None:
-        steps.append(WorldStep(day=day, act=act))
+    def add(day: int, act: a.ActBase, minute: int = 0) -> None:
+        steps.append(WorldStep(day=day, act=act, minute=minute))
 
-    def president(day: int) -> Approval:
-        return Approval(approver_id=c.president, role=Role.PRESIDENT,
-                        approved_on=_day(anchor, day))
+    president = Actor(id=c.president, role=Role.PRESIDENT)
+
+    def approved(day: int, act: a.ActBase, key: str) -> a.ActBase:
+        """Ask (as the act's actor) and give (as the president) on ``day`` the approval ``act``
+        rests on; ``act`` naming that request (docs/rules.md, "Approvals")."""
+        request = a.approval_request(act, key, request_id=f"{key}-request")
+        if request is None:
+            return act
+        add(day, request, APPROVAL_MINUTES[0])
+        add(day, a.GiveApproval(actor=president, approval_id=key, request_id=f"{key}-given"),
+            APPROVAL_MINUTES[1])
+        return a.with_approval_id(act, key)
 
     if world.report is not None:
         add(world.report.day, a.RecordPropertyReport(actor=clerk, status=world.report.status,
@@ -207,25 +220,26 @@ def compile_acts(world: World, anchor: date) -> list[WorldStep]:
             add(s.default_day, a.RecordSettlementDefault(actor=officer, choice=s.choice,
                                                          request_id="world-settlement-default"))
     if c.restriction_day is not None:
-        add(c.restriction_day, a.RestrictConsumption(actor=officer,
-                                                     approval=president(c.restriction_day),
-                                                     request_id="world-restriction"))
+        add(c.restriction_day, approved(c.restriction_day, a.RestrictConsumption(
+            actor=officer, request_id="world-restriction"), "world-restriction-approval"),
+            APPROVAL_MINUTES[2])
     if c.hearing_day is not None:
         add(c.hearing_day, a.RecordApplicantHearing(
             actor=officer, record=f"约谈笔录 (day {c.hearing_day})", request_id="world-hearing"))
     if c.termination_day is not None:
         panel = c.approval_mode.value == "panel_and_president"
-        add(c.termination_day, a.ApproveTermination(
-            actor=judge, approval_mode=c.approval_mode,
-            approval=president(c.termination_day) if panel else None,
-            request_id="world-termination"))
+        add(c.termination_day, approved(c.termination_day, a.ApproveTermination(
+            actor=judge, approval_mode=c.approval_mode, request_id="world-termination"),
+            "world-termination-approval"), APPROVAL_MINUTES[2] if panel else 0)
     for i, scheduled in enumerate(world.acts):
-        act = scheduled.act
+        act: a.ActBase = scheduled.act
         if act.request_id is None:
             act = act.model_copy(update={"request_id": f"world-act-{i}"})
+        minute = 0
         if scheduled.approval_day is not None:
-            act = a.with_approval_on(act, _day(anchor, scheduled.approval_day))
-        add(scheduled.day, act)
+            act = approved(scheduled.approval_day, act, f"world-approval-{i}")
+            minute = APPROVAL_MINUTES[2] if scheduled.approval_day == scheduled.day else 0
+        add(scheduled.day, act, minute)
     return steps
 
 
