@@ -34,6 +34,7 @@ from cli.common import (
 from domain.anchor_export import export_anchors, read_export, verify_against
 from domain.application import EnforcementCases
 from domain.errors import CipherKeyError
+from domain.ids import case_id
 from domain.keys import load_anchor_key
 from domain.state import CaseState
 from domain.stores import cases_without_cipher, event_store_kind, sqlite_events_path
@@ -114,7 +115,7 @@ def audit_verify(case: Annotated[str | None, typer.Argument(
     except CipherKeyError as exc:
         if exc.code != "cipher.key_missing":
             raise
-        _verify_heads_only(exc, as_json)
+        _verify_heads_only(exc, as_json, case_number(case) if case is not None else None)
         return
     with contextlib.closing(opened) as app:
         if case is not None:
@@ -152,14 +153,17 @@ def audit_verify(case: Annotated[str | None, typer.Argument(
         raise typer.Exit(1)
 
 
-def _verify_heads_only(why: CipherKeyError, as_json: bool) -> None:
-    """Without the cipher key: every case's version against the anchor log (truncated,
-    deleted, rolled back named); no chain verified, so never a success (exit 1)."""
+def _verify_heads_only(why: CipherKeyError, as_json: bool, number: str | None) -> None:
+    """Without the cipher key: every case's (or one case's) version against the anchor log
+    (truncated, deleted, rolled back named); no chain verified, so never a success (exit 1)."""
     with contextlib.closing(cases_without_cipher()) as app:
         from projections.auditor import store_report
 
-        report = store_report(app.verify_anchored(chains=False))
-        names = {b.case_id: str(b.case_id) for b in report.broken}
+        anchored = app.verify_anchored(chains=False)
+        if number is not None:
+            anchored.cases = [v for v in anchored.cases if v.case_id == case_id(number)]
+        report = store_report(anchored)
+        names = {b.case_id: number or str(b.case_id) for b in report.broken}
     if as_json:
         print_json({**report.model_dump(mode="json"), "ok": False, "chains_verified": False})
     else:

@@ -103,6 +103,10 @@ def test_without_the_cipher_key_verify_still_names_a_truncated_case(store: Enfor
     assert found.code == 1 and found.json()["chains_verified"] is False
     assert [(h["case_id"], h["findings"]) for h in found.json()["heads"]
             if not h["ok"]] == [(str(case_id(FIRST)), ["anchor.truncated"])]
+    one = store("audit", "verify", FIRST)
+    assert one.code == 1 and f"case {FIRST}: anchor.truncated" in one.err
+    other = store("audit", "verify", SECOND, "--json")
+    assert other.code == 1 and other.json()["cases"] == 1 and not other.json()["broken"]
 
 
 def test_a_missing_chain_key_is_an_error_and_no_key_is_written(store: Enforce) -> None:
