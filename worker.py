@@ -30,7 +30,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from domain.stores import cases_from_env
+from domain.errors import AnchorError, ChainKeyError
+from domain.stores import cases_from_env, first_start_keys
 from workflows.activities import PauseHook
 from workflows.adapters.ports import Adapters
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
@@ -79,6 +80,9 @@ EXIT_DATA_DIR_IN_USE = 3
 """Exit code: another worker serves this data directory's Temporal state."""
 EXIT_SERVER_LOST = 4
 """Exit code: the embedded Temporal dev server died and could not be restarted."""
+EXIT_STORE_REFUSED = 5
+"""Exit code: the event store's keys or anchor log are missing or wrong (docs/operations.md,
+Keys)."""
 
 
 class Embedded:
@@ -192,7 +196,21 @@ async def serve(args: argparse.Namespace) -> int:
                   f"{record.codec_endpoint}", flush=True)
         client = await connect(address, namespace, tls_from_env(),  # embedded: encrypted
                                payload_key_file=data_dir / "payload.key" if embedded else None)
-        app = cases_from_env(store_env(data_dir))
+        env = store_env(data_dir)
+        for created in first_start_keys(env):
+            print(f"worker: first start: created the key file {created} (docs/operations.md, "
+                  "Keys)", flush=True)
+        try:
+            app = cases_from_env(env)
+        except (ChainKeyError, AnchorError) as err:  # never a new key for a store that has one
+            print(f"worker: {err}", file=sys.stderr, flush=True)
+            return EXIT_STORE_REFUSED
+        if not app.anchors.exists:  # every save would be refused: do not serve
+            app.close()
+            print(f"worker: anchor.log_missing: the event store holds events but its anchor "
+                  f"log ({app.anchors.where}) is missing: restore it, or run `enforce audit "
+                  "anchors adopt` [docs/operations.md, Anchors]", file=sys.stderr, flush=True)
+            return EXIT_STORE_REFUSED
         worker = create_worker(client, app, load_adapters(world), task_queue=queue,
                                slots=args.slots, pause=PauseHook.from_env())
         stopping: list[asyncio.Task[None]] = []

@@ -47,6 +47,7 @@ from temporalio.worker import Worker
 
 from domain.application import EnforcementCases
 from domain.calendar import COURT_ZONE
+from domain.keys import init_keys
 from domain.models import AssetFinding, BasisKind, CaseCategory, Claim
 from domain.rules import AssetKind, Channel
 from domain.values import Party, PartyKind, ResidentId
@@ -265,6 +266,8 @@ async def run_docket(cases: Docket, start: datetime, tape: Tape, store: Path | N
     async with env:
         await env.sleep(start - await env.get_current_time())
         full = store is not None
+        if store is not None:
+            init_keys(store)  # a fresh store: its keys made explicitly
         app = EnforcementCases.sqlite(store) if store is not None else None
         commands: Any = RecordingCommands(app, tape) if app is not None else BareCommands(tape)
         adapters = _adapters(simulated_adapters(SimulatedWorld(cases)) if full else None, tape)

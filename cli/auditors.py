@@ -3,7 +3,9 @@ quality metrics, export the read models, rebuild them. Reads only: no identity n
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -30,8 +32,14 @@ from cli.common import (
     table,
 )
 from cli.terminal import printable
+from domain.anchor_export import export_anchors, read_export, verify_against
 from domain.application import EnforcementCases
+from domain.errors import CipherKeyError
+from domain.ids import case_id
+from domain.keys import load_anchor_key
 from domain.state import CaseState
+from domain.stores import cases_without_cipher, event_store_kind, sqlite_events_path
+from domain.tamper import AnchorFinding
 from projections.audit import AuditClass
 from projections.audit_view import AuditedTermination, audit_summary, termination_audit
 from projections.auditor import READ_MODELS, export_all, export_read_model, state_as_of
@@ -41,6 +49,9 @@ from projections.store import ReadModelStore
 
 audit_app = typer.Typer(help="Auditors: replay, verify, audit 终本, metrics, exports.",
                         no_args_is_help=True, rich_markup_mode="markdown")
+anchors_app = typer.Typer(help="The anchor log: export signed heads, verify against an export.",
+                          no_args_is_help=True, rich_markup_mode="markdown")
+audit_app.add_typer(anchors_app, name="anchors")
 projections_app = typer.Typer(help="Read models: catch up or rebuild from the event log.",
                               no_args_is_help=True, rich_markup_mode="markdown")
 CLASSES = {**{c.value: c for c in AuditClass}, **{c.label: c for c in AuditClass}}
@@ -94,9 +105,21 @@ def state_json(state: CaseState) -> dict[str, Any]:
 def audit_verify(case: Annotated[str | None, typer.Argument(
                      help="Case number (default: every case in the store).")] = None,
                  as_json: JsonFlag = False) -> None:
-    """Recompute the keyed hash chain of one case or of every case; exit 1 if any is broken."""
+    """Recompute the keyed hash chain of one case or of every case and check them against the
+    anchor log (truncated, deleted, rolled-back cases named); exit 1 if anything is wrong.
+
+    `--json`: one case's verification, or every case's head beside its anchored head.
+    """
     data: BaseModel
-    with events() as app:
+    store_findings: list[AnchorFinding] = []
+    try:
+        opened = open_events()
+    except CipherKeyError as exc:
+        if exc.code != "cipher.key_missing":
+            raise
+        _verify_heads_only(exc, as_json, case_number(case) if case is not None else None)
+        return
+    with contextlib.closing(opened) as app:
         if case is not None:
             number = case_number(case)
             result = app.verify(number)
@@ -108,26 +131,136 @@ def audit_verify(case: Annotated[str | None, typer.Argument(
 
             report = verify_store(app)
             broken, cases, count, data = report.broken, report.cases, report.events, report
+            store_findings = report.findings
             names = {b.case_id: _number(app, b.case_id) for b in broken}
     if as_json:
         print_json(data)
     else:
+        for finding in store_findings:
+            error_line(f"TAMPERED: the store: {finding.code}: {finding.message} "
+                       f"[{finding.source}]")
         for b in broken:
             where = b.first_break
-            error_line(f"TAMPERED: case {names[b.case_id]}: version "
-                       f"{where.version if where else '?'} ({where.topic if where else ''}): "
-                       f"{where.problem if where else 'chain broken'}")
+            if where is not None:
+                error_line(f"TAMPERED: case {names[b.case_id]}: version {where.version} "
+                           f"({where.topic}): {where.problem}")
+            for finding in b.findings:
+                if finding.breaks:
+                    error_line(f"TAMPERED: case {names[b.case_id]}: {finding.code}: "
+                               f"{finding.message} [{finding.source}]")
         out.print(f"{cases - len(broken)} of {cases} case(s) verify ({count} events); "
-                  f"{len(broken)} broken.")
-    if broken:
+                  f"{len(broken)} broken" + (f"; {len(store_findings)} finding(s) about the "
+                                             "store" if store_findings else "") + ".")
+    if broken or any(f.breaks for f in store_findings):
         raise typer.Exit(1)
+
+
+def _verify_heads_only(why: CipherKeyError, as_json: bool, number: str | None) -> None:
+    """Without the cipher key: every case's (or one case's) version against the anchor log
+    (truncated, deleted, rolled back named); no chain verified, so never a success (exit 1)."""
+    with contextlib.closing(cases_without_cipher()) as app:
+        from projections.auditor import store_report
+
+        anchored = app.verify_anchored(chains=False)
+        if number is not None:
+            anchored.cases = [v for v in anchored.cases if v.case_id == case_id(number)]
+        report = store_report(anchored)
+        names = {b.case_id: number or str(b.case_id) for b in report.broken}
+    if as_json:
+        print_json({**report.model_dump(mode="json"), "ok": False, "chains_verified": False})
+    else:
+        for b in report.broken:
+            for finding in b.findings:
+                if finding.breaks:
+                    error_line(f"TAMPERED: case {names[b.case_id]}: {finding.code}: "
+                               f"{finding.message} [{finding.source}]")
+        for finding in report.findings:
+            error_line(f"TAMPERED: the store: {finding.code}: {finding.message} "
+                       f"[{finding.source}]")
+        error_line(f"anchor.chain_unchecked: versions of {report.cases} case(s) checked against "
+                   f"the anchor log; no hash chain verified ({why.code}: the events cannot be "
+                   "decrypted here) [docs/operations.md, Anchors]")
+        out.print(f"{len(report.broken)} case(s) behind their anchored heads; chains not "
+                  "verified.")
+    raise typer.Exit(1)
 
 
 def _number(app: EnforcementCases, ref: UUID) -> str:
     try:
         return str(app.repository.get(ref).state.case_number)
-    except Exception:  # a case whose events do not even load: name it by its id
+    except Exception:  # a case whose events do not even load, or are gone: name it by its id
         return str(ref)
+
+
+# --- anchors --------------------------------------------------------------------------------
+
+def _anchor_key() -> bytes:
+    path = sqlite_events_path(os.environ) if event_store_kind(os.environ) == "sqlite" else None
+    return load_anchor_key(path)
+
+
+@anchors_app.command("export")
+@friendly
+def anchors_export(file: Annotated[Path | None, typer.Argument(
+                       help="File to write (default: print the JSON).")] = None) -> None:
+    """The anchor log's global head and every case's head, signed with the anchor key
+    (docs/operations.md, Anchors): hand the file to a third party."""
+    key = _anchor_key()
+    with events() as app:
+        export = export_anchors(app, key)
+    text = export.model_dump_json(indent=2)
+    if file is None:
+        print(text)
+        return
+    file.write_text(text + "\n", encoding="utf-8")
+    out.print(f"exported {len(export.heads)} case head(s) and the global head after "
+              f"{export.entries} anchor entries to {file}")
+
+
+@anchors_app.command("verify")
+@friendly
+def anchors_verify(against: Annotated[Path, typer.Option(
+                       "--against", help="An export written by `audit anchors export`.")],
+                   as_json: JsonFlag = False) -> None:
+    """Check the store against an exported file: names every case behind the export; exit 1
+    if any."""
+    key = _anchor_key()
+    try:
+        text = against.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read {against}: {exc.strerror or exc}", BAD_INPUT) from None
+    export = read_export(text, key, str(against))
+    with events() as app:
+        found = verify_against(app, export)
+        names = {f.case_id: _number(app, f.case_id) for f in found if f.case_id is not None}
+    if as_json:
+        print_json({"ok": not found, "exported_at": export.exported_at.isoformat(),
+                    "cases": len(export.heads),
+                    "findings": [f.model_dump(mode="json") for f in found]})
+    else:
+        for f in found:
+            who = f"case {names[f.case_id]}" if f.case_id is not None else "the anchor log"
+            error_line(f"BEHIND THE EXPORT: {who}: {f.code}: {f.message} [{f.source}]")
+        when = export.exported_at.strftime("%Y-%m-%d %H:%M")
+        out.print(f"{len(export.heads)} exported case head(s) of {when} UTC checked; "
+                  f"{len(found)} finding(s).")
+    if found:
+        raise typer.Exit(1)
+
+
+@anchors_app.command("adopt")
+@friendly
+def anchors_adopt(as_json: JsonFlag = False) -> None:
+    """Anchor the cases (or events) the anchor log does not hold yet: a store written before
+    the anchor log, or whose log was lost. Refused while any chain is broken. Stop the workers
+    first."""
+    with events() as app:
+        heads = app.adopt_anchors()
+    if as_json:
+        print_json([{"case_id": str(h.case_id), "version": h.version, "chain": h.chain}
+                    for h in heads])
+    else:
+        out.print(f"anchored {len(heads)} case head(s) (docs/operations.md, Anchors)")
 
 
 # --- 终本 audit, metrics -------------------------------------------------------------------

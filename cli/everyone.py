@@ -27,7 +27,7 @@ from cli.common import (
 )
 from domain.calendar import COURT_ZONE
 from domain.errors import InvalidInputError
-from domain.stores import cases_from_env, data_dir
+from domain.stores import cases_from_env, data_dir, first_start_keys
 
 
 def quiet_temporal_core() -> None:
@@ -85,6 +85,9 @@ def import_legacy(path: Annotated[Path, typer.Argument(metavar="LEGACY.jsonl",
         with path.open(encoding="utf-8") as lines:
             yield from lines
 
+    for created in first_start_keys():  # an import into an empty data dir starts its store
+        if not as_json:
+            out.print(f"created the key file {created} (docs/operations.md, Keys)")
     app = cases_from_env()
     try:
         summary = app.import_legacy(read, now, batch_cases=batch_cases)

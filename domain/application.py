@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
-import random
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -19,6 +17,8 @@ from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
 
 from domain import commands as c
 from domain import legacy_import
+from domain.anchor_check import StoredHead, case_findings, latest, log_findings, rollback_point
+from domain.anchors import CHAIN_KEY_CHECK, SOURCE, Entry, Head, heads_of
 from domain.calendar import HolidayCalendar, legal_date
 from domain.case import CommandResult, EnforcementCase, record
 from domain.caselock import (
@@ -32,7 +32,9 @@ from domain.caselock import (
 from domain.decide import Context
 from domain.decide.closure import resumed_case_filing
 from domain.errors import (
+    AnchorError,
     CaseAlreadyFiledError,
+    ChainKeyError,
     CipherKeyError,
     ConcurrencyError,
     EnforcementError,
@@ -41,45 +43,25 @@ from domain.errors import (
 )
 from domain.events import CaseEvent
 from domain.ids import case_id as _case_id
+from domain.keys import CHAIN_KEY_ENV, CHAIN_KEY_FILE_ENV, key_check, load_chain_key
 from domain.persistence import CaseStore, PydanticMapper
 from domain.rules import DEFAULT_RULES, RuleSet
 from domain.state import CaseState
-from domain.tamper import UNDECODABLE, Anchor, CaseVerification, HashChain, verify_events
+from domain.tamper import (
+    UNDECODABLE,
+    Anchor,
+    AnchoredVerification,
+    AnchorFinding,
+    CaseVerification,
+    HashChain,
+    verify_events,
+)
+
+__all__ = ["CHAIN_KEY_ENV", "CHAIN_KEY_FILE_ENV", "EnforcementCases", "load_chain_key"]
 
 case_id = functools.lru_cache(maxsize=65536)(_case_id)  # uuid5 per command is not free
 
 LOCK_STRIPES = 256
-CHAIN_KEY_ENV = "ENFORCEMENT_CHAIN_KEY"
-CHAIN_KEY_FILE_ENV = "ENFORCEMENT_CHAIN_KEY_FILE"
-
-
-def load_chain_key(db_path: Path | None = None) -> bytes:
-    """The hash-chain key: from the environment, a key file, or a new file beside the store."""
-    if os.environ.get(CHAIN_KEY_ENV):
-        return bytes.fromhex(os.environ[CHAIN_KEY_ENV])
-    path = os.environ.get(CHAIN_KEY_FILE_ENV)
-    key_file = Path(path) if path else (db_path.with_suffix(".chainkey") if db_path else None)
-    if key_file is None:
-        return os.urandom(32)  # ephemeral store: an ephemeral key
-    if not key_file.exists():
-        _create_once(key_file, os.urandom(32).hex())
-    return bytes.fromhex(key_file.read_text().strip())
-
-
-def _create_once(path: Path, text: str) -> None:
-    """Create a 0600 file atomically; if another process created it first, keep theirs."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{random.getrandbits(32):08x}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    try:
-        with contextlib.suppress(FileExistsError):
-            os.link(tmp, path)  # atomic and never overwrites
-    finally:
-        tmp.unlink()
 
 
 class EnforcementCases(CaseStore):
@@ -96,13 +78,26 @@ class EnforcementCases(CaseStore):
 
     def __init__(self, env: dict[str, str] | None = None, *, rules: RuleSet = DEFAULT_RULES,
                  calendar: HolidayCalendar | None = None, chain_key: bytes | None = None,
-                 lock_wait: float = DEFAULT_LOCK_WAIT) -> None:
-        super().__init__(env)
+                 lock_wait: float = DEFAULT_LOCK_WAIT, check_chain_key: bool = True,
+                 check_cipher: bool = True) -> None:
+        """``chain_key``: the hash-chain key (default: domain/keys.py finds it; none found is
+        ``chain.key_missing``); ``check_chain_key=False`` only for readers that never write nor
+        verify (the projection runner); ``check_cipher=False`` to check heads against the
+        anchor log without the cipher key (:meth:`verify_anchored` with ``chains=False``)."""
+        db = (env or {}).get("SQLITE_DBNAME")
+        db_path = Path(db) if db and ":memory:" not in db and "mode=memory" not in db else None
+        key = chain_key or load_chain_key(db_path)  # before the store is opened at all
+        self.chain = HashChain(key)
+        self._chain_key = key
+        super().__init__(env, check_cipher=check_cipher)
+        if check_chain_key:
+            try:
+                self._check_chain_key(key)
+            except ChainKeyError:
+                self.close()
+                raise
         self.rules = rules
         self.calendar = calendar or HolidayCalendar.load()
-        db = self.env.get("SQLITE_DBNAME")
-        db_path = Path(db) if db and ":memory:" not in db and "mode=memory" not in db else None
-        self.chain = HashChain(chain_key or load_chain_key(db_path))
         self._locks = [threading.RLock() for _ in range(LOCK_STRIPES)]
         if not 0 < lock_wait <= MAX_LOCK_WAIT:
             raise ValueError(f"lock_wait {lock_wait!r}: between 0 and {MAX_LOCK_WAIT:g} s")
@@ -110,6 +105,20 @@ class EnforcementCases(CaseStore):
         """Seconds a command waits for its case's lock before ``engine.busy``."""
         self.lock_waits = LockWaits()
         """How long this process's commands waited for their cases."""
+
+    def _check_chain_key(self, key: bytes) -> None:
+        """The key's check value against the one kept in the anchor log (kept there by the
+        first open): another key is ``chain.wrong_key``, not a store full of tampering."""
+        if not self.anchors.exists:
+            return
+        check = key_check(key)
+        kept = self.anchors.meta(CHAIN_KEY_CHECK) or self.anchors.set_meta_once(
+            CHAIN_KEY_CHECK, check)
+        if kept != check:
+            raise ChainKeyError("chain.wrong_key", "the hash-chain key given is not the key "
+                                f"this store was written with (its check value in the anchor "
+                                f"log {self.anchors.where} differs): give the store's own key",
+                                "docs/operations.md, Keys")
 
     @classmethod
     def in_memory(cls, **kwargs: Any) -> EnforcementCases:
@@ -296,16 +305,24 @@ class EnforcementCases(CaseStore):
         return case.state
 
     def verify(self, number: str, anchor: Anchor | None = None) -> CaseVerification:
-        """Recompute the case's hash chain; name the first event that does not verify.
+        """Recompute the case's hash chain; name the first event that does not verify; check
+        it against its head in the anchor log (``findings``: truncated, deleted …).
 
-        ``anchor``: a head exported earlier (``CaseVerification.anchor``), to catch events
-        removed from the end of the case as well.
+        ``anchor``: a head exported earlier (``CaseVerification.anchor``), checked as well.
         """
         ref = case_id(number)
         rows = self.recorder.select_events(ref)
-        if not rows:
+        entries = self._anchor_entries()
+        anchored = latest(entries).get(ref) if entries else None
+        if not rows and anchored is None:
             raise UnknownCase(number)
-        return self._verify_rows(ref, rows, anchor)
+        result = self._verify_rows(ref, rows, anchor)
+        if entries is None:
+            return result.with_findings(None, [self._log_missing(ref)])
+        last = entries[-1].seq if entries else 0
+        stored = self._stored_head(rows, anchored)
+        return result.with_findings((anchored.version, anchored.chain) if anchored else None,
+                                    case_findings(ref, stored, anchored, None, last))
 
     def _verify_rows(self, ref: UUID, rows: Sequence[StoredEvent],
                      anchor: Anchor | None = None) -> CaseVerification:
@@ -313,6 +330,109 @@ class EnforcementCases(CaseStore):
         assert isinstance(mapper, PydanticMapper)
         return verify_events(self.chain, ref, ((s.originator_version, s.topic,
                                                 _decoded(mapper, s)) for s in rows), anchor)
+
+    def _anchor_entries(self) -> list[Entry] | None:
+        """The anchor log's entries (None: the store has no anchor log)."""
+        return self.anchors.entries() if self.anchors.exists else None
+
+    def _log_missing(self, ref: UUID | None) -> AnchorFinding:
+        return AnchorFinding(code="anchor.log_missing", case_id=ref, source=SOURCE,
+                             message=f"the store's anchor log ({self.anchors.where}) is "
+                             "missing: truncation, deletion and rollback cannot be checked")
+
+    def _stored_head(self, rows: Sequence[StoredEvent], anchored: Entry | int | None
+                     ) -> StoredHead | None:
+        """The case's head in the store, with the chain value at its anchored version (an
+        anchor entry's, or a version given)."""
+        if not rows:
+            return None
+        mapper = self.mapper
+        assert isinstance(mapper, PydanticMapper)
+
+        def chain_of(stored: StoredEvent) -> str | None:
+            value = _decoded(mapper, stored).get("chain")
+            return value if isinstance(value, str) else None
+
+        at_anchor = None
+        version = anchored.version if isinstance(anchored, Entry) else anchored
+        if version is not None:
+            row = next((r for r in rows if r.originator_version == version), None)
+            at_anchor = chain_of(row) if row is not None else None
+        return StoredHead(rows[-1].originator_version, chain_of(rows[-1]), at_anchor)
+
+    def stored_head(self, ref: UUID, version: int | None = None) -> StoredHead | None:
+        """A case's head in the store (None: no event), with the chain value at ``version``."""
+        return self._stored_head(self.recorder.select_events(ref), version)
+
+    def anchor_entries(self) -> list[Entry]:
+        """Every entry of the anchor log (``anchor.log_missing`` if the store has none)."""
+        return self.anchors.entries()
+
+    def adopt_anchors(self) -> list[Head]:
+        """Anchor what the log does not hold yet: every case (or the events past its anchored
+        head) of a store written before the anchor log or whose log was lost; creates the log
+        if it is missing. Refused (``anchor.adopt_refused``) while any case's chain is broken;
+        cases behind their anchored heads stay findings (docs/operations.md, Anchors).
+        The heads anchored."""
+        if not self.anchors.exists:
+            self.anchors = self._anchor_log(create=True)
+            self.case_locks = self._case_locks()
+        report = self.verify_anchored()
+        broken = [v for v in report.cases if v.first_break is not None]
+        if broken:
+            raise AnchorError("anchor.adopt_refused", f"{len(broken)} case(s) do not verify "
+                              f"(first: {broken[0].case_id}); anchoring them would bless the "
+                              "tampering: nothing was anchored", SOURCE)
+        heads = [Head(v.case_id, v.events, v.head) for v in report.cases
+                 if v.events and (v.anchored_version is None or v.events > v.anchored_version)]
+        if heads:
+            refs = sorted({h.case_id for h in heads})
+            with self._writing({ref: str(ref) for ref in refs}) as write:
+                write.tx.anchor(heads)
+        self.anchors.set_meta_once(CHAIN_KEY_CHECK, key_check(self._chain_key))
+        return heads
+
+    def verify_anchored(self, chains: bool = True) -> AnchoredVerification:
+        """Verify every case's chain and check the whole store against the anchor log:
+        truncated, deleted, rolled-back and unanchored cases named (domain/anchor_check.py).
+
+        ``chains=False``: the store's events cannot be decrypted here (no cipher key): check
+        only versions against the anchored heads (each case noted ``anchor.chain_unchecked``);
+        no chain is verified."""
+        entries = self._anchor_entries()
+        findings = [self._log_missing(None)] if entries is None else log_findings(entries)
+        heads = latest(entries or [])
+        results: dict[UUID, CaseVerification] = {}
+        stored: dict[UUID, StoredHead] = {}
+        for ref in self.case_ids():
+            rows = self.recorder.select_events(ref)
+            head = self._stored_head(rows, heads.get(ref))
+            if chains:
+                results[ref] = self._verify_rows(ref, rows)
+            else:
+                results[ref] = CaseVerification(case_id=ref, events=len(rows),
+                                                head=head.chain or "" if head else "", ok=True)
+            if head is not None:
+                stored[ref] = head
+        if entries is None:
+            return AnchoredVerification(cases=list(results.values()), findings=findings,
+                                        global_head="", anchor_entries=0)
+        point = rollback_point(entries, stored)
+        last = entries[-1].seq if entries else 0
+        cases = []
+        for ref, result in results.items():
+            entry = heads.get(ref)
+            cases.append(result.with_findings(
+                (entry.version, entry.chain) if entry else None,
+                case_findings(ref, stored.get(ref), entry, point, last)))
+        for ref, entry in heads.items():
+            if ref not in results:  # every event of the case gone
+                cases.append(CaseVerification(case_id=ref, events=0, head="", ok=True)
+                             .with_findings((entry.version, entry.chain),
+                                            case_findings(ref, None, entry, point, last)))
+        return AnchoredVerification(cases=cases, findings=findings,
+                                    global_head=entries[-1].global_head if entries else "",
+                                    anchor_entries=len(entries))
 
     def case_ids(self) -> Iterator[UUID]:
         """Ids of every case in the store, in order of their first stored event."""
@@ -329,9 +449,9 @@ class EnforcementCases(CaseStore):
             start = page[-1].id
 
     def verify_all(self) -> list[CaseVerification]:
-        """Verify every case in the store (a case whose first event was deleted included)."""
-        return [self._verify_rows(ref, self.recorder.select_events(ref))
-                for ref in self.case_ids()]
+        """Verify every case in the store (a case whose first event was deleted included) and
+        every case the anchor log holds (see :meth:`verify_anchored`)."""
+        return self.verify_anchored().cases
 
 
 def _decoded(mapper: PydanticMapper, stored: StoredEvent) -> dict[str, Any]:
@@ -355,5 +475,6 @@ class _Write:
         """Append the cases' new events (committed when the lock is released)."""
         events = [e for case in cases for e in case.collect_events()]
         self.tx.insert([self.app.mapper.to_stored_event(e) for e in events])
+        self.tx.anchor(heads_of(events))
         self.cases.extend(cases)
         self.events.extend(events)

@@ -28,6 +28,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import AggregateRecorder, StoredEvent
 
+from domain.anchors import AnchorLog, Head
+
 LOCK_WAIT_ENV = "ENFORCEMENT_CASE_LOCK_WAIT"
 DEFAULT_LOCK_WAIT = 10.0
 """Seconds a command waits for its case (below the command activity's 30 s timeout)."""
@@ -47,8 +49,13 @@ class CaseTransaction(Protocol):
                      ) -> Sequence[StoredEvent]:
         """The case's stored events after ``version``, in order (read under the lock)."""
 
-    def insert(self, stored: Sequence[StoredEvent]) -> None:
-        """Append events; they are committed when the lock is released without an error."""
+    def insert(self, stored: Sequence[StoredEvent]) -> Sequence[int] | None:
+        """Append events; they are committed when the lock is released without an error.
+        Their notification ids, where the store tells them."""
+
+    def anchor(self, heads: Sequence[Head]) -> None:
+        """Record the saved cases' heads in the anchor log (domain/anchors.py), committed with
+        the events."""
 
 
 CaseLocks = Callable[[Sequence[UUID], float], AbstractContextManager[CaseTransaction]]
@@ -59,24 +66,30 @@ CaseLocks = Callable[[Sequence[UUID], float], AbstractContextManager[CaseTransac
 class LocalTransaction:
     """A store of one process (memory): reads and writes straight through its recorder."""
 
-    def __init__(self, recorder: AggregateRecorder) -> None:
+    def __init__(self, recorder: AggregateRecorder, anchors: AnchorLog | None = None) -> None:
         self.recorder = recorder
+        self.anchors = anchors
 
     def events_after(self, ref: UUID, version: int, limit: int | None = None
                      ) -> Sequence[StoredEvent]:
         return self.recorder.select_events(ref, gt=version, limit=limit)
 
-    def insert(self, stored: Sequence[StoredEvent]) -> None:
-        if stored:
-            self.recorder.insert_events(stored)
+    def insert(self, stored: Sequence[StoredEvent]) -> Sequence[int] | None:
+        if not stored:
+            return None
+        return self.recorder.insert_events(stored)
+
+    def anchor(self, heads: Sequence[Head]) -> None:
+        if heads and self.anchors is not None:
+            self.anchors.record(heads)
 
 
-def local_locks(recorder: AggregateRecorder) -> CaseLocks:
+def local_locks(recorder: AggregateRecorder, anchors: AnchorLog | None = None) -> CaseLocks:
     """The locks of a store only this process opens: the application's own lock suffices."""
 
     @contextlib.contextmanager
     def hold(refs: Sequence[UUID], deadline: float) -> Iterator[CaseTransaction]:
-        yield LocalTransaction(recorder)
+        yield LocalTransaction(recorder, anchors)
 
     return hold
 

@@ -76,6 +76,17 @@ class CipherKeyError(EnforcementError):
     encrypted with (codes ``cipher.*``; see docs/operations.md)."""
 
 
+class ChainKeyError(EnforcementError):
+    """The hash-chain key is missing (``chain.key_missing``), malformed (``chain.key_invalid``)
+    or not the key the store was written with (``chain.wrong_key``); see docs/operations.md,
+    "Keys". Raised at open: a key is never made up for a store that has one."""
+
+
+class AnchorError(EnforcementError):
+    """The anchor log is missing, unreadable or its export does not check out (codes
+    ``anchor.*``; docs/operations.md, "Anchors")."""
+
+
 # Backwards-friendly short aliases used in code that reads better with them.
 RuleViolation = RuleViolationError
 NotPermitted = NotPermittedError

@@ -8,15 +8,25 @@ strings, round-tripping exactly) and rebuilt with ``model_validate`` of the even
 from __future__ import annotations
 
 import contextlib
+import hmac
+import itertools
+import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
 
 import orjson
-from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    LRUCache,
+    ProcessingEvent,
+    Repository,
+)
 from eventsourcing.persistence import (
     IntegrityError,
     Mapper,
@@ -30,30 +40,61 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import Environment, EnvType, get_topic, resolve_topic
 from pydantic import BaseModel, ConfigDict
 
+from domain.anchors import (
+    ANCHOR_SCHEMA_ENV,
+    ANCHORS_DB_ENV,
+    AnchorLog,
+    Head,
+    MemoryAnchorLog,
+    MissingAnchorLog,
+    PostgresAnchorLog,
+    SQLiteAnchorLog,
+    anchor_schema,
+    anchors_path,
+    heads_of,
+)
 from domain.case import EnforcementCase
-from domain.caselock import CaseBusy, CaseLocks, local_locks, remaining
+from domain.caselock import DEFAULT_LOCK_WAIT, CaseBusy, CaseLocks, local_locks, remaining
 from domain.encryption import decode_error, with_cipher
 from domain.sqliteturns import WriteTurns
 from domain.state import CaseState
+from domain.tamper import HashChain
 
 SNAPSHOT_INTERVAL = 100
+SNAPSHOT_TOPIC = "snapshot"
+"""What a snapshot's seal is computed under, in place of an event's topic."""
+log = logging.getLogger(__name__)
 Row = tuple[str, int, str, bytes]
 
 
 class CaseSnapshot(BaseModel):
-    """A snapshot of a case's state at a version (shortens replay of long histories)."""
+    """A snapshot of a case's state at a version (shortens replay of long histories).
+
+    ``chain``: the chain value of the event it stands for; ``seal``: a link of the hash chain
+    (keyed) over that value and the snapshot's state. A snapshot is used only if its seal holds
+    and the event at its version carries its chain value; else the case is rebuilt from its
+    events (docs/operations.md, Anchors)."""
 
     model_config = ConfigDict(frozen=True)
 
     originator_id: UUID
     originator_version: int
     state: dict[str, Any]
+    chain: str = ""
+    seal: str = ""
 
     @classmethod
-    def take(cls, aggregate: Any) -> CaseSnapshot:
+    def take(cls, aggregate: Any, chain: HashChain) -> CaseSnapshot:
         state: CaseState = aggregate.state
-        return cls(originator_id=state.id, originator_version=state.version,
-                   state=state.model_dump(mode="json"))
+        snapshot = cls(originator_id=state.id, originator_version=state.version,
+                       state=state.model_dump(mode="json"), chain=state.chain_head)
+        return snapshot.model_copy(update={"seal": snapshot.sealed_with(chain)})
+
+    def sealed_with(self, chain: HashChain) -> str:
+        """The seal this snapshot's content has under ``chain``'s key."""
+        return chain.link_body(self.chain, SNAPSHOT_TOPIC, {
+            "originator_id": str(self.originator_id),
+            "originator_version": self.originator_version, "state": self.state})
 
     def mutate(self, aggregate: Any) -> Any:
         return EnforcementCase(CaseState.model_validate(self.state))
@@ -122,6 +163,7 @@ class SQLiteEventWriter:
 
     def __init__(self, db_name: str, *, lock_timeout: float = 5.0,
                  table: str = "stored_events") -> None:
+        self.db_name = db_name
         self._conn = sqlite3.connect(db_name, uri=True, isolation_level=None,
                                      check_same_thread=False, timeout=lock_timeout,
                                      cached_statements=16)
@@ -133,6 +175,9 @@ class SQLiteEventWriter:
         self._lock = threading.RLock()
         self._lock_timeout = lock_timeout
         self._table = table
+        self.anchors: AnchorLog | None = None
+        """The anchor log written in each save's transaction (domain/anchors.py)."""
+        self.anchors_attached = False
         self._insert = f"INSERT INTO {table} VALUES (?,?,?,?)"
         self._after = (f"SELECT originator_version, topic, state FROM {table} "
                        "WHERE originator_id = ? AND originator_version > ? "
@@ -148,6 +193,26 @@ class SQLiteEventWriter:
             return None  # one shared in-memory database: keep the library's interlocking
         return cls(pool.db_name, lock_timeout=float(pool.lock_timeout or 5),
                    table=recorder.events_table_name)
+
+    def attach(self, path: Path, name: str) -> None:
+        """Attach another SQLite file (the anchor log) to the writer's connection: what the
+        writer saves there commits with the events (WAL journal on both files)."""
+        with self._lock:
+            self._conn.execute("ATTACH DATABASE ? AS " + name, (str(path),))
+            if self._conn.execute(f"PRAGMA {name}.journal_mode").fetchone()[0].lower() != "wal":
+                self._conn.execute(f"PRAGMA {name}.journal_mode=WAL")
+            self._conn.execute(f"PRAGMA {name}.synchronous=NORMAL")
+        self.anchors_attached = True
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Cursor]:
+        """The writer's cursor in a transaction holding the write lock (at most the store's
+        lock timeout to get it), committed when the block ends."""
+        try:
+            with self.locked((), time.monotonic() + self._lock_timeout):
+                yield self._cursor
+        except CaseBusy:
+            raise OperationalError("database is locked") from None
 
     def pragmas(self) -> tuple[str, int]:
         """The connection's journal mode and ``synchronous`` level (2 = FULL)."""
@@ -180,16 +245,19 @@ class SQLiteEventWriter:
         finally:
             self._lock.release()
 
-    def insert(self, stored: Sequence[StoredEvent]) -> list[int]:
-        """Append stored events in one committed transaction; their notification ids."""
-        return self.insert_rows([_row(s) for s in stored])
+    def insert(self, stored: Sequence[StoredEvent], heads: Sequence[Head] = ()) -> list[int]:
+        """Append stored events in one committed transaction (anchoring ``heads`` in it);
+        their notification ids."""
+        return self.insert_rows([_row(s) for s in stored], heads)
 
-    def insert_rows(self, rows: Sequence[Row]) -> list[int]:
+    def insert_rows(self, rows: Sequence[Row], heads: Sequence[Head] = ()) -> list[int]:
         """Append ``(originator id hex, version, topic, state)`` rows in one transaction
-        (waiting at most the store's lock timeout for the write lock)."""
+        (waiting at most the store's lock timeout for the write lock), anchoring ``heads``."""
         try:
             with self.locked((), time.monotonic() + self._lock_timeout) as tx:
-                return tx.append(rows)
+                ids = tx.append(rows)
+                tx.anchor(heads)
+                return ids
         except CaseBusy:
             raise OperationalError("database is locked") from None
 
@@ -228,6 +296,11 @@ class SQLiteTransaction:
     def insert(self, stored: Sequence[StoredEvent]) -> None:
         self.append([_row(s) for s in stored])
 
+    def anchor(self, heads: Sequence[Head]) -> None:
+        """Record the saved cases' heads in the anchor log, in this transaction."""
+        if heads and self._writer.anchors is not None:
+            self._writer.anchors.record(heads, self._writer._cursor)
+
     def append(self, rows: Sequence[Row]) -> list[int]:
         """Insert rows (committed with the transaction); their notification ids."""
         cursor, ids = self._writer._cursor, []
@@ -254,6 +327,29 @@ def _translated(exc: BaseException) -> BaseException:
     return exc
 
 
+class CheckedRepository(Repository[UUID]):
+    """eventsourcing's repository, reconstructing a case from its latest snapshot only if the
+    snapshot passes ``holds`` (else from the case's events alone)."""
+
+    def __init__(self, holds: Callable[[Any], bool], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._holds = holds
+
+    def _reconstruct_aggregate(self, aggregate_id: UUID, version: int | None,
+                               projector_func: Any) -> Any:
+        snapshots: list[Any] = []
+        if self.snapshot_store is not None:
+            snapshots = [s for s in self.snapshot_store.get(
+                originator_id=aggregate_id, desc=True, limit=1, lte=version) if self._holds(s)]
+        gt = snapshots[0].originator_version if snapshots else None
+        events = self.event_store.get(originator_id=aggregate_id, gt=gt, lte=version)
+        aggregate = projector_func(None, itertools.chain(snapshots, events))
+        if aggregate is None:
+            raise AggregateNotFoundError(f"Aggregate {aggregate_id!r} version {version!r} not "
+                                         "found.")
+        return aggregate
+
+
 class CaseStore(Application[UUID]):
     """The storage side of the application: atomic saves of cases, through the SQLite writer.
 
@@ -261,11 +357,47 @@ class CaseStore(Application[UUID]):
     its generic collection, whose runtime protocol checks cost more than the rest of the path.
     """
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    chain: HashChain
+    """The hash chain (its key): set by the application before anything is saved."""
+
+    def __init__(self, env: dict[str, str] | None = None, *, check_cipher: bool = True) -> None:
+        """``check_cipher=False``: open a store whose events this process cannot decrypt (to
+        check its heads against the anchor log without the cipher key, nothing else)."""
+        self.snapshots_rejected = 0
+        """Snapshots found not to match their event (or edited) and passed over."""
         super().__init__(env)
         self.writer = SQLiteEventWriter.for_recorder(self.recorder)
+        if check_cipher:
+            self.check_cipher_key()
+        self.anchors = self._anchor_log()
         self.case_locks = self._case_locks()
-        self.check_cipher_key()
+
+    def holds_events(self) -> bool:
+        """Whether the store holds any event."""
+        return bool(self.recorder.select_notifications(start=None, limit=1))
+
+    def _anchor_log(self, create: bool = False) -> AnchorLog:
+        """The anchor log of this store (domain/anchors.py): opened, created for a new store
+        (or with ``create``), else missing (a store with events and no log: saves refused)."""
+        if self.writer is not None:
+            db = Path(self.writer.db_name.removeprefix("file:").split("?", 1)[0])
+            path = anchors_path(db, self.env.get(ANCHORS_DB_ENV))
+            if not path.exists() and not create and self.holds_events():
+                self.writer.anchors = MissingAnchorLog(str(path))  # every save refused
+                return self.writer.anchors
+            log: AnchorLog = SQLiteAnchorLog(path, self.writer)
+            self.writer.anchors = log
+            return log
+        if self.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+            datastore = cast(Any, self.recorder).datastore
+            schema = anchor_schema(datastore.schema or "public", self.env.get(ANCHOR_SCHEMA_ENV))
+            if not PostgresAnchorLog.present(datastore, schema) and not create and \
+                    self.holds_events():
+                return MissingAnchorLog(f"PostgreSQL schema {schema}")
+            pg = PostgresAnchorLog(datastore, schema)
+            pg.create()
+            return pg
+        return MemoryAnchorLog()
 
     def _case_locks(self) -> CaseLocks:
         """How a command takes its case's lock on this store (domain/caselock.py)."""
@@ -274,8 +406,52 @@ class CaseStore(Application[UUID]):
         if self.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
             from domain.pgrecorder import advisory_locks
 
-            return advisory_locks(self.recorder)
-        return local_locks(self.recorder)
+            return advisory_locks(self.recorder, self.anchors)
+        return local_locks(self.recorder, self.anchors)
+
+    def construct_repository(self) -> Repository[UUID]:
+        """The library's repository, using a snapshot only if :meth:`snapshot_holds`."""
+        plain = super().construct_repository()
+        return CheckedRepository(self.snapshot_holds, event_store=plain.event_store,
+                                 snapshot_store=plain.snapshot_store,
+                                 cache_maxsize=plain.cache.maxsize if isinstance(
+                                     plain.cache, LRUCache) else None,
+                                 fastforward=plain.fastforward,
+                                 fastforward_skipping=plain.fastforward_skipping,
+                                 deepcopy_from_cache=plain.deepcopy_from_cache)
+
+    def snapshot_holds(self, snapshot: Any) -> bool:
+        """Whether a stored snapshot may stand for its case's events: its seal holds under the
+        chain key and the event at its version carries its chain value. A snapshot that does
+        not is logged, counted and passed over (the case is rebuilt from its events)."""
+        problem = self._snapshot_problem(snapshot)
+        if problem is None:
+            return True
+        self.snapshots_rejected += 1
+        log.warning("snapshot of %s at version %s rejected (%s): the case is rebuilt from its "
+                    "events", snapshot.originator_id, snapshot.originator_version, problem)
+        return False
+
+    def _snapshot_problem(self, snapshot: Any) -> str | None:
+        if not isinstance(snapshot, CaseSnapshot):
+            return f"not a case snapshot: {type(snapshot).__name__}"
+        if not snapshot.seal or not snapshot.chain:
+            return "no chain value or seal (taken before snapshots were sealed)"
+        if not hmac.compare_digest(snapshot.seal, snapshot.sealed_with(self.chain)):
+            return "its seal does not hold: the snapshot was edited"
+        version = snapshot.originator_version
+        rows = self.recorder.select_events(snapshot.originator_id, gt=version - 1, lte=version)
+        if not rows:
+            return f"no event at version {version}"
+        mapper = self.mapper
+        assert isinstance(mapper, PydanticMapper)
+        try:
+            chain = mapper.decode(rows[0]).get("chain")
+        except Exception as exc:  # an event that does not decode: no snapshot over it
+            return f"the event at version {version} does not decode: {exc}"
+        if chain != snapshot.chain:
+            return f"its chain value is not the event's at version {version}"
+        return None
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         """The environment, with eventsourcing's cipher set from ours (domain/encryption.py)."""
@@ -302,12 +478,14 @@ class CaseStore(Application[UUID]):
         return recordings
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
-        if self.writer is None or processing_event.tracking is not None or \
-                processing_event.saved_kwargs:
+        if processing_event.tracking is not None or processing_event.saved_kwargs:
             return super()._record(processing_event)
         events = processing_event.events
         stored = [self.mapper.to_stored_event(e) for e in events]
-        ids = self.writer.insert(stored)
+        if self.writer is not None:
+            ids: Sequence[int] = self.writer.insert(stored, heads_of(events))
+        else:
+            ids = self._insert_anchored(stored, events)
         cache = self.repository.cache
         if cache is not None:
             for ref, aggregate in processing_event.aggregates.items():
@@ -316,6 +494,20 @@ class CaseStore(Application[UUID]):
                                           originator_version=s.originator_version,
                                           topic=s.topic, state=s.state))
                 for e, s, n in zip(events, stored, ids, strict=True)]
+
+    def _insert_anchored(self, stored: Sequence[StoredEvent], events: Sequence[Any]
+                         ) -> Sequence[int]:
+        """Insert events under their cases' locks and anchor their heads in the same
+        transaction (PostgreSQL, memory); their notification ids."""
+        refs = sorted({cast(UUID, s.originator_id) for s in stored})
+        wait = float(getattr(self, "lock_wait", DEFAULT_LOCK_WAIT))
+        try:
+            with self.case_locks(refs, time.monotonic() + wait) as tx:
+                ids = tx.insert(stored)
+                tx.anchor(heads_of(events))
+        except CaseBusy:
+            raise OperationalError("the cases stayed locked by other writers") from None
+        return ids or [0] * len(stored)
 
     def cached(self, cases: Sequence[EnforcementCase], events: Sequence[Any]) -> None:
         """Keep saved cases in the aggregate cache and snapshot those that passed a multiple
@@ -336,7 +528,7 @@ class CaseStore(Application[UUID]):
         due = {e.originator_id for e in events
                if e.originator_version % SNAPSHOT_INTERVAL == 0 and e.originator_id in aggregates}
         if due:
-            self.snapshots.put([CaseSnapshot.take(aggregates[ref]) for ref in due])
+            self.snapshots.put([CaseSnapshot.take(aggregates[ref], self.chain) for ref in due])
 
     def existing(self, refs: Sequence[UUID]) -> set[UUID]:
         """Which of these cases have events (cache first, then one query per 500 ids)."""

@@ -33,6 +33,7 @@ from eventsourcing.utils import retry
 from psycopg import sql
 from psycopg.rows import DictRow
 
+from domain.anchors import AnchorLog, Head
 from domain.caselock import CaseBusy, CaseLocks, local_locks, remaining
 
 
@@ -58,9 +59,10 @@ class AdvisoryTransaction:
     """What a command does in its transaction while it holds its cases' advisory locks."""
 
     def __init__(self, recorder: PostgresApplicationRecorder,
-                 cursor: psycopg.Cursor[DictRow]) -> None:
+                 cursor: psycopg.Cursor[DictRow], anchors: AnchorLog | None = None) -> None:
         self._recorder = recorder
         self._cursor = cursor
+        self._anchors = anchors
 
     def events_after(self, ref: UUID, version: int, limit: int | None = None
                      ) -> list[StoredEvent]:
@@ -71,14 +73,21 @@ class AdvisoryTransaction:
                             originator_version=row["originator_version"], topic=row["topic"],
                             state=bytes(row["state"])) for row in self._cursor.fetchall()]
 
-    def insert(self, stored: Sequence[StoredEvent]) -> None:
-        """The library's statements (table lock, ``NOTIFY``, insert), in this transaction."""
+    def insert(self, stored: Sequence[StoredEvent]) -> Sequence[int] | None:
+        """The library's statements (table lock, ``NOTIFY``, insert), in this transaction;
+        the notification ids."""
         if not stored:
-            return
+            return None
         recorder, cursor = self._recorder, self._cursor
         recorder._insert_events(cursor, stored)
         recorder._insert_stored_events(cursor, stored)
-        recorder._fetch_ids_after_insert_events(cursor, stored)
+        ids: Sequence[int] | None = recorder._fetch_ids_after_insert_events(cursor, stored)
+        return ids
+
+    def anchor(self, heads: Sequence[Head]) -> None:
+        """Record the saved cases' heads in the anchor log's schema, in this transaction."""
+        if heads and self._anchors is not None:
+            self._anchors.record(heads, self._cursor)
 
 
 def lock_key(recorder: PostgresApplicationRecorder, ref: UUID) -> int:
@@ -87,10 +96,12 @@ def lock_key(recorder: PostgresApplicationRecorder, ref: UUID) -> int:
     return int.from_bytes(hashlib.blake2b(name, digest_size=8).digest(), "big", signed=True)
 
 
-def advisory_locks(recorder: ApplicationRecorder) -> CaseLocks:
-    """The case locks of a PostgreSQL store (any other recorder: this process's own)."""
+def advisory_locks(recorder: ApplicationRecorder, anchors: AnchorLog | None = None
+                   ) -> CaseLocks:
+    """The case locks of a PostgreSQL store (any other recorder: this process's own); each
+    transaction anchors what it saves in ``anchors``."""
     if not isinstance(recorder, PostgresApplicationRecorder):
-        return local_locks(recorder)
+        return local_locks(recorder, anchors)
     pg: PostgresApplicationRecorder = recorder
 
     @contextlib.contextmanager
@@ -105,6 +116,6 @@ def advisory_locks(recorder: ApplicationRecorder) -> CaseLocks:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
                 except psycopg.errors.LockNotAvailable:
                     raise CaseBusy from None
-            yield AdvisoryTransaction(pg, cursor)
+            yield AdvisoryTransaction(pg, cursor, anchors)
 
     return hold

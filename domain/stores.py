@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from domain.application import CHAIN_KEY_ENV, CHAIN_KEY_FILE_ENV, EnforcementCases
+from domain.application import EnforcementCases
 from domain.caselock import DEFAULT_LOCK_WAIT, LOCK_WAIT_ENV, MAX_LOCK_WAIT
+from domain.keys import CHAIN_KEY_ENV, CHAIN_KEY_FILE_ENV, init_keys, load_chain_key
 
 EVENT_STORE_ENV = "ENFORCEMENT_EVENT_STORE"
 DATA_DIR_ENV = "ENFORCEMENT_DATA_DIR"
@@ -192,7 +193,10 @@ def cases_from_env(env: Mapping[str, str] | None = None, **kwargs: Any) -> Enfor
     if kind == "memory":
         return EnforcementCases.in_memory(**kwargs)
     if kind == "sqlite":
-        return EnforcementCases.sqlite(sqlite_events_path(env), **kwargs)
+        path = sqlite_events_path(env)
+        if kwargs.get("chain_key") is None:
+            kwargs["chain_key"] = load_chain_key(path, env)  # chain.key_missing: none made up
+        return EnforcementCases.sqlite(path, **kwargs)
     extra = None if env is os.environ else dict(env)  # os.environ is read by the app anyway
     return postgres_cases(PostgresSettings.from_env(env), extra, **kwargs)
 
@@ -210,3 +214,34 @@ def shared_chain_key(env: Mapping[str, str]) -> bytes:
         raise StoreConfigurationError(f"{CHAIN_KEY_FILE_ENV}={key_file}: no such file (a shared "
                                       "store never makes up its key)")
     return bytes.fromhex(key_file.read_text().strip())
+
+
+def first_start_keys(env: Mapping[str, str] | None = None) -> list[Path]:
+    """The first start of the engine on an empty data directory: create the keys of its new
+    SQLite store (domain/keys.py); nothing once the store exists, nor for other stores (their
+    keys are given). The files created."""
+    env = os.environ if env is None else env
+    if event_store_kind(env) != "sqlite":
+        return []
+    path = sqlite_events_path(env)
+    if path.exists():
+        return []
+    return init_keys(path, env)
+
+
+def cases_without_cipher(env: Mapping[str, str] | None = None) -> EnforcementCases:
+    """The configured event store opened without its cipher key: its events cannot be read,
+    only their versions checked against the anchor log
+    (``EnforcementCases.verify_anchored(chains=False)``; docs/operations.md, Anchors)."""
+    env = os.environ if env is None else env
+    kind = event_store_kind(env)
+    off = {"ENFORCEMENT_CIPHER": "off"}
+    if kind == "sqlite":
+        path = sqlite_events_path(env)
+        return EnforcementCases({"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                                 "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "30", **off},
+                                chain_key=load_chain_key(path, env), check_cipher=False)
+    if kind == "postgres":
+        return postgres_cases(PostgresSettings.from_env(env), {**env, **off},
+                              chain_key=shared_chain_key(env), check_cipher=False)
+    return EnforcementCases.in_memory()

@@ -7,8 +7,8 @@ never disturb it; the topic (the stored event class) is covered so that an event
 relabelled as another class with the same fields (``NoticeServed`` → ``TerminationRulingServed``).
 The HMAC key lives outside the database (environment or key file), so an attacker who edits an
 event and recomputes every later hash is still caught. Removing the *last* events of a case
-leaves a valid shorter chain: export heads (``CaseVerification.anchor``) and pass them back to
-``verify`` to catch that too.
+leaves a valid shorter chain: the anchor log (domain/anchors.py) records every case's head at
+each save, and ``verify`` checks the store against it (domain/anchor_check.py).
 """
 
 from __future__ import annotations
@@ -69,12 +69,37 @@ class ChainBreak(BaseModel):
     problem: str
 
 
+class AnchorFinding(BaseModel):
+    """What the anchor log says is wrong with a case or the store (domain/anchor_check.py)."""
+
+    code: str
+    case_id: UUID | None
+    message: str
+    source: str
+    breaks: bool = True
+    """False for a note that does not fail verification (``anchor.chain_unchecked``)."""
+    anchored_version: int | None = None
+
+
 class CaseVerification(BaseModel):
     case_id: UUID
     events: int
     head: str
     ok: bool
     first_break: ChainBreak | None = None
+    anchored_version: int | None = None
+    """The version the anchor log holds for the case (None: not checked or not anchored)."""
+    anchored_head: str | None = None
+    findings: list[AnchorFinding] = []
+    """What the anchor log says is wrong (``anchor.truncated`` …; docs/operations.md)."""
+
+    def with_findings(self, anchored: tuple[int, str] | None,
+                      findings: list[AnchorFinding]) -> CaseVerification:
+        """This verification with the anchor log's view of the case added."""
+        return self.model_copy(update={
+            "anchored_version": anchored[0] if anchored else None,
+            "anchored_head": anchored[1] if anchored else None, "findings": findings,
+            "ok": self.ok and not any(f.breaks for f in findings)})
 
     @property
     def anchor(self) -> Anchor:
@@ -124,3 +149,14 @@ def verify_events(chain: HashChain, case_id: UUID,
                                             f"anchored head at version {anchor[0]} "
                                             "(events removed from the end?)"))
     return CaseVerification(case_id=case_id, events=count, head=previous, ok=True)
+
+
+class AnchoredVerification(BaseModel):
+    """Every case verified, against the anchor log too (domain/anchor_check.py)."""
+
+    cases: list[CaseVerification]
+    findings: list[AnchorFinding]
+    """Findings about the store as a whole (``anchor.log_missing``, ``anchor.log_altered``)."""
+    global_head: str
+    """The anchor log's global head (its last entry's; empty: no entry or no log)."""
+    anchor_entries: int

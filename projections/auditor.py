@@ -2,7 +2,8 @@
 
 - ``state_as_of``: a case as it stood at a business date or a version, replayed from its events
   in the event store — never from a read model or a snapshot;
-- ``verify_case`` / ``verify_store``: recompute the keyed hash chain of one case or every case;
+- ``verify_case`` / ``verify_store``: recompute the keyed hash chain of one case or every case
+  and check them against the anchor log (truncation, deletion, rollback);
 - ``export_read_model`` / ``export_all``: every table of a read model to CSV or JSON. Money
   columns (stored as fen) are written in yuan with two decimals under their name without
   ``_fen``; the timeline's ``details`` stay JSON text in CSV and become objects in JSON. CSV is
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
+from uuid import UUID
 
 import orjson
 from pydantic import BaseModel
@@ -27,7 +29,7 @@ from domain.calendar import legal_date
 from domain.case import EnforcementCase
 from domain.errors import UnknownCase
 from domain.state import CaseState
-from domain.tamper import CaseVerification
+from domain.tamper import AnchoredVerification, AnchorFinding, CaseVerification
 from projections.csv_cells import csv_row
 from projections.runner import CASE_FACTS, default_projections
 from projections.schema import Row, Table, yuan
@@ -61,19 +63,51 @@ def verify_case(app: EnforcementCases, number: str) -> CaseVerification:
     return app.verify(number)
 
 
+class CaseHead(BaseModel):
+    """A case's head in the store beside its head in the anchor log."""
+
+    case_id: UUID
+    version: int
+    head: str
+    anchored_version: int | None
+    anchored_head: str | None
+    ok: bool
+    findings: list[str]
+    """The codes of what is wrong (``chain.broken``, ``anchor.truncated`` …)."""
+
+
 class StoreVerification(BaseModel):
     cases: int
     events: int
     ok: bool
     broken: list[CaseVerification]
+    findings: list[AnchorFinding] = []
+    """About the store as a whole: ``anchor.log_missing``, ``anchor.log_altered``."""
+    global_head: str = ""
+    """The anchor log's global head (docs/operations.md, Anchors)."""
+    anchor_entries: int = 0
+    heads: list[CaseHead] = []
 
 
 def verify_store(app: EnforcementCases) -> StoreVerification:
-    """Recompute the hash chain of every case in the store."""
-    results = app.verify_all()
+    """Recompute the hash chain of every case and check the store against its anchor log:
+    truncated, deleted and rolled-back cases are named (docs/operations.md, Anchors)."""
+    return store_report(app.verify_anchored())
+
+
+def store_report(report: AnchoredVerification) -> StoreVerification:
+    """The store's verification as reported (broken cases, per-case heads, findings)."""
+    results = report.cases
     broken = [v for v in results if not v.ok]
+    heads = [CaseHead(case_id=v.case_id, version=v.events, head=v.head,
+                      anchored_version=v.anchored_version, anchored_head=v.anchored_head,
+                      ok=v.ok, findings=(["chain.broken"] if v.first_break else [])
+                      + [f.code for f in v.findings]) for v in results]
     return StoreVerification(cases=len(results), events=sum(v.events for v in results),
-                             ok=not broken, broken=broken)
+                             ok=not broken and not any(f.breaks for f in report.findings),
+                             broken=broken, findings=report.findings,
+                             global_head=report.global_head,
+                             anchor_entries=report.anchor_entries, heads=heads)
 
 
 def _header(table: Table) -> list[str]:

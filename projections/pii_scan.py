@@ -5,8 +5,8 @@ UTF-16 (little and big endian) and as hex (lower and upper case: how ``pg_dump``
 write ``bytea`` columns such as eventsourcing's ``state``). Point it at a data directory (the
 SQLite event store with its WAL, the read-model file, Temporal's ``temporal.sqlite``, CSV
 exports) or at a PostgreSQL dump made with ``pg_dump --format=plain`` (``--format=custom``
-compresses: use plain, or ``-Z0``). Key files (``*.cipherkey``, ``*.chainkey``, ``*.key``) are
-skipped: they hold keys, not data.
+compresses: use plain, or ``-Z0``). Key files (``*.cipherkey``, ``*.chainkey``,
+``*.anchorkey``, ``*.key``) are skipped: they hold keys, not data.
 
 ``python -m projections.pii_scan --secret 620402198001010013 data/ dump.sql`` prints each hit
 and exits 1 if there is any, 0 if none.
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-KEY_SUFFIXES = frozenset({".cipherkey", ".chainkey", ".key"})
+KEY_SUFFIXES = frozenset({".cipherkey", ".chainkey", ".anchorkey", ".key"})
 CHUNK = 1 << 20
 
 

@@ -27,6 +27,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.application import EnforcementCases
 from domain.calendar import COURT_ZONE, legal_date
+from domain.keys import init_keys
 from projections.audit_view import AuditedTermination, audit_summary, termination_audit
 from projections.metrics import Metrics, quality_metrics
 from projections.runner import ReadModelRunner
@@ -105,6 +106,7 @@ async def simulate_docket(docket: Docket, out: Path, *, step: timedelta = STEP,
     if events_db.exists() or views_db.exists():
         raise FileExistsError(f"{out} already holds a store: simulate into a fresh directory")
     out.mkdir(parents=True, exist_ok=True)
+    init_keys(events_db)  # a fresh store: its keys made explicitly (docs/operations.md, Keys)
     app = EnforcementCases.sqlite(events_db)
     try:
         filed_on, ended_on, outcomes = await _run(app, docket, step, horizon_days)

@@ -230,9 +230,10 @@ def test_verify_passes_and_catches_a_tampered_copy(filed: Enforce, tmp_path: Pat
 
     copy = tmp_path / "copy"
     copy.mkdir()
-    with sqlite3.connect(filed.data / "events.sqlite") as live, \
-            sqlite3.connect(copy / "events.sqlite") as target:
-        live.backup(target)
+    for store in ("events.sqlite", "events.anchors.sqlite"):  # the anchor log goes with it
+        with sqlite3.connect(filed.data / store) as live, \
+                sqlite3.connect(copy / store) as target:
+            live.backup(target)
     for key in ("events.chainkey", "events.cipherkey"):
         shutil.copy(filed.data / key, copy / key)
     with sqlite3.connect(copy / "events.sqlite") as db:

@@ -169,8 +169,10 @@ def test_events_removed_from_the_end_are_caught_against_an_anchored_head(db: Pat
         conn.execute("DELETE FROM stored_events WHERE originator_id=? AND originator_version>=?",
                      (case_id(NUMBER).hex, last - 1))
     app = reopen(db)
-    assert app.verify(NUMBER).ok  # a shorter chain is still a valid chain …
-    result = app.verify(NUMBER, anchor=anchor)  # … but not against the exported head
+    plain = app.verify(NUMBER)  # a shorter chain is still a valid chain, but not a full case:
+    assert plain.first_break is None and not plain.ok  # the anchor log names the truncation
+    assert [f.code for f in plain.findings] == ["anchor.truncated"]
+    result = app.verify(NUMBER, anchor=anchor)  # an exported head catches it as well
     assert not result.ok and result.first_break is not None
     assert result.first_break.version == last - 1
     assert result.first_break.problem == (f"the case ends at version {last - 2}, before its "

@@ -114,16 +114,26 @@ class Backend:
             return None
         settings = self.server.with_schema(f"t{next(_schemas)}_{uuid.uuid4().hex[:8]}_{name}")
         self.schemas.append(settings)
+        if name == "events":  # the anchor log's schema beside it (domain/anchors.py)
+            self.schemas.append(settings.with_schema(f"{settings.schema}_anchors"))
         return settings
 
-    def cases(self, **kwargs: Any) -> EnforcementCases:
-        """An application on this test's event store (a second call: another process's)."""
+    def cases(self, *, encrypted: bool = True, **kwargs: Any) -> EnforcementCases:
+        """An application on this test's event store (a second call: another process's);
+        ``encrypted=False``: events stored in plaintext."""
         kwargs.setdefault("chain_key", KEY)
         if self.events is None:
-            app = EnforcementCases.sqlite(self.tmp / "events.sqlite", **kwargs)
+            path = self.tmp / "events.sqlite"
+            if encrypted:
+                app = EnforcementCases.sqlite(path, **kwargs)
+            else:
+                app = EnforcementCases({"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                                        "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "30",
+                                        "ENFORCEMENT_CIPHER": "off"}, **kwargs)
         else:
-            app = postgres_cases(self.events, {"ENFORCEMENT_CIPHER_KEY": CIPHER_KEY,
-                                               "POSTGRES_POOL_SIZE": "2",
+            cipher = {"ENFORCEMENT_CIPHER_KEY": CIPHER_KEY} if encrypted else \
+                {"ENFORCEMENT_CIPHER": "off"}
+            app = postgres_cases(self.events, {**cipher, "POSTGRES_POOL_SIZE": "2",
                                                "POSTGRES_MAX_OVERFLOW": "6"}, **kwargs)
         self.opened.append(app)
         return app
@@ -169,6 +179,75 @@ class Backend:
             conn.execute(sql.SQL("DELETE FROM {}.{} WHERE originator_id = %s AND "
                                  "originator_version = %s").format(
                 sql.Identifier(self.events.schema), sql.Identifier(table)), (ref, version))
+
+    def tamper(self, statement: str, *params: Any) -> None:
+        """Run SQL on the event store behind every application's back: ``{events}`` stands for
+        the events table; a case id parameter is given as a UUID."""
+        if self.events is None:
+            with sqlite3.connect(self.tmp / "events.sqlite") as conn:
+                conn.execute(statement.replace("%s", "?").format(
+                    events="stored_events", snapshots="stored_snapshots"),
+                    [p.hex if isinstance(p, uuid.UUID) else p for p in params])
+            conn.close()
+            return
+        import psycopg
+
+        schema = f'"{self.events.schema}"'  # eventsourcing's table names
+        with psycopg.connect(**self.events.connect_kwargs()) as pg:
+            pg.execute(statement.format(events=f"{schema}.enforcementcases_events",
+                                        snapshots=f"{schema}.enforcementcases_snapshots"
+                                        ).encode(), params)
+
+    def snapshot_state(self) -> bytes:
+        """The stored state of the event store's one snapshot."""
+        if self.events is None:
+            with sqlite3.connect(self.tmp / "events.sqlite") as conn:
+                (state,) = conn.execute("SELECT state FROM stored_snapshots").fetchone()
+            conn.close()
+            return bytes(state)
+        import psycopg
+
+        with psycopg.connect(**self.events.connect_kwargs()) as pg:
+            row = pg.execute(f'SELECT state FROM "{self.events.schema}".'
+                             "enforcementcases_snapshots".encode()).fetchone()
+        assert row is not None
+        return bytes(row[0])
+
+    def anchors_tamper(self, statement: str) -> None:
+        """Run SQL on the anchor log (``{entries}``: its entries table) behind its back."""
+        if self.events is None:
+            with sqlite3.connect(self.tmp / "events.anchors.sqlite") as conn:
+                conn.execute(statement.format(entries="anchor_entries"))
+            conn.close()
+            return
+        import psycopg
+
+        table = f'"{self.events.schema}_anchors".anchor_entries'
+        with psycopg.connect(**self.events.connect_kwargs()) as pg:
+            pg.execute(statement.format(entries=table).encode())
+
+    def copy_events(self) -> None:
+        """Keep a copy of the event store as it is now (see :meth:`restore_events`)."""
+        if self.events is None:
+            with sqlite3.connect(self.tmp / "events.sqlite") as live, \
+                    sqlite3.connect(self.tmp / "old-copy.sqlite") as copy:
+                live.backup(copy)
+            live.close()
+            copy.close()
+            return
+        self.tamper("CREATE TABLE {events}_old AS SELECT * FROM {events}")
+
+    def restore_events(self) -> None:
+        """Put the copy kept by :meth:`copy_events` back over the event store."""
+        if self.events is None:
+            with sqlite3.connect(self.tmp / "old-copy.sqlite") as copy, \
+                    sqlite3.connect(self.tmp / "events.sqlite") as live:
+                copy.backup(live)
+            live.close()
+            copy.close()
+            return
+        self.tamper("DELETE FROM {events}")
+        self.tamper("INSERT INTO {events} SELECT * FROM {events}_old")
 
     def close(self) -> None:
         for thing in reversed(self.opened):

@@ -24,6 +24,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
 from domain.application import EnforcementCases
+from domain.keys import init_keys
 from tests.support import CLERK, KEY
 from tests.workflows.dockets import case, deposit
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
@@ -133,6 +134,7 @@ async def test_worker_killed_after_commit_resumes_with_the_same_events(
     queue = f"crash-{kind}-{uuid.uuid4().hex[:6]}"
     worker = WorkerProcess(server.address, queue, tmp_path / "data", docket, pause)
     engine = Engine(await connect(server.address), queue)
+    init_keys(tmp_path / "data" / "events.sqlite")  # the store's keys, made explicitly
     app = EnforcementCases.sqlite(tmp_path / "data" / "events.sqlite")
     policy = Policy(command_activity=kind, command_timeout_seconds=3,
                     routine_hour=0)  # the filing day at once, at any hour of the run
