@@ -4,7 +4,9 @@
   ``deadlines``;
 - auditors (``cli.auditors``): ``audit history|verify|termination|metrics|export``,
   ``projections rebuild|catch-up``;
-- everyone (``cli.everyone``): ``simulate``, ``import``, ``schema``.
+- everyone (``cli.everyone``): ``simulate``, ``import``, ``schema``;
+- administrators (``cli.users``): ``users add|list|disable|token`` (docs/operations.md
+  "Identity").
 
 Configuration comes from the environment (README "The CLI"); every error is one line and a
 non-zero exit (``cli.common``).
@@ -20,7 +22,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli import auditors, everyone, operators
+from cli import auditors, everyone, operators, users
 from cli.common import TEMPORAL_RUNTIME
 from domain.stores import DATA_DIR_ENV
 
@@ -65,5 +67,6 @@ def main(data_dir: Annotated[Path | None, typer.Option(
 operators.register(app)
 auditors.register(app)
 everyone.register(app)
+users.register(app)
 
 __all__ = ["app"]

@@ -13,6 +13,7 @@ Never imported by workflow code (it runs a worker, the event store and the proje
 
 from __future__ import annotations
 
+import secrets
 import time
 import uuid
 from collections import Counter
@@ -35,6 +36,7 @@ from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
 from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.engine import priority_of
 from workflows.messages import CaseInput, CaseOutcome, ScenarioRef, case_workflow_id
+from workflows.principals import KeyRing
 from workflows.runtime import create_worker, start_time_skipping
 from workflows.scenario import Docket, DocketCase
 
@@ -137,7 +139,7 @@ async def _run(app: EnforcementCases, docket: Docket, step: timedelta, horizon_d
     async with env:
         queue = f"simulate-{uuid.uuid4().hex[:8]}"
         worker = create_worker(env.client, app, simulated_adapters(SimulatedWorld(docket)),
-                               task_queue=queue)
+                               task_queue=queue, identity=simulation_ring())
         try:
             async with worker.worker:
                 morning = await _next_morning(env)
@@ -149,6 +151,12 @@ async def _run(app: EnforcementCases, docket: Docket, step: timedelta, horizon_d
         finally:
             worker.commands.close()
     return morning.date(), ended_on, outcomes
+
+
+def simulation_ring() -> KeyRing:
+    """A key ring for one simulation: its world's people are vouched for by the simulated
+    world and verified by its own worker; nothing outside acts on a simulation."""
+    return KeyRing({"simulation": secrets.token_bytes(32)})
 
 
 async def _next_morning(env: WorkflowEnvironment) -> datetime:

@@ -24,6 +24,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
 from domain.application import EnforcementCases
+from tests.principals import TEST_RING, HarnessEngine
 from tests.support import CLERK, KEY
 from tests.workflows.dockets import case, deposit
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
@@ -132,7 +133,7 @@ async def test_worker_killed_after_commit_resumes_with_the_same_events(
     pause.mkdir()
     queue = f"crash-{kind}-{uuid.uuid4().hex[:6]}"
     worker = WorkerProcess(server.address, queue, tmp_path / "data", docket, pause)
-    engine = Engine(await connect(server.address), queue)
+    engine = HarnessEngine(await connect(server.address), queue)
     app = EnforcementCases.sqlite(tmp_path / "data" / "events.sqlite")
     policy = Policy(command_activity=kind, command_timeout_seconds=3,
                     routine_hour=0)  # the filing day at once, at any hour of the run
@@ -190,9 +191,9 @@ async def test_a_rejected_update_leaves_no_history_on_a_real_server(server: DevS
     subject = twin("(2026)甘0402执230号")
     app = EnforcementCases.in_memory(chain_key=KEY)
     worker = create_worker(client, app, simulated_adapters(SimulatedWorld(Docket(
-        cases=(subject,)))), task_queue=queue)
+        cases=(subject,)))), identity=TEST_RING, task_queue=queue)
     async with worker.worker:
-        engine = Engine(client, queue)
+        engine = HarnessEngine(client, queue)
         handle = await engine.start_case(subject)
         await settled(engine, subject.case_number)
         before = len((await handle.fetch_history()).events)

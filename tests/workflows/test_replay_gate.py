@@ -33,6 +33,7 @@ from temporalio.client import (
 
 from domain.application import EnforcementCases
 from domain.commands import Command
+from tests.principals import TEST_RING, HarnessEngine
 from tests.replay_gate import Run, fetch, replay
 from tests.support import CLERK, KEY
 from tests.workflows.dockets import case, deposit
@@ -186,8 +187,8 @@ async def test_histories_recorded_in_the_risky_shapes_with_both_cores_busy_repla
             app = EnforcementCases.in_memory(chain_key=KEY)
             queue = f"gate-{uuid.uuid4().hex[:8]}"
             worker = create_worker(client, app, simulated_adapters(SimulatedWorld(Docket(
-                cases=tuple(cases)))), task_queue=queue, pause=hold, slots=FILINGS + 2)
-            engine = Engine(client, queue, cases=app)
+                cases=tuple(cases)))), identity=TEST_RING, task_queue=queue, pause=hold, slots=FILINGS + 2)
+            engine = HarnessEngine(client, queue, cases=app)
             async with worker.worker:
                 # 1. Concurrent filings, each polling get_status (Engine.file_case) while its
                 # filing's local activity is held past a workflow task (the task heartbeats),
