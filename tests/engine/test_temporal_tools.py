@@ -102,7 +102,8 @@ def test_the_readme_query_works_and_its_update_without_a_principal_is_refused(
     done = temporal(filed, *update[1:4], "--workflow-id", workflow_id,
                     "--name", option(update, "--name"), "--input", option(update, "--input"))
     assert done.returncode != 0  # the payload claims clerk-7: a claim, not a principal
-    assert "act carries no principal" in done.stderr and "identity.required" in done.stderr
+    assert "record_payment carries no principal" in done.stderr
+    assert "identity.required" in done.stderr
     assert events(filed) == before
 
     asked = temporal(filed, *query[1:3], "--workflow-id", workflow_id,

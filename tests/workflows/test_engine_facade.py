@@ -212,4 +212,5 @@ async def test_the_recorded_actor_is_the_principal_not_the_acts_claim(rig: Rig) 
     assert (first.actor, last.actor) == (clerk.actor, clerk.actor)
     record = await plain.act_status(number, result.request_id or "")
     assert record is not None and record.actor == clerk.actor
+    assert record.vouched_by == "test-harness"  # the host that vouched, from the header
     await rig.engine.handle(number).terminate("test over")
