@@ -58,7 +58,7 @@ from workflows.engine import Engine
 from workflows.identity_worker import PrincipalCheck
 from workflows.messages import EXECUTE_COMMAND, BasisSpec, CommandOutcome, CommandRequest
 from workflows.messages import case_workflow_id as wid
-from workflows.principals import KeyRing
+from workflows.principals import HostSystem, KeyRing
 from workflows.runtime import start_time_skipping, workflow_runner
 from workflows.scenario import (
     AuctionRound,
@@ -278,7 +278,7 @@ async def run_docket(cases: Docket, start: datetime, tape: Tape, store: Path | N
                         workflow_runner=workflow_runner(), max_concurrent_workflow_tasks=200,
                         interceptors=[PrincipalCheck(BENCH_RING)])
         async with worker:
-            engine = Engine(env.client, QUEUE)
+            engine = Engine(env.client, QUEUE, host=HostSystem("bench", BENCH_RING))
             began = time.perf_counter()
             handles = [await engine.start_case(case) for case in cases.cases]
             sentinel = await env.client.start_workflow(Sentinel.run, SENTINEL_DAYS,

@@ -5,6 +5,7 @@ here with their pydantic models before anything reaches Temporal."""
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -59,7 +60,7 @@ from cli.temporal import (
 from domain.errors import EnforcementError, InvalidInputError, UnknownCaseError
 from domain.models import CaseCategory
 from domain.state import CaseState, Phase
-from domain.values import Actor
+from domain.stores import data_dir
 from workflows.acts import ActBase
 from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.engine import (
@@ -70,8 +71,10 @@ from workflows.engine import (
 )
 from workflows.engine_filing import check_filing
 from workflows.engine_stuck import diagnose, stuck_error
+from workflows.identity_client import vouching_client
+from workflows.identity_keys import read_ring
 from workflows.messages import ActRecord, ActResult
-from workflows.principals import Principal
+from workflows.principals import HostSystem, Principal
 from workflows.scenario import Docket, DocketCase
 from workflows.status import CaseStatus
 
@@ -106,7 +109,7 @@ def case_file(path: Annotated[Path, typer.Argument(help="A DocketCase or a whole
     else:
         cases = [validate(DocketCase, data, f"docket case {path}", source)]
     who = principal(actor, role)
-    filed, failures = run(_file_all(cases, who.actor))
+    filed, failures = run(_file_all(cases, who))
     if as_json:
         print_json(filed)
     elif filed:
@@ -120,15 +123,17 @@ def case_file(path: Annotated[Path, typer.Argument(help="A DocketCase or a whole
         fail(failures[-1].message, max(f.code for f in failures))
 
 
-async def _file_all(cases: list[DocketCase], who: Actor
+async def _file_all(cases: list[DocketCase], who: Principal
                     ) -> tuple[list[dict[str, Any]], list[UserError]]:
-    """File each case; a filing the workflow would refuse is refused here (the check of
-    ``Engine.file``, workflows/engine_filing.py) and never reaches Temporal."""
-    client = await temporal_client()
+    """File each case as ``who`` (the CLI vouches: the start carries its signed header); a
+    filing the workflow would refuse is refused here (the check of ``Engine.file``,
+    workflows/engine_filing.py) and never reaches Temporal."""
+    client = vouching_client(await temporal_client(), HostSystem(
+        who.vouched_by, read_ring(data_dir(os.environ))))
     filed: list[dict[str, Any]] = []
     failures: list[UserError] = []
     for case in cases:
-        filing = case.filing().model_copy(update={"actor": who})
+        filing = case.filing().model_copy(update={"actor": who.actor})
         try:
             check_filing(case.case_number, filing)
             handle = await start_case(client, case.case_number, filing)

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from workflows.context import CaseContext
 from workflows.termination import resume
@@ -25,8 +25,9 @@ with workflow.unsafe.imports_passed_through():
     from domain.rules import AssetKind, announcement_days
     from domain.values import Role
     from workflows import acts as a
-    from workflows.messages import SYSTEM, ActRecord, ActResult, CommandOutcome
+    from workflows.messages import SYSTEM, ActRecord, ActResult, CommandOutcome, Filing
     from workflows.principals import (
+        FILING,
         VERIFY_PRINCIPAL,
         VOUCHED_BY,
         SignalCheck,
@@ -302,6 +303,23 @@ async def verified_signal(ctx: CaseContext, act: a.ActBase, token: str | None) -
                       SRC_IDENTITY)
     VOUCHED_BY.set(verdict.vouched_by)
     return act.model_copy(update={"actor": verdict.actor})
+
+
+async def verified_filing(ctx: CaseContext, filing: Filing, token: str | None) -> Filing:
+    """The filing by its verified principal (the start's header, checked by the local activity
+    ``verify_principal``); else the workflow fails with ``identity.*`` before anything is
+    recorded (docs/operations.md "Identity")."""
+    check = SignalCheck(token=token, workflow_id=ctx.wid, name=FILING,
+                        digest=act_digest(filing.model_dump_json(exclude={"actor"})))
+    verdict: SignalVerdict = await workflow.execute_local_activity(
+        VERIFY_PRINCIPAL, check, result_type=SignalVerdict,
+        start_to_close_timeout=timedelta(seconds=30))
+    if verdict.actor is None:
+        err = refused(verdict.code or "identity.required", verdict.message or "no principal",
+                      SRC_IDENTITY)
+        raise ApplicationError(err.message, *err.details, type=err.type, non_retryable=True,
+                               category=ApplicationErrorCategory.BENIGN)
+    return filing.model_copy(update={"actor": verdict.actor})
 
 
 async def record_refusal(ctx: CaseContext, act: a.ActBase, key: str,

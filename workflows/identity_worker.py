@@ -14,6 +14,8 @@ verifies (docs/operations.md "Identity").
   local activity ``verify_principal`` (outside the sandbox, its verdict recorded in history, so
   replays never need the key) in runs that carry the ``principals`` version marker; an act
   without a valid principal is refused and entered into the record as a refused act.
+- a case workflow's start: its header is handed to the workflow, which has it verified by
+  ``verify_principal`` before it files; without a valid one the workflow fails, nothing filed.
 - the simulated world's signals (the scenario's people) are signed as it sends them, vouched
   for by ``simulated-world``.
 
@@ -30,6 +32,7 @@ from typing import Any
 from temporalio import activity, workflow
 from temporalio.api.common.v1 import Payload
 from temporalio.worker import (
+    ExecuteWorkflowInput,
     HandleSignalInput,
     HandleUpdateInput,
     Interceptor,
@@ -45,6 +48,7 @@ from workflows.acts import ActBase, fingerprint
 from workflows.adapters.ports import Adapters, ScheduleQuery
 from workflows.messages import CASE_WORKFLOW, WORLD_WORKFLOW
 from workflows.principals import (
+    FILING_TOKEN,
     HEADER,
     SIGNAL_TOKEN,
     SOURCE,
@@ -158,6 +162,11 @@ class _Inbound(WorkflowInboundInterceptor):
             input.args = [_stamped(act, principal)]
             VOUCHED_BY.set(principal.vouched_by)
         return await super().handle_update_handler(input)
+
+    async def execute_workflow(self, input: ExecuteWorkflowInput) -> Any:
+        if workflow.info().workflow_type == CASE_WORKFLOW:
+            FILING_TOKEN.set(header_token(input.headers))
+        return await super().execute_workflow(input)
 
     async def handle_signal(self, input: HandleSignalInput) -> None:
         if input.signal == "act":

@@ -234,6 +234,10 @@ VOUCHED_BY: ContextVar[str | None] = ContextVar("enforce_vouched_by", default=No
 """The system that vouched for the act being handled (set by the worker's interceptor)."""
 SIGNAL_TOKEN: ContextVar[str | None] = ContextVar("enforce_signal_token", default=None)
 """The ``enforce-principal`` header of the ``act`` signal being handled (unverified)."""
+FILING_TOKEN: ContextVar[str | None] = ContextVar("enforce_filing_token", default=None)
+"""The ``enforce-principal`` header of the workflow's start (its filing), unverified."""
+FILING = "file"
+"""The name a filing's header is signed for."""
 VERIFY_PRINCIPAL = "verify_principal"
 """The local activity that verifies a signal's header outside the workflow sandbox."""
 

@@ -35,8 +35,9 @@ from projections.store import SQLiteReadModelStore
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
 from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.engine import priority_of
+from workflows.identity_client import vouching_client
 from workflows.messages import CaseInput, CaseOutcome, ScenarioRef, case_workflow_id
-from workflows.principals import KeyRing
+from workflows.principals import HostSystem, KeyRing
 from workflows.runtime import create_worker, start_time_skipping
 from workflows.scenario import Docket, DocketCase
 
@@ -138,13 +139,15 @@ async def _run(app: EnforcementCases, docket: Docket, step: timedelta, horizon_d
     env = await start_time_skipping()
     async with env:
         queue = f"simulate-{uuid.uuid4().hex[:8]}"
+        ring = simulation_ring()
         worker = create_worker(env.client, app, simulated_adapters(SimulatedWorld(docket)),
-                               task_queue=queue, identity=simulation_ring())
+                               task_queue=queue, identity=ring)
+        client = vouching_client(env.client, HostSystem("simulation", ring))
         try:
             async with worker.worker:
                 morning = await _next_morning(env)
                 for case in docket.cases:
-                    await _start(env.client, queue, case)
+                    await _start(client, queue, case)
                 outcomes = await _until_ended(env, [c.case_number for c in docket.cases],
                                               morning + timedelta(days=horizon_days), step)
                 ended_on = legal_date(await env.get_current_time())

@@ -20,8 +20,10 @@ import pytest
 
 from domain.events import ActRefused
 from domain.stores import cases_from_env
+from domain.values import Actor, Role
 from tests.engine.conftest import readme_block
 from tests.worker_process import WorkerProcess, clean_env
+from workflows.messages import CASE_WORKFLOW, TASK_QUEUE, CaseInput
 from workflows.scenario import Docket
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -206,3 +208,19 @@ def test_the_web_ui_is_started_with_the_codec_endpoint_and_may_call_it(
     _, foreign, _ = http(f"{server.codec_endpoint}/decode", method="OPTIONS",
                          headers={"Origin": "http://evil.example"})
     assert "Access-Control-Allow-Origin" not in foreign
+
+
+def test_a_case_started_by_the_temporal_cli_without_a_principal_files_nothing(
+        filed: WorkerProcess) -> None:
+    docket = Docket.model_validate_json((ROOT / "examples" / "sample-docket.json").read_text())
+    case = docket.case("(2026)甘0402执3号")
+    assert case is not None
+    filing = case.filing().model_copy(update={"actor": Actor(id="mallory", role=Role.CLERK)})
+    data = CaseInput(case_number=case.case_number, filing=filing, category=case.category)
+    before = events(filed)
+    done = temporal(filed, "workflow", "execute", "--type", CASE_WORKFLOW, "--task-queue",
+                    TASK_QUEUE, "--workflow-id", f"case:{case.case_number}",
+                    "--input", data.model_dump_json())
+    assert done.returncode != 0
+    assert "file carries no principal" in done.stdout + done.stderr
+    assert events(filed) == before

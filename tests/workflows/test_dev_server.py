@@ -51,6 +51,10 @@ class WorkerProcess:
     def __init__(self, address: str, queue: str, data: Path, docket: Path, pause: Path) -> None:
         self.args = [sys.executable, str(ROOT / "worker.py"), "--data-dir", str(data),
                      "--docket", str(docket), "--task-queue", queue]
+        data.mkdir(parents=True, exist_ok=True)
+        ring = data / "identity.key"  # the tests' ring: the test client vouches, it verifies
+        ring.write_text(TEST_RING.text(), "utf-8")
+        ring.chmod(0o600)
         self.env = {**os.environ, "TEMPORAL_ADDRESS": address,
                     "ENFORCEMENT_TEST_PAUSE_COMMAND": "ControlAsset",
                     "ENFORCEMENT_TEST_PAUSE_DIR": str(pause)}
@@ -118,7 +122,8 @@ async def settled(engine: Engine, number: str) -> None:
                 and last.timer_started_event_attributes.start_to_fire_timeout.seconds > 3600:
             return
         time.sleep(0.2)
-    raise AssertionError(f"{number} did not reach its first long timer")
+    tail = [e.WhichOneof("attributes") for e in (await handle.fetch_history()).events[-6:]]
+    raise AssertionError(f"{number} did not reach its first long timer (last events: {tail})")
 
 
 @pytest.mark.parametrize(("kind", "serial"), [("regular", 210), ("local", 220)])
@@ -194,7 +199,7 @@ async def test_a_rejected_update_leaves_no_history_on_a_real_server(server: DevS
         cases=(subject,)))), identity=TEST_RING, task_queue=queue)
     async with worker.worker:
         engine = HarnessEngine(client, queue)
-        handle = await engine.start_case(subject)
+        handle = await engine.start_case(subject, policy=Policy(routine_hour=0))  # at any hour
         await settled(engine, subject.case_number)
         before = len((await handle.fetch_history()).events)
         version = app.get_case(subject.case_number).version

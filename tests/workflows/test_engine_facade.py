@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from temporalio.client import WorkflowFailureError
+from temporalio.exceptions import ApplicationError
 
 from domain.errors import (
     CaseAlreadyFiledError,
@@ -27,7 +29,9 @@ from tests.support import CLERK, PRESIDENT
 from tests.workflows.conftest import Rig
 from tests.workflows.dockets import BASIS, nothing_found, paid_in_full
 from workflows.acts import RecordPayment
+from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.engine import Engine, FiledCase
+from workflows.messages import CaseInput, case_workflow_id
 
 PUBLIC = ("connect", "close", "file", "file_case", "act", "notify", "status", "result", "exists",
           "list_cases", "case", "state", "history", "verify", "verify_all",
@@ -214,3 +218,21 @@ async def test_the_recorded_actor_is_the_principal_not_the_acts_claim(rig: Rig) 
     assert record is not None and record.actor == clerk.actor
     assert record.vouched_by == "test-harness"  # the host that vouched, from the header
     await rig.engine.handle(number).terminate("test over")
+
+
+async def test_a_case_started_without_a_signed_filing_fails_and_records_nothing(
+        rig: Rig) -> None:
+    case = paid_in_full()
+    await rig.morning()
+    number = case.case_number
+    filing = case.filing().model_copy(update={"actor": PRESIDENT})  # a claim: nobody vouches
+    handle = await rig.env.client.start_workflow(  # Temporal's own client, no header
+        EnforcementCaseWorkflow.run, CaseInput(case_number=number, filing=filing,
+                                               category=filing.category),
+        id=case_workflow_id(number), task_queue=rig.engine.task_queue)
+    with pytest.raises(WorkflowFailureError) as failed:
+        await handle.result()
+    cause = failed.value.cause
+    assert isinstance(cause, ApplicationError) and cause.type == "identity.required"
+    with pytest.raises(UnknownCaseError):
+        rig.app.get_case(number)  # nothing filed
