@@ -156,11 +156,20 @@ class _Inbound(WorkflowInboundInterceptor):
 
     async def handle_update_handler(self, input: HandleUpdateInput) -> Any:
         act = _act(input.args)
-        token = header_token(input.headers)
-        principal = unverified_principal(token) if token else None
-        if act is not None and principal is not None:
-            input.args = [_stamped(act, principal)]
-            VOUCHED_BY.set(principal.vouched_by)
+        info = workflow.info()
+        if act is not None and info.workflow_type == CASE_WORKFLOW:
+            token = header_token(input.headers)
+            if workflow.unsafe.is_replaying():  # accepted once by its validator: read it
+                principal = unverified_principal(token) if token else None
+            else:  # verified again: an update without a validator is no way around it
+                try:
+                    principal = verify_act(self.RING, token, info.workflow_id, input.update,
+                                           digest_of(act))
+                except IdentityError as err:
+                    raise refused(err.code, err.message, err.source or SOURCE) from None
+            if principal is not None:
+                input.args = [_stamped(act, principal)]
+                VOUCHED_BY.set(principal.vouched_by)
         return await super().handle_update_handler(input)
 
     async def execute_workflow(self, input: ExecuteWorkflowInput) -> Any:
