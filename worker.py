@@ -38,10 +38,12 @@ from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
 from workflows.codec import codec_from_env
 from workflows.codec_server import DEFAULT_PORT as CODEC_PORT
 from workflows.codec_server import ORIGINS_ENV, CodecServer, ui_origins
-from workflows.demo import load_live_docket
+from workflows.demo import DEMO_HOST, load_live_docket
 from workflows.engine import Engine
 from workflows.engine_records import store_env
+from workflows.identity_keys import ensure_ring
 from workflows.messages import TASK_QUEUE
+from workflows.principals import HostSystem
 from workflows.runtime import (
     DataFileInUseError,
     DevServer,
@@ -169,6 +171,7 @@ async def serve(args: argparse.Namespace) -> int:
     address = os.environ.get("TEMPORAL_ADDRESS")
     namespace = os.environ.get("TEMPORAL_NAMESPACE", "default")
     queue = args.task_queue or os.environ.get("ENFORCEMENT_TASK_QUEUE", TASK_QUEUE)
+    ring = ensure_ring(data_dir)  # the explicit first start makes the identity key ring
     world = SimulatedWorld(load_docket(args.docket))
     for case in (live.cases if (live := load_live_docket(data_dir)) else ()):
         world.add(case)  # the live cases of make run keep their world across restarts
@@ -211,7 +214,7 @@ async def serve(args: argparse.Namespace) -> int:
                   f"log ({app.anchors.where}) is missing: restore it, or run `enforce audit "
                   "anchors adopt` [docs/operations.md, Anchors]", file=sys.stderr, flush=True)
             return EXIT_STORE_REFUSED
-        worker = create_worker(client, app, load_adapters(world), task_queue=queue,
+        worker = create_worker(client, app, load_adapters(world), identity=ring, task_queue=queue,
                                slots=args.slots, pause=PauseHook.from_env())
         stopping: list[asyncio.Task[None]] = []
 
@@ -238,7 +241,8 @@ async def serve(args: argparse.Namespace) -> int:
         engine: Engine | None = None
         if await started(worker, running):
             print(f"worker ready: task queue {queue!r} on {address}", flush=True)
-            engine = Engine(client, queue, data_dir=data_dir, cases=app)
+            engine = Engine(client, queue, data_dir=data_dir, cases=app,
+                            host=HostSystem(DEMO_HOST, ring))
             shown = asyncio.ensure_future(show(args, engine, world, record, stop)) \
                 if args.demo else None
         try:

@@ -56,8 +56,10 @@ from workflows.activities import CommandActivities
 from workflows.adapters.ports import Adapters
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
 from workflows.engine import Engine
+from workflows.identity_worker import PrincipalCheck
 from workflows.messages import EXECUTE_COMMAND, BasisSpec, CommandOutcome, CommandRequest
 from workflows.messages import case_workflow_id as wid
+from workflows.principals import HostSystem, KeyRing
 from workflows.runtime import start_time_skipping, workflow_runner
 from workflows.scenario import (
     AuctionRound,
@@ -73,6 +75,8 @@ from workflows.scenario import (
 )
 
 QUEUE = "bench"
+BENCH_RING = KeyRing({"bench": b"bench-identity-key-0123456789abcdef"})
+"""The worker's identity key ring: the simulated world's acts are signed and verified."""
 SENTINEL_DAYS = 800
 APPLICANT = Party(name="张三", kind=PartyKind.PERSON,
                   document=ResidentId(number="11010519491231002X"))
@@ -272,10 +276,12 @@ async def run_docket(cases: Docket, start: datetime, tape: Tape, store: Path | N
         commands: Any = RecordingCommands(app, tape) if app is not None else BareCommands(tape)
         adapters = _adapters(simulated_adapters(SimulatedWorld(cases)) if full else None, tape)
         worker = Worker(env.client, task_queue=QUEUE, workflows=registry.workflows([Sentinel]),
-                        activities=registry.activities(env.client, commands, adapters),
-                        workflow_runner=workflow_runner(), max_concurrent_workflow_tasks=200)
+                        activities=registry.activities(env.client, commands, adapters,
+                                                       BENCH_RING),
+                        workflow_runner=workflow_runner(), max_concurrent_workflow_tasks=200,
+                        interceptors=[PrincipalCheck(BENCH_RING)])
         async with worker:
-            engine = Engine(env.client, QUEUE)
+            engine = Engine(env.client, QUEUE, host=HostSystem("bench", BENCH_RING))
             began = time.perf_counter()
             handles = [await engine.start_case(case) for case in cases.cases]
             sentinel = await env.client.start_workflow(Sentinel.run, SENTINEL_DAYS,

@@ -7,6 +7,8 @@
 - everyone (``cli.everyone``): ``simulate``, ``import``, ``schema``;
 - keys (``cli.keys``): ``keys init``; anchors (``cli.auditors``): ``audit anchors
   export|verify|adopt``.
+- administrators (``cli.users``): ``users add|list|disable|token`` (docs/operations.md
+  "Identity").
 
 Configuration comes from the environment (README "The CLI"); every error is one line and a
 non-zero exit (``cli.common``).
@@ -22,7 +24,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli import auditors, everyone, keys, operators
+from cli import auditors, everyone, keys, operators, users
 from cli.common import TEMPORAL_RUNTIME
 from domain.stores import DATA_DIR_ENV
 
@@ -68,5 +70,6 @@ operators.register(app)
 auditors.register(app)
 everyone.register(app)
 keys.register(app)
+users.register(app)
 
 __all__ = ["app"]

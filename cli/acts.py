@@ -11,6 +11,7 @@ from typing import Any
 from cli.common import BAD_INPUT, UserError, validate
 from domain.values import Actor
 from workflows.acts import ACT_TYPES, ActBase
+from workflows.principals import IdentityError
 
 ACTS: dict[str, type[ActBase]] = {t.model_fields["kind"].default: t for t in ACT_TYPES}
 """Every act by its kind (= the name of its Update)."""
@@ -29,9 +30,11 @@ def _value(key: str, text: str) -> Any:
     return text
 
 
-def act_payload(kind: str, fields: list[str], raw: str | None, who: Actor | None,
+def act_payload(kind: str, fields: list[str], raw: str | None, who: Actor,
                 request_id: str | None, note: str | None) -> ActBase:
-    """The act, validated locally with its model (malformed input never reaches Temporal)."""
+    """The act of ``who`` (the command's principal), validated locally with its model
+    (malformed input never reaches Temporal). An ``actor`` in the payload is a claim: refused
+    (docs/operations.md "Identity")."""
     model = ACTS.get(kind)
     if model is None:
         raise UserError(f"unknown act {kind!r}; acts: {', '.join(sorted(ACTS))} "
@@ -60,11 +63,10 @@ def act_payload(kind: str, fields: list[str], raw: str | None, who: Actor | None
         node[last] = _value(key, text)
     if data.pop("kind", kind) != kind:
         raise UserError(f"invalid --json: kind does not match the act {kind!r}", BAD_INPUT)
-    if who is not None:
-        data["actor"] = who.model_dump(mode="json")
-    elif "actor" not in data:
-        raise UserError("who acts? give --actor and --role (or set ENFORCE_ACTOR and "
-                        "ENFORCE_ROLE): every act records its actor", BAD_INPUT)
+    if "actor" in data:
+        raise IdentityError("identity.claim_refused", "the payload's actor: who acts is not "
+                            "claimed; it is your account (enforce users list)")
+    data["actor"] = who.model_dump(mode="json")
     if request_id is not None:
         data["request_id"] = request_id
     if note is not None:

@@ -29,6 +29,7 @@ from temporalio.client import WorkflowFailureError, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError, FailureError
 from temporalio.service import RPCError
 
+from cli.accounts import cli_principal, refuse_claims
 from cli.terminal import SafeConsole, json_printable, safe_cell
 from domain.application import EnforcementCases
 from domain.calendar import COURT_ZONE
@@ -36,13 +37,15 @@ from domain.errors import EnforcementError, InvalidInputError
 from domain.stores import (
     StoreConfigurationError,
     cases_from_env,
+    data_dir,
     event_store_kind,
     sqlite_events_path,
 )
-from domain.values import Actor, CaseNumber
+from domain.values import CaseNumber
 from projections.runner import ReadModelRunner
 from projections.store import ReadModelMismatchError, ReadModelStore
 from projections.stores import open_read_store
+from workflows.principals import Principal
 
 WIDTH = None if sys.stdout.isatty() else 150  # pipes and files: wide tables, not cramped ones
 out = SafeConsole(highlight=False, soft_wrap=True, markup=False, width=WIDTH)
@@ -53,7 +56,6 @@ R = TypeVar("R")
 BAD_INPUT, REFUSED, UNCONFIRMED = 2, 1, 3
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")]
-ACTOR_ENV, ROLE_ENV = "ENFORCE_ACTOR", "ENFORCE_ROLE"
 PAYLOAD_KEY_NAME = "payload.key"
 
 
@@ -206,20 +208,12 @@ def read_json(path: Path) -> Any:
         raise UserError(f"{path} is not UTF-8 text: {exc.reason}", BAD_INPUT) from None
 
 
-def identity(actor: str | None, role: str | None) -> Actor | None:
-    """Who acts: ``--actor``/``--role``, else ``ENFORCE_ACTOR``/``ENFORCE_ROLE``; None if
-    neither is given."""
-    actor = actor or os.environ.get(ACTOR_ENV)
-    role = role or os.environ.get(ROLE_ENV)
-    if not actor and not role:
-        return None
-    if not actor or not role:
-        raise UserError(f"who acts? give both --actor and --role (or {ACTOR_ENV} and "
-                        f"{ROLE_ENV})", BAD_INPUT)
-    found: Actor = validate(Actor, {"id": actor, "role": role}, "identity (--actor/--role)",
-                            "domain/values.py Actor; roles: clerk, officer, judge, president, "
-                            "auditor, system")
-    return found
+def principal(actor: str | None = None, role: str | None = None) -> Principal:
+    """Who runs this command (docs/operations.md "Identity"): the account of a signed
+    ``ENFORCE_TOKEN``, else of the OS user; a claimed ``--actor``/``--role`` (or
+    ``ENFORCE_ACTOR``/``ENFORCE_ROLE``) is refused with ``identity.claim_refused``."""
+    refuse_claims(actor, role)
+    return cli_principal(data_dir(os.environ))
 
 
 # --- the stores ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ here with their pydantic models before anything reaches Temporal."""
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -35,8 +36,8 @@ from cli.common import (
     events,
     fail,
     friendly,
-    identity,
     parse_date,
+    principal,
     print_json,
     read_json,
     read_models,
@@ -60,7 +61,7 @@ from cli.temporal import (
 from domain.errors import EnforcementError, InvalidInputError, UnknownCaseError
 from domain.models import CaseCategory
 from domain.state import CaseState, Phase
-from domain.values import Actor
+from domain.stores import data_dir
 from workflows.acts import ActBase
 from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.engine import (
@@ -71,7 +72,10 @@ from workflows.engine import (
 )
 from workflows.engine_filing import check_filing
 from workflows.engine_stuck import diagnose, stuck_error
+from workflows.identity_client import vouching_client
+from workflows.identity_keys import read_ring
 from workflows.messages import ActRecord, ActResult
+from workflows.principals import HostSystem, Principal
 from workflows.scenario import Docket, DocketCase
 from workflows.status import CaseStatus
 
@@ -80,10 +84,10 @@ case_app = typer.Typer(help="Operators: file cases, send acts, look at cases.",
 QUERY_TIMEOUT = timedelta(seconds=10)
 FILING_WAIT_SECONDS = 30.0
 
-ActorOpt = Annotated[str | None, typer.Option("--actor", help="Who acts (default: "
-                                              "$ENFORCE_ACTOR); recorded on the act.")]
-RoleOpt = Annotated[str | None, typer.Option("--role", help="clerk | officer | judge | "
-                                             "president (default: $ENFORCE_ROLE).")]
+ActorOpt = Annotated[str | None, typer.Option(
+    "--actor", hidden=True, help="Refused: who acts is your account, not a claim.")]
+RoleOpt = Annotated[str | None, typer.Option(
+    "--role", hidden=True, help="Refused: your role is your account's.")]
 
 
 # --- case file ----------------------------------------------------------------------------
@@ -96,8 +100,8 @@ def case_file(path: Annotated[Path, typer.Argument(help="A DocketCase or a whole
     """File live cases: start each case's workflow, which files it and goes on in real time.
 
     A docket case's simulated ``world`` is not used: a live case meets the outside world the
-    worker is configured with. Who files: --actor/--role or the environment, else the filing
-    office (clerk).
+    worker is configured with. Who files: your account (your OS user's, or ENFORCE_TOKEN's;
+    docs/operations.md "Identity").
     """
     data = read_json(path)
     source = "workflows/scenario.py; docs/workflows.md (docket format)"
@@ -105,7 +109,7 @@ def case_file(path: Annotated[Path, typer.Argument(help="A DocketCase or a whole
         cases = list(validate(Docket, data, f"docket {path}", source).cases)
     else:
         cases = [validate(DocketCase, data, f"docket case {path}", source)]
-    who = identity(actor, role)
+    who = principal(actor, role)
     filed, failures = run(_file_all(cases, who))
     if as_json:
         print_json(filed)
@@ -120,17 +124,17 @@ def case_file(path: Annotated[Path, typer.Argument(help="A DocketCase or a whole
         fail(failures[-1].message, max(f.code for f in failures))
 
 
-async def _file_all(cases: list[DocketCase], who: Actor | None
+async def _file_all(cases: list[DocketCase], who: Principal
                     ) -> tuple[list[dict[str, Any]], list[UserError]]:
-    """File each case; a filing the workflow would refuse is refused here (the check of
-    ``Engine.file``, workflows/engine_filing.py) and never reaches Temporal."""
-    client = await temporal_client()
+    """File each case as ``who`` (the CLI vouches: the start carries its signed header); a
+    filing the workflow would refuse is refused here (the check of ``Engine.file``,
+    workflows/engine_filing.py) and never reaches Temporal."""
+    client = vouching_client(await temporal_client(), HostSystem(
+        who.vouched_by, read_ring(data_dir(os.environ))))
     filed: list[dict[str, Any]] = []
     failures: list[UserError] = []
     for case in cases:
-        filing = case.filing()
-        if who is not None:
-            filing = filing.model_copy(update={"actor": who})
+        filing = case.filing().model_copy(update={"actor": who.actor})
         try:
             check_filing(case.case_number, filing)
             handle = await start_case(client, case.case_number, filing)
@@ -224,20 +228,20 @@ def case_do(case: Annotated[str, typer.Argument(help="Case number, e.g. '(2026)ç
     within 30 s the act is "not yet confirmed" (exit 3) â€” check it with `enforce case act CASE
     KEY`, or send it again with --request-id KEY: one key is never applied twice."""
     number = case_number(case)
-    body = with_request_id(act_payload(act, field or [], payload, identity(actor, role),
-                                       request_id, note))
+    who = principal(actor, role)
+    body = with_request_id(act_payload(act, field or [], payload, who.actor, request_id, note))
     err.print(f"request id: {body.request_id}")
-    result = run(_act(number, act, body))
+    result = run(_act(number, act, body, who))
     if json_result:
         print_json(result)
     else:
         render.print_act(result, act)
 
 
-async def _act(number: str, kind: str, body: ActBase) -> ActResult:
-    async with await engine() as door:
+async def _act(number: str, kind: str, body: ActBase, who: Principal) -> ActResult:
+    async with await engine(who) as door:
         try:
-            return await door.act(number, body)
+            return await door.act(number, body, principal=who)
         except ActNotConfirmedError as exc:
             raise UserError(enforcement_line(exc), UNCONFIRMED) from None
         except (UnknownCaseError, EngineUnavailableError) as exc:

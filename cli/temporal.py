@@ -14,6 +14,7 @@ from cli.common import BAD_INPUT, PAYLOAD_KEY_NAME, TEMPORAL_RUNTIME, UserError
 from domain.stores import data_dir
 from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.engine import CASE_ID_REUSE, Engine, priority_of
+from workflows.identity_keys import read_ring
 from workflows.messages import (
     TASK_QUEUE,
     CaseInput,
@@ -22,6 +23,7 @@ from workflows.messages import (
     Policy,
     case_workflow_id,
 )
+from workflows.principals import HostSystem, Principal
 
 CaseHandle = WorkflowHandle[EnforcementCaseWorkflow, CaseOutcome]
 
@@ -89,11 +91,15 @@ async def temporal_client() -> Client:
                         "`python worker.py`, or set TEMPORAL_ADDRESS)") from None
 
 
-async def engine() -> Engine:
-    """The Engine facade on the engine's Temporal, found as :func:`temporal_client` finds it."""
+async def engine(who: Principal | None = None) -> Engine:
+    """The Engine facade on the engine's Temporal, found as :func:`temporal_client` finds it;
+    with ``who``, the CLI is the host system that vouches for that principal (its account,
+    signed with ``<data>/identity.key``)."""
     TEMPORAL_RUNTIME["started"] = True
-    return await Engine.connect(temporal_address(), task_queue=task_queue(),
-                                data_dir=data_dir(os.environ))
+    data = data_dir(os.environ)
+    host = HostSystem(who.vouched_by, read_ring(data)) if who is not None else None
+    return await Engine.connect(temporal_address(), task_queue=task_queue(), data_dir=data,
+                                host=host)
 
 
 def unknown_case(exc: RPCError, number: str) -> UserError:

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from workflows.context import CaseContext
 from workflows.termination import resume
@@ -25,13 +25,22 @@ with workflow.unsafe.imports_passed_through():
     from domain.rules import AssetKind, announcement_days
     from domain.values import Role
     from workflows import acts as a
-    from workflows.messages import SYSTEM, ActRecord, ActResult, CommandOutcome
+    from workflows.messages import SYSTEM, ActRecord, ActResult, CommandOutcome, Filing
+    from workflows.principals import (
+        FILING,
+        VERIFY_PRINCIPAL,
+        VOUCHED_BY,
+        SignalCheck,
+        SignalVerdict,
+        act_digest,
+    )
 
 Built = list[c.Command]
 DATE_FIELDS = ("paid_on", "submitted_on", "verified_on", "served_on", "reported_on",
                "defaulted_on", "sold_on", "transferred_on", "reached_on", "requested_on",
                "ordered_on", "heard_on", "bid_at", "closed_at")
 SRC_INPUT = "operator contract (docs/workflows.md)"
+SRC_IDENTITY = "docs/operations.md (Identity)"
 
 
 def invalid(message: str) -> ApplicationError:
@@ -273,7 +282,8 @@ async def receive(ctx: CaseContext, act: a.ActBase, base: str, key: str,
         return await _apply_any(ctx, act, base)
     if via == "signal":
         validate(ctx, act, key)
-    ctx.journal.receive(key, a.act_name(act), act.actor, via, a.fingerprint(act))
+    ctx.journal.receive(key, a.act_name(act), act.actor, via, a.fingerprint(act),
+                        VOUCHED_BY.get())
     await workflow.wait_condition(lambda: ctx.acts_open)
     async with ctx.act_lock:
         known = ctx.journal.get(key)
@@ -294,6 +304,40 @@ def stored(record: ActRecord) -> ActResult:
     if record.state == "applied" and record.result is not None:
         return record.result.model_copy(update={"duplicate": True})
     raise refused(record.code or "error", record.message or "", record.source or "")
+
+
+async def verified_signal(ctx: CaseContext, act: a.ActBase, token: str | None) -> a.ActBase:
+    """An ``act`` signal's act by its verified principal (the header checked by the local
+    activity ``verify_principal``, its verdict kept in history); else refused ``identity.*``."""
+    check = SignalCheck(token=token, workflow_id=ctx.wid, name="act",
+                        digest=act_digest(act.model_dump_json(exclude={"actor"})),
+                        case_number=ctx.case_number, scenario=ctx.scenario,
+                        fingerprint=a.fingerprint(act))
+    verdict: SignalVerdict = await workflow.execute_local_activity(
+        VERIFY_PRINCIPAL, check, result_type=SignalVerdict,
+        start_to_close_timeout=timedelta(seconds=30))
+    if verdict.actor is None:
+        raise refused(verdict.code or "identity.required", verdict.message or "no principal",
+                      SRC_IDENTITY)
+    VOUCHED_BY.set(verdict.vouched_by)
+    return act.model_copy(update={"actor": verdict.actor})
+
+
+async def verified_filing(ctx: CaseContext, filing: Filing, token: str | None) -> Filing:
+    """The filing by its verified principal (the start's header, checked by the local activity
+    ``verify_principal``); else the workflow fails with ``identity.*`` before anything is
+    recorded (docs/operations.md "Identity")."""
+    check = SignalCheck(token=token, workflow_id=ctx.wid, name=FILING,
+                        digest=act_digest(filing.model_dump_json(exclude={"actor"})))
+    verdict: SignalVerdict = await workflow.execute_local_activity(
+        VERIFY_PRINCIPAL, check, result_type=SignalVerdict,
+        start_to_close_timeout=timedelta(seconds=30))
+    if verdict.actor is None:
+        err = refused(verdict.code or "identity.required", verdict.message or "no principal",
+                      SRC_IDENTITY)
+        raise ApplicationError(err.message, *err.details, type=err.type, non_retryable=True,
+                               category=ApplicationErrorCategory.BENIGN)
+    return filing.model_copy(update={"actor": verdict.actor})
 
 
 async def record_refusal(ctx: CaseContext, act: a.ActBase, key: str,

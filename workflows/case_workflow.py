@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from temporalio import workflow
 
 from workflows import (
+    acting,
     control,
     deadlines,
     disposal,
@@ -32,6 +33,7 @@ from workflows.world import start_world
 
 with workflow.unsafe.imports_passed_through():
     from workflows.messages import CASE_WORKFLOW, CaseInput, CaseOutcome
+    from workflows.principals import FILING_TOKEN
 
 Handler = Callable[[CaseContext, Task], Awaitable[None]]
 TASKS: dict[str, Handler] = {
@@ -69,13 +71,17 @@ class EnforcementCaseWorkflow(OperatorHandlers):
     @workflow.run
     async def run(self, data: CaseInput) -> CaseOutcome:
         ctx = self.ctx
+        token = FILING_TOKEN.get()  # the start's header, as the worker's interceptor found it
         ctx.versions = versions.at_start(
             starts_world=data.monitoring is None and data.scenario is not None)
         if data.monitoring is not None:
             ctx.stage = "monitoring"
             return await termination.monitor(ctx, data.monitoring)
         if data.filing is not None:
-            await notice.file(ctx, data.filing)
+            filing = data.filing
+            if ctx.versions.principals:  # the filing clerk is a principal, not a claim
+                filing = await acting.verified_filing(ctx, filing, token)
+            await notice.file(ctx, filing)
         await start_world(ctx, resumed=data.filing is None)
         ctx.stage = "procedure"
         await notice.issue(ctx)

@@ -38,6 +38,7 @@ from workflows import acts as a
 from workflows.adapters.simulated import SimulatedWorld
 from workflows.engine import Engine
 from workflows.messages import BasisSpec, Policy, case_workflow_id
+from workflows.principals import IdentityError, Principal
 from workflows.runtime import EmbeddedServer
 from workflows.scenario import Docket, DocketCase, World, WorldAsset
 
@@ -45,6 +46,8 @@ LIVE_DOCKET = "live-docket.json"
 LIVE_POLICY = Policy(routine_hour=0)
 """The live cases run their day's routine steps at once, whatever the hour (docs/workflows.md)."""
 COURT = "甘肃省白银市白银区人民法院"
+DEMO_HOST = "demo-court-system"
+"""The host system of the demo: the court's case system it plays vouches for its users."""
 CLERK = Actor(id="clerk-7", role=Role.CLERK)
 OFFICER = Actor(id="officer-3", role=Role.OFFICER)
 JUDGE = Actor(id="judge-2", role=Role.JUDGE)
@@ -172,7 +175,7 @@ async def open_live_cases(engine: Engine, world: SimulatedWorld, data_dir: Path,
                   "acting on them through the Engine facade, as a court's case system would:")
     for case in docket.cases:
         if not await engine.exists(case.case_number):
-            await engine.file_case(case, policy=LIVE_POLICY)
+            await engine.file_case(case, policy=LIVE_POLICY, principal=vouched(engine, CLERK))
         await _settle(engine, case.case_number)
         for what, act in operator_acts(case.case_number, today):
             await _act(engine, console, case.case_number, what, act)
@@ -180,10 +183,18 @@ async def open_live_cases(engine: Engine, world: SimulatedWorld, data_dir: Path,
     return numbers
 
 
+def vouched(engine: Engine, actor: Actor) -> Principal:
+    """The demo's court users as the demo's host system vouches for them (the engine the
+    worker builds for the demo has the host ``DEMO_HOST``)."""
+    if engine.host is None:
+        raise IdentityError("identity.no_host", "the demo acts through an engine with a host")
+    return engine.host.vouch(actor.id, actor.role)
+
+
 async def _act(engine: Engine, console: Console, number: str, what: str, act: a.ActBase
                ) -> None:
     try:
-        result = await engine.act(number, act)
+        result = await engine.act(number, act, principal=vouched(engine, act.actor))
     except EnforcementError as err:
         console.print(Text.assemble(f"  {number} {what}: ", ("refused", "red"),
                                     f" — {err.code}: {err.message} [{err.source}]; nothing "
@@ -287,16 +298,24 @@ def where(console: Console, server: EmbeddedServer | None, data_dir: Path,
     tries = [
         ("see where a live case stands", f"enforce case show '{first}'"),
         ("list the live cases, livelihood first", "enforce case list --priority"),
-        ("record a payment (as a clerk)", f"enforce case do '{settled}' "
-         "record_settlement_payment --field amount=30000.00 --actor clerk-7 --role clerk"),
-        ("ask for the president's approval of a 失信 listing (as an officer)",
+        ("give your OS user an account (once; acts are your account's)",
+         "enforce users add \"$(id -un)\" --role clerk"),
+        ("record a payment (as your account)", f"enforce case do '{settled}' "
+         "record_settlement_payment --field amount=30000.00"),
+        ("accounts for an officer and the president (each acts by a signed token)",
+         "enforce users add officer-3 --role officer; enforce users add president-1 --role "
+         "president"),
+        ("the officer asks for the president's approval of a 失信 listing",
+         "ENFORCE_TOKEN=$(enforce users token officer-3) "
          f"enforce case do '{first}' request_approval --field measure=dishonest "
-         "--field approval_id=listing-1 --actor officer-3 --role officer"),
-        ("the president gives it (the requester may not)", f"enforce case do '{first}' "
-         "give_approval --field approval_id=listing-1 --actor president-1 --role president"),
-        ("list the debtor on that approval", f"enforce case do '{first}' list_dishonest "
-         "--field ground=able_but_refuses --field approval_id=listing-1 --actor officer-3 "
-         "--role officer"),
+         "--field approval_id=listing-1"),
+        ("the president gives it (the requester may not)",
+         "ENFORCE_TOKEN=$(enforce users token president-1) "
+         f"enforce case do '{first}' give_approval --field approval_id=listing-1"),
+        ("the officer lists the debtor on that approval",
+         "ENFORCE_TOKEN=$(enforce users token officer-3) "
+         f"enforce case do '{first}' list_dishonest --field ground=able_but_refuses "
+         "--field approval_id=listing-1"),
         ("what falls due in the next 30 days", "enforce deadlines --within 30"),
         ("replay a case from the event store", f"enforce audit history '{first}'"),
         ("verify every hash chain", "enforce audit verify"),

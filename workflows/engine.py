@@ -2,9 +2,11 @@
 
 ::
 
-    async with await Engine.connect() as engine:         # embedded server, or TEMPORAL_ADDRESS
-        filed = await engine.file(number, filing)          # a Filing (pydantic) or its JSON
-        result = await engine.act(number, RecordPayment(actor=clerk, amount=Decimal("500.00")))
+    async with await Engine.connect(host="court-cms") as engine:  # the host system vouches
+        clerk = engine.host.vouch("zhang.clerk", "clerk")  # a user the host authenticated
+        filed = await engine.file(number, filing, principal=clerk)  # a Filing or its JSON
+        result = await engine.act(number, {"kind": "record_payment", "amount": "500.00"},
+                                  principal=clerk)
         status = await engine.status(number)               # CaseStatus: phase, dues, deadlines …
         cases = await engine.list_cases(phase="inquiry")   # from the event store
         audit = await engine.termination_audit()           # read models, caught up first
@@ -15,6 +17,13 @@ Everything in and out is a pydantic model of ours (``workflows.messages``, ``wor
 (``RuleViolationError`` from the aggregate, ``NotPermittedError``, ``InvalidInputError`` naming
 the field, ``UnknownCaseError``, ``EngineUnavailableError`` …). No Temporal or eventsourcing
 type crosses the facade's documented methods.
+
+Who acts is a principal the host system vouches for (docs/operations.md "Identity"): the engine
+is given a :class:`~workflows.principals.HostSystem` (its name and the engine's identity key
+ring), every act, signal and filing takes ``principal=`` (``host.vouch(id, role)``); the act's
+own ``actor`` field is replaced by the principal, and the worker records the actor and the host
+that vouched from the signed header (never from the payload). No principal, no host, or the
+role ``system`` (the engine's own): refused with ``identity.*``.
 
 Temporal-level helpers (``Engine(client, queue)``, ``client``, ``handle``, ``start``,
 ``start_case``) exist for the engine's own tests and tools (time-skipping simulations); they
@@ -81,6 +90,8 @@ from workflows.engine_records import (
     store_env,
 )
 from workflows.engine_stuck import CaseRepair, StuckCase, StuckDoor, diagnose, stuck_error
+from workflows.identity_client import vouching_client
+from workflows.identity_keys import read_ring
 from workflows.messages import (
     TASK_QUEUE,
     ActRecord,
@@ -93,6 +104,7 @@ from workflows.messages import (
     ScenarioRef,
     case_workflow_id,
 )
+from workflows.principals import HostSystem, IdentityError, Principal
 from workflows.runtime import EmbeddedServer, connect, tls_from_env
 from workflows.scenario import DocketCase
 from workflows.status import CaseStatus
@@ -101,8 +113,8 @@ __all__ = [
     "ActNotConfirmedError", "ActRecord", "ActResult", "AuditedTermination", "CaseHistory",
     "CaseOutcome", "CaseRepair", "CaseStatus", "CaseStuckError", "CaseSummary",
     "CaseVerification", "Engine", "EngineConfigurationError", "EngineUnavailableError",
-    "FiledCase", "HistoryEntry", "Metrics", "StoreVerification", "StuckCase", "WatchItem",
-    "priority_of",
+    "FiledCase", "HistoryEntry", "HostSystem", "Metrics", "Principal", "StoreVerification",
+    "StuckCase", "WatchItem", "priority_of",
 ]
 
 FILING_WAIT = 30.0
@@ -144,20 +156,23 @@ class Engine(StuckDoor, RecordsDoor):
     """Async facade over the engine (module docstring); ``Engine.connect()`` makes one."""
 
     def __init__(self, client: Client, task_queue: str = TASK_QUEUE, *,
-                 data_dir: Path | None = None, cases: EnforcementCases | None = None,
+                 host: HostSystem | None = None, data_dir: Path | None = None,
+                 cases: EnforcementCases | None = None,
                  views: ReadModelStore | None = None) -> None:
         """Temporal-level constructor (tests, simulations): host applications use ``connect``.
-        ``cases``/``views``: stores already open in this process (else opened from the
-        environment and ``data_dir`` when first needed)."""
-        self.client = client
+        ``host``: the system that vouches for the principals of acts (without one, acts are
+        refused; reading is not). ``cases``/``views``: stores already open in this process
+        (else opened from the environment and ``data_dir`` when first needed)."""
+        self.host = host
+        self.client = vouching_client(client, host) if host is not None else client
         self.task_queue = task_queue
         self.records = Records(store_env(data_dir), cases=cases, views=views)
 
     # --- connecting ------------------------------------------------------------------------------
     @classmethod
     async def connect(cls, address: str | None = None, *, namespace: str | None = None,
-                      task_queue: str | None = None, data_dir: Path | str | None = None
-                      ) -> Engine:
+                      task_queue: str | None = None, data_dir: Path | str | None = None,
+                      host: HostSystem | str | None = None) -> Engine:
         """Connect to the engine's Temporal service.
 
         ``address``: default ``TEMPORAL_ADDRESS``; without it, the embedded dev server that
@@ -166,7 +181,9 @@ class Engine(StuckDoor, RecordsDoor):
         ``default``; ``task_queue``: ``ENFORCEMENT_TASK_QUEUE`` or ``enforcement``;
         ``data_dir``: ``ENFORCEMENT_DATA_DIR`` or ``./data`` (stores, the embedded payload key).
         TLS from ``TEMPORAL_TLS*``; the payload key from ``ENFORCEMENT_PAYLOAD_KEY(_FILE)``, else
-        ``<data>/payload.key`` if it exists (the embedded worker makes it; docs/operations.md)."""
+        ``<data>/payload.key`` if it exists (the embedded worker makes it; docs/operations.md).
+        ``host``: the system that vouches for principals, or its name (the key ring is then
+        ``<data>/identity.key``, made by the worker's first start): needed to act."""
         env = os.environ
         data = Path(data_dir or env.get("ENFORCEMENT_DATA_DIR") or "data")
         address = address or env.get("TEMPORAL_ADDRESS")
@@ -188,8 +205,10 @@ class Engine(StuckDoor, RecordsDoor):
                 "engine.unavailable", f"cannot reach Temporal at {address} (namespace "
                 f"{namespace}): {err}. Start the engine (make run, or python worker.py) or set "
                 "TEMPORAL_ADDRESS", SOURCE) from None
+        if isinstance(host, str):
+            host = HostSystem(host, read_ring(data))
         return cls(client, task_queue or env.get("ENFORCEMENT_TASK_QUEUE") or TASK_QUEUE,
-                   data_dir=data)
+                   host=host, data_dir=data)
 
     async def close(self) -> None:
         """Close the stores this engine opened (the Temporal client needs no closing)."""
@@ -204,12 +223,15 @@ class Engine(StuckDoor, RecordsDoor):
 
     # --- filing ----------------------------------------------------------------------------------
     async def file(self, case_number: str, filing: Filing | Mapping[str, Any], *,
+                   principal: Principal | None = None,
                    policy: Policy | Mapping[str, Any] | None = None) -> FiledCase:
-        """File a case: start its workflow (id ``case:<number>``) and wait until a worker has
-        filed it in the event store. A refusal (bad basis dates, duplicate number …) raises;
-        what the workflow would refuse from the filing alone is refused before Temporal."""
+        """File a case as ``principal``: start its workflow (id ``case:<number>``) and wait
+        until a worker has filed it in the event store. A refusal (bad basis dates, duplicate
+        number …) raises; what the workflow would refuse from the filing alone is refused
+        before Temporal."""
         number = self._number(case_number)
-        data = parse(Filing, filing, "filing")
+        who = self.vouched(principal)
+        data = parse(Filing, filing, "filing").model_copy(update={"actor": who.actor})
         rules = parse(Policy, policy, "policy") if policy is not None else None
         check_filing(number, data)
         await self._started(self.start(number, data, policy=rules), number)
@@ -217,30 +239,36 @@ class Engine(StuckDoor, RecordsDoor):
             data.category, data.claim.total))
 
     async def file_case(self, case: DocketCase | Mapping[str, Any], *,
+                        principal: Principal | None = None,
                         policy: Policy | Mapping[str, Any] | None = None,
                         simulated: bool = True) -> FiledCase:
         """File a case given as a docket case (its JSON: number, parties, basis, claim and
-        optionally its simulated ``world``). ``simulated``: the worker's simulated world
-        answers its ports (the worker must have loaded that docket)."""
+        optionally its simulated ``world``) as ``principal``. ``simulated``: the worker's
+        simulated world answers its ports (the worker must have loaded that docket)."""
+        who = self.vouched(principal)
         docket_case = parse(DocketCase, case, "case")
         rules = parse(Policy, policy, "policy") if policy is not None else None
-        check_filing(docket_case.case_number, docket_case.filing())
-        await self._started(self.start_case(docket_case, policy=rules, simulated=simulated),
+        filing = docket_case.filing().model_copy(update={"actor": who.actor})
+        check_filing(docket_case.case_number, filing)
+        await self._started(self.start(docket_case.case_number, filing, policy=rules,
+                                       scenario=docket_case.case_number if simulated else None),
                             docket_case.case_number)
         return await self._filed(docket_case.case_number, docket_case.category, priority_of(
             docket_case.category, docket_case.claim.total))
 
     # --- acting and reading ------------------------------------------------------------------------
     async def act(self, case_number: str, act: ActBase | Mapping[str, Any], *,
-                  update_id: str | None = None, wait: float = ACT_WAIT) -> ActResult:
+                  principal: Principal | None = None, update_id: str | None = None,
+                  wait: float = ACT_WAIT) -> ActResult:
         """Send an operator act (a ``workflows.acts`` model, or its JSON with ``kind``) as
-        its Update and answer the events written; a refusal raises our typed error.
+        its Update by ``principal`` (its ``actor`` is the principal's, whatever the act
+        says) and answer the events written; a refusal raises our typed error.
 
         The act's ``request_id`` is its idempotency key (one is made when it has none, and the
         result names it): re-sent with the same key it is never applied twice and answers the
         stored outcome. No outcome within ``wait`` seconds raises ``ActNotConfirmedError``
         (``act.unconfirmed``) naming the key to check with :meth:`act_status`."""
-        payload = with_request_id(parse_act(act))
+        payload = with_request_id(self._acting(act, principal))
         case_number = self._number(case_number)
         key = payload.request_id or ""
         try:
@@ -263,10 +291,11 @@ class Engine(StuckDoor, RecordsDoor):
             raise await self._typed(err, case_number) from None
         return record
 
-    async def notify(self, case_number: str, act: ActBase | Mapping[str, Any]) -> str:
-        """Send an act as the ``act`` signal (no answer: a refusal is kept in the status's
-        problems and entered into the case's record); answers the act's key."""
-        payload = with_request_id(parse_act(act))
+    async def notify(self, case_number: str, act: ActBase | Mapping[str, Any], *,
+                     principal: Principal | None = None) -> str:
+        """Send an act by ``principal`` as the ``act`` signal (no answer: a refusal is kept in
+        the status's problems and entered into the case's record); answers the act's key."""
+        payload = with_request_id(self._acting(act, principal))
         case_number = self._number(case_number)
         try:
             await self.handle(case_number).signal("act", payload)
@@ -310,6 +339,27 @@ class Engine(StuckDoor, RecordsDoor):
                 return False
             raise await self._typed(err, case_number) from None
         return True
+
+    # --- principals ---------------------------------------------------------------------------------
+    def vouched(self, principal: Principal | None) -> Principal:
+        """``principal`` as this engine's host vouches for it; refused without a host, without
+        a principal, or for the role ``system``."""
+        if self.host is None:
+            raise IdentityError("identity.no_host", "this engine has no host system to vouch "
+                                "for principals: Engine.connect(host=...) (acts are refused)")
+        if principal is None:
+            raise IdentityError("identity.required", "every act names its principal "
+                                "(principal=engine.host.vouch(id, role)); the act's own actor "
+                                "field is a claim and is not accepted")
+        return Principal(actor_id=principal.actor_id, role=principal.role,
+                         vouched_by=self.host.name)
+
+    def _acting(self, act: ActBase | Mapping[str, Any], principal: Principal | None) -> ActBase:
+        """The act with its actor stamped from the vouched principal."""
+        who = self.vouched(principal)
+        if isinstance(act, Mapping):
+            act = {**act, "actor": who.actor.model_dump(mode="json")}
+        return parse_act(act).model_copy(update={"actor": who.actor})
 
     # --- Temporal-level helpers (tests, simulations; not part of the facade) -------------------------
     def handle(self, case_number: str) -> WorkflowHandle[EnforcementCaseWorkflow, CaseOutcome]:

@@ -93,7 +93,7 @@ def from_application_error(err: ApplicationError) -> EnforcementError:
         cls = candidate
     elif code == "input.invalid":
         cls = InvalidInputError
-    elif code.startswith(("role.", "approval.")):
+    elif code.startswith(("role.", "approval.", "identity.")):
         cls = errors.NotPermittedError
     elif code != "engine.error":
         cls = errors.RuleViolationError

@@ -31,13 +31,13 @@ class Journal:
         return self._acts.get(key)
 
     def receive(self, key: str, act: str, actor: Actor, via: Literal["update", "signal"],
-                fingerprint: str) -> ActRecord:
+                fingerprint: str, vouched_by: str | None = None) -> ActRecord:
         """Note an act on receipt (a key already known keeps its first entry)."""
         known = self._acts.get(key)
         if known is not None:
             return known
         record = ActRecord(key=key, act=act, actor=actor, via=via, received_at=workflow.now(),
-                           fingerprint=fingerprint)
+                           fingerprint=fingerprint, vouched_by=vouched_by)
         self._acts[key] = record
         return record
 

@@ -331,6 +331,7 @@ class ActRecord(Message):
     via: Literal["update", "signal"]
     received_at: datetime
     fingerprint: str = ""  # the same key for another act is refused
+    vouched_by: str | None = None  # the system that vouched for the actor (docs/operations.md)
     state: ActState = "received"
     result: ActResult | None = None
     code: str | None = None

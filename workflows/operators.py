@@ -16,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import acts as a
     from workflows.acts import Act
     from workflows.messages import ActRecord, ActResult
+    from workflows.principals import SIGNAL_TOKEN
     from workflows.status import CaseStatus, Due, Planned
 
 
@@ -64,15 +65,20 @@ class OperatorHandlers:
     @workflow.signal(name="act")
     async def act(self, act: Act) -> None:
         """Any act, fire and forget (outside systems, the simulated world); a refusal is kept
-        in the status's problems and entered into the case's record."""
+        in the status's problems and entered into the case's record. With the ``principals``
+        marker the act is applied only by the principal its header proves."""
         self._signals += 1
         base = f"request:{act.request_id}" if act.request_id else \
             f"signal:{workflow.info().run_id}:{self._signals}"
         key = act.request_id or base
+        token = SIGNAL_TOKEN.get()  # the header, as the worker's interceptor found it
+        acted: a.ActBase = act
         try:
+            if self.ctx.versions.principals:
+                acted = await acting.verified_signal(self.ctx, act, token)
             if not self.ctx.versions.acts_as_facts:
-                acting.validate(self.ctx, act)
-            await acting.receive(self.ctx, act, base, key, "signal")
+                acting.validate(self.ctx, acted)
+            await acting.receive(self.ctx, acted, base, key, "signal")
         except ApplicationError as err:
             self.ctx.problem(f"{a.act_name(act)}:{base}", err)
             await acting.record_refusal(self.ctx, act, key, err)

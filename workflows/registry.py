@@ -19,7 +19,9 @@ from temporalio.client import Client
 from workflows.adapters.activities import PortActivities
 from workflows.adapters.ports import Adapters
 from workflows.case_workflow import EnforcementCaseWorkflow
+from workflows.identity_worker import IdentityActivities
 from workflows.messages import CommandOutcome, CommandRequest
+from workflows.principals import KeyRing
 from workflows.start_activities import StartActivities
 from workflows.world import SimulatedWorldWorkflow
 
@@ -40,11 +42,11 @@ def workflows(extra: Sequence[type] = ()) -> list[type]:
     return [*WORKFLOWS, *extra]
 
 
-def activities(client: Client, commands: Commands, adapters: Adapters
+def activities(client: Client, commands: Commands, adapters: Adapters, identity: KeyRing
                ) -> list[Callable[..., Any]]:
     """Every activity the engine's workflows call: the command activity of ``commands``, the
-    activities that start workflows with ``client``, and one per port question answered by
-    ``adapters``."""
+    activities that start workflows with ``client``, the check of a signal's principal with
+    the ``identity`` key ring, and one per port question answered by ``adapters``."""
     starts = StartActivities(client)
     return [commands.execute_command, starts.start_case, starts.start_world,
-            *PortActivities(adapters).all()]
+            IdentityActivities(identity, adapters).verify_principal, *PortActivities(adapters).all()]

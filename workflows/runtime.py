@@ -32,7 +32,9 @@ from workflows.adapters.ports import Adapters
 from workflows.codec import with_encryption
 from workflows.converter import DATA_CONVERTER
 from workflows.faults import fault_interceptors
+from workflows.identity_worker import PrincipalCheck
 from workflows.messages import TASK_QUEUE
+from workflows.principals import KeyRing
 from workflows.processes import (
     DataFileInUseError,
     FileLock,
@@ -342,17 +344,19 @@ class EngineWorker:
 
 
 def create_worker(client: Client, app: EnforcementCases, adapters: Adapters, *,
-                  task_queue: str = TASK_QUEUE, slots: int = 4,
+                  identity: KeyRing, task_queue: str = TASK_QUEUE, slots: int = 4,
                   pause: PauseHook | None = None, max_cached_workflows: int = 1000,
                   extra_workflows: Sequence[type] = ()) -> EngineWorker:
     """The engine's worker: the workflows and activities of workflows/registry.py, its
-    commands run on ``app``, its ports answered by ``adapters``."""
+    commands run on ``app``, its ports answered by ``adapters``; acts are accepted only with a
+    principal the ``identity`` key ring verifies (workflows/identity_worker.py)."""
     commands = CommandActivities(app, slots=slots, pause=pause)
     worker = Worker(
         client, task_queue=task_queue, workflows=registry.workflows(extra_workflows),
-        activities=registry.activities(client, commands, adapters),
+        activities=registry.activities(client, commands, adapters, identity),
         max_cached_workflows=max_cached_workflows, workflow_runner=workflow_runner(),
-        interceptors=fault_interceptors(),  # none unless a test asks (workflows/faults.py)
+        interceptors=[PrincipalCheck(identity),
+                      *fault_interceptors()],  # faults: none unless a test asks (faults.py)
         sticky_queue_schedule_to_start_timeout=timedelta(seconds=1),
         graceful_shutdown_timeout=timedelta(seconds=5))
     return EngineWorker(worker=worker, commands=commands)

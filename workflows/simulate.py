@@ -13,6 +13,7 @@ Never imported by workflow code (it runs a worker, the event store and the proje
 
 from __future__ import annotations
 
+import secrets
 import time
 import uuid
 from collections import Counter
@@ -35,7 +36,9 @@ from projections.store import SQLiteReadModelStore
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
 from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.engine import priority_of
+from workflows.identity_client import vouching_client
 from workflows.messages import CaseInput, CaseOutcome, ScenarioRef, case_workflow_id
+from workflows.principals import HostSystem, KeyRing
 from workflows.runtime import create_worker, start_time_skipping
 from workflows.scenario import Docket, DocketCase
 
@@ -138,19 +141,27 @@ async def _run(app: EnforcementCases, docket: Docket, step: timedelta, horizon_d
     env = await start_time_skipping()
     async with env:
         queue = f"simulate-{uuid.uuid4().hex[:8]}"
+        ring = simulation_ring()
         worker = create_worker(env.client, app, simulated_adapters(SimulatedWorld(docket)),
-                               task_queue=queue)
+                               task_queue=queue, identity=ring)
+        client = vouching_client(env.client, HostSystem("simulation", ring))
         try:
             async with worker.worker:
                 morning = await _next_morning(env)
                 for case in docket.cases:
-                    await _start(env.client, queue, case)
+                    await _start(client, queue, case)
                 outcomes = await _until_ended(env, [c.case_number for c in docket.cases],
                                               morning + timedelta(days=horizon_days), step)
                 ended_on = legal_date(await env.get_current_time())
         finally:
             worker.commands.close()
     return morning.date(), ended_on, outcomes
+
+
+def simulation_ring() -> KeyRing:
+    """A key ring for one simulation: its world's people are vouched for by the simulated
+    world and verified by its own worker; nothing outside acts on a simulation."""
+    return KeyRing({"simulation": secrets.token_bytes(32)})
 
 
 async def _next_morning(env: WorkflowEnvironment) -> datetime:

@@ -33,6 +33,11 @@ ACTS_AS_FACTS = "acts-as-facts"
 """Acts wait for the notice, run one at a time in arrival order, a re-sent key answers the stored
 outcome, and a refused signal act is recorded (docs/workflows.md, "Acts as facts")."""
 
+PRINCIPALS = "principals"
+"""An ``act`` signal is applied only with a principal the worker verifies: its
+``enforce-principal`` header is checked by the local activity ``verify_principal`` (docs/
+operations.md "Identity"); runs without the marker took the act's actor as it came."""
+
 WORLD_TOP_LEVEL_RELEASED = datetime(2026, 11, 22, 3, 2, 30, tzinfo=UTC)
 """When the code that writes ``world-top-level`` after the filing was released (commit 28f0abf)."""
 
@@ -45,6 +50,7 @@ class Versions:
 
     world_top_level: bool | None
     acts_as_facts: bool = False
+    principals: bool = False
 
 
 def at_start(starts_world: bool) -> Versions:
@@ -52,7 +58,8 @@ def at_start(starts_world: bool) -> Versions:
     world: bool | None = None
     if starts_world and not (workflow.unsafe.is_replaying() and not _notified(WORLD_TOP_LEVEL)):
         world = workflow.patched(WORLD_TOP_LEVEL)  # else an old history: decided at the world
-    return Versions(world_top_level=world, acts_as_facts=workflow.patched(ACTS_AS_FACTS))
+    return Versions(world_top_level=world, acts_as_facts=workflow.patched(ACTS_AS_FACTS),
+                    principals=workflow.patched(PRINCIPALS))
 
 
 def world_top_level(versions: Versions) -> bool:

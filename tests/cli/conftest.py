@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from cli.accounts import os_user
 from tests.worker_process import WorkerProcess, clean_env
 from workflows.runtime import free_port
 
@@ -67,6 +68,12 @@ class Enforce:
                               cwd=self.data.parent, capture_output=True, text=True, timeout=180)
         return Result(done.returncode, done.stdout, done.stderr)
 
+    def token(self, account: str) -> str:
+        """A signed token of ``account`` (``enforce users token``, as an administrator)."""
+        done = self("users", "token", account)
+        assert done.code == 0, done.err
+        return done.out.strip()
+
     def events(self) -> int:
         """Events stored so far (rows of the event table, read beside the worker)."""
         with sqlite3.connect(self.data / "events.sqlite") as db:
@@ -83,10 +90,22 @@ def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkerProcess]:
     assert code == 0, running.text
 
 
+OS_ACCOUNT = "clerk-7"
+"""The account of the OS user running the tests (a clerk); other accounts act with tokens."""
+ACCOUNTS = {"clerk-9": "clerk", "officer-3": "officer", "audit-1": "auditor",
+            "president-1": "president"}
+
+
 @pytest.fixture(scope="session")
 def enforce(worker: WorkerProcess) -> Enforce:
-    """``enforce`` against the running engine (its data directory and dev server)."""
-    return Enforce(worker.data, worker.address)
+    """``enforce`` against the running engine (its data directory and dev server), with the
+    accounts of the tests: the OS user is ``clerk-7``, the others act with tokens."""
+    run = Enforce(worker.data, worker.address)
+    added = run("users", "add", OS_ACCOUNT, "--role", "clerk", "--os-user", os_user())
+    assert added.code == 0, added.err
+    for name, role in ACCOUNTS.items():
+        assert run("users", "add", name, "--role", role).code == 0
+    return run
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from workflows.scenario import Docket, World
 
 LOAN = "(2026)甘0402执801号"  # ¥120,000: priority 3
 WAGES = "(2026)甘0402执802号"  # livelihood: priority 1
-CLERK = ("--actor", "clerk-7", "--role", "clerk")
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +32,7 @@ def filed(enforce: Enforce, tmp_path_factory: pytest.TempPathFactory) -> Enforce
                                 category=CaseCategory.WAGES)))
     path = tmp_path_factory.mktemp("docket") / "docket.json"
     path.write_text(docket.model_dump_json(), "utf-8")
-    result = enforce("case", "file", path, "--actor", "clerk-9", "--role", "clerk", "--json")
+    result = enforce("case", "file", path, "--json", ENFORCE_TOKEN=enforce.token("clerk-9"))
     assert result.code == 0, result.err
     assert [(f["case_number"], f["priority"], f["stage"]) for f in result.json()] == [
         (LOAN, 3, "procedure"), (WAGES, 1, "procedure")]
@@ -54,7 +53,7 @@ def test_filing_records_the_clerk_and_refuses_a_second_filing(filed: Enforce,
 def test_a_valid_act_is_applied_and_records_who_acted(filed: Enforce) -> None:
     before = filed.events()
     result = filed("case", "do", LOAN, "record_payment", "--field", "amount=1000.00",
-                   "--request-id", "receipt-0001", *CLERK)
+                   "--request-id", "receipt-0001")
     assert result.code == 0, result.err
     assert filed.events() == before + 1
     last = filed("audit", "history", LOAN, "--json").json()[-1]
@@ -68,10 +67,9 @@ def test_a_valid_act_is_applied_and_records_who_acted(filed: Enforce) -> None:
     assert result.out.strip() == (f"record_payment applied to {LOAN}: FundsReceived; phase "
                                   f"{phase}, outstanding ¥119,000.00")
 
-    # the same request again writes nothing; identity from the environment this time
+    # the same request again writes nothing
     repeat = filed("case", "do", LOAN, "record_payment", "--json",
-                   '{"amount": "1000.00", "request_id": "receipt-0001"}', "--json-result",
-                   ENFORCE_ACTOR="clerk-7", ENFORCE_ROLE="clerk")
+                   '{"amount": "1000.00", "request_id": "receipt-0001"}', "--json-result")
     assert repeat.code == 0, repeat.err
     assert (repeat.json()["duplicate"], repeat.json()["outstanding"]) == (True, "119000.00")
     assert filed.events() == before + 1
@@ -79,15 +77,15 @@ def test_a_valid_act_is_applied_and_records_who_acted(filed: Enforce) -> None:
 
 def test_a_refused_act_names_the_rule_and_writes_nothing(filed: Enforce) -> None:
     filed("case", "do", LOAN, "record_payment", "--field", "amount=1000.00",
-          "--request-id", "receipt-0001", *CLERK)  # the balance is ¥119,000.00 from here on
+          "--request-id", "receipt-0001")  # the balance is ¥119,000.00 from here on
     before = filed.events()
-    too_much = filed("case", "do", LOAN, "record_payment", "--field", "amount=500000.00", *CLERK)
+    too_much = filed("case", "do", LOAN, "record_payment", "--field", "amount=500000.00")
     assert too_much.code == 1
     assert too_much.error == (
         f"error: record_payment refused for {LOAN}: funds.exceed_balance: 500000.00 exceeds "
         "the outstanding balance 119000.00 [engine invariant (docs/rules.md §5)]")
     auditor = filed("case", "do", LOAN, "record_payment", "--field", "amount=10.00",
-                    "--actor", "audit-1", "--role", "auditor")
+                    ENFORCE_TOKEN=filed.token("audit-1"))
     assert auditor.code == 1
     assert "role.not_permitted" in auditor.error and "RecordFundsReceived" in auditor.error
     assert filed.events() == before
@@ -96,42 +94,45 @@ def test_a_refused_act_names_the_rule_and_writes_nothing(filed: Enforce) -> None
 def test_approvals_are_acts_of_the_approver(filed: Enforce) -> None:
     """Issue 11 at the CLI door: a self-signed approval typed into list_dishonest is refused;
     a request is approved by another president, never by its requester (docs/rules.md,
-    "Approvals")."""
+    "Approvals"). Each acts as their own account (a signed token), never as a claim."""
     before = filed.events()
-    mallory = ("--actor", "mallory", "--role", "president")
+    assert filed("users", "add", "president-2", "--role", "president").code == 0
+    first = {"ENFORCE_TOKEN": filed.token("president-1")}
+    second = {"ENFORCE_TOKEN": filed.token("president-2")}
     forged = filed("case", "do", LOAN, "list_dishonest", "--field", "ground=able_but_refuses",
-                   "--field", "approval.approver_id=mallory", "--field", "approval.role=president",
-                   "--field", "approval.approved_on=2000-01-01", *mallory)
+                   "--field", "approval.approver_id=president-1", "--field",
+                   "approval.role=president", "--field", "approval.approved_on=2000-01-01",
+                   **first)
     assert forged.code == 1
     assert "approval.typed_not_accepted" in forged.error and "失信规定 art.6" in forged.error
     missing = filed("case", "do", LOAN, "list_dishonest", "--field", "ground=able_but_refuses",
-                    *mallory)
+                    **first)
     assert missing.code == 1 and "approval.required" in missing.error
     assert filed.events() == before
 
     asked = filed("case", "do", LOAN, "request_approval", "--field", "measure=dishonest",
-                  "--field", "approval_id=listing-1", *mallory)
+                  "--field", "approval_id=listing-1", **first)
     assert asked.code == 0, asked.err
     assert "approval request listing-1" in asked.out
     pending = filed("case", "show", LOAN, "--json").json()["approvals_due"]
     assert [d["update"] for d in pending if "listing-1" in d["reason"]] == ["give_approval"]
     own = filed("case", "do", LOAN, "give_approval", "--field", "approval_id=listing-1",
-                *mallory)
+                **first)
     assert own.code == 1 and "approval.self_approval" in own.error
     given = filed("case", "do", LOAN, "give_approval", "--field", "approval_id=listing-1",
-                  "--actor", "president-1", "--role", "president")
+                  **second)
     assert given.code == 0, given.err
     assert filed.events() == before + 2
     asked_event, given_event = filed("audit", "history", LOAN, "--json").json()[-2:]
     assert (asked_event["event"], asked_event["actor"]) == (
-        "ApprovalRequested", {"id": "mallory", "role": "president"})
+        "ApprovalRequested", {"id": "president-1", "role": "president"})
     assert (given_event["event"], given_event["actor"]) == (
-        "ApprovalGiven", {"id": "president-1", "role": "president"})
+        "ApprovalGiven", {"id": "president-2", "role": "president"})
 
 
 def test_malformed_acts_are_refused_before_temporal_and_write_nothing(filed: Enforce) -> None:
     before = filed.events()
-    negative = filed("case", "do", LOAN, "record_payment", "--field", "amount=-5", *CLERK)
+    negative = filed("case", "do", LOAN, "record_payment", "--field", "amount=-5")
     assert negative.code == 2
     assert negative.error == (
         "error: invalid record_payment: amount: amount '-5' refused: no sign is written (amounts "
@@ -139,35 +140,33 @@ def test_malformed_acts_are_refused_before_temporal_and_write_nothing(filed: Enf
         "[docs/domain.md \"Money\"] [workflows/acts.py RecordPayment; docs/workflows.md "
         "(operator contract)]")
     # validated locally: the same answer with Temporal out of reach
-    dead = filed("case", "do", LOAN, "record_payment", "--field", "amount=-5", *CLERK,
+    dead = filed("case", "do", LOAN, "record_payment", "--field", "amount=-5",
                  TEMPORAL_ADDRESS="127.0.0.1:9")
     assert (dead.code, dead.error) == (2, negative.error)
-    cents = filed("case", "do", LOAN, "record_payment", "--json", '{"amount": "1.005"}', *CLERK)
+    cents = filed("case", "do", LOAN, "record_payment", "--json", '{"amount": "1.005"}')
     assert cents.code == 2 and "amount: amount '1.005' refused: 3 decimal places written, at " \
         "most 2" in cents.error
     # the workflow's validator: an act date after the business date
     future = (datetime.now(COURT_ZONE).date() + timedelta(days=30)).isoformat()
     late = filed("case", "do", LOAN, "record_payment", "--field", "amount=10.00",
-                 "--field", f"paid_on={future}", *CLERK)
+                 "--field", f"paid_on={future}")
     assert late.code == 2
     assert late.error.startswith(f"error: record_payment invalid for {LOAN}: input.invalid: "
                                  f"record_payment: paid_on {future} is after the business date")
-    bad_json = filed("case", "do", LOAN, "record_payment", "--json", '{"amount": ', *CLERK)
+    bad_json = filed("case", "do", LOAN, "record_payment", "--json", '{"amount": ')
     assert (bad_json.code, bad_json.error) == (
         2, "error: invalid --json: Expecting value at line 1 column 12")
-    unknown_act = filed("case", "do", LOAN, "pay", "--field", "amount=1", *CLERK)
+    unknown_act = filed("case", "do", LOAN, "pay", "--field", "amount=1")
     assert unknown_act.code == 2 and unknown_act.error.startswith("error: unknown act 'pay'; "
                                                                   "acts: announce_auction")
-    nobody = filed("case", "do", LOAN, "record_payment", "--field", "amount=1.00")
-    assert nobody.code == 2 and "who acts?" in nobody.error
-    number = filed("case", "do", "(2026)执1号", "record_payment", "--field", "amount=1", *CLERK)
+    number = filed("case", "do", "(2026)执1号", "record_payment", "--field", "amount=1")
     assert number.code == 2 and number.error.startswith("error: invalid case number")
     assert filed.events() == before
 
 
 def test_unknown_cases_and_an_unreachable_temporal_are_one_line(filed: Enforce) -> None:
     unknown = filed("case", "do", "(2026)甘0402执899号", "record_payment", "--field",
-                    "amount=1.00", *CLERK)
+                    "amount=1.00")
     assert unknown.code == 1 and unknown.error.startswith(
         "error: case.unknown: no enforcement case (2026)甘0402执899号")
     assert filed("case", "show", "(2026)甘0402执899号").code == 1
@@ -199,7 +198,7 @@ def test_case_list_puts_livelihood_first_with_priority(filed: Enforce) -> None:
 
 def test_history_replays_a_case_at_a_version_and_at_a_date(filed: Enforce) -> None:
     filed("case", "do", LOAN, "record_payment", "--field", "amount=1000.00",
-          "--request-id", "receipt-0001", *CLERK)
+          "--request-id", "receipt-0001")
     events = filed("audit", "history", LOAN, "--json").json()
     paid = next(e for e in events if e["event"] == "FundsReceived")
     paid_on = datetime.fromisoformat(paid["recorded_at"]).astimezone(COURT_ZONE).date()
@@ -323,7 +322,68 @@ def test_an_imported_case_is_named_imported_by_show_and_do(filed: Enforce,
     shown = filed("case", "show", number)
     assert (shown.code, shown.error) == (1, line)
     acted = filed("case", "do", number, "record_payment", "--field", "amount=1000.00",
-                  "--request-id", "receipt-legacy", *CLERK)
+                  "--request-id", "receipt-legacy")
     assert (acted.code, acted.error) == (1, line)
     assert [e["imported"] for e in filed("audit", "history", number, "--json").json()] == [
         True, True, True]
+# --- identity: principals, not claims (docs/operations.md "Identity") -------------------------
+
+def test_claimed_identities_are_refused_and_write_nothing(filed: Enforce) -> None:
+    before = filed.events()
+    dishonest = filed("case", "do", LOAN, "list_dishonest", "--field", "ground=evading",
+                      "--actor", "mallory", "--role", "president")
+    assert dishonest.code == 1
+    assert dishonest.error.startswith("error: identity.claim_refused: --actor, --role: who acts "
+                                      "is not claimed")
+    assert dishonest.error.endswith("[docs/operations.md (Identity)]")
+    engine = filed("case", "do", LOAN, "record_payment", "--field", "amount=1.00",
+                   "--actor", "workflow", "--role", "system")
+    assert engine.code == 1 and "identity.claim_refused" in engine.error
+    from_env = filed("case", "do", LOAN, "record_payment", "--field", "amount=1.00",
+                     ENFORCE_ACTOR="clerk-9", ENFORCE_ROLE="president")
+    assert from_env.code == 1 and "identity.claim_refused: ENFORCE_ACTOR, ENFORCE_ROLE" in \
+        from_env.error
+    in_payload = filed("case", "do", LOAN, "record_payment", "--json",
+                       '{"amount": "1.00", "actor": {"id": "president-1", "role": "president"}}')
+    assert in_payload.code == 1 and "identity.claim_refused: the payload's actor" in \
+        in_payload.error
+    filing = filed("case", "file", "nowhere.json", "--actor", "clerk-9", "--role", "clerk")
+    assert filing.code == 2  # the file is read first; a claim on a real docket is refused too
+    assert filed.events() == before
+
+
+def test_the_recorded_actor_is_the_account_of_the_os_user_or_of_the_token(
+        filed: Enforce) -> None:
+    mine = filed("case", "do", LOAN, "record_payment", "--field", "amount=2.00")
+    assert mine.code == 0, mine.err
+    assert filed("audit", "history", LOAN, "--json").json()[-1]["actor"] == {
+        "id": "clerk-7", "role": "clerk"}
+    officer = filed("case", "do", LOAN, "record_payment", "--field", "amount=3.00",
+                    ENFORCE_TOKEN=filed.token("officer-3"))
+    assert officer.code == 0, officer.err
+    assert filed("audit", "history", LOAN, "--json").json()[-1]["actor"] == {
+        "id": "officer-3", "role": "officer"}
+    key = officer.request_id
+    record = filed("case", "act", LOAN, key, "--json").json()
+    assert record["actor"] == {"id": "officer-3", "role": "officer"}
+    assert record["vouched_by"] == "enforce-cli:token:officer-3"
+
+
+def test_forged_expired_and_disabled_tokens_are_refused(filed: Enforce) -> None:
+    before = filed.events()
+    token = filed.token("president-1")
+    head, kid, body, mac = token.split(".")
+    forged = ".".join((head, kid, body, mac[:-2] + ("AA" if mac[-2:] != "AA" else "BB")))
+    refused = filed("case", "do", LOAN, "record_payment", "--field", "amount=1.00",
+                    ENFORCE_TOKEN=forged)
+    assert refused.code == 1 and refused.error.startswith(
+        "error: identity.invalid_token: the principal's token is refused: its signature does "
+        "not verify")
+    assert filed("users", "add", "temp-1", "--role", "judge").code == 0
+    temp = filed.token("temp-1")
+    assert filed("users", "disable", "temp-1").code == 0
+    disabled = filed("case", "do", LOAN, "record_payment", "--field", "amount=1.00",
+                     ENFORCE_TOKEN=temp)
+    assert disabled.code == 1 and "identity.unknown: a disabled account 'temp-1'" in \
+        disabled.error
+    assert filed.events() == before

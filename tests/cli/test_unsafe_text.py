@@ -27,7 +27,6 @@ from projections.csv_cells import FORMULA_PREFIXES
 from tests.cli.conftest import Enforce
 from tests.support import CLERK, KEY, NUMBER, OFFICER, Driver
 
-CLERK_ARGS = ("--actor", "clerk-1", "--role", "clerk")
 ESC_BASIS = "判决书\x1b[2J\x1b]0;pwned\x07第88号"
 RTL_NOTE = "到账\u202eXOR\u202c 元"
 FORMULAS = ["=HYPERLINK(\"http://evil.example/\",\"点此查看\")", "=2+5", "+1+1", "-1+1",
@@ -97,8 +96,7 @@ def test_csv_exports_hold_no_cell_a_spreadsheet_would_run(store: Enforce, tmp_pa
     ("amount", "١٠٠"), ("amount", "100_000"), ("amount", "+100")])
 def test_an_act_with_an_odd_amount_is_refused_before_it_is_sent(offline: Enforce, field: str,
                                                                value: str) -> None:
-    refused = offline("case", "do", NUMBER, "record_payment", "--field", f"{field}={value}",
-                      *CLERK_ARGS)
+    refused = offline("case", "do", NUMBER, "record_payment", "--field", f"{field}={value}")
     assert refused.code == 2
     assert refused.error.startswith("error: invalid record_payment: amount: amount ")
     assert '[docs/domain.md "Money"]' in refused.error
@@ -107,18 +105,18 @@ def test_an_act_with_an_odd_amount_is_refused_before_it_is_sent(offline: Enforce
 
 def test_an_act_given_a_float_amount_in_json_is_refused(offline: Enforce) -> None:
     refused = offline("case", "do", NUMBER, "record_payment", "--json",
-                      json.dumps({"amount": 100.5}), *CLERK_ARGS)
+                      json.dumps({"amount": 100.5}))
     assert refused.code == 2 and "floating-point" in refused.error
 
 
 @pytest.mark.parametrize("bad", ["\x1b[2J", "\x00", "\u202e", "\u2066", "\x7f", "\u200b"])
 def test_an_act_with_unsafe_text_is_refused_naming_the_field(offline: Enforce, bad: str) -> None:
     refused = offline("case", "do", NUMBER, "submit_lead", "--json",  # JSON: NUL is no argument
-                      json.dumps({"lead_id": "L1", "description": f"线索{bad}"}), *CLERK_ARGS)
+                      json.dumps({"lead_id": "L1", "description": f"线索{bad}"}))
     assert refused.code == 2
     assert refused.error.startswith(f"error: invalid submit_lead: description: U+{ord(bad[0]):04X}")
     assert '[docs/domain.md "Text fields"]' in refused.error
     assert_nothing_raw(refused.err)
     note = offline("case", "do", NUMBER, "record_payment", "--json",
-                   json.dumps({"amount": "1.00", "note": f"备注{bad}"}), *CLERK_ARGS)
+                   json.dumps({"amount": "1.00", "note": f"备注{bad}"}))
     assert note.code == 2 and note.error.startswith("error: invalid record_payment: note: ")

@@ -26,6 +26,8 @@ from domain.stores import cases_from_env
 from tests.worker_process import WorkerProcess, clean_env
 from workflows.acts import ActBase, RecordPayment
 from workflows.engine import ActNotConfirmedError, Engine, EngineUnavailableError
+from workflows.messages import FILING_OFFICE
+from workflows.principals import Principal
 
 CLERK = {"id": "clerk-7", "role": "clerk"}
 FILING = {
@@ -55,16 +57,28 @@ def acts() -> list[tuple[str, ActBase]]:
     return out
 
 
+async def connect(worker: WorkerProcess) -> Engine:
+    """The facade on the worker's engine, as the host system ``test-host``."""
+    return await Engine.connect(worker.address, data_dir=worker.data, host="test-host")
+
+
+def vouched(engine: Engine, act: ActBase | None = None) -> Principal:
+    """The act's actor (else the filing office) as the test host vouches for it."""
+    assert engine.host is not None
+    actor = act.actor if act is not None else FILING_OFFICE
+    return engine.host.vouch(actor.id, actor.role)
+
+
 async def send_until_answered(worker: WorkerProcess, number: str, how: str,
                               act: ActBase) -> None:
     """Send ``act`` with its key until the engine answers (a refusal is an answer)."""
     for _ in range(120):
         try:
-            async with await Engine.connect(worker.address, data_dir=worker.data) as engine:
+            async with await connect(worker) as engine:
                 if how == "signal":
-                    await engine.notify(number, act)
+                    await engine.notify(number, act, principal=vouched(engine, act))
                 else:
-                    await engine.act(number, act, wait=5.0)
+                    await engine.act(number, act, wait=5.0, principal=vouched(engine, act))
                 return
         except RuleViolationError:
             return
@@ -81,7 +95,7 @@ async def decided(worker: WorkerProcess, number: str, key: str) -> str:
     """The journal's state of ``key`` once it is applied or refused."""
     for _ in range(240):
         try:
-            async with await Engine.connect(worker.address, data_dir=worker.data) as engine:
+            async with await connect(worker) as engine:
                 record = await engine.act_status(number, key)
             if record is not None and record.state != "received":
                 return record.state
@@ -108,8 +122,8 @@ def act_facts(data: Path, number: str) -> Counter[tuple[str, str]]:
 
 async def run_acts(worker: WorkerProcess, number: str, kill_after: float | None) -> None:
     """File the case, send every act; SIGKILL the worker ``kill_after`` s in and restart it."""
-    async with await Engine.connect(worker.address, data_dir=worker.data) as engine:
-        await engine.file(number, FILING)
+    async with await connect(worker) as engine:
+        await engine.file(number, FILING, principal=vouched(engine))
 
     async def killer() -> None:
         if kill_after is None:

@@ -23,17 +23,20 @@ CLERK = {"id": "clerk-7", "role": "clerk"}
 
 
 async def main() -> None:
-    async with await Engine.connect() as engine:
+    async with await Engine.connect(host="court-cms") as engine:
+        clerk = engine.host.vouch("clerk-7", "clerk")
         attempts = {
             "unknown case": engine.act("(2026)甘0402执999号", RecordPayment(
-                actor=CLERK, amount=Decimal("1.00"))),
+                actor=CLERK, amount=Decimal("1.00")), principal=clerk),
             "malformed act": engine.act("(2026)甘0402执901号", {
-                "kind": "record_payment", "actor": CLERK, "amount": "10.005"}),
-            "unknown act": engine.act("(2026)甘0402执901号", {"kind": "pay", "actor": CLERK}),
+                "kind": "record_payment", "amount": "10.005"}, principal=clerk),
+            "unknown act": engine.act("(2026)甘0402执901号", {"kind": "pay"}, principal=clerk),
             "bad number": engine.status("901"),
             "auditor acts": engine.act("(2026)甘0402执901号", {
-                "kind": "record_payment", "actor": {"id": "a-1", "role": "auditor"},
-                "amount": "1.00"}),
+                "kind": "record_payment", "amount": "1.00"},
+                principal=engine.host.vouch("a-1", "auditor")),
+            "no principal": engine.act("(2026)甘0402执901号", RecordPayment(
+                actor=CLERK, amount=Decimal("1.00"))),
         }
         for name, attempt in attempts.items():
             try:
@@ -94,6 +97,7 @@ def test_a_host_application_meets_typed_errors(worker: WorkerProcess, tmp_path: 
     assert errors["bad number"][:2] == ["InvalidInputError", "input.invalid"]
     assert "case_number" in errors["bad number"][2]
     assert errors["auditor acts"][:2] == ["NotPermittedError", "role.not_permitted"]
+    assert errors["no principal"][:2] == ["IdentityError", "identity.required"]
     assert errors["no server"][:2] == ["EngineUnavailableError", "engine.unavailable"]
     assert "127.0.0.1:1" in errors["no server"][2]
     assert "(2026)甘0402执901号" in next(line for line in done.stdout.splitlines()

@@ -14,13 +14,16 @@ from pathlib import Path
 
 import pytest
 
+from cli.accounts import os_user
 from domain.errors import InvalidInputError, UnknownCaseError
+from domain.values import Role
 from tests.cli.conftest import Enforce
 from tests.worker_process import WorkerProcess
 from tests.workflows.dockets import BASIS, case
 from workflows.engine import CaseStuckError, Engine
 from workflows.engine_stuck import REPAIR
 from workflows.faults import FAULT_ENV
+from workflows.principals import Principal
 from workflows.scenario import World
 from workflows.status import CaseStatus
 
@@ -28,6 +31,7 @@ RETRIED = "(2026)甘0402执971号"  # goes on by the retry once the fixed worker
 REPAIRED = "(2026)甘0402执972号"  # goes on when reset with `enforce case repair`
 DOOR = "(2026)甘0402执973号"
 FILING = case(RETRIED, World()).filing()
+CLERK = Principal(actor_id="clerk-7", role=Role.CLERK)
 IN_2099 = BASIS.model_copy(update={
     "effective_days_before_filing": None, "performance_days_before_filing": None,
     "effective_on": date(2099, 1, 1), "performance_deadline": date(2099, 2, 1)})
@@ -71,9 +75,11 @@ async def failing(engine: Engine, number: str) -> None:
 async def test_a_poison_filing_is_refused_at_the_door_of_the_facade_and_the_cli(
         faulty: WorkerProcess, tmp_path: Path) -> None:
     enforce = Enforce(faulty.data, faulty.address)
-    async with await Engine.connect(faulty.address, data_dir=faulty.data) as engine:
+    assert enforce("users", "add", "clerk-7", "--role", "clerk", "--os-user", os_user()).code == 0
+    async with await Engine.connect(faulty.address, data_dir=faulty.data, host="test-host") as engine:
         with pytest.raises(InvalidInputError) as refused:
-            await engine.file(DOOR, FILING.model_copy(update={"basis": IN_2099}))
+            await engine.file(DOOR, FILING.model_copy(update={"basis": IN_2099}),
+                              principal=CLERK)
         assert "basis.effective_on: the basis must have taken effect" in refused.value.message
         assert not await engine.exists(DOOR)
 
@@ -97,9 +103,9 @@ async def test_a_poison_filing_is_refused_at_the_door_of_the_facade_and_the_cli(
 async def test_a_bug_in_workflow_code_shows_as_a_stuck_case_and_is_repaired(
         faulty: WorkerProcess) -> None:
     data = faulty.data
-    async with await Engine.connect(faulty.address, data_dir=data) as engine:
+    async with await Engine.connect(faulty.address, data_dir=data, host="test-host") as engine:
         with pytest.raises(CaseStuckError) as stuck:
-            await engine.file(RETRIED, FILING)
+            await engine.file(RETRIED, FILING, principal=CLERK)
         assert stuck.value.code == "case.stuck" and stuck.value.source == REPAIR
         assert f"injected fault in workflow code for case:{RETRIED}" in stuck.value.message
         # A task timeout of 2 minutes: the stopped worker's hold on it outlasts the test, so
@@ -107,7 +113,7 @@ async def test_a_bug_in_workflow_code_shows_as_a_stuck_case_and_is_repaired(
         await engine.start(REPAIRED, FILING, task_timeout=timedelta(minutes=2))
         await failing(engine, REPAIRED)
         with pytest.raises(CaseStuckError):
-            await engine.file(REPAIRED, FILING)  # already started: stuck, not "filed"
+            await engine.file(REPAIRED, FILING, principal=CLERK)  # started: stuck, not filed
 
         listed = await engine.stuck_cases()
         assert [s.case_number for s in listed] == [RETRIED, REPAIRED]
@@ -139,7 +145,7 @@ async def test_a_bug_in_workflow_code_shows_as_a_stuck_case_and_is_repaired(
         repaired = enforce("case", "repair", REPAIRED)
         assert repaired.code == 0, repaired.err
         assert repaired.out.startswith(f"{REPAIRED} reset to event ")
-        async with await Engine.connect(fixed.address, data_dir=data) as engine:
+        async with await Engine.connect(fixed.address, data_dir=data, host="test-host") as engine:
             for number in (REPAIRED, RETRIED):
                 status = await answered(engine, number)
                 assert status.stage == "procedure"

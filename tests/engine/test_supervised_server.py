@@ -32,14 +32,17 @@ from workflows.scenario import Docket
 
 
 async def main(what: str, number: str) -> None:
-    async with await Engine.connect() as engine:
+    async with await Engine.connect(host="test-host") as engine:
+        clerk = engine.host.vouch("clerk-7", "clerk")
         if what == "file":
             docket = Docket.model_validate_json(pathlib.Path(sys.argv[3]).read_text("utf-8"))
-            filed = await engine.file_case(docket.case(number), simulated=False)
+            filed = await engine.file_case(docket.case(number), simulated=False,
+                                           principal=clerk)
             print("filed", filed.status.phase)
         else:
             paid = await engine.act(number, RecordPayment(
-                actor={"id": "clerk-7", "role": "clerk"}, amount=Decimal("100.00")))
+                actor={"id": "clerk-7", "role": "clerk"}, amount=Decimal("100.00")),
+                principal=clerk)
             print("paid", ",".join(paid.events), (await engine.status(number)).outstanding)
 
 

@@ -11,14 +11,19 @@ import shlex
 import sqlite3
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from domain.events import ActRefused
+from domain.stores import cases_from_env
+from domain.values import Actor, Role
 from tests.engine.conftest import readme_block
 from tests.worker_process import WorkerProcess, clean_env
+from workflows.messages import CASE_WORKFLOW, TASK_QUEUE, CaseInput
 from workflows.scenario import Docket
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,9 +80,11 @@ def filed(worker: WorkerProcess, tmp_path_factory: pytest.TempPathFactory) -> Wo
     script = where / "file_case.py"
     script.write_text(
         "import asyncio, json, pathlib\nfrom workflows.engine import Engine\n\n"
-        "async def main():\n    async with await Engine.connect() as engine:\n"
+        "async def main():\n    async with await Engine.connect(host='t') as engine:\n"
         "        filed = await engine.file_case(json.loads(pathlib.Path('case.json')"
-        ".read_text('utf-8')), simulated=False)\n        print(filed.status.phase)\n\n"
+        ".read_text('utf-8')), simulated=False,\n"
+        "            principal=engine.host.vouch('clerk-7', 'clerk'))\n"
+        "        print(filed.status.phase)\n\n"
         "asyncio.run(main())\n", "utf-8")
     done = subprocess.run([sys.executable, str(script)], cwd=where, capture_output=True,
                           text=True, timeout=120,
@@ -86,7 +93,8 @@ def filed(worker: WorkerProcess, tmp_path_factory: pytest.TempPathFactory) -> Wo
     return worker
 
 
-def test_the_readme_update_and_query_work_through_the_codec(filed: WorkerProcess) -> None:
+def test_the_readme_query_works_and_its_update_without_a_principal_is_refused(
+        filed: WorkerProcess) -> None:
     update, query = readme_commands()
     assert update[:4] == ["temporal", "workflow", "update", "execute"]
     assert query[:3] == ["temporal", "workflow", "query"]
@@ -95,24 +103,59 @@ def test_the_readme_update_and_query_work_through_the_codec(filed: WorkerProcess
 
     done = temporal(filed, *update[1:4], "--workflow-id", workflow_id,
                     "--name", option(update, "--name"), "--input", option(update, "--input"))
-    assert done.returncode == 0, done.stderr
-    answer = json.loads(done.stdout)
-    assert answer["name"] == "record_payment"
-    assert (answer["result"]["events"], answer["result"]["outstanding"]) == (
-        ["FundsReceived"], "119000.00")
-    assert events(filed) == before + 1
+    assert done.returncode != 0  # the payload claims clerk-7: a claim, not a principal
+    assert "record_payment carries no principal" in done.stderr
+    assert "identity.required" in done.stderr
+    assert events(filed) == before
 
     asked = temporal(filed, *query[1:3], "--workflow-id", workflow_id,
                      "--name", option(query, "--name"))
     assert asked.returncode == 0, asked.stderr
     status = json.loads(asked.stdout)["queryResult"][0]
-    assert (status["case_number"], status["outstanding"]) == (CASE, "119000.00")
-    assert "payout" in [task["task"] for task in status["agenda"]]
+    assert (status["case_number"], status["outstanding"]) == (CASE, "120000.00")
 
-    again = temporal(filed, *update[1:4], "--workflow-id", workflow_id,
-                     "--name", option(update, "--name"), "--input", option(update, "--input"))
-    assert json.loads(again.stdout)["result"]["duplicate"] is True  # same request_id
-    assert events(filed) == before + 1
+    history = temporal(filed, "workflow", "show", "--workflow-id", workflow_id)
+    assert history.returncode == 0, history.stderr
+    assert "record_payment" not in history.stdout  # a refused update never reaches history
+
+
+def test_an_update_as_the_engine_or_with_a_forged_header_is_refused(
+        filed: WorkerProcess) -> None:
+    before = events(filed)
+    system = temporal(filed, "workflow", "update", "execute", "--workflow-id", f"case:{CASE}",
+                      "--name", "record_payment", "--input",
+                      '{"actor": {"id": "workflow", "role": "system"}, "amount": "5.00"}')
+    assert system.returncode != 0 and "identity.required" in system.stderr
+    forged = temporal(filed, "workflow", "update", "execute", "--workflow-id", f"case:{CASE}",
+                      "--name", "record_payment", "--input",
+                      '{"actor": {"id": "clerk-7", "role": "clerk"}, "amount": "5.00"}',
+                      "--headers", 'enforce-principal="v1.k1.e30.AAAA"')
+    assert forged.returncode != 0
+    assert "identity.invalid_token" in forged.stderr or "identity.required" in forged.stderr
+    assert events(filed) == before
+
+
+def test_a_signal_without_a_principal_is_refused_and_recorded_as_refused(
+        filed: WorkerProcess) -> None:
+    app = cases_from_env(clean_env(ENFORCEMENT_DATA_DIR=str(filed.data)))
+    try:
+        count = len(app.case_events(CASE))
+        done = temporal(filed, "workflow", "signal", "--workflow-id", f"case:{CASE}",
+                        "--name", "act", "--input",
+                        '{"kind": "record_payment", "actor": {"id": "president-1", "role": '
+                        '"president"}, "amount": "7.00", "request_id": "forged-signal-1"}')
+        assert done.returncode == 0, done.stderr  # a signal has no answer
+        deadline = time.monotonic() + 60
+        while len(app.case_events(CASE)) == count:
+            assert time.monotonic() < deadline, "the refused signal was never recorded"
+            time.sleep(0.2)
+        [refused] = app.case_events(CASE)[count:]
+        assert isinstance(refused, ActRefused)
+        assert (refused.code, refused.key, refused.actor.role) == (
+            "identity.required", "forged-signal-1", "system")
+        assert refused.submitted_by.id == "president-1"  # the claim, recorded as refused
+    finally:
+        app.close()
 
 
 def test_a_malformed_update_from_the_temporal_cli_is_refused_and_writes_nothing(
@@ -165,3 +208,19 @@ def test_the_web_ui_is_started_with_the_codec_endpoint_and_may_call_it(
     _, foreign, _ = http(f"{server.codec_endpoint}/decode", method="OPTIONS",
                          headers={"Origin": "http://evil.example"})
     assert "Access-Control-Allow-Origin" not in foreign
+
+
+def test_a_case_started_by_the_temporal_cli_without_a_principal_files_nothing(
+        filed: WorkerProcess) -> None:
+    docket = Docket.model_validate_json((ROOT / "examples" / "sample-docket.json").read_text())
+    case = docket.case("(2026)甘0402执3号")
+    assert case is not None
+    filing = case.filing().model_copy(update={"actor": Actor(id="mallory", role=Role.CLERK)})
+    data = CaseInput(case_number=case.case_number, filing=filing, category=case.category)
+    before = events(filed)
+    done = temporal(filed, "workflow", "execute", "--type", CASE_WORKFLOW, "--task-queue",
+                    TASK_QUEUE, "--workflow-id", f"case:{case.case_number}",
+                    "--input", data.model_dump_json())
+    assert done.returncode != 0
+    assert "file carries no principal" in done.stdout + done.stderr
+    assert events(filed) == before

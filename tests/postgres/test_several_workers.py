@@ -44,6 +44,7 @@ from domain.stores import PostgresSettings, postgres_cases
 from projections.pgstore import PostgresReadModelStore, drop_schema
 from projections.runner import ReadModelRunner
 from projections.stores import ReadStoreConfig, rebuild_read_store
+from tests.principals import TEST_RING, HarnessEngine
 from tests.projections.compare import assert_same_read_models
 from tests.support import KEY, OFFICER
 from tests.workflows.dockets import case
@@ -214,6 +215,9 @@ async def test_several_workers_and_runners_on_one_case(
     rebuilt_store: PostgresReadModelStore | None = None
     server = DevServer(tmp_path / "temporal")
     await server.start(persist=False, ui=False)
+    ring = tmp_path / "identity.key"  # one key ring for every worker, as for the payloads
+    ring.write_text(TEST_RING.text(), "utf-8")
+    ring.chmod(0o600)
     try:
         workers = []
         for n in range(WORKERS):
@@ -221,7 +225,8 @@ async def test_several_workers_and_runners_on_one_case(
             process = processes.start(name, [
                 sys.executable, str(ROOT / "worker.py"), "--data-dir", str(tmp_path / name),
                 "--docket", str(docket), "--task-queue", queue],
-                engine_env(events, views, TEMPORAL_ADDRESS=server.address))
+                engine_env(events, views, TEMPORAL_ADDRESS=server.address,
+                           ENFORCEMENT_IDENTITY_KEY_FILE=str(ring)))
             workers.append((name, process))
         runners = [(f"runner-{n}", processes.start(f"runner-{n}", [
             sys.executable, "-m", "projections", "run", "--page-size", "7"], env))
@@ -231,7 +236,7 @@ async def test_several_workers_and_runners_on_one_case(
 
         monkeypatch.setenv("ENFORCEMENT_PAYLOAD_KEY", PAYLOAD_KEY)
         client = await connect(server.address)
-        engine = Engine(client, queue, cases=app)
+        engine = HarnessEngine(client, queue, cases=app)
         await engine.file_case(filing)
 
         # Phase 1: concurrent updates. The workflow runs its commands one at a time, but on

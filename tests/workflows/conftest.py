@@ -22,6 +22,7 @@ from temporalio.testing import WorkflowEnvironment
 from domain.application import EnforcementCases
 from domain.calendar import COURT_ZONE, legal_date
 from domain.values import Actor
+from tests.principals import TEST_RING, HarnessEngine
 from tests.support import KEY, PRESIDENT
 from workflows import acts as a
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
@@ -100,8 +101,9 @@ async def rig() -> AsyncIterator[Rig]:
         app = EnforcementCases.in_memory(chain_key=KEY)
         world = SimulatedWorld()
         queue = f"tq-{uuid.uuid4().hex[:8]}"
-        worker = create_worker(env.client, app, simulated_adapters(world), task_queue=queue)
+        worker = create_worker(env.client, app, simulated_adapters(world),
+                               identity=TEST_RING, task_queue=queue)
         async with worker.worker:
-            yield Rig(env=env, app=app, world=world, engine=Engine(env.client, queue),
+            yield Rig(env=env, app=app, world=world, engine=HarnessEngine(env.client, queue),
                       worker=worker)
         worker.commands.close()

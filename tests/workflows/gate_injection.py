@@ -19,12 +19,12 @@ from typing import Any
 from temporalio import workflow
 
 from domain.application import EnforcementCases
+from tests.principals import TEST_RING, HarnessEngine
 from tests.support import KEY
 from tests.workflows.conftest import Rig
 from tests.workflows.dockets import case
 from workflows import notice
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
-from workflows.engine import Engine
 from workflows.runtime import DevServer, connect, create_worker
 from workflows.scenario import Docket, World
 
@@ -67,9 +67,9 @@ async def filed_on_dev_server(data: Path, number: str) -> DevServer:
     filing = case(number, World())
     app = EnforcementCases.in_memory(chain_key=KEY)
     worker = create_worker(client, app, simulated_adapters(SimulatedWorld(Docket(
-        cases=(filing,)))), task_queue=f"inject-{number}")
+        cases=(filing,)))), identity=TEST_RING, task_queue=f"inject-{number}")
     async with worker.worker:
-        filed = await Engine(client, f"inject-{number}", cases=app).file_case(filing)
+        filed = await HarnessEngine(client, f"inject-{number}", cases=app).file_case(filing)
         assert filed.status.stage != "filing"
     worker.commands.close()
     return server

@@ -23,12 +23,12 @@ from temporalio.client import Client, WorkflowHistory
 from domain.application import EnforcementCases
 from domain.models import ApprovalMeasure
 from domain.values import Approval, PartyKind, Role
+from tests.principals import TEST_RING, HarnessEngine
 from tests.support import KEY, OFFICER, PRESIDENT
 from tests.workflows import dockets
 from tests.workflows.conftest import Rig
 from workflows.acts import AnnounceAuction, Fine, GiveApproval, OrderMeasure, RequestApproval
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
-from workflows.engine import Engine
 from workflows.messages import case_workflow_id, world_workflow_id
 from workflows.runtime import create_worker, start_time_skipping
 from workflows.scenario import DocketCase
@@ -58,9 +58,10 @@ async def record(name: str, case: DocketCase,
     async with env:
         app = EnforcementCases.in_memory(chain_key=KEY)
         world = SimulatedWorld()
-        worker = create_worker(env.client, app, simulated_adapters(world), task_queue="fixtures")
+        worker = create_worker(env.client, app, simulated_adapters(world),
+                               identity=TEST_RING, task_queue="fixtures")
         async with worker.worker:
-            rig = Rig(env=env, app=app, world=world, engine=Engine(env.client, "fixtures"),
+            rig = Rig(env=env, app=app, world=world, engine=HarnessEngine(env.client, "fixtures"),
                       worker=worker)
             handle = await rig.file(case)
             if drive is not None:

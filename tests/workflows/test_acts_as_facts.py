@@ -14,11 +14,12 @@ import pytest
 
 from domain.errors import InvalidInputError, RuleViolationError
 from domain.events import ActRefused, FundsReceived
+from tests.principals import HarnessEngine
 from tests.support import CLERK
 from tests.workflows.conftest import Rig
 from tests.workflows.dockets import case
 from workflows.acts import RecordPayment, RecordPropertyReport
-from workflows.engine import ActNotConfirmedError, Engine
+from workflows.engine import ActNotConfirmedError
 from workflows.messages import Policy
 from workflows.scenario import World
 
@@ -131,7 +132,7 @@ DEBTOR_PORTAL = CLERK.model_copy(update={"id": "portal-clerk"})
 
 async def test_an_act_nobody_answers_is_not_confirmed_and_names_its_key(rig: Rig) -> None:
     """No worker serves the case's queue: the caller is told to check with the act's key."""
-    engine = Engine(rig.env.client, f"unserved-{uuid.uuid4().hex[:6]}")
+    engine = HarnessEngine(rig.env.client, f"unserved-{uuid.uuid4().hex[:6]}")
     docket_case = case("(2026)甘0402执152号", World())
     await engine.start_case(docket_case, policy=Policy())
     with pytest.raises(ActNotConfirmedError) as unconfirmed:

@@ -19,6 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 from domain.application import EnforcementCases
 from domain.errors import CipherKeyError
 from domain.keyfiles import new_key, read_key_file
+from tests.principals import TEST_RING, HarnessEngine
 from tests.support import DEBTOR, KEY
 from tests.workflows.dockets import paid_in_full
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
@@ -34,7 +35,6 @@ from workflows.codec import (
     with_encryption,
 )
 from workflows.converter import DATA_CONVERTER
-from workflows.engine import Engine
 from workflows.runtime import binary, create_worker
 
 ID = DEBTOR.document.number.encode()
@@ -147,10 +147,11 @@ async def history_bytes(env: WorkflowEnvironment, converter: DataConverter, numb
                     data_converter=converter)
     queue = f"codec-{uuid.uuid4().hex[:8]}"
     app = EnforcementCases.in_memory(chain_key=KEY)
-    worker = create_worker(client, app, simulated_adapters(SimulatedWorld()), task_queue=queue)
+    worker = create_worker(client, app, simulated_adapters(SimulatedWorld()),
+                           identity=TEST_RING, task_queue=queue)
     async with worker.worker:
         case = paid_in_full().model_copy(update={"case_number": number})
-        handle = await Engine(client, queue).start_case(case, simulated=False)
+        handle = await HarnessEngine(client, queue).start_case(case, simulated=False)
         await handle.terminate("enough history")
         history = await handle.fetch_history()
     worker.commands.close()

@@ -25,6 +25,7 @@ from temporalio.exceptions import ApplicationError
 
 from domain.application import EnforcementCases
 from domain.keys import init_keys
+from tests.principals import TEST_RING, HarnessEngine
 from tests.support import CLERK, KEY
 from tests.workflows.dockets import case, deposit
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
@@ -51,6 +52,10 @@ class WorkerProcess:
     def __init__(self, address: str, queue: str, data: Path, docket: Path, pause: Path) -> None:
         self.args = [sys.executable, str(ROOT / "worker.py"), "--data-dir", str(data),
                      "--docket", str(docket), "--task-queue", queue]
+        data.mkdir(parents=True, exist_ok=True)
+        ring = data / "identity.key"  # the tests' ring: the test client vouches, it verifies
+        ring.write_text(TEST_RING.text(), "utf-8")
+        ring.chmod(0o600)
         self.env = {**os.environ, "TEMPORAL_ADDRESS": address,
                     "ENFORCEMENT_TEST_PAUSE_COMMAND": "ControlAsset",
                     "ENFORCEMENT_TEST_PAUSE_DIR": str(pause)}
@@ -118,7 +123,8 @@ async def settled(engine: Engine, number: str) -> None:
                 and last.timer_started_event_attributes.start_to_fire_timeout.seconds > 3600:
             return
         time.sleep(0.2)
-    raise AssertionError(f"{number} did not reach its first long timer")
+    tail = [e.WhichOneof("attributes") for e in (await handle.fetch_history()).events[-6:]]
+    raise AssertionError(f"{number} did not reach its first long timer (last events: {tail})")
 
 
 @pytest.mark.parametrize(("kind", "serial"), [("regular", 210), ("local", 220)])
@@ -133,7 +139,7 @@ async def test_worker_killed_after_commit_resumes_with_the_same_events(
     pause.mkdir()
     queue = f"crash-{kind}-{uuid.uuid4().hex[:6]}"
     worker = WorkerProcess(server.address, queue, tmp_path / "data", docket, pause)
-    engine = Engine(await connect(server.address), queue)
+    engine = HarnessEngine(await connect(server.address), queue)
     init_keys(tmp_path / "data" / "events.sqlite")  # the store's keys, made explicitly
     app = EnforcementCases.sqlite(tmp_path / "data" / "events.sqlite")
     policy = Policy(command_activity=kind, command_timeout_seconds=3,
@@ -192,11 +198,10 @@ async def test_a_rejected_update_leaves_no_history_on_a_real_server(server: DevS
     subject = twin("(2026)甘0402执230号")
     app = EnforcementCases.in_memory(chain_key=KEY)
     worker = create_worker(client, app, simulated_adapters(SimulatedWorld(Docket(
-        cases=(subject,)))), task_queue=queue)
+        cases=(subject,)))), identity=TEST_RING, task_queue=queue)
     async with worker.worker:
-        engine = Engine(client, queue)
-        handle = await engine.start_case(  # the filing day at once, at any hour of the run
-            subject, policy=Policy(routine_hour=0))
+        engine = HarnessEngine(client, queue)
+        handle = await engine.start_case(subject, policy=Policy(routine_hour=0))  # at any hour
         await settled(engine, subject.case_number)
         before = len((await handle.fetch_history()).events)
         version = app.get_case(subject.case_number).version

@@ -12,19 +12,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from temporalio.client import WorkflowFailureError
+from temporalio.exceptions import ApplicationError
 
 from domain.errors import (
     CaseAlreadyFiledError,
     InvalidInputError,
+    NotPermittedError,
     RuleViolationError,
     UnknownCaseError,
 )
+from domain.values import Role
 from projections.store import SQLiteReadModelStore
-from tests.support import CLERK
+from tests.principals import TEST_HOST, HarnessEngine
+from tests.support import CLERK, PRESIDENT
 from tests.workflows.conftest import Rig
 from tests.workflows.dockets import BASIS, nothing_found, paid_in_full
 from workflows.acts import RecordPayment
+from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.engine import Engine, FiledCase
+from workflows.messages import CaseInput, case_workflow_id
 
 PUBLIC = ("connect", "close", "file", "file_case", "act", "notify", "status", "result", "exists",
           "list_cases", "case", "state", "history", "verify", "verify_all",
@@ -55,7 +62,7 @@ def test_the_documented_api_shows_no_temporal_or_eventsourcing_type() -> None:
 
 def records_engine(rig: Rig, tmp_path: Path) -> Engine:
     """The rig's engine with the records side on the rig's store and a read-model file."""
-    return Engine(rig.engine.client, rig.engine.task_queue, cases=rig.app,
+    return HarnessEngine(rig.engine.client, rig.engine.task_queue, cases=rig.app,
                   views=SQLiteReadModelStore(tmp_path / "views.sqlite"))
 
 
@@ -159,3 +166,73 @@ async def test_the_records_side_lists_replays_verifies_and_audits(rig: Rig,
         await engine.termination_audit(classes=["perfect"])
     await handle.terminate("test over")
     await engine.close()
+
+
+# --- identity: the host system vouches (docs/operations.md "Identity") -------------------------
+
+async def test_an_act_without_a_principal_or_host_or_as_the_system_is_refused(rig: Rig) -> None:
+    case = paid_in_full()
+    rig.world.add(case)
+    await rig.morning()
+    await rig.engine.file_case(case)
+    number = case.case_number
+    before = rig.app.get_case(number).version
+    plain = Engine(rig.engine.client, rig.engine.task_queue, host=TEST_HOST)
+    with pytest.raises(NotPermittedError) as nobody:
+        await plain.act(number, RecordPayment(actor=PRESIDENT, amount=Decimal("1.00")))
+    assert (nobody.value.code, nobody.value.source) == ("identity.required",
+                                                        "docs/operations.md (Identity)")
+    with pytest.raises(NotPermittedError) as unsigned:
+        await plain.notify(number, {"kind": "record_payment", "amount": "1.00"})
+    assert unsigned.value.code == "identity.required"
+    with pytest.raises(NotPermittedError) as hostless:
+        await Engine(rig.engine.client, rig.engine.task_queue).act(
+            number, RecordPayment(actor=CLERK, amount=Decimal("1.00")),
+            principal=TEST_HOST.vouch("clerk-1", "clerk"))
+    assert hostless.value.code == "identity.no_host"
+    with pytest.raises(NotPermittedError) as system:
+        await plain.act(number, RecordPayment(actor=CLERK, amount=Decimal("1.00")),
+                        principal=TEST_HOST.vouch("workflow", Role.SYSTEM))
+    assert system.value.code == "identity.system_reserved"
+    with pytest.raises(NotPermittedError):
+        await plain.file("(2026)甘0402执153号", paid_in_full().filing())
+    assert rig.app.get_case(number).version == before
+    await rig.engine.handle(number).terminate("test over")
+
+
+async def test_the_recorded_actor_is_the_principal_not_the_acts_claim(rig: Rig) -> None:
+    case = paid_in_full()
+    rig.world.add(case)
+    await rig.morning()
+    plain = Engine(rig.engine.client, rig.engine.task_queue, host=TEST_HOST)
+    clerk = TEST_HOST.vouch("clerk-5", "clerk")
+    await plain.file_case(case, principal=clerk)
+    number = case.case_number
+    result = await plain.act(number, {"kind": "record_payment", "amount": "1.00",
+                                      "actor": {"id": "president-1", "role": "president"}},
+                             principal=clerk)
+    assert result.events == ("FundsReceived",)
+    first, last = rig.app.case_events(number)[0], rig.app.case_events(number)[-1]
+    assert (first.actor, last.actor) == (clerk.actor, clerk.actor)
+    record = await plain.act_status(number, result.request_id or "")
+    assert record is not None and record.actor == clerk.actor
+    assert record.vouched_by == "test-harness"  # the host that vouched, from the header
+    await rig.engine.handle(number).terminate("test over")
+
+
+async def test_a_case_started_without_a_signed_filing_fails_and_records_nothing(
+        rig: Rig) -> None:
+    case = paid_in_full()
+    await rig.morning()
+    number = case.case_number
+    filing = case.filing().model_copy(update={"actor": PRESIDENT})  # a claim: nobody vouches
+    handle = await rig.env.client.start_workflow(  # Temporal's own client, no header
+        EnforcementCaseWorkflow.run, CaseInput(case_number=number, filing=filing,
+                                               category=filing.category),
+        id=case_workflow_id(number), task_queue=rig.engine.task_queue)
+    with pytest.raises(WorkflowFailureError) as failed:
+        await handle.result()
+    cause = failed.value.cause
+    assert isinstance(cause, ApplicationError) and cause.type == "identity.required"
+    with pytest.raises(UnknownCaseError):
+        rig.app.get_case(number)  # nothing filed

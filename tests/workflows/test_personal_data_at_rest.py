@@ -17,10 +17,10 @@ from projections.pii_scan import scan_paths
 from projections.runner import ReadModelRunner
 from projections.store import SQLiteReadModelStore
 from tests.domain.test_full_history import long_case
+from tests.principals import TEST_RING, HarnessEngine
 from tests.support import DEBTOR, KEY
 from tests.workflows.dockets import paid_in_full
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
-from workflows.engine import Engine
 from workflows.messages import CaseInput, Policy
 from workflows.runtime import DevServer, connect, create_worker
 from workflows.scenario import Docket
@@ -51,9 +51,9 @@ async def full_run(data: Path, *, encrypted: bool = True) -> None:
         app = EnforcementCases.sqlite(data / "events.sqlite", chain_key=KEY)
         case = paid_in_full()
         worker = create_worker(client, app, simulated_adapters(SimulatedWorld(Docket(
-            cases=(case,)))), task_queue="at-rest")
+            cases=(case,)))), identity=TEST_RING, task_queue="at-rest")
         async with worker.worker:
-            handle = await Engine(client, "at-rest").start_case(
+            handle = await HarnessEngine(client, "at-rest").start_case(
                 case, policy=Policy(routine_hour=0))  # its filing day at once, any hour
             await day_zero_done(app, case.case_number)
             history = await handle.fetch_history()

@@ -7,10 +7,11 @@ import asyncio
 from domain.application import EnforcementCases
 from domain.events import CaseFiled
 from domain.models import CaseCategory
+from tests.principals import TEST_RING, HarnessEngine
 from tests.support import KEY
 from tests.workflows.dockets import case, deposit
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
-from workflows.engine import Engine, priority_of
+from workflows.engine import priority_of
 from workflows.runtime import create_worker, start_time_skipping
 from workflows.scenario import World
 
@@ -28,11 +29,12 @@ async def test_livelihood_cases_commands_run_before_ordinary_ones_when_saturated
     env = await start_time_skipping()
     async with env:
         world = SimulatedWorld()
-        worker = create_worker(env.client, app, simulated_adapters(world), task_queue="prio",
+        worker = create_worker(env.client, app, simulated_adapters(world),
+                               identity=TEST_RING, task_queue="prio",
                                slots=1)
         gate = worker.commands.gate
         async with worker.worker:
-            engine = Engine(env.client, "prio")
+            engine = HarnessEngine(env.client, "prio")
             await gate.acquire(1)  # the worker's only command slot is busy
             for c in [*ordinary, *livelihood]:  # ordinary cases are filed first
                 world.add(c)

@@ -13,6 +13,7 @@ from temporalio.client import Client
 
 import workflows
 from domain.application import EnforcementCases
+from tests.principals import TEST_RING
 from tests.support import KEY
 from workflows import registry
 from workflows.activities import CommandActivities
@@ -46,7 +47,7 @@ def test_every_defined_workflow_and_activity_is_registered_once() -> None:
     try:
         client: Any = object.__new__(Client)  # the start activities only keep it
         registered = [name_of(a) for a in registry.activities(
-            client, commands, simulated_adapters(SimulatedWorld()))]
+            client, commands, simulated_adapters(SimulatedWorld()), TEST_RING)]
     finally:
         commands.close()
         app.close()

@@ -33,6 +33,7 @@ from temporalio.client import (
 
 from domain.application import EnforcementCases
 from domain.commands import Command
+from tests.principals import TEST_RING, HarnessEngine
 from tests.replay_gate import Run, fetch, replay
 from tests.support import CLERK, KEY
 from tests.workflows.dockets import case, deposit
@@ -151,6 +152,15 @@ def is_local_activity(event: HistoryEvent) -> bool:
     return event.marker_recorded_event_attributes.marker_name == "core_local_activity"
 
 
+def is_command_marker(event: HistoryEvent) -> bool:
+    """The marker of a command's local activity (not of ``verify_principal``, the filing's
+    check of its principal, which comes first)."""
+    if not is_local_activity(event):
+        return False
+    data = event.marker_recorded_event_attributes.details.get("data")
+    return data is not None and any(b'"execute_command"' in p.data for p in data.payloads)
+
+
 async def history_until(engine: Engine, number: str, what: str,
                         done: Callable[[WorkflowHistory], bool]) -> WorkflowHistory:
     """The case's history once ``done(history)`` holds (polled; fails after WAIT)."""
@@ -186,8 +196,8 @@ async def test_histories_recorded_in_the_risky_shapes_with_both_cores_busy_repla
             app = EnforcementCases.in_memory(chain_key=KEY)
             queue = f"gate-{uuid.uuid4().hex[:8]}"
             worker = create_worker(client, app, simulated_adapters(SimulatedWorld(Docket(
-                cases=tuple(cases)))), task_queue=queue, pause=hold, slots=FILINGS + 2)
-            engine = Engine(client, queue, cases=app)
+                cases=tuple(cases)))), identity=TEST_RING, task_queue=queue, pause=hold, slots=FILINGS + 2)
+            engine = HarnessEngine(client, queue, cases=app)
             async with worker.worker:
                 # 1. Concurrent filings, each polling get_status (Engine.file_case) while its
                 # filing's local activity is held past a workflow task (the task heartbeats),
@@ -230,7 +240,7 @@ async def test_histories_recorded_in_the_risky_shapes_with_both_cores_busy_repla
     by_id = {h.workflow_id: h for h in histories}
     for number in numbers:  # the filing's marker fell tasks after its run's first task
         filed = by_id[case_workflow_id(number)]
-        marker = next(i for i, e in enumerate(filed.events) if is_local_activity(e))
+        marker = next(i for i, e in enumerate(filed.events) if is_command_marker(e))
         assert kinds(filed)[:marker].count("workflow_task_completed") >= 2, number
     paid = by_id[case_workflow_id(numbers[0])]
     assert kinds(paid).count("workflow_execution_update_accepted") == UPDATES
