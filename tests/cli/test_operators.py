@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from cli.accounts import os_user
 from domain.calendar import COURT_ZONE
 from domain.models import CaseCategory
-from tests.cli.conftest import Enforce
+from tests.cli.conftest import OS_ACCOUNT, Enforce
 from tests.projections.legacy import LegacyCase
 from tests.workflows.dockets import case
+from workflows.identity_keys import KEY_FILE, KEY_FILE_ENV
 from workflows.scenario import Docket, World
 
 LOAN = "(2026)甘0402执801号"  # ¥120,000: priority 3
@@ -308,7 +310,10 @@ def test_an_imported_case_is_named_imported_by_show_and_do(filed: Enforce,
                                                            tmp_path: Path) -> None:
     """Against the running engine's Temporal, with a store of its own (the module's store
     keeps its two live cases)."""
-    filed = Enforce(tmp_path / "data", filed.address)
+    ring = {KEY_FILE_ENV: str(filed.data / KEY_FILE)}  # the engine's identity key ring
+    filed = Enforce(tmp_path / "data", filed.address, env=ring)
+    mine = filed("users", "add", OS_ACCOUNT, "--role", "clerk", "--os-user", os_user())
+    assert mine.code == 0, mine.err
     number = "(2019)甘0402执77号"
     lines = LegacyCase(number, date(2019, 3, 1)).notice().report().lines
     path = tmp_path / "legacy.jsonl"

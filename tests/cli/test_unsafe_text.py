@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from cli.accounts import os_user
 from domain.application import CHAIN_KEY_ENV
 from domain.models import AssetFinding, AssetKind
 from domain.stores import cases_from_env
@@ -54,6 +55,15 @@ def store(tmp_path: Path) -> Enforce:
     finally:
         app.close()
     return Enforce(data, env={CHAIN_KEY_ENV: KEY.hex()})
+
+
+@pytest.fixture
+def clerk(offline: Enforce) -> Enforce:
+    """``enforce`` with no engine running, as the OS user's clerk account (who acts is
+    established before the act is read: docs/operations.md "Identity")."""
+    added = offline("users", "add", "clerk-7", "--role", "clerk", "--os-user", os_user())
+    assert added.code == 0, added.err
+    return offline
 
 
 def assert_nothing_raw(text: str) -> None:
@@ -94,29 +104,29 @@ def test_csv_exports_hold_no_cell_a_spreadsheet_would_run(store: Enforce, tmp_pa
 @pytest.mark.parametrize(("field", "value"), [
     ("amount", "1E+2"), ("amount", "100.000"), ("amount", "0.010"), ("amount", "１００"),
     ("amount", "١٠٠"), ("amount", "100_000"), ("amount", "+100")])
-def test_an_act_with_an_odd_amount_is_refused_before_it_is_sent(offline: Enforce, field: str,
+def test_an_act_with_an_odd_amount_is_refused_before_it_is_sent(clerk: Enforce, field: str,
                                                                value: str) -> None:
-    refused = offline("case", "do", NUMBER, "record_payment", "--field", f"{field}={value}")
+    refused = clerk("case", "do", NUMBER, "record_payment", "--field", f"{field}={value}")
     assert refused.code == 2
     assert refused.error.startswith("error: invalid record_payment: amount: amount ")
     assert '[docs/domain.md "Money"]' in refused.error
-    assert not offline.data.exists() or not any(offline.data.iterdir())
+    assert not (clerk.data / "events.sqlite").exists()  # nothing was recorded anywhere
 
 
-def test_an_act_given_a_float_amount_in_json_is_refused(offline: Enforce) -> None:
-    refused = offline("case", "do", NUMBER, "record_payment", "--json",
+def test_an_act_given_a_float_amount_in_json_is_refused(clerk: Enforce) -> None:
+    refused = clerk("case", "do", NUMBER, "record_payment", "--json",
                       json.dumps({"amount": 100.5}))
     assert refused.code == 2 and "floating-point" in refused.error
 
 
 @pytest.mark.parametrize("bad", ["\x1b[2J", "\x00", "\u202e", "\u2066", "\x7f", "\u200b"])
-def test_an_act_with_unsafe_text_is_refused_naming_the_field(offline: Enforce, bad: str) -> None:
-    refused = offline("case", "do", NUMBER, "submit_lead", "--json",  # JSON: NUL is no argument
+def test_an_act_with_unsafe_text_is_refused_naming_the_field(clerk: Enforce, bad: str) -> None:
+    refused = clerk("case", "do", NUMBER, "submit_lead", "--json",  # JSON: NUL is no argument
                       json.dumps({"lead_id": "L1", "description": f"线索{bad}"}))
     assert refused.code == 2
     assert refused.error.startswith(f"error: invalid submit_lead: description: U+{ord(bad[0]):04X}")
     assert '[docs/domain.md "Text fields"]' in refused.error
     assert_nothing_raw(refused.err)
-    note = offline("case", "do", NUMBER, "record_payment", "--json",
+    note = clerk("case", "do", NUMBER, "record_payment", "--json",
                    json.dumps({"amount": "1.00", "note": f"备注{bad}"}))
     assert note.code == 2 and note.error.startswith("error: invalid record_payment: note: ")

@@ -18,6 +18,7 @@ from decimal import Decimal
 from domain.errors import EnforcementError
 from workflows.acts import RecordPayment
 from workflows.engine import Engine
+from workflows.runtime import leave
 
 CLERK = {"id": "clerk-7", "role": "clerk"}
 
@@ -53,6 +54,7 @@ async def main() -> None:
 
 
 asyncio.run(main())
+leave()  # docs/design.md, Known pitfalls
 '''
 
 

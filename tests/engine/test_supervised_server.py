@@ -28,6 +28,7 @@ import asyncio, pathlib, sys
 from decimal import Decimal
 from workflows.acts import RecordPayment
 from workflows.engine import Engine
+from workflows.runtime import leave
 from workflows.scenario import Docket
 
 
@@ -47,6 +48,7 @@ async def main(what: str, number: str) -> None:
 
 
 asyncio.run(main(sys.argv[1], sys.argv[2]))
+leave()  # docs/design.md, Known pitfalls
 '''
 
 

@@ -79,13 +79,14 @@ def filed(worker: WorkerProcess, tmp_path_factory: pytest.TempPathFactory) -> Wo
     (where / "case.json").write_text(case.model_dump_json(), "utf-8")
     script = where / "file_case.py"
     script.write_text(
-        "import asyncio, json, pathlib\nfrom workflows.engine import Engine\n\n"
+        "import asyncio, json, pathlib\nfrom workflows.engine import Engine\n"
+        "from workflows.runtime import leave\n\n"
         "async def main():\n    async with await Engine.connect(host='t') as engine:\n"
         "        filed = await engine.file_case(json.loads(pathlib.Path('case.json')"
         ".read_text('utf-8')), simulated=False,\n"
         "            principal=engine.host.vouch('clerk-7', 'clerk'))\n"
         "        print(filed.status.phase)\n\n"
-        "asyncio.run(main())\n", "utf-8")
+        "asyncio.run(main())\nleave()\n", "utf-8")
     done = subprocess.run([sys.executable, str(script)], cwd=where, capture_output=True,
                           text=True, timeout=120,
                           env=clean_env(ENFORCEMENT_DATA_DIR=str(worker.data)))
