@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -85,10 +86,14 @@ def db(worker: WorkerProcess) -> Path:
 
 
 @pytest.fixture
-def started(tmp_path: Path) -> WorkerProcess:
+def started(tmp_path: Path) -> Iterator[WorkerProcess]:
+    """A worker on its embedded server; stopped after the test whatever happened (a worker
+    left running would keep its server's data file open past the session)."""
     worker = WorkerProcess(tmp_path / "data")
     worker.start()
-    return worker
+    yield worker
+    if worker.process is not None and worker.process.poll() is None:
+        worker.stop(signal.SIGTERM)
 
 
 def test_a_killed_worker_leaves_no_server_and_a_restart_runs_exactly_one(
