@@ -62,7 +62,7 @@ class CaseFactsProjection(CaseProjection):
     """The facts every case projection reads, kept with the rows built from them."""
 
     name: ClassVar[str] = "case_facts"
-    version: ClassVar[int] = 2  # 2: numbers in free text masked
+    version: ClassVar[int] = 3  # 2: numbers in free text masked; 3: spaced, full-width
     tables: ClassVar[tuple[Table, ...]] = (CASE_FACTS,)
 
     def case_rows(self, facts: CaseFacts, settings: ProjectionSettings) -> Rows:
