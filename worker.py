@@ -30,6 +30,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from domain.private import private_dir, private_umask, tighten
 from domain.stores import cases_from_env
 from workflows.activities import PauseHook
 from workflows.adapters.ports import Adapters
@@ -162,6 +163,7 @@ def describe_exit(code: int) -> str:
 async def serve(args: argparse.Namespace) -> int:
     """Run the worker until SIGINT/SIGTERM (with ``--demo``: and show the engine at work)."""
     data_dir: Path = args.data_dir
+    tighten(private_dir(data_dir))  # 0700, its files 0600 (a data dir written before, too)
     address = os.environ.get("TEMPORAL_ADDRESS")
     namespace = os.environ.get("TEMPORAL_NAMESPACE", "default")
     queue = args.task_queue or os.environ.get("ENFORCEMENT_TASK_QUEUE", TASK_QUEUE)
@@ -300,6 +302,7 @@ def quiet_logs(data_dir: Path) -> Path:
 
 
 def main(argv: list[str]) -> int:
+    private_umask()  # every file of the worker and its dev server 0600 (docs/operations.md)
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--demo", action="store_true",

@@ -11,6 +11,7 @@ import pytest
 
 from domain.application import EnforcementCases
 from domain.models import AssetFinding
+from domain.private import loose
 from domain.rules import AssetKind
 from projections.auditor import export_all
 from projections.masking import mask_number, mask_parties, normalise_number, scrub_text
@@ -62,6 +63,14 @@ def test_no_file_the_engine_wrote_holds_an_id_number_or_credit_code(data: Path) 
     assert {"events.sqlite", "views.sqlite", "timeline.csv", "timeline.json", "assets.csv",
             "events.cipherkey"} <= set(written)
     assert scan_paths([data], [ID, CREDIT_CODE, CARD]) == []
+
+
+def test_every_file_of_the_run_is_private(data: Path) -> None:
+    """Event store, read models and exports 0600, directories 0700, though this process's
+    umask (022 in the tests) would share them."""
+    assert {"events.sqlite", "views.sqlite", "timeline.json", "events.cipherkey"} <= {
+        p.name for p in data.rglob("*")}
+    assert loose(data) == []
 
 
 def test_the_scan_finds_a_number_in_each_encoding(tmp_path: Path) -> None:
