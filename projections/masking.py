@@ -142,7 +142,7 @@ def mask_document(document: dict[str, Any]) -> dict[str, Any]:
     """A party's identity document (its JSON form) with the number masked."""
     number = document.get("number")
     if document.get("type") in DOCUMENT_TYPES and isinstance(number, str):
-        return {**document, "number": mask_number(number)}
+        return {**document, "number": mask_number(normalise_number(number))}
     return document
 
 

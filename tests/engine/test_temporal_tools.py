@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from projections.pii_scan import scan_paths
 from tests.engine.conftest import readme_block
 from tests.worker_process import WorkerProcess, clean_env
 from workflows.scenario import Docket
@@ -131,6 +132,23 @@ def test_a_malformed_update_from_the_temporal_cli_is_refused_and_writes_nothing(
     assert "invalid RecordPayment: amount: Input should be greater than 0" in done.stderr
     assert "input.invalid" in done.stderr
     assert events(filed) == before
+
+
+def test_an_id_number_as_actor_is_refused_by_a_temporal_cli_update_and_rests_nowhere(
+        filed: WorkerProcess) -> None:
+    before = events(filed)
+    number = "330106199001011234"
+    done = temporal(filed, "workflow", "update", "execute", "--workflow-id", f"case:{CASE}",
+                    "--name", "record_payment", "--input", json.dumps(
+                        {"actor": {"id": number, "role": "clerk"}, "amount": "5.00",
+                         "request_id": "receipt-id-actor"}))
+    assert done.returncode != 0
+    assert "actor.id" in done.stderr and "never an identity" in done.stderr, done.stderr
+    assert 'docs/operations.md \\"Personal data at rest\\"' in done.stderr \
+        or 'docs/operations.md "Personal data at rest"' in done.stderr
+    assert number not in done.stderr
+    assert events(filed) == before
+    assert scan_paths([filed.data], [number]) == []
 
 
 def test_without_the_codec_temporal_holds_ciphertext_the_codec_server_decodes(
