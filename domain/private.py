@@ -67,14 +67,31 @@ def open_private(path: Path, mode: str = "w", **kwargs: Any) -> IO[Any]:
     return handle
 
 
+ENGINE_FILES = (".sqlite", ".sqlite-wal", ".sqlite-shm", ".sqlite-journal", ".lock",
+                ".cipherkey", ".chainkey", ".key", ".token", ".next", ".json", ".log", ".csv",
+                ".xlsx")
+"""Endings of the files the engine writes in a data directory (what :func:`tighten` touches:
+a data directory given as ``.`` must not lose the modes of other files, such as scripts)."""
+
+
+def _engine_file(path: Path) -> bool:
+    return path.name.endswith(ENGINE_FILES)
+
+
 def tighten(directory: Path) -> list[Path]:
-    """Make ``directory`` 0700 and everything under it 0700 (directories) or 0600 (files), as
-    far as this user owns them; the paths changed."""
-    changed: list[Path] = []
+    """Make ``directory`` 0700, and beneath it (hidden directories left out) every file the
+    engine writes (:data:`ENGINE_FILES`) 0600 and every directory holding one 0700, as far as
+    this user owns them; the paths changed."""
     if not directory.is_dir():
-        return changed
+        return []
     me = os.getuid()
-    for path in [directory, *directory.rglob("*")]:
+    files = [p for p in directory.rglob("*")
+             if _engine_file(p) and not any(part.startswith(".")
+                                            for part in p.relative_to(directory).parts[:-1])]
+    dirs = {directory, *(parent for f in files for parent in f.parents
+                         if parent.is_relative_to(directory))}
+    changed: list[Path] = []
+    for path in [*sorted(dirs), *files]:
         try:
             info = path.lstat()
         except OSError:

@@ -58,6 +58,23 @@ def test_a_data_directory_written_before_is_tightened(tmp_path: Path) -> None:
     assert tighten(data) == []  # nothing left to change
 
 
+@pytest.mark.usefixtures("sharing_umask")
+def test_only_the_engines_files_are_tightened(tmp_path: Path) -> None:
+    """A data directory given as the working directory: its scripts and hidden directories
+    keep their modes."""
+    (tmp_path / "run.sh").write_text("#!/bin/sh\n")
+    (tmp_path / "run.sh").chmod(0o755)
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    (tmp_path / ".venv" / "bin" / "state.json").write_text("{}")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "notes.txt").write_text("x")
+    (tmp_path / "events.sqlite").write_text("x")
+    tmp_path.chmod(0o755)
+    assert tighten(tmp_path) == [tmp_path, tmp_path / "events.sqlite"]
+    assert mode(tmp_path / "run.sh") == 0o755 and mode(tmp_path / "src") == 0o755
+    assert mode(tmp_path / ".venv" / "bin" / "state.json") == 0o644
+
+
 def test_the_engines_processes_run_with_umask_077() -> None:
     before = private_umask()
     try:
