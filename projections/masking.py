@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -72,42 +73,75 @@ def _luhn(number: str) -> bool:
     return total % 10 == 0
 
 
-def _plausible(number: str) -> bool:
-    """A number written in groups is taken for an ID number only if it is one (check digit,
-    birth date) or for a bank card if its Luhn digit holds: two dates side by side are not."""
-    if len(number) in (15, 18):
-        try:
-            ResidentId(number=number)
-            return True
-        except ValidationError:
-            pass
+def _resident_id(number: str) -> bool:
+    """A valid resident ID number (check digit; the old 15 digits with a real birth date)."""
+    if len(number) not in (15, 18):
+        return False
+    try:
+        ResidentId(number=number)
+    except ValidationError:
+        return False
+    return True
+
+
+def _card(number: str) -> bool:
     return number.isdigit() and 16 <= len(number) <= 19 and _luhn(number)
 
 
-def _judge(parts: list[str]) -> str:
-    """``parts`` alternate groups of digits and separators (``[g, s, g, s, g]``): masked where
-    one group alone is 15–19 characters or a run of groups is a plausible number (the longest
-    first), the rest judged again and otherwise left as written."""
-    groups = parts[0::2]
-    best: tuple[int, int, str] | None = None
-    for first in range(len(groups)):
+def _runs(parts: list[str], taken: dict[int, tuple[int, str]], wanted: Callable[[str], bool]
+          ) -> None:
+    """Left to right over the groups of ``parts`` not yet ``taken``: the longest run of whole
+    groups starting at each one that ``wanted`` accepts (15–19 characters, X only last) is
+    taken (``first -> (last, number)``)."""
+    groups, first = len(parts) // 2 + 1, 0
+    covered = [False] * groups
+    for start, (end, _) in taken.items():
+        covered[start:end + 1] = [True] * (end + 1 - start)
+    while first < groups:
+        if covered[first]:
+            first += 1
+            continue
+        best: tuple[int, str] | None = None
         size = 0
-        for last in range(first, len(groups)):
-            size += len(groups[last])
+        for last in range(first, groups):
+            if covered[last]:
+                break
+            size += len(parts[2 * last])
             if size > 19:
                 break
-            if size < 15 or (best is not None and size <= len(best[2])):
-                continue
-            number = normalise_number("".join(parts[2 * first:2 * last + 1]))
-            if number[:-1].isdigit() and (first == last or _plausible(number)):
-                best = (first, last, number)
-    if best is None:
-        return "".join(parts)
-    first, last, number = best
-    left = _judge(parts[:2 * first - 1]) + parts[2 * first - 1] if first else ""
-    right = parts[2 * last + 1] + _judge(parts[2 * last + 2:]) if last < len(groups) - 1 \
-        else ""
-    return left + mask_number(number) + right
+            if size >= 15:
+                number = normalise_number("".join(parts[2 * first:2 * last + 1]))
+                if number[:-1].isdigit() and wanted(number) if last > first else \
+                        number[:-1].isdigit():
+                    best = (last, number)
+        if best is None:
+            first += 1
+            continue
+        taken[first] = best
+        first = best[0] + 1
+
+
+def _judge(parts: list[str]) -> str:
+    """``parts`` alternate groups of digits and separators (``[g, s, g, s, g]``). Numbers
+    written in groups are taken for what they are: first valid resident IDs, then bank cards
+    (Luhn) and unbroken runs of 15–19 digits; two dates side by side are neither. Each masked,
+    the rest left as written."""
+    taken: dict[int, tuple[int, str]] = {}
+    _runs(parts, taken, _resident_id)
+    _runs(parts, taken, _card)
+    out: list[str] = []
+    group = 0
+    while 2 * group < len(parts):
+        if group in taken:
+            last, number = taken[group]
+            out.append(mask_number(number))
+            group = last
+        else:
+            out.append(parts[2 * group])
+        if 2 * group + 1 < len(parts):
+            out.append(parts[2 * group + 1])
+        group += 1
+    return "".join(out)
 
 
 def _mask_digits(match: re.Match[str]) -> str:

@@ -134,6 +134,9 @@ def test_mask_keeps_six_and_four_characters(number: str, masked: str) -> None:
     ("card 6222 0212 3456 7890 128", "card 622202*********0128"),
     ("code ９１３５０１００Ｍ０００１００Ｙ４３", "code 913501********0Y43"),
     ("dates 2026-04-01 2026-05-01, case (2026)甘0402执123号, ¥1 000 000.00", None),
+    ("1234 620402 19800101 0013 5678 620402-19800101-0013 9",  # IDs before cards
+     "1234 620402********0013 5678 620402********0013 9"),
+    ("1 62040219800101001X, 620402198001010013 1", "1 620402********001X, 620402********0013 1"),
 ])
 def test_free_text_loses_identity_and_card_numbers_only(text: str, scrubbed: str | None) -> None:
     assert scrub_text(text) == (scrubbed or text)
