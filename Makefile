@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres lint bench soak clean
+.PHONY: run test test-fast test-postgres lint bench soak clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+# The domain and the projections alone: no Temporal server, seconds (the whole suite: make test).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q tests/domain tests/projections
 
 # The store contract alone (SQLite and a PostgreSQL server the tests start and stop).
 test-postgres: $(STAMP)

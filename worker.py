@@ -107,16 +107,16 @@ class Embedded:
                   f"{self.server.db_file} by an earlier worker", flush=True)
         codec = codec_from_env(key_file=self.data_dir / "payload.key", create=True)
         assert codec is not None
-        port = self.server.port
-        ui = self.ui_port or free_port(8233, avoid={port})
+        port, ui = self.server.port, self.ui_port
         more = [o.strip() for o in os.environ.get(ORIGINS_ENV, "").split(",") if o.strip()]
         token = codec_token(self.data_dir / CODEC_TOKEN_FILE, create=True)  # 0600, first start
         self.codec = CodecServer(codec, token, port=self.codec_port or free_port(
-            CODEC_PORT, avoid={port, ui}), origins=(*ui_origins(ui), *more))
+            CODEC_PORT, avoid={port, ui, 7233, 8233}))
         await self.codec.start()
         self.server.ui_port = ui
         self.server.ui_codec_endpoint = self.codec.endpoint
-        await self.server.start(usual_ports=True)
+        await self.server.start(usual_ports=True)  # chooses the ports not given (afresh if taken)
+        self.codec.origins = (*ui_origins(self.server.ui_port), *more)
 
     async def supervise(self, restarts: int, record: Callable[[], None],
                         lost: Callable[[], None]) -> None:
@@ -337,7 +337,7 @@ def main(argv: list[str]) -> int:
         print(f"worker log: {quiet_logs(args.data_dir)}", flush=True)
     code = asyncio.run(serve(args))
     # Everything is shut down and committed; skip interpreter teardown, where the SDK's
-    # runtime threads sometimes abort the process (PyGILState_Release, DESIGN.md pitfalls).
+    # runtime threads sometimes abort the process (PyGILState_Release, docs/design.md, Known pitfalls).
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

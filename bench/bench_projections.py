@@ -57,7 +57,7 @@ CHANNELS = (*REQUIRED, "equity", "online_payment", "insurance")
 PLANS = (("paid", 0.32), ("compliant", 0.18), ("non_compliant", 0.14), ("pending", 0.08),
          ("misreported", 0.08), ("open", 0.20))
 """Shares of the docket's histories, roughly the campaign's split: 11,831 actually closed or
-compliant 终本 against 8,794 non-compliant, pending, misreported or not closed (RULES.md §2)."""
+compliant 终本 against 8,794 non-compliant, pending, misreported or not closed (docs/rules.md §2)."""
 
 
 def _officer(rng: random.Random) -> dict[str, str]:

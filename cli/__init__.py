@@ -29,7 +29,7 @@ from domain.stores import DATA_DIR_ENV
 class EnforceApp(typer.Typer):
     """The console script's entry point. A command that started Temporal's SDK runtime leaves
     through ``os._exit`` once its output is flushed: the SDK's threads sometimes abort the
-    interpreter's teardown (``PyGILState_Release``, DESIGN.md pitfalls), which would add a
+    interpreter's teardown (``PyGILState_Release``, docs/design.md, Known pitfalls), which would add a
     crash report to the one-line error and change the exit code."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

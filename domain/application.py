@@ -29,7 +29,6 @@ from domain.caselock import (
     LockWaits,
     remaining,
 )
-from domain.command_methods import CommandMethods
 from domain.decide import Context
 from domain.decide.closure import resumed_case_filing
 from domain.errors import (
@@ -84,7 +83,7 @@ def _create_once(path: Path, text: str) -> None:
         tmp.unlink()
 
 
-class EnforcementCases(CommandMethods, CaseStore):
+class EnforcementCases(CaseStore):
     """Every enforcement case; one method per command, each answering a CommandResult."""
 
     name = "EnforcementCases"

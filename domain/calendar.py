@@ -56,10 +56,6 @@ class HolidayCalendar(BaseModel):
         a last day falling on a holiday moves to the next working day."""
         return self.roll_forward(trigger + timedelta(days=days))
 
-    def month_period_end(self, trigger: date, months: int) -> date:
-        """Last day of a period counted in months (民诉法 art.85), rolled past holidays."""
-        return self.roll_forward(add_months(trigger, months))
-
     def roll_forward(self, day: date) -> date:
         while not self.is_working_day(day):
             day += timedelta(days=1)

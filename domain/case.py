@@ -166,7 +166,7 @@ class EnforcementCase:
         if seen != fingerprint(cmd):
             raise CommandConflictError(
                 "command.id_conflict", f"command_id {cmd.command_id!r} was already used for a "
-                "different command", "idempotency contract (DESIGN.md)")
+                "different command", "idempotency contract (docs/design.md, Idempotency)")
         first, last = self.state.command_versions[cmd.command_id]
         return CommandResult(case_number=self.state.case_number, case_id=self.id,
                              first_version=first, last_version=last, events=(), duplicate=True)

@@ -17,7 +17,7 @@ ShortId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-
 
 
 class CaseCategory(StrEnum):
-    """What the case is about; livelihood categories are served first (RULES.md §4)."""
+    """What the case is about; livelihood categories are served first (docs/rules.md §4)."""
 
     WAGES = "wages"  # migrant workers' wages
     SUPPORT = "support"  # support / alimony
@@ -56,7 +56,7 @@ class Basis(Frozen):
 
 
 class Claim(Frozen):
-    """Amount applied for: principal + interest + fees (RULES.md §3, 执行到位率)."""
+    """Amount applied for: principal + interest + fees (docs/rules.md §3, 执行到位率)."""
 
     principal: PositiveMoney
     interest: Money = Decimal("0.00")

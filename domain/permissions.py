@@ -1,6 +1,6 @@
 """Who may give which command: the role × command table, in one place.
 
-Roles (DESIGN.md "Actor"): clerks record filings and reported facts; officers carry out the
+Roles (docs/design.md, Actor): clerks record filings and reported facts; officers carry out the
 enforcement acts; judges also rule (终本, closure, panel decisions); the court president may do
 all of that; the system (the case workflow itself) runs routine acts; auditors are read-only.
 Acts that the law reserves to the court president (fines, detention, restriction orders, 失信
@@ -109,7 +109,7 @@ def check_permitted(command_name: str, role: Role) -> None:
         raise NotPermitted(
             "role.not_permitted",
             f"a {role.value} may not give {command_name}",
-            "permissions table (DESIGN.md Actor)",
+            "permissions table (docs/design.md, Actor)",
         )
 
 

@@ -1,6 +1,6 @@
-"""Legal constants and pure rule functions, each citing its source (see shared RULES.md).
+"""Legal constants and pure rule functions, each citing its source (see docs/rules.md).
 
-Values RULES.md marks C (confirmed) are module constants. Values it marks P or M (practice,
+Values docs/rules.md marks C (confirmed) are module constants. Values it marks P or M (practice,
 recollection) live in :class:`RuleSet`, which a court may override by configuration.
 """
 
@@ -70,7 +70,7 @@ SRC_EXTENSION = "审限规定 art.5; 执行工作规定 art.63"
 SRC_EXCLUDED_PERIODS = "审限规定 art.9"
 SRC_CLOSURE_MODES = "执行工作规定 art.64; 立案结案意见 arts.14-20"
 SRC_ENDING = "民诉法 art.268"
-SRC_ENGINE = "engine invariant (DESIGN.md)"
+SRC_ENGINE = "engine invariant (docs/rules.md §5)"
 
 # --- confirmed constants (C) ----------------------------------------------------------------
 APPLICATION_PERIOD_YEARS = 2
@@ -152,7 +152,7 @@ class Channel(StrEnum):
 
 
 class RuleSet(BaseModel):
-    """Configurable legal parameters (RULES.md status P or M), with their defaults."""
+    """Configurable legal parameters (docs/rules.md status P or M), with their defaults."""
 
     model_config = ConfigDict(frozen=True)
 

@@ -183,7 +183,7 @@ class Party(Frozen):
 # --- actors ---------------------------------------------------------------------------------
 
 class Role(StrEnum):
-    """Who may act: DESIGN.md "Actor"."""
+    """Who may act: docs/design.md, Actor."""
 
     CLERK = "clerk"
     OFFICER = "officer"

@@ -1,4 +1,4 @@
-"""终本 compliance audit (RULES.md §1.10, §2), re-derived from the events alone.
+"""终本 compliance audit (docs/rules.md §1.10, §2), re-derived from the events alone.
 
 Every 终本 — a ``CurrentProcedureTerminated`` ruling, or a legacy ``CaseClosed`` with mode
 ``terminated`` — is classified with the precedence 误报结 > 不合规 > 待完善 > 合规:
@@ -31,11 +31,11 @@ from projections.settings import ProjectionSettings
 
 MISREPORT, SUBSTANTIVE, PROCEDURAL = "misreport", "substantive", "procedural"
 ART1 = r.SRC_TERMINATION  # 终本规定 art.1
-SRC_SERVICE = "RULES.md §2 (service of the 终本 ruling)"
+SRC_SERVICE = "docs/rules.md §2 (service of the 终本 ruling)"
 
 
 class AuditClass(StrEnum):
-    """The four audit classes of RULES.md §2."""
+    """The four audit classes of docs/rules.md §2."""
 
     COMPLIANT = "compliant"
     NON_COMPLIANT = "non_compliant"
@@ -49,7 +49,7 @@ class AuditClass(StrEnum):
 
 
 def classify(findings: list[Finding]) -> AuditClass:
-    """误报结 > 不合规 > 待完善 > 合规 (RULES.md §2)."""
+    """误报结 > 不合规 > 待完善 > 合规 (docs/rules.md §2)."""
     categories = {f.category for f in findings}
     if MISREPORT in categories:
         return AuditClass.MISREPORTED
@@ -108,7 +108,7 @@ def _misreport(f: CaseFacts, out: list[Finding]) -> None:
             code = "misreport.asset_under_control" if a.under_control \
                 else "misreport.asset_disposable"
             _add(out, MISREPORT, code, f"asset {asset_id} ({a.kind or 'unrecorded kind'}): "
-                 f"{why}", ART1 + "(3); RULES.md §2", asset_id)
+                 f"{why}", ART1 + "(3); docs/rules.md §2", asset_id)
     if f.undisbursed > 0:
         _add(out, MISREPORT, "misreport.funds_undisbursed",
              f"{f.undisbursed} of case funds held and not paid out", r.SRC_PAYOUT)

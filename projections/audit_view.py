@@ -25,7 +25,7 @@ FINDINGS = Table("audit_findings", columns(
 
 
 class TerminationAuditProjection(CaseProjection):
-    """Classifies every 终本 合规/不合规/待完善/误报结 with its findings (RULES.md §2)."""
+    """Classifies every 终本 合规/不合规/待完善/误报结 with its findings (docs/rules.md §2)."""
 
     name: ClassVar[str] = "termination_audit"
     tables: ClassVar[tuple[Table, ...]] = (AUDIT, FINDINGS)

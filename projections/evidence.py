@@ -210,7 +210,7 @@ def no_payout(source: str) -> bool:
 
 IGNORED: frozenset[type[ev.CaseEvent]] = frozenset({
     ev.CaseFiled,  # starts the facts (``filed``)
-    ev.DelayInterestAssessed,  # the amount applied for is the claim at filing (RULES.md §3)
+    ev.DelayInterestAssessed,  # the amount applied for is the claim at filing (docs/rules.md §3)
     ev.LivingAllowanceAdjusted, ev.BidPlaced,  # no read model needs them beyond the timeline
     ev.ForfeitedDepositApplied,  # its money arrives as FundsReceived
     ev.ActRefused,  # a refusal changes nothing; the timeline shows it with its rule and source

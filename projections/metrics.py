@@ -1,4 +1,4 @@
-"""Quality metrics 执行质效指标 (RULES.md §3) per court, officer and period.
+"""Quality metrics 执行质效指标 (docs/rules.md §3) per court, officer and period.
 
 Computed at query time from the QualityMetricsView rows (``cases``, ``payouts``) for a period
 ``[start, end]`` (inclusive). First enforcement (执), resumed (执恢) and preservation (执保) cases
@@ -10,7 +10,7 @@ are always counted apart: ``kind`` is part of every group. Counting bases:
   a 终本 counts as closed on its ruling, also if it is later resumed under a 执恢 number
   (the 执恢 case is a new case of its own kind).
 
-Definitions (C = confirmed in RULES.md, M = working definition, configurable):
+Definitions (C = confirmed in docs/rules.md, M = working definition, configurable):
 
 - 执结率 (closure_rate, M) = closed ÷ (carried over + new).
 - 执行完毕率 (completion_rate, M) = closed as 执行完毕 ÷ closed; a performed settlement counts

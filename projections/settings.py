@@ -1,6 +1,6 @@
 """Settings the projections are built with (a change needs a rebuild of the read models).
 
-Values RULES.md marks M or P are configurable here; the store records a fingerprint of the
+Values docs/rules.md marks M or P are configurable here; the store records a fingerprint of the
 settings it was built with and the runner refuses to continue a store built with other ones.
 """
 

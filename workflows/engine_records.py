@@ -65,7 +65,7 @@ class EngineConfigurationError(EnforcementError):
 
 
 def priority_of(category: CaseCategory, claim_total: float | Decimal) -> int:
-    """Temporal priority key (1 = first): livelihood 1, simple 2, other cases 3 (RULES.md §4)."""
+    """Temporal priority key (1 = first): livelihood 1, simple 2, other cases 3 (docs/rules.md §4)."""
     if category in LIVELIHOOD:
         return 1
     return 2 if claim_total <= SIMPLE_CLAIM else 3

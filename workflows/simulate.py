@@ -177,7 +177,7 @@ def _handle(client: Client, number: str) -> WorkflowHandle[EnforcementCaseWorkfl
 async def _until_ended(env: WorkflowEnvironment, numbers: list[str],
                        horizon: datetime, step: timedelta) -> dict[str, CaseOutcome | None]:
     """Sleep the environment (only handles from ``start_workflow`` unlock time skipping while a
-    result is awaited, DESIGN.md) until no case workflow runs; resumed cases join in."""
+    result is awaited, docs/design.md) until no case workflow runs; resumed cases join in."""
     outcomes: dict[str, CaseOutcome | None] = dict.fromkeys(numbers)
     running = list(numbers)
     while running:

@@ -38,7 +38,7 @@ def refused(app: EnforcementCases, code: str, n: int, when: datetime,
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolationError) as refusal:
         inquiry(app, n, when, queried_on)
-    assert (refusal.value.code, refusal.value.source) == (code, "engine invariant (DESIGN.md)")
+    assert (refusal.value.code, refusal.value.source) == (code, "engine invariant (docs/rules.md §5)")
     assert app.recorder.max_notification_id() == before
 
 

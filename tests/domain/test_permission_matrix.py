@@ -3,7 +3,7 @@
 
 ``allowed``: the role may give the command: it is applied, or refused by a rule of the case (never
 by a permission or approval check). Otherwise the refusal code of the typed ``NotPermittedError``,
-which writes nothing. The table is the policy (DESIGN.md "Actor"; domain/permissions.py): a change
+which writes nothing. The table is the policy (docs/design.md, Actor; domain/permissions.py): a change
 to either side shows up here pair by pair.
 """
 

@@ -1,4 +1,4 @@
-"""Who may give which command (DESIGN.md "Actor"), and the acts the law reserves to the court
+"""Who may give which command (docs/design.md, Actor), and the acts the law reserves to the court
 president's approval (民诉法 art.119; 限消规定 art.4; 失信规定 art.6; 审限规定 art.5)."""
 
 from __future__ import annotations
@@ -60,29 +60,29 @@ def test_officer_imposes_a_fine_with_the_presidents_approval(d: Driver) -> None:
 
 
 def test_clerk_cannot_order_a_fine(d: Driver) -> None:
-    refuses(d, "role.not_permitted", "permissions table (DESIGN.md Actor)", "ImposeFine",
+    refuses(d, "role.not_permitted", "permissions table (docs/design.md, Actor)", "ImposeFine",
             date(2026, 4, 1), CLERK, approval=approval(date(2026, 4, 1)), **FINE)
 
 
 def test_the_workflow_cannot_order_a_fine(d: Driver) -> None:
-    refuses(d, "role.not_permitted", "permissions table (DESIGN.md Actor)", "ImposeFine",
+    refuses(d, "role.not_permitted", "permissions table (docs/design.md, Actor)", "ImposeFine",
             date(2026, 4, 1), SYSTEM, approval=approval(date(2026, 4, 1)), **FINE)
 
 
 def test_officer_cannot_rule_on_termination(d: Driver) -> None:
-    refuses(d, "role.not_permitted", "permissions table (DESIGN.md Actor)",
+    refuses(d, "role.not_permitted", "permissions table (docs/design.md, Actor)",
             "TerminateCurrentProcedure", date(2026, 6, 10), OFFICER, ruled_on=date(2026, 6, 10),
             ruling_number="(2026)甘0402执123号之一", approval_mode=ApprovalMode.APPLICANT_SIGNED)
 
 
 def test_officer_cannot_decide_a_reward_request(d: Driver) -> None:
     d.send("RequestReward", date(2026, 3, 3), CLERK, requested_on=date(2026, 3, 3))
-    refuses(d, "role.not_permitted", "permissions table (DESIGN.md Actor)", "DecideReward",
+    refuses(d, "role.not_permitted", "permissions table (docs/design.md, Actor)", "DecideReward",
             date(2026, 3, 5), OFFICER, decided_on=date(2026, 3, 5), granted=True)
 
 
 def test_clerk_cannot_query_the_network(d: Driver) -> None:
-    refuses(d, "role.not_permitted", "permissions table (DESIGN.md Actor)",
+    refuses(d, "role.not_permitted", "permissions table (docs/design.md, Actor)",
             "RecordNetworkInquiry", date(2026, 3, 3), CLERK, channel=Channel.DEPOSITS,
             queried_on=date(2026, 3, 3))
 
@@ -106,7 +106,7 @@ def test_judge_decides_a_reward_request(d: Driver) -> None:
 ], ids=["IssueNotice", "RecordNetworkInquiry", "RecordFundsReceived", "ImposeFine", "CloseCase"])
 def test_auditor_can_give_no_command(d: Driver, name: str, on: date,
                                      fields: dict[str, Any]) -> None:
-    refuses(d, "role.not_permitted", "permissions table (DESIGN.md Actor)", name, on, AUDITOR,
+    refuses(d, "role.not_permitted", "permissions table (docs/design.md, Actor)", name, on, AUDITOR,
             **fields)
 
 

@@ -1,5 +1,5 @@
 """Tampering with the SQLite file is caught by ``verify``, which names the event and the problem
-(DESIGN.md "Tamper evidence": a keyed hash chain over each event's canonical plaintext)."""
+(docs/design.md, Tamper evidence: a keyed hash chain over each event's canonical plaintext)."""
 
 from __future__ import annotations
 

@@ -80,7 +80,7 @@ def test_refuses_filing_under_a_resumed_case_number() -> None:
 
 def test_refuses_filing_dated_after_the_business_date() -> None:
     d = Driver(new_app())
-    refuses(d, "date.in_future", "engine invariant (DESIGN.md)", "FileCase", date(2026, 3, 2),
+    refuses(d, "date.in_future", "engine invariant (docs/rules.md §5)", "FileCase", date(2026, 3, 2),
             CLERK, category=CaseCategory.LOAN, applicants=(APPLICANT,), respondents=(DEBTOR,),
             enforcement_basis=DUE_IN_HOLIDAY, claim=Claim(principal=Decimal("80000.00")),
             applied_on=date(2026, 3, 2), filed_on=date(2026, 3, 3))
@@ -251,14 +251,14 @@ def test_accepts_an_act_dated_on_the_filing_day() -> None:
 def test_refuses_an_act_dated_before_filing() -> None:
     d = Driver(new_app())
     d.file(date(2026, 3, 2))
-    refuses(d, "date.before_filing", "engine invariant (DESIGN.md)", "RecordNetworkInquiry",
+    refuses(d, "date.before_filing", "engine invariant (docs/rules.md §5)", "RecordNetworkInquiry",
             date(2026, 3, 2), channel=Channel.DEPOSITS, queried_on=date(2026, 3, 1))
 
 
 def test_refuses_an_act_dated_after_the_business_date() -> None:
     d = Driver(new_app())
     d.file(date(2026, 3, 2))
-    refuses(d, "date.in_future", "engine invariant (DESIGN.md)", "RecordNetworkInquiry",
+    refuses(d, "date.in_future", "engine invariant (docs/rules.md §5)", "RecordNetworkInquiry",
             date(2026, 3, 5), channel=Channel.DEPOSITS, queried_on=date(2026, 3, 6))
 
 
@@ -277,7 +277,7 @@ def test_refuses_business_time_going_backwards() -> None:
     d.file(date(2026, 3, 2))
     d.send("RecordNetworkInquiry", date(2026, 3, 5), channel=Channel.DEPOSITS,
            queried_on=date(2026, 3, 5), hour=11)
-    refuses(d, "time.backwards", "engine invariant (DESIGN.md)", "RecordNetworkInquiry",
+    refuses(d, "time.backwards", "engine invariant (docs/rules.md §5)", "RecordNetworkInquiry",
             date(2026, 3, 5), hour=10, channel=Channel.VEHICLES, queried_on=date(2026, 3, 5))
 
 
@@ -290,7 +290,7 @@ def test_refuses_any_act_on_a_closed_case() -> None:
             date(2026, 3, 5), CLERK, issued_on=date(2026, 3, 5), report_due_on=date(2026, 3, 15))
 
 
-# --- idempotency (DESIGN.md "Idempotency") ------------------------------------------------------
+# --- idempotency (docs/design.md, Idempotency) ------------------------------------------------------
 
 def test_repeated_command_id_writes_one_event_and_returns_the_same_versions() -> None:
     d = Driver(new_app())

@@ -30,7 +30,7 @@ def test_refuses_funds_beyond_the_outstanding_balance() -> None:
         d.send("RecordFundsReceived", date(2026, 3, 2), CLERK, amount=Decimal("1000000.01"),
                received_on=date(2026, 3, 2))
     assert (refused.value.code, refused.value.source) == ("funds.exceed_balance",
-                                                          "engine invariant (DESIGN.md)")
+                                                          "engine invariant (docs/rules.md §5)")
     assert app.recorder.max_notification_id() == before
     d.send("RecordFundsReceived", date(2026, 3, 2), CLERK, amount=Decimal("1000000.00"),
            received_on=date(2026, 3, 2))

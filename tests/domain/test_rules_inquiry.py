@@ -160,5 +160,5 @@ def test_network_inquiry_registers_what_it_finds(d: Driver) -> None:
 def test_refuses_registering_the_same_asset_twice(d: Driver) -> None:
     d.send("RecordNetworkInquiry", date(2026, 3, 3), channel=Channel.VEHICLES,
            queried_on=date(2026, 3, 3), findings=(CAR,))
-    refuses(d, "asset.duplicate", "engine invariant (DESIGN.md)", "RegisterAsset",
+    refuses(d, "asset.duplicate", "engine invariant (docs/rules.md §5)", "RegisterAsset",
             date(2026, 3, 4), asset=CAR, found_on=date(2026, 3, 4))

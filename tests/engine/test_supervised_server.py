@@ -189,3 +189,31 @@ def test_a_second_worker_on_the_same_data_dir_is_refused(started: WorkerProcess)
         assert host(started, "file", str(SAMPLE)).startswith("filed")
     finally:
         assert started.stop() == 0, started.text
+
+
+async def test_a_port_taken_before_the_server_binds_it_is_replaced(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The port a server is given as free can be taken by another process before the server
+    binds it: the server is started again on fresh ports, not failed."""
+    from workflows import runtime
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        handed: list[int] = []
+
+        def first_the_busy_one(preferred: int = 0, avoid: object = ()) -> int:
+            port = busy if not handed else free_port(preferred, avoid)  # type: ignore[arg-type]
+            handed.append(port)
+            return port
+
+        monkeypatch.setattr(runtime, "free_port", first_the_busy_one)
+        server = runtime.DevServer(tmp_path / "server")
+        try:
+            await server.start(persist=False, ui=False)
+            assert server.port != busy
+            assert server.process is not None and server.process.poll() is None
+            assert handed[0] == busy and len(handed) >= 3
+        finally:
+            server.stop()

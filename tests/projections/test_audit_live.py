@@ -40,7 +40,7 @@ def test_an_unserved_ruling_is_pending_until_its_service_is_recorded(
     audited = _audit(app, views)["(2026)甘0402执202号"]
     assert (audited.audit_class, audited.label) == (AuditClass.PENDING, "待完善")
     assert _reasons(audited) == [("procedural", "procedure.ruling_not_served", "")]
-    assert audited.findings[0].source == "RULES.md §2 (service of the 终本 ruling)"
+    assert audited.findings[0].source == "docs/rules.md §2 (service of the 终本 ruling)"
 
     served = script.at(after=5)
     script.send("RecordTerminationService", served, served_on=served)
