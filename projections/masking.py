@@ -9,9 +9,10 @@ description, a sanction's subject) is scrubbed too: a run of 15–19 digits (an 
 number, a bank card) or a checksum-valid credit code inside it is masked the same way.
 
 Numbers are normalised before they are judged (:func:`normalise_number`): full-width digits and
-letters (``６２０４０２…``), lowercase ``x``, and single spaces or hyphens between the characters
+letters (``６２０４０２…``), lowercase ``x``, and spaces or hyphens between groups of digits
 (``620402 19800101 0013``, ``620402-19800101-0013``) are an ID number all the same, masked in its
-canonical form (docs/operations.md, "Masking in read models").
+canonical form when the groups make a valid resident ID or bank card (docs/operations.md,
+"Masking in read models").
 """
 
 from __future__ import annotations
@@ -111,8 +112,8 @@ def _runs(parts: list[str], taken: dict[int, tuple[int, str]], wanted: Callable[
                 break
             if size >= 15:
                 number = normalise_number("".join(parts[2 * first:2 * last + 1]))
-                if number[:-1].isdigit() and wanted(number) if last > first else \
-                        number[:-1].isdigit():
+                alone = last == first  # one unbroken group: masked whatever it is
+                if number[:-1].isdigit() and (alone or wanted(number)):
                     best = (last, number)
         if best is None:
             first += 1
