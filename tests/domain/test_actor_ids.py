@@ -20,6 +20,7 @@ from projections.timeline import timeline
 from tests.support import DEBTOR, KEY, NUMBER, Driver, at
 
 ID = DEBTOR.document.number
+SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sample-docket.json"
 
 
 @pytest.mark.parametrize("actor_id", ["clerk-7", "officer.wang", "judge_2", "a-1", "workflow",
@@ -74,3 +75,17 @@ def test_a_recorded_actor_id_from_before_the_rule_is_read_and_masked(tmp_path: P
     views.close()
     again.close()
     assert [h for h in scan_paths([tmp_path], [ID]) if h.path.name.startswith("views")] == []
+
+
+def test_a_dockets_court_staff_are_actor_ids() -> None:
+    """The simulated court's people act under these ids: a docket naming an ID number as its
+    officer is refused at load, the field named."""
+    from workflows.scenario import Docket
+
+    docket = Docket.model_validate_json(SAMPLE.read_text("utf-8")).model_dump(mode="json")
+    docket["cases"][0]["world"]["court"]["officer"] = ID
+    with pytest.raises(ValidationError) as refused:
+        Docket.model_validate(docket)
+    [error] = refused.value.errors()
+    assert error["loc"] == ("cases", 0, "world", "court", "officer")
+    assert ACTOR_ID_RULE in error["msg"]
