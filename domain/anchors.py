@@ -34,6 +34,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.errors import AnchorError
+from domain.private import private_file
 
 ANCHORS_DB_ENV = "ENFORCEMENT_ANCHORS_DB"
 ANCHOR_SCHEMA_ENV = "ENFORCEMENT_ANCHOR_SCHEMA"
@@ -184,7 +185,7 @@ class SQLiteAnchorLog(AnchorLog):
         self.path = path
         self.where = str(path)
         self._writer = writer  # domain.persistence.SQLiteEventWriter
-        writer.attach(path, ATTACHED)
+        writer.attach(private_file(path), ATTACHED)  # 0600 before SQLite opens it
         with writer.transaction() as cursor:
             for statement in _SQLITE_TABLES:
                 cursor.execute(statement.format(p=f"{ATTACHED}."))

@@ -45,6 +45,7 @@ from domain.events import CaseEvent
 from domain.ids import case_id as _case_id
 from domain.keys import CHAIN_KEY_ENV, CHAIN_KEY_FILE_ENV, key_check, load_chain_key
 from domain.persistence import CaseStore, PydanticMapper
+from domain.private import private_file
 from domain.rules import DEFAULT_RULES, RuleSet
 from domain.state import CaseState
 from domain.tamper import (
@@ -128,7 +129,7 @@ class EnforcementCases(CaseStore):
     @classmethod
     def sqlite(cls, path: Path | str, **kwargs: Any) -> EnforcementCases:
         """The embedded default: one SQLite file (WAL, synchronous=FULL: survives power loss)."""
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_file(Path(path))  # 0600 before SQLite opens it (its WAL then too)
         return cls({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path),
                     "SQLITE_LOCK_TIMEOUT": "30"}, **kwargs)
 

@@ -59,6 +59,7 @@ from domain.encryption import decode_error, with_cipher
 from domain.sqliteturns import WriteTurns
 from domain.state import CaseState
 from domain.tamper import HashChain
+from domain.values import READ_AS_RECORDED
 
 SNAPSHOT_INTERVAL = 100
 SNAPSHOT_TOPIC = "snapshot"
@@ -143,7 +144,7 @@ class PydanticMapper(Mapper[UUID]):
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         cls = cast(type[BaseModel], resolve_topic(stored_event.topic))
         data = self.decode(stored_event)
-        return cls.model_validate(data)
+        return cls.model_validate(data, context=READ_AS_RECORDED)
 
 
 class SQLiteEventWriter:

@@ -20,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     WithJsonSchema,
     model_validator,
 )
@@ -359,17 +360,44 @@ class Role(StrEnum):
     SYSTEM = "system"
 
 
+ACTOR_ID_RULE = 'docs/operations.md "Personal data at rest" (actor ids)'
+_ACTOR_ID = re.compile(r"[a-z][a-z0-9._-]{1,63}")
+_LOOKS_LIKE_A_NUMBER = re.compile(r"[\d\s\-－]{6,}", re.UNICODE)
+RECORDED = "recorded"
+"""Validation context key: set (``{RECORDED: True}``) when reading what the store recorded,
+whose actor ids predate the id rule and are read as they were written."""
+READ_AS_RECORDED: dict[str, bool] = {RECORDED: True}
+"""The context of ``model_validate`` for stored events (domain/persistence.py)."""
+
+
+def _check_actor_id(value: str, info: ValidationInfo) -> str:
+    if _RECORDED.get() or (isinstance(info.context, dict) and info.context.get(RECORDED)):
+        return value  # read as recorded (an event is a fact; the rule applies to new input)
+    if _ACTOR_ID.fullmatch(value):
+        return value
+    if _LOOKS_LIKE_A_NUMBER.search(value):
+        raise ValueError(f"an actor id is an account id, never an identity, card or phone "
+                         f"number (personal data must not become an id): {ACTOR_ID_RULE}")
+    raise ValueError(f"an actor id is an account id: a lowercase letter, then 1–63 of a-z, "
+                     f"0-9, '.', '_', '-' (e.g. clerk-7): {ACTOR_ID_RULE}")
+
+
+ActorId = Annotated[str, AfterValidator(_check_actor_id), WithJsonSchema(
+    {"type": "string", "pattern": f"^{_ACTOR_ID.pattern}$", "minLength": 2, "maxLength": 64})]
+"""Who acts, as an account id (``clerk-7``, ``officer.wang``): never a name or an ID number."""
+
+
 class Actor(Frozen):
     """Who gave a command."""
 
-    id: Annotated[str, Field(min_length=1, max_length=64)]
+    id: ActorId
     role: Role
 
 
 class Approval(Frozen):
     """A recorded approval (e.g. the court president's signature on a fine)."""
 
-    approver_id: Annotated[str, Field(min_length=1, max_length=64)]
+    approver_id: ActorId
     role: Role
     approved_on: date
     reference: Annotated[str, Field(max_length=120)] | None = None

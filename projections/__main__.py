@@ -20,6 +20,7 @@ import threading
 from types import FrameType
 
 from domain.application import EnforcementCases
+from domain.private import private_umask
 from domain.stores import cases_from_env
 from projections.runner import ReadModelRunner
 from projections.stores import ReadStoreConfig, open_read_store, rebuild_read_store
@@ -43,6 +44,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--page-size", type=int, default=1000)
     parser.add_argument("--once", action="store_true", help="run: catch up and exit")
     args = parser.parse_args(argv)
+    private_umask()  # read models and their files 0600 (docs/operations.md)
     app = _events(args.events)
     views = ReadStoreConfig.sqlite(args.views) if args.views else ReadStoreConfig.from_env()
     if args.command == "rebuild":

@@ -28,6 +28,7 @@ from domain.application import EnforcementCases
 from domain.calendar import legal_date
 from domain.case import EnforcementCase
 from domain.errors import UnknownCase
+from domain.private import open_private, private_dir
 from domain.state import CaseState
 from domain.tamper import AnchoredVerification, AnchorFinding, CaseVerification
 from projections.csv_cells import csv_row
@@ -138,14 +139,14 @@ def export_table(store: ReadModelStore, table: Table, path: Path, fmt: Format) -
     """Write one table; the number of rows written."""
     count, header = 0, _header(table)
     if fmt == "csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as out:
+        with open_private(path, "w", encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(header)
             for values in _rows(store, table, fmt):
                 writer.writerow(csv_row(values))
                 count += 1
         return count
-    with path.open("wb") as out:
+    with open_private(path, "wb") as out:
         out.write(b"[")
         for values in _rows(store, table, fmt):
             out.write((b",\n" if count else b"\n") + orjson.dumps(dict(zip(header, values,
@@ -160,8 +161,7 @@ def export_read_model(store: ReadModelStore, name: str, directory: Path | str,
     """Every table of read model ``name`` as ``<directory>/<table>.<fmt>``; rows per file."""
     if name not in READ_MODELS:
         raise ValueError(f"no read model {name!r}; choose from {sorted(READ_MODELS)}")
-    target = Path(directory)
-    target.mkdir(parents=True, exist_ok=True)
+    target = private_dir(Path(directory))
     return {target / f"{t.name}.{fmt}": export_table(store, t, target / f"{t.name}.{fmt}", fmt)
             for t in READ_MODELS[name]}
 

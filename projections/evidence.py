@@ -18,6 +18,7 @@ from domain.calendar import legal_date
 from domain.models import NO_PAYOUT_SOURCES, BasisKind
 from domain.values import PartyKind, case_kind_of, court_of
 from projections.facts import AssetFact, CaseFacts, LeadFact, PeriodFact, RespondentFact
+from projections.masking import scrub_text
 from projections.settings import ProjectionSettings
 
 
@@ -58,7 +59,7 @@ def apply(facts: CaseFacts | None, event: ev.CaseEvent, settings: ProjectionSett
     facts.events += 1
     facts.last_day = day
     if not facts.officer and event.actor.role.value in settings.officer_roles:
-        facts.officer = event.actor.id
+        facts.officer = scrub_text(event.actor.id)  # ids recorded before the id rule
     return facts
 
 

@@ -40,7 +40,7 @@ LASTING = ("restriction", "dishonest", "exit_ban", "detention")
 
 class AssetRegisterProjection(CaseProjection):
     name: ClassVar[str] = "asset_register"
-    version: ClassVar[int] = 2  # 2: numbers in descriptions masked
+    version: ClassVar[int] = 3  # 2: numbers in descriptions masked; 3: spaced, full-width
     tables: ClassVar[tuple[Table, ...]] = (ASSETS,)
 
     def case_rows(self, facts: CaseFacts, settings: ProjectionSettings) -> Rows:
@@ -66,7 +66,7 @@ def deletion_due(f: CaseFacts, s: SanctionFact, settings: ProjectionSettings) ->
 
 class SanctionsRegisterProjection(CaseProjection):
     name: ClassVar[str] = "sanctions_register"
-    version: ClassVar[int] = 2  # 2: numbers in subjects masked
+    version: ClassVar[int] = 3  # 2: numbers in subjects masked; 3: spaced, full-width
     tables: ClassVar[tuple[Table, ...]] = (SANCTIONS,)
 
     def case_rows(self, facts: CaseFacts, settings: ProjectionSettings) -> Rows:

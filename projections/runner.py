@@ -34,6 +34,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from domain.calendar import legal_date
 from domain.events import CaseEvent
 from domain.persistence import PydanticMapper
+from domain.values import READ_AS_RECORDED
 from projections.audit_view import TerminationAuditProjection
 from projections.evidence import apply
 from projections.facts import FACTS, CaseFacts
@@ -62,7 +63,7 @@ class CaseFactsProjection(CaseProjection):
     """The facts every case projection reads, kept with the rows built from them."""
 
     name: ClassVar[str] = "case_facts"
-    version: ClassVar[int] = 2  # 2: numbers in free text masked
+    version: ClassVar[int] = 3  # 2: numbers in free text masked; 3: spaced, full-width
     tables: ClassVar[tuple[Table, ...]] = (CASE_FACTS,)
 
     def case_rows(self, facts: CaseFacts, settings: ProjectionSettings) -> Rows:
@@ -216,7 +217,7 @@ class ReadModelRunner:
         touched: dict[str, CaseFacts] = {}
         for n, case_id in zip(page, case_ids, strict=True):
             data = self.mapper.decode(n)
-            event = self._class(n.topic).model_validate(data)
+            event = self._class(n.topic).model_validate(data, context=READ_AS_RECORDED)
             day = legal_date(event.recorded_at)
             facts = apply(self._cache.get(case_id), event, self.settings, day)
             self._cache[case_id] = touched[case_id] = facts

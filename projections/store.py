@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
+from domain.private import private_file
 from projections.schema import Row, Table
 
 CHUNK = 400  # bound on parameters per IN (...) list
@@ -100,8 +101,7 @@ class SQLiteReadModelStore(SQLiteTrackingRecorder):
     """
 
     def __init__(self, path: Path | str, *, bulk: bool = False) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = private_file(Path(path))  # 0600 before SQLite opens it (its WAL then too)
         self.bulk = bulk
         super().__init__(SQLiteDatastore(str(self.path), lock_timeout=30))
         self.create_table()  # the library's tracking table

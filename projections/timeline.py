@@ -53,7 +53,7 @@ class TimelineProjection(EventProjection):
     """Writes the TimelineView: one row per stored event."""
 
     name: ClassVar[str] = "timeline"
-    version: ClassVar[int] = 2  # 2: identity numbers masked
+    version: ClassVar[int] = 3  # 2: identity numbers masked; 3: spaced, full-width, actor ids
     tables: ClassVar[tuple[Table, ...]] = (TIMELINE,)
 
     def event_rows(self, position: int, event: CaseEvent, data: dict[str, Any],
@@ -62,7 +62,7 @@ class TimelineProjection(EventProjection):
         details = mask_parties({k: v for k, v in data.items() if k not in ENVELOPE})
         return {"timeline": [(
             position, facts.case_id, facts.case_number, event.originator_version, kind,
-            data["recorded_at"], day.isoformat(), event.actor.id,
+            data["recorded_at"], day.isoformat(), scrub_text(event.actor.id),
             event.actor.role.value, scrub_optional(event.basis), int(event.imported),
             fen(event_amount(event, details)), scrub_text(orjson.dumps(details).decode()))]}
 

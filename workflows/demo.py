@@ -6,9 +6,12 @@
    payments, service, a lead, a settlement, a withdrawal, and one act the aggregate refuses.
    Then they wait on their real legal timers (a deposit transfer in 7 days, a payout in 3, a
    reference price in 5 …): nothing is accelerated, every recorded date is true. Their
-   simulated outside world (registries, delivery) is kept in ``<data>/live-docket.json`` so
-   that the worker answers their ports again after a restart. Later starts show how far they
-   have come.
+   simulated outside world (registries, delivery) must outlive the process so that the worker
+   answers their ports again after a restart: ``<data>/live-docket.json`` records only the
+   year they were filed in (``{"version": 2, "year": 2026}``, mode 0600) and the docket is
+   rebuilt from :func:`live_docket`, so no party's name or ID number rests in that file (a file
+   written by an earlier version, the whole docket, is rewritten so at the next start). Later
+   starts show how far they have come.
 2. **The sample docket** simulated on the time-skipping server (``workflows.simulate``):
    complete lifecycles over years of legal time in seconds, the 终本 audit and the metrics.
 3. Where everything is, and what to try next.
@@ -25,13 +28,16 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Annotated, Literal
 
+from pydantic import BaseModel, ConfigDict, Field
 from rich.console import Console
 from rich.text import Text
 
 from domain.calendar import COURT_ZONE
 from domain.errors import EnforcementError
 from domain.models import AssetFinding, BasisKind, CaseCategory, Claim
+from domain.private import open_private
 from domain.rules import AssetKind, Channel
 from domain.values import Actor, Party, PartyKind, ResidentId, Role, SocialCreditCode
 from workflows import acts as a
@@ -151,9 +157,34 @@ def operator_acts(number: str, today: date) -> list[tuple[str, a.ActBase]]:
     return acts[seq]
 
 
+class LiveCasesFile(BaseModel):
+    """What ``live-docket.json`` holds: the year the live cases were filed, nothing personal."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    version: Literal[2] = 2
+    year: Annotated[int, Field(ge=1990, le=2100)]
+
+
+def save_live_docket(data_dir: Path, year: int) -> None:
+    """Record the live cases' year in ``<data>/live-docket.json`` (0600)."""
+    with open_private(data_dir / LIVE_DOCKET, "w", encoding="utf-8") as out:
+        out.write(LiveCasesFile(year=year).model_dump_json() + "\n")
+
+
 def load_live_docket(data_dir: Path) -> Docket | None:
+    """The live cases filed on an earlier start (None: none yet). A file in the earlier form
+    (the whole docket, parties with their ID numbers) is replaced by the year alone."""
     path = data_dir / LIVE_DOCKET
-    return Docket.model_validate_json(path.read_text("utf-8")) if path.exists() else None
+    if not path.exists():
+        return None
+    raw = json.loads(path.read_text("utf-8"))
+    if isinstance(raw, dict) and raw.get("version") == 2:
+        return live_docket(LiveCasesFile.model_validate(raw).year)
+    earlier = Docket.model_validate(raw)
+    year = int(earlier.cases[0].case_number[1:5]) if earlier.cases else \
+        datetime.now(COURT_ZONE).year
+    save_live_docket(data_dir, year)
+    return live_docket(year)
 
 
 async def open_live_cases(engine: Engine, world: SimulatedWorld, data_dir: Path,
@@ -164,7 +195,7 @@ async def open_live_cases(engine: Engine, world: SimulatedWorld, data_dir: Path,
     first = docket is None
     if docket is None:
         docket = live_docket(today.year)
-        (data_dir / LIVE_DOCKET).write_text(docket.model_dump_json(indent=1), "utf-8")
+        save_live_docket(data_dir, today.year)
     for case in docket.cases:
         world.add(case)
     numbers = [c.case_number for c in docket.cases]
@@ -284,16 +315,19 @@ def where(console: Console, server: EmbeddedServer | None, data_dir: Path,
     if server is not None:
         lines += [f"Temporal server  {server.address} (namespace {server.namespace}, task queue "
                   f"{server.task_queue})",
-                  f"Temporal Web UI  {server.ui}  — payloads decoded through the codec server",
-                  f"codec endpoint   {server.codec_endpoint}"]
+                  f"Temporal Web UI  {server.ui}  — payloads decoded through the codec server "
+                  f"once the UI's Codec Server setting (browser) is {server.codec_endpoint}/"
+                  f"<token>",
+                  f"codec endpoint   {server.codec_endpoint} (token: {data_dir / 'codec.token'};"
+                  " temporal … --codec-auth \"Bearer <token>\")"]
     lines.append(f"data directory   {data_dir} (events.sqlite = the legal record, "
                  "views.sqlite = read models, temporal.sqlite, keys; kept across runs)")
     console.print("\n[bold]Where things are[/bold]")
     for line in lines:
         console.print("  " + line, highlight=False, markup=False)
     sim = f"--data-dir {simulated} " if simulated else ""
-    codec = f" --codec-endpoint {server.codec_endpoint}" if server and server.codec_endpoint \
-        else ""
+    codec = f" --codec-endpoint {server.codec_endpoint} --codec-auth \"Bearer $(cat " \
+        f"{data_dir / 'codec.token'})\"" if server and server.codec_endpoint else ""
     wid = json.dumps(case_workflow_id(first), ensure_ascii=False)
     tries = [
         ("see where a live case stands", f"enforce case show '{first}'"),

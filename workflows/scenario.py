@@ -28,7 +28,7 @@ from domain.models import (
     Text,
 )
 from domain.rules import Channel
-from domain.values import CaseNumber, Party, PositiveMoney
+from domain.values import ActorId, CaseNumber, Party, PositiveMoney
 from workflows.acts import Act, approval_measure, typed_approval
 from workflows.messages import BasisSpec, Filing, Message
 
@@ -115,10 +115,10 @@ class CourtConduct(Message):
     hearing_day: Day | None = None  # the applicant is heard (约谈) before 终本
     termination_day: Day | None = None  # the judge rules 终本
     approval_mode: ApprovalMode = ApprovalMode.APPLICANT_SIGNED
-    clerk: ShortId = "clerk-sim"
-    officer: ShortId = "officer-sim"
-    judge: ShortId = "judge-sim"
-    president: ShortId = "president-sim"
+    clerk: ActorId = "clerk-sim"  # who acts: account ids, never an ID number (ActorId)
+    officer: ActorId = "officer-sim"
+    judge: ActorId = "judge-sim"
+    president: ActorId = "president-sim"
 
 
 class ScheduledAct(Message):

@@ -21,6 +21,7 @@ import pytest
 from domain.events import ActRefused
 from domain.stores import cases_from_env
 from domain.values import Actor, Role
+from projections.pii_scan import scan_paths
 from tests.engine.conftest import readme_block
 from tests.worker_process import WorkerProcess, clean_env
 from workflows.messages import CASE_WORKFLOW, TASK_QUEUE, CaseInput
@@ -41,10 +42,16 @@ def option(args: list[str], name: str) -> str:
     return args[args.index(name) + 1]
 
 
+def token(worker: WorkerProcess) -> str:
+    """The codec server's token, which the worker made in its data directory."""
+    return (worker.data / "codec.token").read_text("utf-8").strip()
+
+
 def temporal(worker: WorkerProcess, *args: str, codec: bool = True
              ) -> subprocess.CompletedProcess[str]:
     server = worker.server
-    extra = ["--codec-endpoint", str(server.codec_endpoint)] if codec else []
+    extra = ["--codec-endpoint", str(server.codec_endpoint),
+             "--codec-auth", f"Bearer {token(worker)}"] if codec else []
     return subprocess.run([str(TEMPORAL), *args, "--address", server.address, "-o", "json",
                            *extra], capture_output=True, text=True, timeout=60,
                           env=clean_env())
@@ -171,6 +178,23 @@ def test_a_malformed_update_from_the_temporal_cli_is_refused_and_writes_nothing(
     assert events(filed) == before
 
 
+def test_an_id_number_as_actor_is_refused_by_a_temporal_cli_update_and_rests_nowhere(
+        filed: WorkerProcess) -> None:
+    before = events(filed)
+    number = "330106199001011234"
+    done = temporal(filed, "workflow", "update", "execute", "--workflow-id", f"case:{CASE}",
+                    "--name", "record_payment", "--input", json.dumps(
+                        {"actor": {"id": number, "role": "clerk"}, "amount": "5.00",
+                         "request_id": "receipt-id-actor"}))
+    assert done.returncode != 0
+    assert "actor.id" in done.stderr and "never an identity" in done.stderr, done.stderr
+    assert 'docs/operations.md \\"Personal data at rest\\"' in done.stderr \
+        or 'docs/operations.md "Personal data at rest"' in done.stderr
+    assert number not in done.stderr
+    assert events(filed) == before
+    assert scan_paths([filed.data], [number]) == []
+
+
 def test_without_the_codec_temporal_holds_ciphertext_the_codec_server_decodes(
         filed: WorkerProcess) -> None:
     asked = temporal(filed, "workflow", "query", "--workflow-id", f"case:{CASE}",
@@ -182,15 +206,40 @@ def test_without_the_codec_temporal_holds_ciphertext_the_codec_server_decodes(
     assert re.fullmatch(r"[A-Za-z0-9+/=]+", payload["data"])
 
     endpoint = str(filed.server.codec_endpoint)
-    status, _, opened = http(f"{endpoint}/decode", sealed)
+    bearer = {"Authorization": f"Bearer {token(filed)}"}
+    status, _, opened = http(f"{endpoint}/decode", sealed, bearer)
     assert status == 200
     [plain] = opened["payloads"]
     assert json.loads(base64.b64decode(plain["data"]))["case_number"] == CASE
 
-    status, _, resealed = http(f"{endpoint}/encode", opened)
+    status, _, resealed = http(f"{endpoint}/encode", opened, bearer)
     assert status == 200 and resealed["payloads"][0]["data"] != plain["data"]
-    status, _, bad = http(f"{endpoint}/decode", {"payloads": "nope"})
+    status, _, bad = http(f"{endpoint}/decode", {"payloads": "nope"}, bearer)
     assert status == 400 and "Payloads" in bad["message"]
+
+
+def test_the_codec_server_refuses_requests_without_its_token_or_for_another_host(
+        filed: WorkerProcess) -> None:
+    """The token (0600, in the data directory the worker keeps 0700) is required; a request
+    naming another host (DNS rebinding) is refused; the temporal CLI without --codec-auth
+    gets no plaintext."""
+    assert oct((filed.data / "codec.token").stat().st_mode & 0o777) == "0o600"
+    asked = temporal(filed, "workflow", "query", "--workflow-id", f"case:{CASE}",
+                     "--name", "get_status", codec=False)
+    sealed = json.loads(asked.stdout)["queryResult"]
+    endpoint = str(filed.server.codec_endpoint)
+    status, headers, refused = http(f"{endpoint}/decode", sealed)
+    assert status == 401 and "needs its token" in refused["message"]
+    assert headers["WWW-Authenticate"].startswith("Bearer")
+    port = endpoint.rsplit(":", 1)[1]
+    status, _, spoofed = http(f"{endpoint}/decode", sealed, {
+        "Authorization": f"Bearer {token(filed)}", "Host": f"rebound.example:{port}"})
+    assert status == 403 and "is not this codec server" in spoofed["message"]
+    without = subprocess.run(
+        [str(TEMPORAL), "workflow", "query", "--workflow-id", f"case:{CASE}", "--name",
+         "get_status", "--address", filed.server.address, "-o", "json", "--codec-endpoint",
+         endpoint], capture_output=True, text=True, timeout=60, env=clean_env())
+    assert CASE not in without.stdout
 
 
 def test_the_web_ui_is_started_with_the_codec_endpoint_and_may_call_it(
@@ -199,7 +248,14 @@ def test_the_web_ui_is_started_with_the_codec_endpoint_and_may_call_it(
     assert server.ui is not None and server.codec_endpoint is not None
     assert server.address.startswith("127.0.0.1:") and server.ui.startswith("http://127.0.0.1:")
     _, _, settings = http(f"{server.ui}/api/v1/settings", method="GET")
-    assert settings["Codec"]["Endpoint"] == server.codec_endpoint
+    assert settings["Codec"]["Endpoint"] == server.codec_endpoint  # the token not published
+    assert token(filed) not in json.dumps(settings)
+    sealed = {"payloads": []}
+    status, _, _ = http(f"{server.codec_endpoint}/decode", sealed, {"Origin": server.ui})
+    assert status == 401  # until the browser's codec setting carries the token
+    status, allowed, _ = http(f"{server.codec_endpoint}/{token(filed)}/decode", sealed,
+                              {"Origin": server.ui})
+    assert status == 200 and allowed["Access-Control-Allow-Origin"] == server.ui
 
     status, headers, _ = http(f"{server.codec_endpoint}/decode", method="OPTIONS", headers={
         "Origin": server.ui, "Access-Control-Request-Method": "POST",
