@@ -24,6 +24,7 @@ from projections.timeline import TimelineProjection
 from tests.projections.compare import assert_same_read_models
 from tests.projections.dockets import live_docket
 from tests.support import KEY, new_app
+from workflows.processes import die_with_parent
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +35,8 @@ class Interrupted(Exception):
 
 def _runner_process(*args: object) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "tests.projections.killable_runner",
-                             *map(str, args)], cwd=ROOT)
+                             *map(str, args)], cwd=ROOT,
+                            preexec_fn=die_with_parent())  # never outlives the tests
 
 
 def _wait_for(path: Path, proc: subprocess.Popen[bytes]) -> str:
