@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from domain import commands as c
 from domain import events as ev
 from domain.approvals import PARTICULARS, RULES, refuse, request_of
@@ -41,22 +43,24 @@ def _decidable(s: CaseState, cmd: c.GiveApproval | c.RefuseApproval) -> None:
                      f"{cmd.approval_id!r} and may not decide it", rule)
 
 
-@decides(c.GiveApproval)
-def give(s: CaseState, cmd: c.GiveApproval, ctx: Context) -> list[Pending]:
+def _decided_after_request(s: CaseState, cmd: c.GiveApproval | c.RefuseApproval, field: str,
+                           on: date) -> None:
+    """A pending request, decided by someone else, not before it was asked."""
     _decidable(s, cmd)
     request = s.approvals[cmd.approval_id]
-    if cmd.given_on < request.requested_on:
-        raise refuse("approval.before_request", f"given_on {cmd.given_on} is before the "
-                     f"request of {request.requested_on}", RULES[request.measure])
+    if on < request.requested_on:
+        raise refuse("approval.before_request", f"{field} {on} is before the request of "
+                     f"{request.requested_on}", RULES[request.measure])
+
+
+@decides(c.GiveApproval)
+def give(s: CaseState, cmd: c.GiveApproval, ctx: Context) -> list[Pending]:
+    _decided_after_request(s, cmd, "given_on", cmd.given_on)
     return [(ev.ApprovalGiven, {"approval_id": cmd.approval_id, "given_on": cmd.given_on})]
 
 
 @decides(c.RefuseApproval)
 def refuse_request(s: CaseState, cmd: c.RefuseApproval, ctx: Context) -> list[Pending]:
-    _decidable(s, cmd)
-    request = s.approvals[cmd.approval_id]
-    if cmd.refused_on < request.requested_on:
-        raise refuse("approval.before_request", f"refused_on {cmd.refused_on} is before the "
-                     f"request of {request.requested_on}", RULES[request.measure])
+    _decided_after_request(s, cmd, "refused_on", cmd.refused_on)
     return [(ev.ApprovalRefused, {"approval_id": cmd.approval_id, "refused_on": cmd.refused_on,
                                   "reason": cmd.reason})]
