@@ -76,6 +76,24 @@ def http(url: str, body: Any | None = None, headers: dict[str, str] | None = Non
         return err.code, dict(err.headers), json.loads(err.read() or b"null")
 
 
+SETTLED = """
+        handle = engine.handle(filed.status.case_number)
+        for _ in range(600):  # bounded: the filing day's steps, then a long legal timer
+            raw = (await handle.describe()).raw_description
+            last = (await handle.fetch_history()).events[-1]
+            if not raw.pending_activities and not raw.HasField('pending_workflow_task') \\
+                    and last.HasField('timer_started_event_attributes') \\
+                    and last.timer_started_event_attributes.start_to_fire_timeout.seconds > 3600:
+                break
+            await asyncio.sleep(0.2)
+        else:
+            raise SystemExit('the case never settled on a long timer')
+
+"""
+"""The host waits until the case sleeps on a long legal timer: the filing day's steps (at once,
+``routine_hour=0``, at any hour of the run) are all recorded before the tests count events."""
+
+
 @pytest.fixture(scope="module")
 def filed(worker: WorkerProcess, tmp_path_factory: pytest.TempPathFactory) -> WorkerProcess:
     """The worker with a live case filed through the facade from a fresh process."""
@@ -90,12 +108,13 @@ def filed(worker: WorkerProcess, tmp_path_factory: pytest.TempPathFactory) -> Wo
         "from workflows.runtime import leave\n\n"
         "async def main():\n    async with await Engine.connect(host='t') as engine:\n"
         "        filed = await engine.file_case(json.loads(pathlib.Path('case.json')"
-        ".read_text('utf-8')), simulated=False,\n"
+        ".read_text('utf-8')), simulated=False, policy={'routine_hour': 0},\n"
         "            principal=engine.host.vouch('clerk-7', 'clerk'))\n"
-        "        print(filed.status.phase)\n\n"
+        "        print(filed.status.phase)\n"
+        + SETTLED +
         "asyncio.run(main())\nleave()\n", "utf-8")
     done = subprocess.run([sys.executable, str(script)], cwd=where, capture_output=True,
-                          text=True, timeout=120,
+                          text=True, timeout=300,
                           env=clean_env(ENFORCEMENT_DATA_DIR=str(worker.data)))
     assert done.returncode == 0, done.stderr
     return worker
