@@ -90,7 +90,9 @@ class PauseHook:
                       f"duplicate={duplicate}\n")
         marker = self.directory / "paused"
         if not marker.exists():
-            marker.write_text(cmd.command_id)
+            written = marker.with_name("paused.tmp")  # whole, then renamed: never read half
+            written.write_text(cmd.command_id)
+            written.replace(marker)
             threading.Event().wait()  # until the process is killed
 
 
