@@ -67,10 +67,6 @@ class EngineBusyError(EnforcementError):
     retryable = True
 
 
-class TamperError(EnforcementError):
-    """The hash chain of a case does not verify."""
-
-
 class CipherKeyError(EnforcementError):
     """The store's encryption key is missing, malformed or not the key its events were
     encrypted with (codes ``cipher.*``; see docs/operations.md)."""
