@@ -323,7 +323,8 @@ class ActRecord(Message):
     """The case workflow's journal of one act, by its key: received, then applied or refused.
 
     An act is in the journal from the moment the workflow accepts it (an update that passed its
-    validator, or a signal); ``get_act`` answers it by key (docs/workflows.md, "Acts as facts")."""
+    validator, or a signal once its principal is verified by the ``verify_principal`` local
+    activity); ``get_act`` answers it by key (docs/workflows.md, "Acts as facts")."""
 
     key: str
     act: str
