@@ -392,3 +392,21 @@ def test_forged_expired_and_disabled_tokens_are_refused(filed: Enforce) -> None:
     assert disabled.code == 1 and "identity.unknown: a disabled account 'temp-1'" in \
         disabled.error
     assert filed.events() == before
+
+
+def test_an_act_on_a_closed_case_is_case_closed_as_at_the_facade(filed: Enforce,
+                                                                 tmp_path: Path) -> None:
+    """The CLI acts through the Engine: a closed case answers ``case.closed`` as the facade
+    does (tests/workflows/test_engine_facade.py), not "no running workflow"."""
+    number = "(2026)甘0402执803号"
+    path = tmp_path / "docket.json"
+    path.write_text(Docket(cases=(case(number, World(), principal="8000.00"),))
+                    .model_dump_json(), "utf-8")
+    assert filed("case", "file", path).code == 0
+    ended = filed("case", "do", number, "withdraw_application", "--field",
+                  "reason=the applicant withdrew", ENFORCE_TOKEN=filed.token("president-1"))
+    assert ended.code == 0, ended.err
+    paid = filed("case", "do", number, "record_payment", "--field", "amount=5.00")
+    assert paid.code == 1
+    assert paid.error.startswith(f"error: record_payment refused for {number}: case.closed: "), \
+        paid.error
