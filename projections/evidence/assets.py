@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain import events as ev
 from domain.calendar import legal_date
-from projections.evidence import Step, end_periods, handles, no_payout, payout_due
+from projections.evidence.registry import Step, end_periods, handles, no_payout, payout_due
 from projections.facts import AssetFact, CaseFacts, PeriodFact, ReceiptFact
 
 

@@ -1,66 +1,14 @@
-"""How each stored event changes a case's facts: one handler per event class.
-
-Handlers are total: an irregular imported history (a lead verified that was never submitted, an
-asset controlled that was never found) still yields facts, never an error.
-"""
+"""A case's facts from its filing, and the handlers of its notice, report and inquiry."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
-from typing import Any, TypeVar
 from uuid import UUID
 
 from domain import events as ev
-from domain import rules as r
-from domain.calendar import legal_date
-from domain.models import NO_PAYOUT_SOURCES, BasisKind
+from domain.models import BasisKind
 from domain.values import PartyKind, case_kind_of, court_of
+from projections.evidence.registry import Step, end_periods, handles
 from projections.facts import AssetFact, CaseFacts, LeadFact, PeriodFact, RespondentFact
-from projections.masking import scrub_text
-from projections.settings import ProjectionSettings
-
-
-@dataclass(frozen=True)
-class Step:
-    """What a handler may consult besides the facts and the event."""
-
-    settings: ProjectionSettings
-    day: date  # business date of the event (Asia/Shanghai)
-
-
-E = TypeVar("E", bound=ev.CaseEvent)
-Handler = Callable[[CaseFacts, Any, Step], None]
-HANDLERS: dict[type[ev.CaseEvent], Handler] = {}
-
-
-def handles(event_type: type[E]) -> Callable[[Callable[[CaseFacts, E, Step], None]],
-                                            Callable[[CaseFacts, E, Step], None]]:
-    def register(func: Callable[[CaseFacts, E, Step], None]) -> Callable[[CaseFacts, E, Step],
-                                                                        None]:
-        HANDLERS[event_type] = func
-        return func
-    return register
-
-
-def apply(facts: CaseFacts | None, event: ev.CaseEvent, settings: ProjectionSettings,
-          day: date | None = None) -> CaseFacts:
-    """The case's facts after ``event`` (a new case's facts for its CaseFiled); ``day`` is the
-    event's business date if the caller has it already."""
-    day = day or legal_date(event.recorded_at)
-    if isinstance(event, ev.CaseFiled):
-        facts = filed(event)
-    else:
-        facts = facts or placeholder(event)
-        handler = HANDLERS.get(type(event))
-        if handler is not None:
-            handler(facts, event, Step(settings, day))
-    facts.events += 1
-    facts.last_day = day
-    if not facts.officer and event.actor.role.value in settings.officer_roles:
-        facts.officer = scrub_text(event.actor.id)  # ids recorded before the id rule
-    return facts
 
 
 def _kind_and_court(number: str) -> tuple[str, str]:
@@ -187,38 +135,3 @@ def debtor_searched(f: CaseFacts, e: ev.DebtorSearched, s: Step) -> None:
 @handles(ev.ObstructionRecorded)
 def obstruction(f: CaseFacts, e: ev.ObstructionRecorded, s: Step) -> None:
     f.obstructions += 1
-
-
-# --- deadline -------------------------------------------------------------------------------
-
-def end_periods(f: CaseFacts, kind: str | None, on: date, key: str | None = None) -> None:
-    """Close open periods (of one kind / one asset, or all) on ``on``."""
-    for period in f.periods:
-        if period.end is None and (kind is None or period.kind == kind) \
-                and (key is None or period.key == key):
-            period.end = max(on, period.start)
-
-
-def payout_due(settings: ProjectionSettings, received_on: date) -> date:
-    """Case funds are paid out within 30 days of arrival (执行款物规定, about art.10)."""
-    return settings.calendar.period_end(received_on, r.PAYOUT_DAYS)
-
-
-def no_payout(source: str) -> bool:
-    return source in {s.value for s in NO_PAYOUT_SOURCES}
-
-
-IGNORED: frozenset[type[ev.CaseEvent]] = frozenset({
-    ev.CaseFiled,  # starts the facts (``filed``)
-    ev.DelayInterestAssessed,  # the amount applied for is the claim at filing (docs/rules.md §3)
-    ev.LivingAllowanceAdjusted, ev.BidPlaced,  # no read model needs them beyond the timeline
-    ev.ForfeitedDepositApplied,  # its money arrives as FundsReceived
-    ev.ActRefused,  # a refusal changes nothing; the timeline shows it with its rule and source
-    # an approval's request and decision: the measure resting on it carries the approval as
-    # recorded (approver, role, date); the timeline shows each act with its actor
-    ev.ApprovalRequested, ev.ApprovalGiven, ev.ApprovalRefused,
-})
-"""Events that change no facts (they still appear in the timeline)."""
-
-from projections import evidence_assets as _assets  # noqa: E402,F401  (registers handlers)
-from projections import evidence_measures as _measures  # noqa: E402,F401

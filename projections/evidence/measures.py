@@ -8,7 +8,7 @@ from typing import Any
 from domain import events as ev
 from domain.models import ClosureMode
 from projections.audit import findings_at_ruling
-from projections.evidence import Step, end_periods, handles
+from projections.evidence.registry import Step, end_periods, handles
 from projections.facts import CaseFacts, PeriodFact, SanctionFact, TerminationFact
 from projections.settings import ProjectionSettings
 
