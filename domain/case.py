@@ -134,6 +134,19 @@ class EnforcementCase:
     def version(self, value: int) -> None:
         self.state.version = value
 
+    @classmethod
+    def extended(cls, aggregate: EnforcementCase | None, event: CaseEvent) -> EnforcementCase:
+        """``aggregate`` with a new ``event`` applied and waiting to be saved (a decided
+        command's events, or an imported act: docs/legacy-format.md)."""
+        case = cls.project(aggregate, event)
+        case._pending.append(event)
+        return case
+
+    @property
+    def unsaved(self) -> int:
+        """Events waiting to be saved."""
+        return len(self._pending)
+
     def collect_events(self) -> list[CaseEvent]:
         """Hand the pending events to the repository (eventsourcing protocol)."""
         pending, self._pending = self._pending, []
@@ -236,8 +249,7 @@ def record(aggregate: EnforcementCase | None, pending: list[Pending], cmd: Comma
         version += 1
         event = event_type(originator_version=version, **envelope, **fields)
         seal(event, chain, aggregate.state.chain_head if aggregate else "")
-        aggregate = EnforcementCase.project(aggregate, event)
-        aggregate._pending.append(event)
+        aggregate = EnforcementCase.extended(aggregate, event)
         names.append(event_type.__name__)
     assert aggregate is not None
     return aggregate, CommandResult(case_number=aggregate.state.case_number,

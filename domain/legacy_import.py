@@ -173,7 +173,7 @@ def write(app: EnforcementCases, lines: Iterable[Line], now: datetime, batch_cas
                     case = _extend(app, base, entries, now, summary)
                     if case is not None:
                         changed.append(case)
-                written = sum(len(case._pending) for case in changed)
+                written = sum(case.unsaved for case in changed)
                 saving.save(*changed)
             cases.update((case.state.case_number, case) for case in changed)
             summary.events_written += written
@@ -254,10 +254,9 @@ def _extend(app: EnforcementCases, case: EnforcementCase | None, entries: Entrie
         if sealed:
             seal(event, app.chain, case.state.chain_head if case else "")
         try:
-            case = EnforcementCase.project(case, event)
+            case = EnforcementCase.extended(case, event)  # saved with the batch
         except Exception as exc:  # the act does not fit the history before it
             raise LegacyImportError(number, "data", f"{line.event} does not fit the case's "
                                     f"earlier acts: {exc!r}") from None
-        case._pending.append(event)  # saved with the batch, like record() does for commands
         new = True
     return case if new else None
