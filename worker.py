@@ -47,6 +47,7 @@ from workflows.engine_records import store_env
 from workflows.identity_keys import ensure_ring
 from workflows.messages import TASK_QUEUE
 from workflows.principals import HostSystem
+from workflows.processes import leave
 from workflows.runtime import (
     DataFileInUseError,
     DevServer,
@@ -360,9 +361,7 @@ def main(argv: list[str]) -> int:
     code = asyncio.run(serve(args))
     # Everything is shut down and committed; skip interpreter teardown, where the SDK's
     # runtime threads sometimes abort the process (PyGILState_Release, docs/design.md, Known pitfalls).
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    leave(code)
 
 
 if __name__ == "__main__":

@@ -16,9 +16,7 @@ non-zero exit (``cli.common``).
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +26,7 @@ from cli import auditors, everyone, keys, operators, users
 from cli.common import TEMPORAL_RUNTIME
 from domain.private import private_umask
 from domain.stores import DATA_DIR_ENV
+from workflows.processes import leave
 
 
 class EnforceApp(typer.Typer):
@@ -42,11 +41,7 @@ class EnforceApp(typer.Typer):
         except SystemExit as done:
             if not TEMPORAL_RUNTIME["started"]:
                 raise
-            code = done.code if isinstance(done.code, int) else int(done.code is not None)
-            for stream in (sys.stdout, sys.stderr):
-                with contextlib.suppress(OSError, ValueError):
-                    stream.flush()
-            os._exit(code)
+            leave(done.code if isinstance(done.code, int) else int(done.code is not None))
 
 
 app = EnforceApp(no_args_is_help=True, rich_markup_mode="markdown",

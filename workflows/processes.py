@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 PR_SET_PDEATHSIG = 1
 PROC = Path("/proc")
@@ -153,3 +154,14 @@ def stop_process(pid: int, timeout: float = 20) -> None:
         if _wait_gone(pid, wait):
             return
     raise OSError(f"process {pid} did not stop after SIGKILL")
+
+
+def leave(code: int = 0) -> NoReturn:
+    """End a short-lived process that used Temporal's SDK (a host script, the CLI): flush the
+    output, then ``os._exit``. The SDK's runtime threads sometimes abort a normal interpreter
+    teardown (``Fatal Python error: PyGILState_Release``, exit -6) after all the work is done
+    (docs/design.md, Known pitfalls); a long-running host never meets it."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)

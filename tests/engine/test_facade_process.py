@@ -18,7 +18,7 @@ from decimal import Decimal
 from domain.errors import EnforcementError
 from workflows.acts import RecordPayment
 from workflows.engine import Engine
-from workflows.runtime import leave
+from workflows.processes import leave
 
 CLERK = {"id": "clerk-7", "role": "clerk"}
 

@@ -29,7 +29,7 @@ import asyncio, pathlib, sys
 from decimal import Decimal
 from workflows.acts import RecordPayment
 from workflows.engine import Engine
-from workflows.runtime import leave
+from workflows.processes import leave
 from workflows.scenario import Docket
 
 

@@ -105,7 +105,7 @@ def filed(worker: WorkerProcess, tmp_path_factory: pytest.TempPathFactory) -> Wo
     script = where / "file_case.py"
     script.write_text(
         "import asyncio, json, pathlib\nfrom workflows.engine import Engine\n"
-        "from workflows.runtime import leave\n\n"
+        "from workflows.processes import leave\n\n"
         "async def main():\n    async with await Engine.connect(host='t') as engine:\n"
         "        filed = await engine.file_case(json.loads(pathlib.Path('case.json')"
         ".read_text('utf-8')), simulated=False, policy={'routine_hour': 0},\n"
