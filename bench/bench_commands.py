@@ -309,7 +309,7 @@ class PostgresBench:
     def __init__(self, settings: Any) -> None:
         from pgserver import durability, server_version
 
-        from domain.stores import postgres_cases
+        from domain.event_store_config import postgres_cases
 
         cipher = base64.b64encode(os.urandom(32)).decode()  # encrypted, as the SQLite store is
         self.app = postgres_cases(settings, {"ENFORCEMENT_CIPHER_KEY": cipher}, chain_key=KEY)

@@ -54,8 +54,8 @@ from domain.application import EnforcementCases
 from domain.calendar import COURT_ZONE
 from domain.caselock import percentile
 from domain.errors import EngineBusyError
+from domain.event_store_config import cases_from_env
 from domain.models import FundsSource
-from domain.stores import cases_from_env
 
 TARGET = 0.25
 STAMP = datetime(2026, 2, 2, 12, 0, tzinfo=COURT_ZONE)

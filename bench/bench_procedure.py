@@ -51,17 +51,13 @@ from domain.keys import init_keys
 from domain.models import AssetFinding, BasisKind, CaseCategory, Claim
 from domain.rules import AssetKind, Channel
 from domain.values import Party, PartyKind, ResidentId
+from engine.facade import Engine
+from engine.runtime import start_time_skipping, workflow_runner
 from workflows import registry
 from workflows.activities import CommandActivities
 from workflows.adapters.ports import Adapters
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
-from workflows.engine import Engine
-from workflows.identity_worker import PrincipalCheck
-from workflows.messages import EXECUTE_COMMAND, BasisSpec, CommandOutcome, CommandRequest
-from workflows.messages import case_workflow_id as wid
-from workflows.principals import HostSystem, KeyRing
-from workflows.runtime import start_time_skipping, workflow_runner
-from workflows.scenario import (
+from workflows.docket import (
     AuctionRound,
     CourtConduct,
     Docket,
@@ -73,6 +69,10 @@ from workflows.scenario import (
     World,
     WorldAsset,
 )
+from workflows.identity_worker import PrincipalCheck
+from workflows.messages import EXECUTE_COMMAND, BasisSpec, CommandOutcome, CommandRequest
+from workflows.messages import case_workflow_id as wid
+from workflows.principals import HostSystem, KeyRing
 
 QUEUE = "bench"
 BENCH_RING = KeyRing({"bench": b"bench-identity-key-0123456789abcdef"})

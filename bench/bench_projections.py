@@ -45,11 +45,11 @@ sys.path.insert(0, str(ROOT))
 
 from domain.application import EnforcementCases  # noqa: E402
 from domain.calendar import COURT_ZONE  # noqa: E402
+from domain.event_store_config import PostgresSettings, postgres_cases  # noqa: E402
 from domain.legacy_import import import_legacy  # noqa: E402
-from domain.stores import PostgresSettings, postgres_cases  # noqa: E402
 from projections.audit import AuditClass  # noqa: E402
 from projections.audit_view import audit_summary, termination_audit  # noqa: E402
-from projections.stores import ReadStoreConfig, open_read_store, rebuild_read_store  # noqa: E402
+from projections.read_store_config import ReadStoreConfig, open_read_store, rebuild_read_store  # noqa: E402
 from tests.projections.legacy import JUDGE, REQUIRED, LegacyCase  # noqa: E402
 
 TARGET = 0.3

@@ -16,8 +16,8 @@ from typing import Any
 import psycopg
 from psycopg.rows import tuple_row
 
-from domain.stores import PostgresSettings
-from projections.pgstore import drop_schema
+from domain.event_store_config import PostgresSettings
+from projections.read_store_pg import drop_schema
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "postgres.sh"
 

@@ -24,9 +24,9 @@ import typer
 
 from cli import auditors, everyone, keys, operators, users
 from cli.common import TEMPORAL_RUNTIME
+from domain.event_store_config import DATA_DIR_ENV
 from domain.private import private_umask
-from domain.stores import DATA_DIR_ENV
-from workflows.processes import leave
+from engine.processes import leave
 
 
 class EnforceApp(typer.Typer):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from domain.values import Role
-from workflows.identity_keys import read_ring
+from engine.key_ring import read_ring
 from workflows.principals import (
     ACCOUNT_ROLES,
     SOURCE,

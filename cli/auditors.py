@@ -35,17 +35,17 @@ from cli.terminal import printable
 from domain.anchor_export import export_anchors, read_export, verify_against
 from domain.application import EnforcementCases
 from domain.errors import CipherKeyError
+from domain.event_store_config import cases_without_cipher, event_store_kind, sqlite_events_path
 from domain.ids import case_id
 from domain.keys import load_anchor_key
 from domain.state import CaseState
-from domain.stores import cases_without_cipher, event_store_kind, sqlite_events_path
 from domain.tamper import AnchorFinding
 from projections.audit import AuditClass
 from projections.audit_view import AuditedTermination, audit_summary, termination_audit
 from projections.auditor import READ_MODELS, export_all, export_read_model, state_as_of
 from projections.csv_cells import csv_row
 from projections.metrics import GROUPS, Metrics, quality_metrics
-from projections.store import ReadModelStore
+from projections.read_store import ReadModelStore
 
 audit_app = typer.Typer(help="Auditors: replay, verify, audit 终本, metrics, exports.",
                         no_args_is_help=True, rich_markup_mode="markdown")
@@ -396,7 +396,7 @@ def audit_export(name: Annotated[str, typer.Argument(
 @friendly
 def projections_rebuild(as_json: JsonFlag = False) -> None:
     """Rebuild every read model from the first event (stop other projection runners first)."""
-    from projections.stores import ReadStoreConfig, rebuild_read_store
+    from projections.read_store_config import ReadStoreConfig, rebuild_read_store
 
     config = ReadStoreConfig.from_env()
     app = open_events()
@@ -416,8 +416,8 @@ def projections_rebuild(as_json: JsonFlag = False) -> None:
 @friendly
 def projections_catch_up(as_json: JsonFlag = False) -> None:
     """Apply every event recorded since the last run to the read models."""
+    from projections.read_store_config import open_read_store
     from projections.runner import ReadModelRunner
-    from projections.stores import open_read_store
 
     with events() as app:
         store = open_read_store()

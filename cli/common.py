@@ -34,7 +34,7 @@ from cli.terminal import SafeConsole, json_printable, safe_cell
 from domain.application import EnforcementCases
 from domain.calendar import COURT_ZONE
 from domain.errors import EnforcementError, InvalidInputError
-from domain.stores import (
+from domain.event_store_config import (
     StoreConfigurationError,
     cases_from_env,
     data_dir,
@@ -42,9 +42,9 @@ from domain.stores import (
     sqlite_events_path,
 )
 from domain.values import CaseNumber
+from projections.read_store import ReadModelMismatchError, ReadModelStore
+from projections.read_store_config import open_read_store
 from projections.runner import ReadModelRunner
-from projections.store import ReadModelMismatchError, ReadModelStore
-from projections.stores import open_read_store
 from workflows.principals import Principal
 
 WIDTH = None if sys.stdout.isatty() else 150  # pipes and files: wide tables, not cramped ones

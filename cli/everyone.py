@@ -27,7 +27,7 @@ from cli.common import (
 )
 from domain.calendar import COURT_ZONE
 from domain.errors import InvalidInputError
-from domain.stores import cases_from_env, data_dir, first_start_keys
+from domain.event_store_config import cases_from_env, data_dir, first_start_keys
 
 
 def quiet_temporal_core() -> None:
@@ -50,11 +50,11 @@ def simulate(docket_path: Annotated[Path, typer.Argument(metavar="DOCKET.json",
     The workflows run on the time-skipping server with the simulated world (true legal dates)
     into a fresh store; prints each case's outcome, the 终本 audit and the quality metrics.
     """
-    from workflows.scenario import Docket
-    from workflows.simulate import default_out, simulate_docket
+    from engine.simulate import default_out, simulate_docket
+    from workflows.docket import Docket
 
     docket = validate(Docket, read_json(docket_path), f"docket {docket_path}",
-                      "workflows/scenario.py; docs/workflows.md (docket format)")
+                      "workflows/docket.py; docs/workflows.md (docket format)")
     target = out_dir or default_out(data_dir(os.environ), docket_path)
     if (target / "events.sqlite").exists() or (target / "views.sqlite").exists():
         raise UserError(f"{target} already holds a store: give a fresh --out directory",
@@ -144,7 +144,7 @@ def _schema(kind: str, name: str | None) -> dict[str, Any] | list[str]:
         from workflows.status import CaseStatus
 
         return CaseStatus.model_json_schema()
-    from workflows.scenario import Docket
+    from workflows.docket import Docket
 
     return Docket.model_json_schema()
 

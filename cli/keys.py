@@ -10,8 +10,8 @@ import os
 import typer
 
 from cli.common import JsonFlag, friendly, out, print_json
+from domain.event_store_config import event_store_kind, sqlite_events_path
 from domain.keys import init_keys
-from domain.stores import event_store_kind, sqlite_events_path
 
 keys_app = typer.Typer(help="Keys of the record: create them for a new store.",
                        no_args_is_help=True, rich_markup_mode="markdown")

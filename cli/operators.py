@@ -59,24 +59,24 @@ from cli.temporal import (
     unknown_case,
 )
 from domain.errors import EnforcementError, InvalidInputError, UnknownCaseError
+from domain.event_store_config import data_dir
 from domain.models import CaseCategory
 from domain.state import CaseState, Phase
-from domain.stores import data_dir
-from workflows.acts import ActBase
-from workflows.case_workflow import EnforcementCaseWorkflow
-from workflows.engine import (
+from engine.facade import (
     ActNotConfirmedError,
     EngineUnavailableError,
     priority_of,
     with_request_id,
 )
-from workflows.engine_filing import check_filing
-from workflows.engine_stuck import diagnose, stuck_error
-from workflows.identity_client import vouching_client
-from workflows.identity_keys import read_ring
+from engine.filing_check import check_filing
+from engine.key_ring import read_ring
+from engine.signing import vouching_client
+from engine.stuck import diagnose, stuck_error
+from workflows.acts import ActBase
+from workflows.case_workflow import EnforcementCaseWorkflow
+from workflows.docket import Docket, DocketCase
 from workflows.messages import ActRecord, ActResult
 from workflows.principals import HostSystem, Principal
-from workflows.scenario import Docket, DocketCase
 from workflows.status import CaseStatus
 
 case_app = typer.Typer(help="Operators: file cases, send acts, look at cases.",
@@ -104,7 +104,7 @@ def case_file(path: Annotated[Path, typer.Argument(help="A DocketCase or a whole
     docs/operations.md "Identity").
     """
     data = read_json(path)
-    source = "workflows/scenario.py; docs/workflows.md (docket format)"
+    source = "workflows/docket.py; docs/workflows.md (docket format)"
     if isinstance(data, dict) and "cases" in data:
         cases = list(validate(Docket, data, f"docket {path}", source).cases)
     else:
@@ -128,7 +128,7 @@ async def _file_all(cases: list[DocketCase], who: Principal
                     ) -> tuple[list[dict[str, Any]], list[UserError]]:
     """File each case as ``who`` (the CLI vouches: the start carries its signed header); a
     filing the workflow would refuse is refused here (the check of ``Engine.file``,
-    workflows/engine_filing.py) and never reaches Temporal."""
+    engine/filing_check.py) and never reaches Temporal."""
     client = vouching_client(await temporal_client(), HostSystem(
         who.vouched_by, read_ring(data_dir(os.environ))))
     filed: list[dict[str, Any]] = []

@@ -1,6 +1,6 @@
 """Rich tables for people (``--json`` prints the models themselves).
 
-``print_simulation(report)`` is reusable by anything that runs ``workflows.simulate`` and wants
+``print_simulation(report)`` is reusable by anything that runs ``engine.simulate`` and wants
 the same summary (``make run``).
 """
 
@@ -21,7 +21,7 @@ from workflows.messages import ActRecord, ActResult
 from workflows.status import CaseStatus
 
 if TYPE_CHECKING:
-    from workflows.simulate import SimulationReport
+    from engine.simulate import SimulationReport
 
 RATES = ("执结率", "执行完毕率", "实际执结率", "执行到位率", "终本率", "终本合格率",
          "法定期限内结案率", "结收比", "平均执行天数", "案款发放及时率")
@@ -157,7 +157,7 @@ def print_watch(items: Sequence[WatchItem], as_of: str, within: int) -> None:
 
 
 def print_simulation(report: SimulationReport) -> None:
-    """The summary of a ``workflows.simulate.SimulationReport``."""
+    """The summary of a ``engine.simulate.SimulationReport``."""
     table(f"simulated {report.docket_cases} docket cases from {report.filed_on} to "
           f"{report.ended_on} (virtual time) in {report.seconds} s",
           ["case", "category", "closure", "closed on", "claim", "recovered", "outstanding",

@@ -13,8 +13,8 @@ from temporalio.client import Client
 from cli.common import JsonFlag, case_number, enforcement_line, friendly, out, print_json, run, table
 from cli.temporal import task_queue, temporal_client
 from domain.calendar import COURT_ZONE
-from workflows.engine import Engine
-from workflows.engine_stuck import CaseRepair, StuckCase, stuck_error
+from engine.facade import Engine
+from engine.stuck import CaseRepair, StuckCase, stuck_error
 
 
 @friendly

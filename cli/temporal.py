@@ -11,10 +11,10 @@ from temporalio.common import Priority
 from temporalio.service import RPCError, RPCStatusCode
 
 from cli.common import BAD_INPUT, PAYLOAD_KEY_NAME, TEMPORAL_RUNTIME, UserError
-from domain.stores import data_dir
+from domain.event_store_config import data_dir
+from engine.facade import CASE_ID_REUSE, Engine, priority_of
+from engine.key_ring import read_ring
 from workflows.case_workflow import EnforcementCaseWorkflow
-from workflows.engine import CASE_ID_REUSE, Engine, priority_of
-from workflows.identity_keys import read_ring
 from workflows.messages import (
     TASK_QUEUE,
     CaseInput,
@@ -56,7 +56,7 @@ def case_handle(client: Client, number: str) -> CaseHandle:
 async def start_case(client: Client, number: str, filing: Filing) -> CaseHandle:
     """Start a live case's workflow (which files it), with the case's priority; a second
     workflow for the same number is refused (WorkflowAlreadyStartedError) unless the first
-    one failed (``workflows.engine.CASE_ID_REUSE``)."""
+    one failed (``engine.facade.CASE_ID_REUSE``)."""
     data = CaseInput(case_number=number, filing=filing, category=filing.category,
                      priority=priority_of(filing.category, float(filing.claim.total)),
                      policy=Policy())
@@ -70,9 +70,9 @@ async def temporal_client() -> Client:
     """A client of the engine's Temporal (``TEMPORAL_ADDRESS``, ``TEMPORAL_NAMESPACE``, TLS from
     the environment), payloads encrypted with the engine's key: ``ENFORCEMENT_PAYLOAD_KEY(_FILE)``
     or ``<data dir>/payload.key`` when it exists (the embedded worker makes it)."""
-    from workflows.codec import with_encryption
-    from workflows.converter import DATA_CONVERTER
-    from workflows.runtime import tls_from_env
+    from engine.codec import with_encryption
+    from engine.converter import DATA_CONVERTER
+    from engine.runtime import tls_from_env
 
     address = temporal_address()
     try:

@@ -13,8 +13,8 @@ import typer
 
 from cli import accounts
 from cli.common import JsonFlag, err, friendly, print_json, table
-from domain.stores import data_dir
-from workflows.identity_keys import read_ring
+from domain.event_store_config import data_dir
+from engine.key_ring import read_ring
 
 users_app = typer.Typer(help="Administrators: accounts, their roles, tokens.",
                         no_args_is_help=True, rich_markup_mode="markdown")

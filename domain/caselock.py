@@ -9,7 +9,7 @@ concurrent writers (threads, processes, hosts) queue instead of racing for the n
   domain/pgrecorder.py), in the very transaction that saves, released by its commit;
 * in memory: nothing beyond the application's own per-case lock (one process).
 
-Every wait is bounded by a deadline (``ENFORCEMENT_CASE_LOCK_WAIT`` seconds, domain/stores.py);
+Every wait is bounded by a deadline (``ENFORCEMENT_CASE_LOCK_WAIT`` seconds, domain/event_store_config.py);
 past it the lock layer raises :class:`CaseBusy`, which the application reports as
 ``EngineBusyError`` (``engine.busy``) with nothing written.
 """

@@ -1,5 +1,5 @@
 """Key files and key text shared by the event store's cipher (domain/encryption.py) and the
-Temporal payload codec (workflows/codec.py): base64 AES keys, files of mode 0600 created
+Temporal payload codec (engine/codec.py): base64 AES keys, files of mode 0600 created
 atomically. Pure Python (no eventsourcing): the codec's side imports it too."""
 
 from __future__ import annotations

@@ -32,8 +32,7 @@ from domain.values import (
     SocialCreditCode,
 )
 from workflows import acts as a
-from workflows.messages import BasisSpec
-from workflows.scenario import (
+from workflows.docket import (
     AuctionRound,
     CourtConduct,
     Docket,
@@ -48,6 +47,7 @@ from workflows.scenario import (
     World,
     WorldAsset,
 )
+from workflows.messages import BasisSpec
 
 OUT = Path(__file__).with_name("full-docket.json")
 COURT = "甘肃省白银市白银区人民法院"

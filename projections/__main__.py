@@ -20,10 +20,10 @@ import threading
 from types import FrameType
 
 from domain.application import EnforcementCases
+from domain.event_store_config import cases_from_env
 from domain.private import private_umask
-from domain.stores import cases_from_env
+from projections.read_store_config import ReadStoreConfig, open_read_store, rebuild_read_store
 from projections.runner import ReadModelRunner
-from projections.stores import ReadStoreConfig, open_read_store, rebuild_read_store
 
 
 def _events(path: str | None) -> EnforcementCases:

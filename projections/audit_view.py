@@ -10,9 +10,9 @@ from pydantic import BaseModel
 
 from projections.audit import AuditClass, audit_findings, classify
 from projections.facts import CaseFacts, Finding
+from projections.read_store import ReadModelStore
 from projections.schema import CaseProjection, Rows, Table, columns, day_of, iso
 from projections.settings import ProjectionSettings
-from projections.store import ReadModelStore
 
 AUDIT = Table("termination_audit", columns(
     "case_id TEXT, case_number TEXT, kind TEXT, court TEXT, officer TEXT, imported INTEGER, "

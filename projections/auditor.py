@@ -32,9 +32,9 @@ from domain.private import open_private, private_dir
 from domain.state import CaseState
 from domain.tamper import AnchoredVerification, AnchorFinding, CaseVerification
 from projections.csv_cells import csv_row
+from projections.read_store import ReadModelStore
 from projections.runner import CASE_FACTS, default_projections
 from projections.schema import Row, Table, yuan
-from projections.store import ReadModelStore
 
 Format = Literal["csv", "json"]
 

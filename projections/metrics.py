@@ -47,7 +47,7 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.calendar import add_months
 from domain.models import ClosureMode
-from projections.store import ReadModelStore
+from projections.read_store import ReadModelStore
 
 GROUPS = ("court", "officer")
 TENTH = Decimal("0.1")

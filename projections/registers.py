@@ -19,9 +19,9 @@ from domain import rules as r
 from projections.facts import CaseFacts, SanctionFact
 from projections.masking import scrub_text
 from projections.metrics_view import IMPORTED, ORIGIN
+from projections.read_store import ReadModelStore
 from projections.schema import CaseProjection, Rows, Table, columns, day_of, fen, iso, yuan
 from projections.settings import ProjectionSettings
-from projections.store import ReadModelStore
 
 ASSETS = Table("assets", columns(
     "case_id TEXT, asset_id TEXT, case_number TEXT, court TEXT, kind TEXT, description TEXT, "

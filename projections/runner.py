@@ -40,6 +40,7 @@ from projections.evidence import apply
 from projections.facts import FACTS, CaseFacts
 from projections.masking import scrub_text
 from projections.metrics_view import QualityMetricsProjection
+from projections.read_store import PageWriter, ReadModelMismatchError, ReadModelStore, SQLiteReadModelStore
 from projections.registers import AssetRegisterProjection, SanctionsRegisterProjection
 from projections.schema import (
     CaseProjection,
@@ -51,7 +52,6 @@ from projections.schema import (
     columns,
 )
 from projections.settings import DEFAULT_SETTINGS, ProjectionSettings
-from projections.store import PageWriter, ReadModelMismatchError, ReadModelStore, SQLiteReadModelStore
 from projections.timeline import TimelineProjection
 from projections.watch import DeadlineWatchProjection
 

@@ -16,8 +16,8 @@ from pydantic import BaseModel
 from domain.events import AssetFound, CaseEvent, CaseFiled
 from projections.facts import CaseFacts
 from projections.masking import mask_parties, scrub_optional, scrub_text
+from projections.read_store import ReadModelStore
 from projections.schema import EventProjection, Rows, Table, columns, day_of, fen, yuan
-from projections.store import ReadModelStore
 
 ENVELOPE = frozenset({"originator_id", "originator_version", "recorded_at", "command_id",
                       "command_hash", "actor", "basis", "imported", "chain"})

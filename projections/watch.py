@@ -25,9 +25,9 @@ from domain.calendar import add_months, add_years
 from projections.facts import CaseFacts
 from projections.metrics_view import IMPORTED, ORIGIN
 from projections.periods import closure_deadline, excluded_days
+from projections.read_store import ReadModelStore
 from projections.schema import CaseProjection, Rows, Table, columns, iso
 from projections.settings import DEFAULT_SETTINGS, ProjectionSettings
-from projections.store import ReadModelStore
 
 LEADS = Table("leads", columns(
     "case_id TEXT, lead_id TEXT, case_number TEXT, court TEXT, submitted_on TEXT, due_on TEXT, "

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from workflows.processes import die_with_parent  # noqa: E402
+from engine.processes import die_with_parent  # noqa: E402
 
 HOG = "import time\nend = time.monotonic() + {seconds}\nwhile time.monotonic() < end:\n    pass\n"
 RUN_TIMEOUT = 3600

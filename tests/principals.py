@@ -14,12 +14,12 @@ from typing import Any
 from temporalio.client import Client
 
 from domain.values import Actor
+from engine.errors import parse, parse_act
+from engine.facade import Engine, FiledCase
 from workflows.acts import ActBase
-from workflows.engine import Engine, FiledCase
-from workflows.engine_errors import parse, parse_act
+from workflows.docket import DocketCase
 from workflows.messages import Filing, Policy
 from workflows.principals import HostSystem, KeyRing, Principal
-from workflows.scenario import DocketCase
 
 TEST_RING = KeyRing({"test": b"identity-test-key-0123456789abcdef"})
 TEST_HOST = HostSystem("test-harness", TEST_RING)

@@ -34,14 +34,14 @@ from temporalio.converter import DataConverter
 from temporalio.worker import Replayer
 
 from domain.keyfiles import read_key_file
+from engine.codec import EncryptionCodec, key_id
+from engine.converter import DATA_CONVERTER
+from engine.runtime import workflow_runner
 from workflows.case_workflow import EnforcementCaseWorkflow
-from workflows.codec import EncryptionCodec, key_id
-from workflows.converter import DATA_CONVERTER
-from workflows.runtime import workflow_runner
 from workflows.world import SimulatedWorldWorkflow
 
 ENGINE_WORKFLOWS: tuple[type, ...] = (EnforcementCaseWorkflow, SimulatedWorldWorkflow)
-"""The workflows the engine's worker registers (workflows/runtime.py ``create_worker``)."""
+"""The workflows the engine's worker registers (engine/runtime.py ``create_worker``)."""
 FETCH_CONCURRENCY = 8
 """History fetches in flight at once (the time-skipping server breaks under many more)."""
 PAGE = 500
@@ -84,7 +84,7 @@ class GateResult:
 
 class KeyRing:
     """Every payload key the session's clients and workers used, by key id: replaying a history
-    needs the key its payloads were encrypted with (workflows/codec.py names it in each)."""
+    needs the key its payloads were encrypted with (engine/codec.py names it in each)."""
 
     def __init__(self) -> None:
         self.keys: dict[str, bytes] = {}

@@ -4,9 +4,9 @@ Every Temporal server the suite starts has every workflow history it holds repla
 current workflow code before it goes away (tests/replay_gate.py does the work):
 
 * time-skipping servers (``WorkflowEnvironment.start_time_skipping``, which
-  ``workflows.runtime.start_time_skipping`` and every test use): at the environment's shutdown,
+  ``engine.runtime.start_time_skipping`` and every test use): at the environment's shutdown,
   with the environment client's own data converter;
-* dev servers started in this process (``workflows.runtime.DevServer``): at ``stop()``;
+* dev servers started in this process (``engine.runtime.DevServer``): at ``stop()``;
 * dev servers of other processes (``python worker.py``'s embedded server, which persists to
   ``<data>/temporal.sqlite``): at the end of the session, every ``temporal.sqlite`` under the
   session's temporary directory is served again by a fresh dev server and its runs replayed.
@@ -34,9 +34,9 @@ import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
+from engine.codec import EncryptionCodec
+from engine.runtime import DevServer
 from tests.replay_gate import GateResult, KeyRing, ReplayFailure, ServerKind, check
-from workflows.codec import EncryptionCodec
-from workflows.runtime import DevServer
 
 DB = "temporal.sqlite"
 SWEEP_CONCURRENCY = 3

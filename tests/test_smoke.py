@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.samples import sample_commands
+from tests.samples import sample_commands
 from tests.support import new_app
 
 

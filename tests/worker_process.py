@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workflows.runtime import EmbeddedServer, free_port
+from engine.runtime import EmbeddedServer, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFIXES = ("ENFORCEMENT_", "ENFORCE_", "TEMPORAL_", "POSTGRES_")

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from temporalio import workflow
 
 from workflows import (
-    acting,
+    act_rules,
     control,
     deadlines,
     disposal,
@@ -27,8 +27,8 @@ from workflows import (
     versions,
 )
 from workflows.agenda import Task
+from workflows.case_doors import OperatorHandlers
 from workflows.context import CaseContext
-from workflows.operators import OperatorHandlers
 from workflows.world import start_world
 
 with workflow.unsafe.imports_passed_through():
@@ -80,7 +80,7 @@ class EnforcementCaseWorkflow(OperatorHandlers):
         if data.filing is not None:
             filing = data.filing
             if ctx.versions.principals:  # the filing clerk is a principal, not a claim
-                filing = await acting.verified_filing(ctx, filing, token)
+                filing = await act_rules.verified_filing(ctx, filing, token)
             await notice.file(ctx, filing)
         await start_world(ctx, resumed=data.filing is None)
         ctx.stage = "procedure"

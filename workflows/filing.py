@@ -1,5 +1,5 @@
 """The FileCase command of a filing: built by one function, the same in the case workflow and
-at the door (``workflows/engine_filing.py``), so that whatever the workflow would refuse to
+at the door (``engine/filing_check.py``), so that whatever the workflow would refuse to
 build is refused before anything reaches Temporal.
 
 Pure pydantic (workflow code imports it): a filing that cannot become a valid command raises

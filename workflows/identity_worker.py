@@ -43,7 +43,7 @@ from temporalio.worker import (
 )
 
 from domain.values import Role
-from workflows.acting import refused
+from workflows.act_rules import refused
 from workflows.acts import ActBase, fingerprint
 from workflows.adapters.ports import Adapters, ScheduleQuery
 from workflows.messages import CASE_WORKFLOW, WORLD_WORKFLOW

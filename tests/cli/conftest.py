@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 from cli.accounts import os_user
+from engine.runtime import free_port
 from tests.worker_process import WorkerProcess, clean_env
-from workflows.runtime import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ENFORCE = Path(sys.executable).parent / "enforce"

@@ -15,7 +15,7 @@ import pytest
 from domain.legacy import legacy_schema
 from tests.cli.conftest import ROOT, Enforce
 from tests.projections.legacy import LegacyCase
-from workflows.scenario import Docket
+from workflows.docket import Docket
 
 SAMPLE = ROOT / "examples" / "sample-docket.json"
 

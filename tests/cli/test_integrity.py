@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from domain.event_store_config import cases_from_env
 from domain.ids import case_id
-from domain.samples import sample_commands
-from domain.stores import cases_from_env
 from tests.cli.conftest import Enforce
+from tests.samples import sample_commands
 
 FIRST, SECOND, THIRD = sample_commands()
 

@@ -16,11 +16,11 @@ import pytest
 from cli.accounts import os_user
 from domain.calendar import COURT_ZONE
 from domain.models import CaseCategory
+from engine.key_ring import KEY_FILE, KEY_FILE_ENV
 from tests.cli.conftest import OS_ACCOUNT, Enforce
 from tests.projections.legacy import LegacyCase
 from tests.workflows.dockets import case
-from workflows.identity_keys import KEY_FILE, KEY_FILE_ENV
-from workflows.scenario import Docket, World
+from workflows.docket import Docket, World
 
 LOAN = "(2026)甘0402执801号"  # ¥120,000: priority 3
 WAGES = "(2026)甘0402执802号"  # livelihood: priority 1

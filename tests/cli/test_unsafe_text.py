@@ -20,8 +20,8 @@ import pytest
 
 from cli.accounts import os_user
 from domain.application import CHAIN_KEY_ENV
+from domain.event_store_config import cases_from_env
 from domain.models import AssetFinding, AssetKind
-from domain.stores import cases_from_env
 from domain.text import first_unsafe
 from domain.values import recorded_facts
 from projections.csv_cells import FORMULA_PREFIXES

@@ -6,8 +6,8 @@ from __future__ import annotations
 import stat
 
 from cli.accounts import issue_token, os_user
+from engine.key_ring import ensure_ring
 from tests.cli.conftest import Enforce
-from workflows.identity_keys import ensure_ring
 
 NUMBER = "(2026)甘0402执801号"
 

@@ -14,8 +14,8 @@ from domain import commands as c
 from domain.application import EnforcementCases
 from domain.values import ACTOR_ID_RULE, READ_AS_RECORDED, Actor, Approval, Role
 from projections.pii_scan import scan_paths
+from projections.read_store import SQLiteReadModelStore
 from projections.runner import ReadModelRunner
-from projections.store import SQLiteReadModelStore
 from projections.timeline import timeline
 from tests.support import DEBTOR, KEY, NUMBER, Driver, at
 
@@ -80,7 +80,7 @@ def test_a_recorded_actor_id_from_before_the_rule_is_read_and_masked(tmp_path: P
 def test_a_dockets_court_staff_are_actor_ids() -> None:
     """The simulated court's people act under these ids: a docket naming an ID number as its
     officer is refused at load, the field named."""
-    from workflows.scenario import Docket
+    from workflows.docket import Docket
 
     docket = Docket.model_validate_json(SAMPLE.read_text("utf-8")).model_dump(mode="json")
     docket["cases"][0]["world"]["court"]["officer"] = ID

@@ -13,7 +13,7 @@ import pytest
 from domain.application import EnforcementCases
 from domain.calendar import COURT_ZONE
 from domain.errors import AnchorError
-from domain.samples import sample_commands
+from tests.samples import sample_commands
 from tests.support import KEY, NUMBER, Driver
 
 LOG = "events.anchors.sqlite"

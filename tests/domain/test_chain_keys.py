@@ -9,9 +9,9 @@ import pytest
 
 from domain.application import EnforcementCases
 from domain.errors import ChainKeyError
+from domain.event_store_config import cases_from_env, first_start_keys
 from domain.keys import anchor_key_file, chain_key_file, init_keys
-from domain.samples import sample_commands
-from domain.stores import cases_from_env, first_start_keys
+from tests.samples import sample_commands
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ from domain.application import EnforcementCases
 from domain.encryption import aes, key_file_for, read_key_file
 from domain.events import FundsReceived, TerminationRulingServed
 from domain.ids import case_id
-from domain.samples import sample_commands
 from domain.tamper import HashChain
 from tests.domain.history import auction_case
+from tests.samples import sample_commands
 from tests.support import KEY, NUMBER, Driver
 
 EDITED = "hash does not match the event's content, type or predecessor"

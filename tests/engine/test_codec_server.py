@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from workflows.codec import EncryptionCodec
-from workflows.codec_server import CodecServer, codec_token
+from engine.codec import EncryptionCodec
+from engine.codec_server import CodecServer, codec_token
 
 KEY = bytes(range(32))
 TOKEN = "codec-token-0123456789abcdefghij"

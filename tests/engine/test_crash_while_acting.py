@@ -21,11 +21,11 @@ import pytest
 
 from domain.application import EnforcementCases
 from domain.errors import EnforcementError, RuleViolationError
+from domain.event_store_config import cases_from_env
 from domain.events import ActRefused, FundsReceived
-from domain.stores import cases_from_env
+from engine.facade import ActNotConfirmedError, Engine, EngineUnavailableError
 from tests.worker_process import WorkerProcess, clean_env
 from workflows.acts import ActBase, RecordPayment
-from workflows.engine import ActNotConfirmedError, Engine, EngineUnavailableError
 from workflows.messages import FILING_OFFICE
 from workflows.principals import Principal
 

@@ -9,11 +9,11 @@ import json
 import stat
 from pathlib import Path
 
+from cli.demo import live_docket, load_live_docket
 from domain.private import loose
 from projections.pii_scan import scan_paths
 from tests.worker_process import WorkerProcess
-from workflows.demo import live_docket, load_live_docket
-from workflows.scenario import Docket
+from workflows.docket import Docket
 
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sample-docket.json"
 

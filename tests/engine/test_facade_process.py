@@ -17,8 +17,8 @@ from decimal import Decimal
 
 from domain.errors import EnforcementError
 from workflows.acts import RecordPayment
-from workflows.engine import Engine
-from workflows.processes import leave
+from engine.facade import Engine
+from engine.processes import leave
 
 CLERK = {"id": "clerk-7", "role": "clerk"}
 

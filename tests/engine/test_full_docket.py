@@ -13,8 +13,8 @@ from domain.application import EnforcementCases
 from domain.case import EnforcementCase
 from domain.models import LIVELIHOOD
 from domain.state import Phase
-from workflows.scenario import Docket
-from workflows.simulate import simulate_docket
+from engine.simulate import simulate_docket
+from workflows.docket import Docket
 
 ROOT = Path(__file__).resolve().parents[2]
 FULL = ROOT / "examples" / "full-docket.json"

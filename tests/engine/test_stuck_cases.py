@@ -17,14 +17,14 @@ import pytest
 from cli.accounts import os_user
 from domain.errors import InvalidInputError, UnknownCaseError
 from domain.values import Role
+from engine.facade import CaseStuckError, Engine
+from engine.stuck import REPAIR
 from tests.cli.conftest import Enforce
 from tests.worker_process import WorkerProcess
 from tests.workflows.dockets import BASIS, case
-from workflows.engine import CaseStuckError, Engine
-from workflows.engine_stuck import REPAIR
+from workflows.docket import World
 from workflows.faults import FAULT_ENV
 from workflows.principals import Principal
-from workflows.scenario import World
 from workflows.status import CaseStatus
 
 RETRIED = "(2026)甘0402执971号"  # goes on by the retry once the fixed worker runs

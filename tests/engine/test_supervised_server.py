@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from engine.processes import alive, servers_on
+from engine.runtime import binary, free_port
 from tests.worker_process import ROOT, WorkerProcess, clean_env, ports
-from workflows.processes import alive, servers_on
-from workflows.runtime import binary, free_port
 
 SAMPLE = ROOT / "examples" / "sample-docket.json"
 CASE = "(2026)甘0402执2号"  # a loan case of the sample docket, filed without its world
@@ -28,9 +28,9 @@ HOST = '''
 import asyncio, pathlib, sys
 from decimal import Decimal
 from workflows.acts import RecordPayment
-from workflows.engine import Engine
-from workflows.processes import leave
-from workflows.scenario import Docket
+from engine.facade import Engine
+from engine.processes import leave
+from workflows.docket import Docket
 
 
 async def main(what: str, number: str) -> None:
@@ -205,7 +205,7 @@ async def test_a_port_taken_before_the_server_binds_it_is_replaced(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The port a server is given as free can be taken by another process before the server
     binds it: the server is started again on fresh ports, not failed."""
-    from workflows import runtime
+    from engine import runtime
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

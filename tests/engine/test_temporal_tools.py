@@ -18,14 +18,14 @@ from typing import Any
 
 import pytest
 
+from domain.event_store_config import cases_from_env
 from domain.events import ActRefused
-from domain.stores import cases_from_env
 from domain.values import Actor, Role
 from projections.pii_scan import scan_paths
 from tests.engine.conftest import readme_block
 from tests.worker_process import WorkerProcess, clean_env
+from workflows.docket import Docket
 from workflows.messages import CASE_WORKFLOW, TASK_QUEUE, CaseInput
-from workflows.scenario import Docket
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPORAL = Path(sys.executable).parent / "temporal"
@@ -104,8 +104,8 @@ def filed(worker: WorkerProcess, tmp_path_factory: pytest.TempPathFactory) -> Wo
     (where / "case.json").write_text(case.model_dump_json(), "utf-8")
     script = where / "file_case.py"
     script.write_text(
-        "import asyncio, json, pathlib\nfrom workflows.engine import Engine\n"
-        "from workflows.processes import leave\n\n"
+        "import asyncio, json, pathlib\nfrom engine.facade import Engine\n"
+        "from engine.processes import leave\n\n"
         "async def main():\n    async with await Engine.connect(host='t') as engine:\n"
         "        filed = await engine.file_case(json.loads(pathlib.Path('case.json')"
         ".read_text('utf-8')), simulated=False, policy={'routine_hour': 0},\n"

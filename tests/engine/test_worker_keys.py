@@ -6,8 +6,8 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
-from domain.samples import sample_commands
-from domain.stores import cases_from_env, first_start_keys
+from domain.event_store_config import cases_from_env, first_start_keys
+from tests.samples import sample_commands
 from tests.worker_process import WorkerProcess
 
 EXIT_STORE_REFUSED = 5

@@ -26,11 +26,11 @@ from typing import Any, NoReturn
 import pytest
 
 from domain.application import EnforcementCases
-from domain.stores import PostgresSettings, postgres_cases
-from projections.pgstore import PostgresReadModelStore, drop_schema
+from domain.event_store_config import PostgresSettings, postgres_cases
+from projections.read_store import ReadModelStore, SQLiteReadModelStore
+from projections.read_store_config import ReadStoreConfig, rebuild_read_store
+from projections.read_store_pg import PostgresReadModelStore, drop_schema
 from projections.runner import RebuildReport
-from projections.store import ReadModelStore, SQLiteReadModelStore
-from projections.stores import ReadStoreConfig, rebuild_read_store
 from tests.support import KEY
 
 ROOT = Path(__file__).resolve().parents[2]

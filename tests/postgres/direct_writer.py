@@ -27,8 +27,8 @@ from pathlib import Path
 
 from domain import commands as c
 from domain.errors import EngineBusyError
+from domain.event_store_config import cases_from_env
 from domain.models import FundsSource
-from domain.stores import cases_from_env
 from domain.values import Actor, Role
 
 OFFICER = Actor(id="officer-direct", role=Role.OFFICER)

@@ -17,9 +17,9 @@ from domain.application import EnforcementCases
 from domain.errors import AnchorError, ChainKeyError
 from domain.ids import case_id
 from domain.rules import Channel
-from domain.samples import sample_commands
 from projections.auditor import verify_store
 from tests.postgres.conftest import Backend
+from tests.samples import sample_commands
 from tests.support import CLERK, NUMBER, OFFICER, Driver
 
 CASES = list(sample_commands())

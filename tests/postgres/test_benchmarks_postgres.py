@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.stores import PostgresSettings
+from domain.event_store_config import PostgresSettings
 from tests.test_benchmarks import ROOT, run_quick
 
 ON_POSTGRES = [ROOT / "bench" / "bench_commands.py", ROOT / "bench" / "bench_projections.py"]

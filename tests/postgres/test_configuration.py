@@ -12,15 +12,15 @@ import pytest
 from eventsourcing.popo import POPOApplicationRecorder
 from eventsourcing.postgres import PostgresApplicationRecorder
 
-from domain.stores import (
+from domain.event_store_config import (
     PostgresSettings,
     StoreConfigurationError,
     cases_from_env,
 )
 from projections.__main__ import main as projections_cli
-from projections.pgstore import PostgresReadModelStore, drop_schema
-from projections.store import SQLiteReadModelStore
-from projections.stores import ReadStoreConfig, open_read_store
+from projections.read_store import SQLiteReadModelStore
+from projections.read_store_config import ReadStoreConfig, open_read_store
+from projections.read_store_pg import PostgresReadModelStore, drop_schema
 from tests.postgres.conftest import CIPHER_KEY
 from tests.support import CLERK, KEY, NUMBER, Driver
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.stores import PostgresSettings
+from domain.event_store_config import PostgresSettings
 from projections.pii_scan import scan_paths
 from projections.runner import ReadModelRunner
 from tests.domain.test_full_history import long_case

@@ -9,9 +9,9 @@ import threading
 
 import pytest
 
+from projections.read_store import ReadModelStore
+from projections.read_store_config import rebuild_read_store
 from projections.runner import PageInfo, ReadModelRunner
-from projections.store import ReadModelStore
-from projections.stores import rebuild_read_store
 from tests.postgres.conftest import Backend
 from tests.projections.compare import assert_same_read_models
 from tests.projections.dockets import live_docket

@@ -14,9 +14,9 @@ from domain.application import EnforcementCases
 from projections.audit_view import audit_summary, termination_audit
 from projections.auditor import export_all
 from projections.metrics import quality_metrics
+from projections.read_store import ReadModelStore, table_contents
 from projections.registers import asset_register, sanctions_register
 from projections.runner import ReadModelRunner
-from projections.store import ReadModelStore, table_contents
 from projections.timeline import timeline
 from projections.watch import deadline_watch
 from tests.postgres.conftest import Backend

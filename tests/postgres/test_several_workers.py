@@ -39,20 +39,20 @@ import pytest
 from domain.application import EnforcementCases
 from domain.calendar import COURT_ZONE
 from domain.caselock import percentile
+from domain.event_store_config import PostgresSettings, postgres_cases
 from domain.events import FundsReceived
-from domain.stores import PostgresSettings, postgres_cases
-from projections.pgstore import PostgresReadModelStore, drop_schema
+from engine.facade import Engine
+from engine.runtime import DevServer, connect
+from projections.read_store_config import ReadStoreConfig, rebuild_read_store
+from projections.read_store_pg import PostgresReadModelStore, drop_schema
 from projections.runner import ReadModelRunner
-from projections.stores import ReadStoreConfig, rebuild_read_store
 from tests.principals import TEST_RING, HarnessEngine
 from tests.projections.compare import assert_same_read_models
 from tests.support import KEY, OFFICER
 from tests.workflows.dockets import case
 from workflows.acts import RecordPayment
-from workflows.engine import Engine
+from workflows.docket import Docket, PropertyReport, World
 from workflows.messages import case_workflow_id
-from workflows.runtime import DevServer, connect
-from workflows.scenario import Docket, PropertyReport, World
 
 ROOT = Path(__file__).resolve().parents[2]
 NUMBER = "(2026)甘0402执951号"

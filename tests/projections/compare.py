@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from projections.store import ReadModelStore, table_contents
+from projections.read_store import ReadModelStore, table_contents
 
 
 def assert_same_read_models(left: ReadModelStore, right: ReadModelStore) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from projections.store import SQLiteReadModelStore
+from projections.read_store import SQLiteReadModelStore
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from domain.application import EnforcementCases
+from projections.read_store import SQLiteReadModelStore
 from projections.runner import PageInfo, ReadModelRunner
-from projections.store import SQLiteReadModelStore
 from tests.support import KEY
 
 

@@ -10,8 +10,8 @@ from domain.legacy_import import import_legacy
 from domain.values import OtherDocument, Party, PartyKind
 from projections.audit import AuditClass
 from projections.audit_view import AuditedTermination, termination_audit
+from projections.read_store import SQLiteReadModelStore
 from projections.runner import ReadModelRunner
-from projections.store import SQLiteReadModelStore
 from tests.projections.legacy import CLERK, JUDGE, NOW, LegacyCase
 from tests.support import new_app
 

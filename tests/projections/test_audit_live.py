@@ -8,8 +8,8 @@ from domain.application import EnforcementCases
 from domain.rules import Channel, RuleSet
 from projections.audit import AuditClass
 from projections.audit_view import AuditedTermination, audit_summary, termination_audit
+from projections.read_store import SQLiteReadModelStore
 from projections.runner import ReadModelRunner
-from projections.store import SQLiteReadModelStore
 from tests.projections.dockets import Script, terminated
 from tests.support import KEY, new_app
 

@@ -22,8 +22,8 @@ from projections.auditor import (
     verify_case,
     verify_store,
 )
+from projections.read_store import SQLiteReadModelStore
 from projections.runner import ReadModelRunner
-from projections.store import SQLiteReadModelStore
 from tests.projections.dockets import Script, terminated
 from tests.support import KEY
 

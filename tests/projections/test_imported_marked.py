@@ -11,9 +11,9 @@ import pytest
 from domain.legacy_import import import_legacy
 from projections.audit_view import termination_audit
 from projections.metrics import quality_metrics
+from projections.read_store import SQLiteReadModelStore
 from projections.registers import asset_register, sanctions_register
 from projections.runner import ReadModelRunner
-from projections.store import SQLiteReadModelStore
 from projections.timeline import timeline
 from projections.watch import deadline_watch
 from tests.projections.dockets import Script, officer

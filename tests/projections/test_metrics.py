@@ -33,8 +33,8 @@ from domain.calendar import COURT_ZONE
 from domain.models import AssetFinding, ControlMeasure, PriceMethod
 from domain.rules import AssetKind, Channel
 from projections.metrics import MetricDefinitions, Metrics, periods, quality_metrics
+from projections.read_store import SQLiteReadModelStore
 from projections.runner import ReadModelRunner
-from projections.store import SQLiteReadModelStore
 from tests.projections.dockets import Script, officer
 from tests.support import JUDGE, new_app
 

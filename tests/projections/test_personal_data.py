@@ -16,9 +16,9 @@ from domain.rules import AssetKind
 from projections.auditor import export_all
 from projections.masking import mask_number, mask_parties, normalise_number, scrub_text
 from projections.pii_scan import encodings, main, scan_file, scan_paths
+from projections.read_store import SQLiteReadModelStore
 from projections.registers import asset_register
 from projections.runner import ReadModelRunner
-from projections.store import SQLiteReadModelStore
 from projections.timeline import timeline
 from tests.domain.test_full_history import long_case
 from tests.projections.dockets import Script, terminated

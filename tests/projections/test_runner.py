@@ -16,15 +16,15 @@ import pytest
 
 from domain.application import EnforcementCases
 from domain.rules import Channel, RuleSet
+from engine.processes import die_with_parent
 from projections.__main__ import main as projections_cli
+from projections.read_store import ReadModelMismatchError, SQLiteReadModelStore
 from projections.runner import PageInfo, ReadModelRunner, rebuild
 from projections.settings import ProjectionSettings
-from projections.store import ReadModelMismatchError, SQLiteReadModelStore
 from projections.timeline import TimelineProjection
 from tests.projections.compare import assert_same_read_models
 from tests.projections.dockets import live_docket
 from tests.support import KEY, new_app
-from workflows.processes import die_with_parent
 
 ROOT = Path(__file__).resolve().parents[2]
 

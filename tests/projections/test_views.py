@@ -10,9 +10,9 @@ import pytest
 from domain.calendar import HolidayCalendar
 from domain.models import AssetFinding, ControlMeasure
 from domain.rules import AssetKind, Channel
+from projections.read_store import SQLiteReadModelStore
 from projections.registers import asset_register, sanctions_register
 from projections.runner import ReadModelRunner
-from projections.store import SQLiteReadModelStore
 from projections.timeline import timeline
 from projections.watch import deadline_watch
 from tests.projections.dockets import Script, officer, terminated

@@ -22,15 +22,15 @@ from temporalio.testing import WorkflowEnvironment
 from domain.application import EnforcementCases
 from domain.calendar import COURT_ZONE, legal_date
 from domain.values import Actor
+from engine.facade import Engine
+from engine.runtime import EngineWorker, create_worker, start_time_skipping
 from tests.principals import TEST_RING, HarnessEngine
 from tests.support import KEY, PRESIDENT
 from workflows import acts as a
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
 from workflows.case_workflow import EnforcementCaseWorkflow
-from workflows.engine import Engine
+from workflows.docket import DocketCase
 from workflows.messages import CaseOutcome, Policy
-from workflows.runtime import EngineWorker, create_worker, start_time_skipping
-from workflows.scenario import DocketCase
 
 
 @dataclass

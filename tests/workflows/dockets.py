@@ -9,8 +9,7 @@ from domain.rules import AssetKind, Channel
 from domain.values import Actor, Role
 from tests.support import APPLICANT, DEBTOR
 from workflows.acts import ListDishonest, RequestResumption, WithdrawApplication
-from workflows.messages import BasisSpec
-from workflows.scenario import (
+from workflows.docket import (
     AuctionRound,
     CourtConduct,
     DocketCase,
@@ -22,6 +21,7 @@ from workflows.scenario import (
     World,
     WorldAsset,
 )
+from workflows.messages import BasisSpec
 
 WORLD_JUDGE = Actor(id="judge-sim", role=Role.JUDGE)
 BASIS = BasisSpec(kind=BasisKind.JUDGMENT, document_number="(2026)甘0402民初88号",

@@ -19,14 +19,14 @@ from typing import Any
 from temporalio import workflow
 
 from domain.application import EnforcementCases
+from engine.runtime import DevServer, connect, create_worker
 from tests.principals import TEST_RING, HarnessEngine
 from tests.support import KEY
 from tests.workflows.conftest import Rig
 from tests.workflows.dockets import case
 from workflows import notice
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
-from workflows.runtime import DevServer, connect, create_worker
-from workflows.scenario import Docket, World
+from workflows.docket import Docket, World
 
 INJECTED = False
 """Whether the case workflow runs with the injected change (flipped after recording)."""

@@ -23,15 +23,15 @@ from temporalio.client import Client, WorkflowHistory
 from domain.application import EnforcementCases
 from domain.models import ApprovalMeasure
 from domain.values import Approval, PartyKind, Role
+from engine.runtime import create_worker, start_time_skipping
 from tests.principals import TEST_RING, HarnessEngine
 from tests.support import KEY, OFFICER, PRESIDENT
 from tests.workflows import dockets
 from tests.workflows.conftest import Rig
 from workflows.acts import AnnounceAuction, Fine, GiveApproval, OrderMeasure, RequestApproval
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
+from workflows.docket import DocketCase
 from workflows.messages import case_workflow_id, world_workflow_id
-from workflows.runtime import create_worker, start_time_skipping
-from workflows.scenario import DocketCase
 
 FIXTURES = Path(__file__).with_name("fixtures")
 

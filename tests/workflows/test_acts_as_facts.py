@@ -14,14 +14,14 @@ import pytest
 
 from domain.errors import InvalidInputError, RuleViolationError
 from domain.events import ActRefused, FundsReceived
+from engine.facade import ActNotConfirmedError
 from tests.principals import HarnessEngine
 from tests.support import CLERK
 from tests.workflows.conftest import Rig
 from tests.workflows.dockets import case
 from workflows.acts import RecordPayment, RecordPropertyReport
-from workflows.engine import ActNotConfirmedError
+from workflows.docket import World
 from workflows.messages import ActRecord, Policy
-from workflows.scenario import World
 
 NUMBER = "(2026)甘0402执151号"
 

@@ -17,7 +17,7 @@ from tests.support import JUDGE, OFFICER, PRESIDENT
 from tests.workflows.conftest import Rig
 from tests.workflows.dockets import case
 from workflows import acts as a
-from workflows.scenario import PropertyReport, World
+from workflows.docket import PropertyReport, World
 
 MALLORY = Actor(id="mallory", role=Role.PRESIDENT)
 FORGED = Approval(approver_id="mallory", role=Role.PRESIDENT, approved_on=date(2000, 1, 1))

@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from workflows.scenario import Docket
+from workflows.docket import Docket
 
 ROOT = Path(__file__).resolve().parents[2]
-WORKFLOW_MODULES = ("workflows.case_workflow", "workflows.world", "workflows.operators",
-                    "workflows.acting", "workflows.context", "workflows.termination")
+WORKFLOW_MODULES = ("workflows.case_workflow", "workflows.world", "workflows.case_doors",
+                    "workflows.act_rules", "workflows.context", "workflows.termination")
 
 
 def loaded_after(imports: str) -> set[str]:

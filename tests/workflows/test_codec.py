@@ -19,11 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 from domain.application import EnforcementCases
 from domain.errors import CipherKeyError
 from domain.keyfiles import new_key, read_key_file
-from tests.principals import TEST_RING, HarnessEngine
-from tests.support import DEBTOR, KEY
-from tests.workflows.dockets import paid_in_full
-from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
-from workflows.codec import (
+from engine.codec import (
     ENCODING,
     KEY_ENV,
     KEY_FILE_ENV,
@@ -34,8 +30,12 @@ from workflows.codec import (
     key_id,
     with_encryption,
 )
-from workflows.converter import DATA_CONVERTER
-from workflows.runtime import binary, create_worker
+from engine.converter import DATA_CONVERTER
+from engine.runtime import binary, create_worker
+from tests.principals import TEST_RING, HarnessEngine
+from tests.support import DEBTOR, KEY
+from tests.workflows.dockets import paid_in_full
+from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
 
 ID = DEBTOR.document.number.encode()
 

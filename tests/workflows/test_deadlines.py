@@ -12,7 +12,7 @@ from tests.support import JUDGE
 from tests.workflows.conftest import Rig
 from tests.workflows.dockets import case
 from workflows.acts import EndSuspension, RequestExtension, SuspendEnforcement
-from workflows.scenario import PropertyReport, ScheduledAct, World
+from workflows.docket import PropertyReport, ScheduledAct, World
 
 
 async def test_deadline_excludes_suspension_and_an_extension_is_asked_for_and_granted(

@@ -25,14 +25,14 @@ from temporalio.exceptions import ApplicationError
 
 from domain.application import EnforcementCases
 from domain.keys import init_keys
+from engine.facade import Engine
+from engine.runtime import DevServer, connect, create_worker
 from tests.principals import TEST_RING, HarnessEngine
 from tests.support import CLERK, KEY
 from tests.workflows.dockets import case, deposit
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
-from workflows.engine import Engine
+from workflows.docket import Docket, DocketCase, PropertyReport, World
 from workflows.messages import Policy, case_workflow_id
-from workflows.runtime import DevServer, connect, create_worker
-from workflows.scenario import Docket, DocketCase, PropertyReport, World
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.asyncio(loop_scope="module")

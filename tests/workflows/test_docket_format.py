@@ -16,8 +16,8 @@ from tests.workflows.dockets import paid_in_full
 from workflows import acts as a
 from workflows.adapters.ports import DocumentDispatch, TicketCheck
 from workflows.adapters.simulated import SimulatedWorld, compile_acts
+from workflows.docket import NoticeService, ScheduledAct, World
 from workflows.messages import ScenarioRef
-from workflows.scenario import NoticeService, ScheduledAct, World
 
 FINE = a.OrderMeasure(actor=JUDGE, measure=a.Fine(
     amount=Decimal("5000.00"), subject="被执行人", subject_kind=PartyKind.PERSON))

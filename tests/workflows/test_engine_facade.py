@@ -23,14 +23,14 @@ from domain.errors import (
     UnknownCaseError,
 )
 from domain.values import Role
-from projections.store import SQLiteReadModelStore
+from engine.facade import Engine, FiledCase
+from projections.read_store import SQLiteReadModelStore
 from tests.principals import TEST_HOST, HarnessEngine
 from tests.support import CLERK, PRESIDENT
 from tests.workflows.conftest import Rig
 from tests.workflows.dockets import BASIS, nothing_found, paid_in_full
 from workflows.acts import RecordPayment
 from workflows.case_workflow import EnforcementCaseWorkflow
-from workflows.engine import Engine, FiledCase
 from workflows.messages import CaseInput, case_workflow_id
 
 PUBLIC = ("connect", "close", "file", "file_case", "act", "notify", "status", "result", "exists",

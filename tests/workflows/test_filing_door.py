@@ -20,9 +20,9 @@ from domain.errors import (
     RuleViolationError,
     UnknownCaseError,
 )
+from engine.errors import from_application_error
 from tests.workflows.conftest import Rig
 from tests.workflows.dockets import BASIS, paid_in_full
-from workflows.engine_errors import from_application_error
 from workflows.messages import BasisSpec, Filing
 
 NUMBER = "(2026)甘0402执161号"

@@ -29,7 +29,7 @@ from workflows.acts import (
     TransferInLieu,
     WithdrawApplication,
 )
-from workflows.scenario import AuctionRound, Lead, PropertyReport, World
+from workflows.docket import AuctionRound, Lead, PropertyReport, World
 
 NOTHING = [("NetworkInquiryMade", 0)] * 7
 

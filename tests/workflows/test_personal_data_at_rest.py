@@ -12,18 +12,18 @@ from pathlib import Path
 import pytest
 
 from domain.application import EnforcementCases
+from engine.runtime import DevServer, connect, create_worker
 from projections.auditor import export_all
 from projections.pii_scan import scan_paths
+from projections.read_store import SQLiteReadModelStore
 from projections.runner import ReadModelRunner
-from projections.store import SQLiteReadModelStore
 from tests.domain.test_full_history import long_case
 from tests.principals import TEST_RING, HarnessEngine
 from tests.support import DEBTOR, KEY
 from tests.workflows.dockets import paid_in_full
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
+from workflows.docket import Docket
 from workflows.messages import CaseInput, Policy
-from workflows.runtime import DevServer, connect, create_worker
-from workflows.scenario import Docket
 
 ID = DEBTOR.document.number
 DAY_ZERO = 9  # CaseFiled, NoticeIssued and the seven network inquiries of the filing day

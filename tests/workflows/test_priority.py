@@ -7,13 +7,13 @@ import asyncio
 from domain.application import EnforcementCases
 from domain.events import CaseFiled
 from domain.models import CaseCategory
+from engine.facade import priority_of
+from engine.runtime import create_worker, start_time_skipping
 from tests.principals import TEST_RING, HarnessEngine
 from tests.support import KEY
 from tests.workflows.dockets import case, deposit
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
-from workflows.engine import priority_of
-from workflows.runtime import create_worker, start_time_skipping
-from workflows.scenario import World
+from workflows.docket import World
 
 
 async def test_livelihood_cases_commands_run_before_ordinary_ones_when_saturated() -> None:

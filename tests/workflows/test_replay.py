@@ -12,10 +12,10 @@ from temporalio.client import WorkflowHistory
 from temporalio.converter import DataConverter
 from temporalio.worker import Replayer
 
+from engine.codec import with_encryption
+from engine.converter import DATA_CONVERTER
+from engine.runtime import workflow_runner
 from workflows import registry
-from workflows.codec import with_encryption
-from workflows.converter import DATA_CONVERTER
-from workflows.runtime import workflow_runner
 
 FIXTURES_DIR = Path(__file__).with_name("fixtures")
 FIXTURES = sorted(FIXTURES_DIR.glob("*.json"))

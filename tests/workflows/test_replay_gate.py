@@ -33,6 +33,10 @@ from temporalio.client import (
 
 from domain.application import EnforcementCases
 from domain.commands import Command
+from engine.codec import with_encryption
+from engine.converter import DATA_CONVERTER
+from engine.facade import Engine
+from engine.runtime import DevServer, create_worker
 from tests.principals import TEST_RING, HarnessEngine
 from tests.replay_gate import Run, fetch, replay
 from tests.support import CLERK, KEY
@@ -40,12 +44,8 @@ from tests.workflows.dockets import case, deposit
 from workflows.activities import PauseHook
 from workflows.acts import RecordPayment
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
-from workflows.codec import with_encryption
-from workflows.converter import DATA_CONVERTER
-from workflows.engine import Engine
+from workflows.docket import Docket, DocketCase, PropertyReport, World
 from workflows.messages import case_workflow_id, world_workflow_id
-from workflows.runtime import DevServer, create_worker
-from workflows.scenario import Docket, DocketCase, PropertyReport, World
 
 ROOT = Path(__file__).resolve().parents[2]
 FILINGS = 6

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from temporalio.client import TLSConfig
 
-from workflows.runtime import tls_from_env
+from engine.runtime import tls_from_env
 
 VARS = ("TEMPORAL_TLS", "TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY", "TEMPORAL_TLS_CA",
         "TEMPORAL_TLS_SERVER_NAME")

@@ -41,8 +41,8 @@ from workflows.adapters.ports import (
     WorldSchedule,
     WorldStep,
 )
+from workflows.docket import Docket, DocketCase, World
 from workflows.messages import ScenarioRef
-from workflows.scenario import Docket, DocketCase, World
 
 APPROVAL_MINUTES = (0, 20, 40)
 """Minutes after 14:00 at which the world asks for an approval, gives it, and (the same day)

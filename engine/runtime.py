@@ -1,6 +1,4 @@
 """Running the engine: Temporal servers from the installed wheels, clients, the worker.
-
-Never imported by workflow code (it imports the activities, hence the event store).
 """
 
 from __future__ import annotations
@@ -26,16 +24,9 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from domain.application import EnforcementCases
-from workflows import registry
-from workflows.activities import CommandActivities, PauseHook
-from workflows.adapters.ports import Adapters
-from workflows.codec import with_encryption
-from workflows.converter import DATA_CONVERTER
-from workflows.faults import fault_interceptors
-from workflows.identity_worker import PrincipalCheck
-from workflows.messages import TASK_QUEUE
-from workflows.principals import KeyRing
-from workflows.processes import (
+from engine.codec import with_encryption
+from engine.converter import DATA_CONVERTER
+from engine.processes import (
     DataFileInUseError,
     FileLock,
     die_with_parent,
@@ -43,6 +34,13 @@ from workflows.processes import (
     serving,
     stop_process,
 )
+from workflows import registry
+from workflows.activities import CommandActivities, PauseHook
+from workflows.adapters.ports import Adapters
+from workflows.faults import fault_interceptors
+from workflows.identity_worker import PrincipalCheck
+from workflows.messages import TASK_QUEUE
+from workflows.principals import KeyRing
 
 __all__ = ["DataFileInUseError", "DevServer", "EmbeddedServer", "EngineWorker", "binary",
            "connect", "create_worker", "free_port", "start_time_skipping", "tls_from_env",
@@ -104,7 +102,7 @@ class DevServer:
     port: int = 0
     ui_port: int = 0
     ui_codec_endpoint: str | None = None
-    """A codec server the Web UI asks to decode payloads (workflows/codec_server.py)."""
+    """A codec server the Web UI asks to decode payloads (engine/codec_server.py)."""
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     stale: list[int] = field(default_factory=list)
     """Servers left running on the data file by an earlier process, stopped by :meth:`claim`."""
@@ -240,7 +238,7 @@ class DevServer:
 async def connect(address: str, namespace: str = "default", tls: TLSConfig | bool = False,
                   *, payload_key_file: Path | None = None, create_key: bool = True) -> Client:
     """A client with the engine's data converter, payloads encrypted when a key is configured
-    (workflows/codec.py; ``payload_key_file``: the default key file, made if missing unless
+    (engine/codec.py; ``payload_key_file``: the default key file, made if missing unless
     ``create_key`` is False)."""
     converter = with_encryption(DATA_CONVERTER, key_file=payload_key_file,
                                 create=payload_key_file is not None and create_key)

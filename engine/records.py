@@ -3,12 +3,10 @@
 :class:`Records` answers what the Temporal side cannot: the list of cases by phase, category or
 closure deadline, a case's history at a date or version, the hash-chain verification, the 终本
 audit, the quality metrics, the deadline watch and exports. It reads the event store the
-environment configures (``domain.stores``: the embedded ``<data>/events.sqlite`` by default)
-and keeps the read models of ``projections.stores`` (``<data>/views.sqlite``) caught up before
+environment configures (``domain.event_store_config``: the embedded ``<data>/events.sqlite`` by default)
+and keeps the read models of ``projections.read_store_config`` (``<data>/views.sqlite``) caught up before
 each question. All of it is synchronous library code run on one thread of its own, so that the
 async facade never blocks its loop and each SQLite connection stays on its thread.
-
-Never imported by workflow code.
 """
 
 from __future__ import annotations
@@ -28,15 +26,15 @@ from domain.application import EnforcementCases
 from domain.calendar import COURT_ZONE, legal_date
 from domain.deadlines import closure_deadline
 from domain.errors import EnforcementError
-from domain.models import LIVELIHOOD, CaseCategory
-from domain.state import CaseState
-from domain.stores import (
+from domain.event_store_config import (
     DATA_DIR_ENV,
     StoreConfigurationError,
     cases_from_env,
     event_store_kind,
     sqlite_events_path,
 )
+from domain.models import LIVELIHOOD, CaseCategory
+from domain.state import CaseState
 from domain.tamper import CaseVerification
 from projections.audit import AuditClass
 from projections.audit_view import AuditedTermination, audit_summary, termination_audit
@@ -49,9 +47,9 @@ from projections.auditor import (
     verify_store,
 )
 from projections.metrics import Metrics, quality_metrics
+from projections.read_store import ReadModelStore
+from projections.read_store_config import ReadStoreConfig, open_read_store
 from projections.runner import ReadModelRunner
-from projections.store import ReadModelStore
-from projections.stores import ReadStoreConfig, open_read_store
 from projections.watch import WatchItem, deadline_watch
 
 T = TypeVar("T")

@@ -28,8 +28,6 @@ role ``system`` (the engine's own): refused with ``identity.*``.
 Temporal-level helpers (``Engine(client, queue)``, ``client``, ``handle``, ``start``,
 ``start_case``) exist for the engine's own tests and tools (time-skipping simulations); they
 are not part of the facade.
-
-Never imported by workflow code.
 """
 
 from __future__ import annotations
@@ -61,14 +59,7 @@ from domain.application import EnforcementCases
 from domain.errors import EnforcementError, UnknownCaseError
 from domain.models import CaseCategory
 from domain.tamper import CaseVerification
-from projections.audit_view import AuditedTermination
-from projections.auditor import StoreVerification
-from projections.metrics import Metrics
-from projections.store import ReadModelStore
-from projections.watch import WatchItem
-from workflows.acts import ActBase, act_name
-from workflows.case_workflow import EnforcementCaseWorkflow
-from workflows.engine_errors import (
+from engine.errors import (
     SOURCE,
     ActNotConfirmedError,
     CaseStuckError,
@@ -78,9 +69,10 @@ from workflows.engine_errors import (
     parse,
     parse_act,
 )
-from workflows.engine_filing import check_filing
-from workflows.engine_reads import RecordsDoor
-from workflows.engine_records import (
+from engine.filing_check import check_filing
+from engine.key_ring import read_ring
+from engine.reads import RecordsDoor
+from engine.records import (
     CaseHistory,
     CaseSummary,
     EngineConfigurationError,
@@ -89,9 +81,17 @@ from workflows.engine_records import (
     priority_of,
     store_env,
 )
-from workflows.engine_stuck import CaseRepair, StuckCase, StuckDoor, diagnose, stuck_error
-from workflows.identity_client import vouching_client
-from workflows.identity_keys import read_ring
+from engine.runtime import EmbeddedServer, connect, tls_from_env
+from engine.signing import vouching_client
+from engine.stuck import CaseRepair, StuckCase, StuckDoor, diagnose, stuck_error
+from projections.audit_view import AuditedTermination
+from projections.auditor import StoreVerification
+from projections.metrics import Metrics
+from projections.read_store import ReadModelStore
+from projections.watch import WatchItem
+from workflows.acts import ActBase, act_name
+from workflows.case_workflow import EnforcementCaseWorkflow
+from workflows.docket import DocketCase
 from workflows.messages import (
     TASK_QUEUE,
     ActRecord,
@@ -105,8 +105,6 @@ from workflows.messages import (
     case_workflow_id,
 )
 from workflows.principals import HostSystem, IdentityError, Principal
-from workflows.runtime import EmbeddedServer, connect, tls_from_env
-from workflows.scenario import DocketCase
 from workflows.status import CaseStatus
 
 __all__ = [

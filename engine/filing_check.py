@@ -7,8 +7,6 @@ the role may file, the application period, a 执恢 number …) without saving a
 cannot know at the door — whether the number is already in the record — the aggregate still
 decides inside. The business date is today's in the court's zone: the workflow files a
 moment later, never earlier, so the door is never stricter than the workflow.
-
-Never imported by workflow code (the domain's decisions come with the aggregate).
 """
 
 from __future__ import annotations

@@ -12,11 +12,9 @@
    rebuilt from :func:`live_docket`, so no party's name or ID number rests in that file (a file
    written by an earlier version, the whole docket, is rewritten so at the next start). Later
    starts show how far they have come.
-2. **The sample docket** simulated on the time-skipping server (``workflows.simulate``):
+2. **The sample docket** simulated on the time-skipping server (``engine.simulate``):
    complete lifecycles over years of legal time in seconds, the 终本 audit and the metrics.
 3. Where everything is, and what to try next.
-
-Never imported by workflow code.
 """
 
 from __future__ import annotations
@@ -40,13 +38,13 @@ from domain.models import AssetFinding, BasisKind, CaseCategory, Claim
 from domain.private import open_private
 from domain.rules import AssetKind, Channel
 from domain.values import Actor, Party, PartyKind, ResidentId, Role, SocialCreditCode
+from engine.facade import Engine
+from engine.runtime import EmbeddedServer
 from workflows import acts as a
 from workflows.adapters.simulated import SimulatedWorld
-from workflows.engine import Engine
+from workflows.docket import Docket, DocketCase, World, WorldAsset
 from workflows.messages import BasisSpec, Policy, case_workflow_id
 from workflows.principals import IdentityError, Principal
-from workflows.runtime import EmbeddedServer
-from workflows.scenario import Docket, DocketCase, World, WorldAsset
 
 LIVE_DOCKET = "live-docket.json"
 LIVE_POLICY = Policy(routine_hour=0)
@@ -292,7 +290,7 @@ def _events(names: Sequence[str]) -> str:
 async def simulate(docket_path: Path, data_dir: Path, console: Console) -> Path:
     """Simulate the docket on the time-skipping server and print the report; its store."""
     from cli.render import print_simulation
-    from workflows.simulate import default_out, simulate_docket
+    from engine.simulate import default_out, simulate_docket
 
     docket = Docket.model_validate_json(docket_path.read_text("utf-8"))
     console.print(f"\n[bold]Simulating {docket_path.name}[/bold]: {len(docket.cases)} cases "

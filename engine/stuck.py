@@ -7,8 +7,6 @@ meanwhile the case answers no query and no act. This module makes that visible: 
 last workflow-task outcome in its history is a failure reported by a worker (not a timeout
 of a worker that went away, nor a failure the server resolves by itself). The reason is that
 failure's message; the repair path is docs/operations.md ("Stuck cases").
-
-Never imported by workflow code.
 """
 
 from __future__ import annotations
@@ -29,8 +27,8 @@ from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExec
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.errors import EnforcementError
-from workflows.engine_errors import SOURCE, CaseStuckError, EngineUnavailableError
-from workflows.engine_reads import valid_number
+from engine.errors import SOURCE, CaseStuckError, EngineUnavailableError
+from engine.reads import valid_number
 from workflows.messages import CASE_WORKFLOW, Message, case_workflow_id
 
 REPAIR = "docs/operations.md (Stuck cases)"
@@ -200,7 +198,7 @@ def stuck_error(stuck: StuckCase) -> CaseStuckError:
 
 
 class StuckDoor:
-    """The stuck-case part of the Engine facade (mixed into ``workflows.engine.Engine``)."""
+    """The stuck-case part of the Engine facade (mixed into ``engine.facade.Engine``)."""
 
     client: Client
     task_queue: str

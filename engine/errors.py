@@ -4,8 +4,6 @@ Malformed input (a filing, a policy, an act as JSON) is refused before anything 
 ``InvalidInputError`` naming each bad field. A refusal that travelled through Temporal (an
 update's or a workflow's ``ApplicationError``: type = the code, ``details[0]`` = code, message,
 source and the error's class name) becomes the ``EnforcementError`` subclass it was raised as.
-
-Never imported by workflow code.
 """
 
 from __future__ import annotations

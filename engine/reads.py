@@ -1,7 +1,7 @@
 """The read side of the Engine facade: the legal record (event store) and the read models.
 
-Mixed into :class:`workflows.engine.Engine`; the synchronous work runs on the records thread of
-:class:`workflows.engine_records.Records`. Never imported by workflow code.
+Mixed into :class:`engine.facade.Engine`; the synchronous work runs on the records thread of
+:class:`engine.records.Records`.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from domain.errors import EnforcementError, InvalidInputError
 from domain.state import CaseState
 from domain.tamper import CaseVerification
 from domain.values import CaseNumber
+from engine.errors import SOURCE, parse
+from engine.records import CaseHistory, CaseSummary, Order, Records
 from projections.audit_view import AuditedTermination
 from projections.auditor import StoreVerification
 from projections.metrics import Metrics
 from projections.watch import WatchItem
-from workflows.engine_errors import SOURCE, parse
-from workflows.engine_records import CaseHistory, CaseSummary, Order, Records
 from workflows.messages import Message
 
 T = TypeVar("T")

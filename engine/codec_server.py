@@ -1,7 +1,7 @@
 """A remote codec server: Temporal's own tools (the ``temporal`` CLI, the Web UI) see decrypted
 payloads through it.
 
-The engine encrypts every Temporal payload (``workflows/codec.py``), so Temporal's tools show
+The engine encrypts every Temporal payload (``engine/codec.py``), so Temporal's tools show
 ciphertext unless they can ask a *codec server* to decode it. This one speaks Temporal's
 codec-server protocol::
 
@@ -27,10 +27,8 @@ decrypt, so (docs/operations.md, "Codec server"):
 starts the dev server with ``--ui-codec-endpoint`` (without the token: the UI's settings API
 answers anyone on the machine); then e.g. ``temporal workflow query … --codec-endpoint
 http://127.0.0.1:8234 --codec-auth "Bearer $(cat data/codec.token)"``. Against a cluster, run
-it on the operator's workstation with the payload key: ``python -m workflows.codec_server
+it on the operator's workstation with the payload key: ``python -m engine.codec_server
 --port 8234 --origin https://temporal-ui.example.court --token-file codec.token``.
-
-Never imported by workflow code.
 """
 
 from __future__ import annotations
@@ -276,7 +274,7 @@ async def _chunked(reader: asyncio.StreamReader) -> bytes:
 
 
 async def _main(args: argparse.Namespace) -> int:
-    from workflows.codec import codec_from_env
+    from engine.codec import codec_from_env
 
     codec = codec_from_env(key_file=Path(args.key_file) if args.key_file else None)
     if codec is None:

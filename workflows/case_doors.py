@@ -7,7 +7,7 @@ from __future__ import annotations
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
-from workflows import acting
+from workflows import act_rules
 from workflows.context import CaseContext
 from workflows.deadlines import open_deadlines
 from workflows.termination import termination_dues
@@ -56,11 +56,11 @@ class OperatorHandlers:
         info = workflow.current_update_info()
         update_id = info.id if info else str(workflow.uuid4())
         base = f"request:{act.request_id}" if act.request_id else f"update:{update_id}"
-        return await acting.receive(self.ctx, act, base, act.request_id or update_id, "update")
+        return await act_rules.receive(self.ctx, act, base, act.request_id or update_id, "update")
 
     def _check(self, act: a.ActBase) -> None:
         info = workflow.current_update_info()
-        acting.validate(self.ctx, act, act.request_id or (info.id if info else None))
+        act_rules.validate(self.ctx, act, act.request_id or (info.id if info else None))
 
     @workflow.signal(name="act")
     async def act(self, act: Act) -> None:
@@ -75,13 +75,13 @@ class OperatorHandlers:
         acted: a.ActBase = act
         try:
             if self.ctx.versions.principals:
-                acted = await acting.verified_signal(self.ctx, act, token)
+                acted = await act_rules.verified_signal(self.ctx, act, token)
             if not self.ctx.versions.acts_as_facts:
-                acting.validate(self.ctx, acted)
-            await acting.receive(self.ctx, acted, base, key, "signal")
+                act_rules.validate(self.ctx, acted)
+            await act_rules.receive(self.ctx, acted, base, key, "signal")
         except ApplicationError as err:
             self.ctx.problem(f"{a.act_name(act)}:{base}", err)
-            await acting.record_refusal(self.ctx, act, key, err)
+            await act_rules.record_refusal(self.ctx, act, key, err)
 
     @workflow.query(name="get_status")
     def get_status(self) -> CaseStatus:

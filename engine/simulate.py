@@ -7,8 +7,6 @@ legal time in seconds, every legal date true), follows resumed 执恢 cases, the
 models and answers a :class:`SimulationReport`: each case's outcome, the closure counts, the
 终本 audit and the quality metrics over the simulated period. Used by ``enforce simulate`` and
 ``make run``.
-
-Never imported by workflow code (it runs a worker, the event store and the projections).
 """
 
 from __future__ import annotations
@@ -29,18 +27,18 @@ from temporalio.testing import WorkflowEnvironment
 from domain.application import EnforcementCases
 from domain.calendar import COURT_ZONE, legal_date
 from domain.keys import init_keys
+from engine.facade import priority_of
+from engine.runtime import create_worker, start_time_skipping
+from engine.signing import vouching_client
 from projections.audit_view import AuditedTermination, audit_summary, termination_audit
 from projections.metrics import Metrics, quality_metrics
+from projections.read_store import SQLiteReadModelStore
 from projections.runner import ReadModelRunner
-from projections.store import SQLiteReadModelStore
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
 from workflows.case_workflow import EnforcementCaseWorkflow
-from workflows.engine import priority_of
-from workflows.identity_client import vouching_client
+from workflows.docket import Docket, DocketCase
 from workflows.messages import CaseInput, CaseOutcome, ScenarioRef, case_workflow_id
 from workflows.principals import HostSystem, KeyRing
-from workflows.runtime import create_worker, start_time_skipping
-from workflows.scenario import Docket, DocketCase
 
 STEP = timedelta(days=30)
 """How far virtual time moves between two looks at the running cases."""

@@ -17,8 +17,7 @@ it; a payload whose key this process does not hold, or whose bytes were altered,
 ``CipherKeyError`` (``payload.key_unknown`` / ``payload.tampered``), never garbage. Payloads
 that are not encrypted (written before encryption was turned on) are passed through.
 
-Never imported by workflow code: the codec runs in the client and the worker, outside the
-sandbox.
+The codec runs in the client and the worker, outside the workflow sandbox.
 """
 
 from __future__ import annotations

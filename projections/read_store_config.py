@@ -20,14 +20,14 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
-from domain.stores import (
+from domain.event_store_config import (
     PostgresSettings,
     StoreConfigurationError,
     data_dir,
     event_store_kind,
 )
+from projections.read_store import ReadModelStore, SQLiteReadModelStore
 from projections.runner import RebuildReport, rebuild
-from projections.store import ReadModelStore, SQLiteReadModelStore
 
 READ_STORE_ENV = "ENFORCEMENT_READ_STORE"
 VIEWS_DB_ENV = "ENFORCEMENT_VIEWS_DB"
@@ -79,7 +79,7 @@ def open_read_store(config: ReadStoreConfig | None = None) -> ReadModelStore:
     """Open (or create) the configured read-model store (``os.environ`` by default)."""
     config = config or ReadStoreConfig.from_env()
     if config.postgres is not None:
-        from projections.pgstore import PostgresReadModelStore
+        from projections.read_store_pg import PostgresReadModelStore
 
         return PostgresReadModelStore(config.postgres)
     assert config.path is not None
@@ -92,7 +92,7 @@ def rebuild_read_store(app: Application[UUID], config: ReadStoreConfig | None = 
     for a file; a fresh schema swapped in for PostgreSQL). ``kwargs`` as ``rebuild``'s."""
     config = config or ReadStoreConfig.from_env()
     if config.postgres is not None:
-        from projections.pgstore import rebuild_postgres
+        from projections.read_store_pg import rebuild_postgres
 
         return rebuild_postgres(app, config.postgres, **kwargs)
     return rebuild(app, cast(Path, config.path), **kwargs)

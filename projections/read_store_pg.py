@@ -33,11 +33,11 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Connection, Cursor, sql
 from psycopg.rows import DictRow, TupleRow, tuple_row
 
-from domain.stores import PostgresSettings
+from domain.event_store_config import PostgresSettings
+from projections.read_store import META, PageWriter
 from projections.runner import ReadModelRunner, RebuildReport
 from projections.schema import ReadModelProjection, Row, Table
 from projections.settings import DEFAULT_SETTINGS, ProjectionSettings
-from projections.store import META, PageWriter
 
 _TYPES = {"TEXT": 'TEXT COLLATE "C"', "INTEGER": "BIGINT", "BIGINT": "BIGINT"}
 

@@ -1,6 +1,6 @@
 """The identity key ring's file, ``<data>/identity.key`` (mode 0600): made by the worker's
 explicit first start (``python worker.py``), read by every door; a missing file is a typed
-error, never a new key (docs/operations.md "Identity"). Never imported by workflow code."""
+error, never a new key (docs/operations.md "Identity")."""
 
 from __future__ import annotations
 

@@ -5,8 +5,7 @@
 filing): a token naming the actor, the host that vouches for it, the case's workflow, the act
 and its content, signed with the identity key ring. The worker verifies it and records the actor from it
 (workflows/identity_worker.py). Only code holding the key ring can sign: the facade stamps the
-act's actor from the principal it was given before the act reaches this client. Never imported
-by workflow code.
+act's actor from the principal it was given before the act reaches this client.
 """
 
 from __future__ import annotations
