@@ -33,16 +33,17 @@ from domain.tamper import HashChain, topic_of
 load_all()
 
 AFTER_CLOSURE = frozenset({"DeleteDishonestEntry", "LiftConsumptionRestriction", "ReleaseControl",
-                           "RecordRefusedAct"})
+                           "RecordRefusedAct", "RecordReferralOutcome"})
 AFTER_TERMINATION = AFTER_CLOSURE | {"RecordPostTerminationInquiry", "ResumeEnforcement",
-                                     "RecordTerminationService"}
+                                     "RecordTerminationService", "ReferRefusalToEnforce"}
 WHILE_SUSPENDED_BLOCKED = frozenset({
     "RecordNetworkInquiry", "RecordOnsiteInvestigation", "RecordSearch", "ControlAsset",
     "TransferDeposit", "SetReferencePrice", "AnnounceAuction", "SellAsset", "TransferInLieu",
     "ImposeFine", "OrderDetention", "ListDishonest", "RestrictConsumption", "BanExit",
-    "TerminateCurrentProcedure",
+    "TerminateCurrentProcedure", "RuleAgainstSecurity", "CollectFromSecurity",
 })
-FUTURE_FIELDS = frozenset({"report_due_on", "expires_on", "due_on", "opens_at", "closes_at"})
+FUTURE_FIELDS = frozenset({"report_due_on", "expires_on", "due_on", "opens_at", "closes_at",
+                           "until"})
 CLOCK_TOLERANCE = timedelta(minutes=5)
 """How far before the case's last recorded act a command's business time may lie and still be
 recorded (at the case's time): the writers' clocks, and their waits for the case's lock
@@ -232,6 +233,10 @@ class EnforcementCase:
                                     f"({s.closure_mode.value if s.closure_mode else ''}); "
                                     f"{name} is not allowed", r.SRC_CLOSURE_MODES)
         elif s.phase in (Phase.SUSPENDED, Phase.SETTLEMENT) and name in WHILE_SUSPENDED_BLOCKED:
+            postponed = s.postponement
+            if postponed is not None:
+                raise RuleViolation("case.suspended", f"enforcement is postponed until "
+                                    f"{postponed.until}; {name} waits", r.SRC_POSTPONEMENT_EFFECT)
             raise RuleViolation("case.suspended", f"enforcement is suspended; {name} waits",
                                 "民诉法 art.267; " + r.SRC_SETTLEMENT)
 

@@ -32,7 +32,12 @@ from domain.models import (
     DishonestGround,
     EndingGround,
     FundsSource,
+    PostponementEnd,
     PriceMethod,
+    ReferralOutcome,
+    ReferralRoute,
+    SecurityForm,
+    SecurityProvider,
     SettlementChoice,
     ShortId,
     SuspensionReason,
@@ -423,6 +428,96 @@ class SuspendEnforcement(Command):
 
 class EndSuspension(Command):
     ended_on: date
+
+
+# --- security and postponement (执行担保, 暂缓执行: docs/rules.md §8) ------------------------
+
+class RecordSecurity(Command):
+    """A security for performance given to the court (执行担保书): its form, who gives it (the
+    debtor, or a guarantor named in ``guarantor``), the amount secured, the secured property
+    (a property security), the security period in months (None: one year) and whether the
+    applicant consents (民诉法 art.242; 执行担保规定 arts.2-6, 12)."""
+
+    security_id: ShortId
+    form: SecurityForm
+    provider: SecurityProvider
+    guarantor: Party | None = None
+    amount: PositiveMoney
+    secured_property: Text | None = None
+    security_months: Annotated[int, Field(ge=1, le=120)] | None = None
+    applicant_consents: bool
+    given_on: date
+
+
+class PostponeEnforcement(Command):
+    """The court's decision to postpone enforcement (暂缓执行) until ``until`` (its last day) on
+    the securities named (民诉法 art.242; at most one year: 民诉法解释 art.467)."""
+
+    decided_on: date
+    until: date
+    security_ids: Annotated[tuple[ShortId, ...], Field(min_length=1, max_length=10)]
+
+
+class RecordSecurityBreach(Command):
+    """The secured property was transferred, hidden, sold or damaged (民诉法解释 art.467;
+    执行担保规定 art.11)."""
+
+    security_id: ShortId
+    occurred_on: date
+    description: Text
+
+
+class EndPostponement(Command):
+    """The postponement ends: its term has run out, or on a recorded breach of the security."""
+
+    ended_on: date
+    cause: PostponementEnd
+
+
+class RuleAgainstSecurity(Command):
+    """The court rules that the security is enforced (直接执行担保财产 / 裁定执行担保人的财产):
+    the guarantor becomes a person bound by the case within the security's amount."""
+
+    security_id: ShortId
+    ruled_on: date
+
+
+class CollectFromSecurity(Command):
+    """Money obtained from a security the court ruled against: paid by the guarantor or
+    realised from the secured property (at most the security's amount)."""
+
+    security_id: ShortId
+    amount: PositiveMoney
+    collected_on: date
+
+
+# --- refusal to enforce (拒执罪: docs/rules.md §9) -----------------------------------------
+
+class FindRefusalToEnforce(Command):
+    """The court finds that recorded conduct of the debtor calls for criminal proceedings for
+    refusing to enforce (刑法 art.313): a 终本 then waits for a referral (终本规定 art.1(5))."""
+
+    found_on: date
+    conduct: Text
+
+
+class ReferRefusalToEnforce(Command):
+    """Criminal proceedings started: the court's transfer to the police, the applicant's
+    complaint to the police, or the applicant's private prosecution (自诉)."""
+
+    referral_id: ShortId
+    route: ReferralRoute
+    referred_on: date
+    subject: Text
+    facts: Text
+
+
+class RecordReferralOutcome(Command):
+    """What became of a referral: accepted, declined, prosecuted, dropped, convicted …"""
+
+    referral_id: ShortId
+    outcome: ReferralOutcome
+    decided_on: date
 
 
 # --- termination, resumption, closure -----------------------------------------------------

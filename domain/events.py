@@ -33,8 +33,13 @@ from domain.models import (
     DishonestGround,
     EndingGround,
     FundsSource,
+    PostponementEnd,
     PriceMethod,
+    ReferralOutcome,
+    ReferralRoute,
     ReportStatus,
+    SecurityForm,
+    SecurityProvider,
     SettlementChoice,
     SuspensionReason,
 )
@@ -449,6 +454,74 @@ class EnforcementSuspended(CaseEvent):
 
 class SuspensionEnded(CaseEvent):
     ended_on: date
+
+
+# --- security and postponement (执行担保, 暂缓执行: docs/rules.md §8) ------------------------
+
+class SecurityRecorded(CaseEvent):
+    security_id: str
+    form: SecurityForm
+    provider: SecurityProvider
+    provider_name: str  # the guarantor, or the respondents when the debtor gives it
+    guarantor: Party | None
+    amount: Decimal
+    secured_property: str | None
+    security_months: int  # the security period (担保期间) from the end of the postponement
+    applicant_consents: bool
+    given_on: date
+
+
+class EnforcementPostponed(CaseEvent):
+    decided_on: date
+    until: date  # last day of the postponement
+    security_ids: tuple[str, ...]
+
+
+class SecurityBreachRecorded(CaseEvent):
+    security_id: str
+    occurred_on: date
+    description: str
+
+
+class PostponementEnded(CaseEvent):
+    ended_on: date
+    cause: PostponementEnd
+
+
+class SecurityEnforcementRuled(CaseEvent):
+    security_id: str
+    ruled_on: date
+    bound_person: str  # who the ruling binds (the guarantor, or the respondents)
+    limit: Decimal  # what may be collected from the security (its amount)
+
+
+class SecurityCollected(CaseEvent):
+    """Money obtained from a security (its receipt follows as ``FundsReceived``)."""
+
+    security_id: str
+    amount: Decimal
+    collected_on: date
+
+
+# --- refusal to enforce (拒执罪: docs/rules.md §9) -----------------------------------------
+
+class RefusalToEnforceFound(CaseEvent):
+    found_on: date
+    conduct: str
+
+
+class RefusalToEnforceReferred(CaseEvent):
+    referral_id: str
+    route: ReferralRoute
+    referred_on: date
+    subject: str
+    facts: str
+
+
+class ReferralOutcomeRecorded(CaseEvent):
+    referral_id: str
+    outcome: ReferralOutcome
+    decided_on: date
 
 
 # --- termination, resumption, closure -----------------------------------------------------

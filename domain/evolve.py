@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from domain import events as ev
 from domain.calendar import legal_date
-from domain.models import NO_PAYOUT_SOURCES, ClosureMode, ReportStatus
+from domain.models import (
+    NO_PAYOUT_SOURCES,
+    ClosureMode,
+    PostponementEnd,
+    ReportStatus,
+    SuspensionReason,
+)
 from domain.state import (
     ApprovalState,
     AssetState,
@@ -17,8 +24,11 @@ from domain.state import (
     LeadState,
     Period,
     Phase,
+    PostponementState,
     ReceiptState,
+    ReferralState,
     RoundState,
+    SecurityState,
 )
 from domain.values import CaseKind, case_kind_of, court_of
 
@@ -418,6 +428,74 @@ def _suspension_ended(s: CaseState, e: ev.SuspensionEnded) -> None:
     s.phase = Phase.INQUIRY
 
 
+@applies(ev.SecurityRecorded)
+def _security(s: CaseState, e: ev.SecurityRecorded) -> None:
+    s.securities[e.security_id] = SecurityState(
+        form=e.form, provider=e.provider, provider_name=e.provider_name, guarantor=e.guarantor,
+        amount=e.amount, secured_property=e.secured_property, security_months=e.security_months,
+        applicant_consents=e.applicant_consents, given_on=e.given_on)
+
+
+@applies(ev.EnforcementPostponed)
+def _postponed(s: CaseState, e: ev.EnforcementPostponed) -> None:
+    s.postponements.append(PostponementState(decided_on=e.decided_on, until=e.until,
+                                             security_ids=list(e.security_ids)))
+    for security_id in e.security_ids:
+        security = s.securities[security_id]
+        security.postponed_until, security.postponement_ended_on = e.until, None
+    s.suspensions.append(Period(start=e.decided_on, reason=SuspensionReason.SECURITY.value))
+    s.suspended_reason = SuspensionReason.SECURITY
+    s.phase = Phase.SUSPENDED
+
+
+@applies(ev.SecurityBreachRecorded)
+def _breach(s: CaseState, e: ev.SecurityBreachRecorded) -> None:
+    s.securities[e.security_id].breaches.append(e.occurred_on)
+
+
+def _end_postponement(s: CaseState, on: date, cause: PostponementEnd | None) -> None:
+    postponement = s.postponement
+    if postponement is None:
+        return
+    postponement.ended_on, postponement.cause = on, cause
+    for security_id in postponement.security_ids:
+        s.securities[security_id].postponement_ended_on = on
+
+
+@applies(ev.PostponementEnded)
+def _postponement_ended(s: CaseState, e: ev.PostponementEnded) -> None:
+    _end_postponement(s, e.ended_on, e.cause)
+    _end_suspension(s, e.ended_on)
+    s.phase = Phase.INQUIRY
+
+
+@applies(ev.SecurityEnforcementRuled)
+def _security_ruled(s: CaseState, e: ev.SecurityEnforcementRuled) -> None:
+    s.securities[e.security_id].ruled_on = e.ruled_on
+
+
+@applies(ev.SecurityCollected)
+def _security_collected(s: CaseState, e: ev.SecurityCollected) -> None:
+    s.securities[e.security_id].collected += e.amount
+
+
+@applies(ev.RefusalToEnforceFound)
+def _refusal_found(s: CaseState, e: ev.RefusalToEnforceFound) -> None:
+    s.refusal_found_on = s.refusal_found_on or e.found_on
+
+
+@applies(ev.RefusalToEnforceReferred)
+def _referred(s: CaseState, e: ev.RefusalToEnforceReferred) -> None:
+    s.referrals[e.referral_id] = ReferralState(route=e.route, referred_on=e.referred_on,
+                                               subject=e.subject)
+
+
+@applies(ev.ReferralOutcomeRecorded)
+def _referral_outcome(s: CaseState, e: ev.ReferralOutcomeRecorded) -> None:
+    referral = s.referrals[e.referral_id]
+    referral.outcome, referral.decided_on = e.outcome, e.decided_on
+
+
 @applies(ev.ActRefused)
 def _act_refused(s: CaseState, e: ev.ActRefused) -> None:
     """A refused act changes nothing of the case; the event is its record."""
@@ -454,12 +532,14 @@ def _resumed(s: CaseState, e: ev.CaseResumed) -> None:
 @applies(ev.CaseConcluded)
 def _concluded(s: CaseState, e: ev.CaseConcluded) -> None:
     s.closure_mode, s.closed_on, s.phase = ClosureMode.CONCLUDED, e.closed_on, Phase.CLOSED
+    _end_postponement(s, e.closed_on, None)
     _end_suspension(s, e.closed_on)
 
 
 @applies(ev.CaseClosed)
 def _closed(s: CaseState, e: ev.CaseClosed) -> None:
     s.closure_mode, s.closed_on, s.phase = e.mode, e.closed_on, Phase.CLOSED
+    _end_postponement(s, e.closed_on, None)
     _end_suspension(s, e.closed_on)
 
 

@@ -111,6 +111,7 @@ class FundsSource(StrEnum):
     FORFEITED_DEPOSIT = "forfeited_deposit"
     SETTLEMENT_PAYMENT = "settlement_payment"
     DIRECT_TO_APPLICANT = "direct_to_applicant"  # confirmed by the applicant, no payout
+    SECURITY = "security"  # collected from a security (执行担保): the guarantor or the property
 
 
 NO_PAYOUT_SOURCES = frozenset({FundsSource.DIRECT_TO_APPLICANT})
@@ -185,3 +186,46 @@ class SuspensionReason(StrEnum):
     OTHER = "other"
 
 
+
+
+class SecurityForm(StrEnum):
+    """How enforcement is secured (执行担保规定 art.2): property, or a guarantee (保证) by a
+    person other than the debtor."""
+
+    PROPERTY = "property"  # 财产担保
+    GUARANTEE = "guarantee"  # 保证
+
+
+class SecurityProvider(StrEnum):
+    """Who gives the security (执行担保规定 art.2): the debtor or another person (担保人)."""
+
+    DEBTOR = "debtor"
+    THIRD_PARTY = "third_party"
+
+
+class PostponementEnd(StrEnum):
+    """Why a postponement (暂缓执行) ends: its term ran out, or the security was breached
+    (民诉法解释 art.467; 执行担保规定 art.11)."""
+
+    PERIOD_ENDED = "period_ended"
+    BREACH = "breach"
+
+
+class ReferralRoute(StrEnum):
+    """How criminal proceedings for refusing to enforce (拒执罪, 刑法 art.313) are started."""
+
+    COURT_TRANSFER = "court_transfer"  # the court transfers the case to the police (移送公安机关)
+    APPLICANT_COMPLAINT = "applicant_complaint"  # the applicant's complaint to the police (控告)
+    PRIVATE_PROSECUTION = "private_prosecution"  # the applicant's private prosecution (自诉)
+
+
+class ReferralOutcome(StrEnum):
+    """What became of a referral (docs/rules.md §9: the allowed sequence)."""
+
+    ACCEPTED = "accepted"  # 立案 (police) / 受理 (court, private prosecution)
+    DECLINED = "declined"  # 不予立案 / 不予追究 / 不予受理
+    PROSECUTED = "prosecuted"  # 提起公诉
+    DROPPED = "dropped"  # 撤销案件 / 不起诉
+    CONVICTED = "convicted"
+    ACQUITTED = "acquitted"
+    WITHDRAWN = "withdrawn"  # 自诉 withdrawn or reconciled before judgment

@@ -82,6 +82,20 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "RequestExtension": _COURT,
     "SuspendEnforcement": frozenset({J, P}),
     "EndSuspension": frozenset({J, P, S}),
+    # security and postponement (docs/rules.md §8): the court records the security, a judge
+    # decides the postponement and the enforcement against the security; the workflow ends a
+    # postponement whose term ran out
+    "RecordSecurity": _COURT,
+    "PostponeEnforcement": frozenset({J, P}),
+    "RecordSecurityBreach": _COURT,
+    "EndPostponement": frozenset({J, P, S}),
+    "RuleAgainstSecurity": frozenset({J, P}),
+    "CollectFromSecurity": _COURT,
+    # refusal to enforce (docs/rules.md §9): a judge finds; a clerk records the applicant's
+    # complaint or private prosecution, a judge transfers to the police (checked by route)
+    "FindRefusalToEnforce": frozenset({J, P}),
+    "ReferRefusalToEnforce": frozenset({C, OF, J, P}),
+    "RecordReferralOutcome": frozenset({C, OF, J, P}),
     # termination, resumption, closure
     "RecordApplicantHearing": frozenset({C, OF, J, P}),
     "TerminateCurrentProcedure": frozenset({J, P}),

@@ -71,6 +71,16 @@ SRC_EXCLUDED_PERIODS = "审限规定 art.9"
 SRC_CLOSURE_MODES = "执行工作规定 art.64; 立案结案意见 arts.14-20"
 SRC_ENDING = "民诉法 art.268"
 SRC_ENGINE = "engine invariant (docs/rules.md §5)"
+SRC_SECURITY = "民诉法 art.242; 执行担保规定 art.2"
+SRC_SECURITY_CONSENT = "民诉法 art.242; 执行担保规定 art.6"
+SRC_POSTPONEMENT_PERIOD = "民诉法解释 art.467; 执行担保规定 art.10"
+SRC_POSTPONEMENT_EFFECT = "民诉法 art.242; 执行担保规定 art.8"
+SRC_POSTPONEMENT_END = "民诉法解释 art.467; 执行担保规定 art.11"
+SRC_SECURITY_ENFORCEMENT = "民诉法 art.242; 民诉法解释 art.469; 执行担保规定 art.11"
+SRC_SECURITY_PERIOD = "执行担保规定 arts.12, 13"
+SRC_REFUSAL_CRIME = "刑法 art.313; 刑法313解释"
+SRC_PRIVATE_PROSECUTION = "拒执罪解释 art.14"
+SRC_REFERRAL_STEPS = "docs/rules.md §9 (the referral's steps)"
 
 # --- confirmed constants (C) ----------------------------------------------------------------
 APPLICATION_PERIOD_YEARS = 2
@@ -109,6 +119,8 @@ CLOSURE_LIMIT_MONTHS_NON_LITIGATION = 3
 EXTENSION_MONTHS = 3
 EXTENSION_REQUEST_DAYS_BEFORE = 5
 ADULT_AGE = 18
+POSTPONEMENT_MAX_YEARS = 1
+SECURITY_PERIOD_DEFAULT_MONTHS = 12
 
 
 class AssetKind(StrEnum):

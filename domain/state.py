@@ -24,7 +24,12 @@ from domain.models import (
     ClosureMode,
     ControlMeasure,
     DishonestGround,
+    PostponementEnd,
+    ReferralOutcome,
+    ReferralRoute,
     ReportStatus,
+    SecurityForm,
+    SecurityProvider,
     SettlementChoice,
     SuspensionReason,
 )
@@ -155,6 +160,49 @@ class ApprovalState(Mutable):
     used_by: str | None = None  # command_id of the measure that rests on it
 
 
+class SecurityState(Mutable):
+    """A security for performance (执行担保, docs/rules.md §8) and what became of it."""
+
+    form: SecurityForm
+    provider: SecurityProvider
+    provider_name: str
+    guarantor: Party | None = None
+    amount: Decimal
+    secured_property: str | None = None
+    security_months: int
+    applicant_consents: bool
+    given_on: date
+    breaches: list[date] = Field(default_factory=list)
+    postponed_until: date | None = None  # the term of the last postponement resting on it
+    postponement_ended_on: date | None = None
+    ruled_on: date | None = None  # the court ruled that the security is enforced
+    collected: Decimal = ZERO
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(ZERO, self.amount - self.collected)
+
+
+class PostponementState(Mutable):
+    """A postponement of enforcement (暂缓执行) on securities."""
+
+    decided_on: date
+    until: date
+    security_ids: list[str]
+    ended_on: date | None = None
+    cause: PostponementEnd | None = None  # None: ended by the case's closure
+
+
+class ReferralState(Mutable):
+    """Criminal proceedings for refusing to enforce (拒执罪, docs/rules.md §9)."""
+
+    route: ReferralRoute
+    referred_on: date
+    subject: str
+    outcome: ReferralOutcome | None = None
+    decided_on: date | None = None
+
+
 class CaseState(Mutable):
     """All facts of one enforcement case."""
 
@@ -226,6 +274,12 @@ class CaseState(Mutable):
     suspensions: list[Period] = Field(default_factory=list)
     valuations: list[Period] = Field(default_factory=list)  # reference price: asked → fixed
     suspended_reason: SuspensionReason | None = None
+    # security and postponement (docs/rules.md §8)
+    securities: dict[str, SecurityState] = Field(default_factory=dict)
+    postponements: list[PostponementState] = Field(default_factory=list)
+    # refusal to enforce (docs/rules.md §9)
+    refusal_found_on: date | None = None
+    referrals: dict[str, ReferralState] = Field(default_factory=dict)
     # termination and closure
     applicant_heard_on: date | None = None
     terminated_on: date | None = None
@@ -277,3 +331,15 @@ class CaseState(Mutable):
     @property
     def dishonest_active(self) -> DishonestEntry | None:
         return next((d for d in self.dishonest if d.deleted_on is None), None)
+
+    @property
+    def postponement(self) -> PostponementState | None:
+        """The postponement in force, if any."""
+        return next((p for p in self.postponements if p.ended_on is None), None)
+
+    @property
+    def bound_persons(self) -> list[str]:
+        """Guarantors bound by the case: a ruling enforces their security (执行担保规定
+        art.11), within its amount; they do not become respondents."""
+        return [x.provider_name for x in self.securities.values()
+                if x.ruled_on is not None and x.provider is SecurityProvider.THIRD_PARTY]

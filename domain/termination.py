@@ -118,6 +118,22 @@ def _time_and_debtor(s: CaseState, ruled_on: date, out: list[Unmet]) -> None:
         out.append(Unmet(code="termination.obstruction_unsanctioned",
                          source=r.SRC_TERMINATION + "(5)",
                          message="obstruction was not met with a fine or detention"))
+    _referral(s, ruled_on, out)
+
+
+def _referral(s: CaseState, ruled_on: date, out: list[Unmet]) -> None:
+    """Where the debtor's conduct calls for criminal proceedings — the court found it does
+    (``RefusalToEnforceFound``, docs/rules.md §9) — they must have been started: a referral
+    by any route on or before the ruling, whatever became of it (终本规定 art.1(5))."""
+    if s.refusal_found_on is None:
+        return
+    if not any(x.referred_on <= ruled_on for x in s.referrals.values()):
+        out.append(Unmet(code="termination.referral_missing",
+                         source=r.SRC_TERMINATION + "(5); " + r.SRC_REFUSAL_CRIME,
+                         message=f"the court found on {s.refusal_found_on} that the debtor's "
+                         "conduct calls for criminal proceedings for refusing to enforce, and "
+                         "none were started (no referral to the police, complaint or private "
+                         "prosecution)"))
 
 
 def unmet_conditions(s: CaseState, ruled_on: date, rules: RuleSet) -> list[Unmet]:

@@ -51,5 +51,7 @@ def load_all() -> None:
         filing,
         funds,
         inquiry,
+        referral,
         sanctions,
+        security,
     )

@@ -180,4 +180,9 @@ def end_suspension(s: CaseState, cmd: c.EndSuspension, ctx: Context) -> list[Pen
     require(s.phase is Phase.SUSPENDED, "suspension.none",
             "enforcement is not suspended (a settlement ends by performance or default)",
             r.SRC_EXCLUDED_PERIODS)
+    postponed = s.postponement
+    require(postponed is None, "suspension.postponed",
+            f"enforcement is postponed on security until {postponed.until if postponed else ''}"
+            ": a postponement ends at its term or on a breach of the security (EndPostponement)",
+            r.SRC_POSTPONEMENT_END)
     return [(ev.SuspensionEnded, {"ended_on": cmd.ended_on})]

@@ -1,4 +1,4 @@
-"""The permission table, role by role and command by command: every one of the 61 commands ×
+"""The permission table, role by role and command by command: every one of the 70 commands ×
 6 roles goes through ``app.execute`` and must end as the table written out below says.
 
 ``allowed``: the role may give the command: it is applied, or refused by a rule of the case (never
@@ -86,6 +86,15 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "RequestExtension":             (NO, OK, OK, OK, NO, NO),
     "SuspendEnforcement":           (NO, NO, OK, OK, NO, NO),
     "EndSuspension":                (NO, NO, OK, OK, NO, OK),
+    "RecordSecurity":               (NO, OK, OK, OK, NO, NO),
+    "PostponeEnforcement":          (NO, NO, OK, OK, NO, NO),
+    "RecordSecurityBreach":         (NO, OK, OK, OK, NO, NO),
+    "EndPostponement":              (NO, NO, OK, OK, NO, OK),
+    "RuleAgainstSecurity":          (NO, NO, OK, OK, NO, NO),
+    "CollectFromSecurity":          (NO, OK, OK, OK, NO, NO),
+    "FindRefusalToEnforce":         (NO, NO, OK, OK, NO, NO),
+    "ReferRefusalToEnforce":        (OK, OK, OK, OK, NO, NO),
+    "RecordReferralOutcome":        (OK, OK, OK, OK, NO, NO),
     "RecordApplicantHearing":       (OK, OK, OK, OK, NO, NO),
     "TerminateCurrentProcedure":    (NO, NO, OK, OK, NO, NO),
     "RecordTerminationService":     (OK, OK, OK, OK, NO, OK),
@@ -151,9 +160,9 @@ PAIRS = [(name, role) for name in EXPECTED for role in ROLES]
 
 
 def test_the_table_names_every_command_and_role_once() -> None:
-    assert len(EXPECTED) == len(COMMANDS) == 61 and set(EXPECTED) == set(COMMANDS)
+    assert len(EXPECTED) == len(COMMANDS) == 70 and set(EXPECTED) == set(COMMANDS)
     assert len(ROLES) == len(Role) == 6 and set(ROLES) == set(Role)
-    assert len(PAIRS) == 366
+    assert len(PAIRS) == 420
 
 
 @pytest.mark.parametrize(("name", "role"), PAIRS, ids=[f"{r.value}-{n}" for n, r in PAIRS])
