@@ -26,12 +26,13 @@ PLACEHOLDER_IDS = frozenset({
 """Ids that name no one: refused, compared case-insensitively."""
 ACT_DATES = frozenset({
     "advanced_on", "announced_on", "applied_on", "approved_on", "banned_on", "closed_at",
-    "closed_on", "decided_on", "defaulted_on", "deleted_on", "determined_on", "filed_on",
-    "found_on", "heard_on", "imposed_on", "investigated_on", "issued_on", "lifted_on",
-    "listed_on", "occurred_on", "ordered_on", "paid_on", "performed_on", "queried_on",
-    "reached_on", "received_on", "recorded_on", "released_on", "renewed_on", "reported_on",
-    "requested_on", "resumed_on", "ruled_on", "searched_on", "served_on", "sold_on",
-    "submitted_on", "suspended_on", "transferred_on", "verified_on"})
+    "closed_on", "collected_on", "decided_on", "defaulted_on", "deleted_on", "determined_on",
+    "filed_on", "found_on", "given_on", "heard_on", "imposed_on", "investigated_on",
+    "issued_on", "lifted_on", "listed_on", "occurred_on", "ordered_on", "paid_on",
+    "performed_on", "queried_on", "reached_on", "received_on", "recorded_on", "referred_on",
+    "released_on", "renewed_on", "reported_on", "requested_on", "resumed_on", "ruled_on",
+    "searched_on", "served_on", "sold_on", "submitted_on", "suspended_on", "transferred_on",
+    "verified_on"})
 """Fields of ``data`` that date an act that has happened (not a due day, an expiry or a term,
 which may lie ahead): none may fall after the import's business day."""
 TIME_RULE = "docs/legacy-format.md § Time"

@@ -70,6 +70,7 @@ def findings_at_ruling(f: CaseFacts, ruled_on: date, settings: ProjectionSetting
     _inquiry(f, settings.rules, out)
     _time(f, ruled_on, out)
     _debtor(f, out)
+    _referral(f, ruled_on, out)
     return out
 
 
@@ -221,6 +222,19 @@ def _debtor(f: CaseFacts, out: list[Finding]) -> None:
     if f.obstructions and not any(s.kind in ("fine", "detention") for s in f.sanctions):
         _add(out, SUBSTANTIVE, "termination.obstruction_unsanctioned",
              f"{f.obstructions} obstruction(s) not met with a fine or detention", ART1 + "(5)")
+
+
+def _referral(f: CaseFacts, ruled_on: date, out: list[Finding]) -> None:
+    """(5) where the debtor's conduct calls for criminal proceedings — the court found it does
+    (docs/rules.md §9) — they were started: a referral by any route by the ruling."""
+    if f.refusal_found_on is None or f.refusal_found_on > ruled_on:
+        return
+    if not any(x.referred_on is not None and x.referred_on <= ruled_on
+               for x in f.referrals.values()):
+        _add(out, SUBSTANTIVE, "termination.referral_missing",
+             f"the court found on {f.refusal_found_on} that the debtor's conduct calls for "
+             "criminal proceedings for refusing to enforce, and none were started",
+             ART1 + "(5); " + r.SRC_REFUSAL_CRIME)
 
 
 # --- 待完善 ---------------------------------------------------------------------------------

@@ -115,6 +115,44 @@ class PeriodFact:
 
 
 @dataclass(slots=True, kw_only=True)
+class SecurityFact:
+    """A security for performance (执行担保, docs/rules.md §8) and its enforcement."""
+
+    security_id: str
+    form: str = ""
+    provider: str = ""  # debtor | third_party
+    provider_name: str = ""
+    amount: Decimal = ZERO
+    given_on: date | None = None
+    consents: bool = False
+    breaches: list[date] = field(default_factory=list)
+    ruled_on: date | None = None  # the court ruled it is enforced: a bound person
+    collected: Decimal = ZERO
+
+
+@dataclass(slots=True, kw_only=True)
+class PostponementFact:
+    """A postponement of enforcement (暂缓执行) and its end."""
+
+    decided_on: date
+    until: date
+    security_ids: list[str] = field(default_factory=list)
+    ended_on: date | None = None
+    cause: str | None = None  # period_ended | breach (None: open, or ended by closure)
+
+
+@dataclass(slots=True, kw_only=True)
+class ReferralFact:
+    """Criminal proceedings for refusing to enforce (拒执罪, docs/rules.md §9)."""
+
+    referral_id: str
+    route: str = ""
+    referred_on: date | None = None
+    outcome: str | None = None
+    decided_on: date | None = None
+
+
+@dataclass(slots=True, kw_only=True)
 class TerminationFact:
     """The 终本 ruling and what the log showed when it was made."""
 
@@ -185,6 +223,11 @@ class CaseFacts:
     # deadline
     extensions_months: int = 0
     periods: list[PeriodFact] = field(default_factory=list)
+    # security and postponement (docs/rules.md §8); refusal to enforce (§9)
+    securities: dict[str, SecurityFact] = field(default_factory=dict)
+    postponements: list[PostponementFact] = field(default_factory=list)
+    refusal_found_on: date | None = None
+    referrals: dict[str, ReferralFact] = field(default_factory=dict)
     # termination, resumption, closure
     hearings: list[date] = field(default_factory=list)
     termination: TerminationFact | None = None

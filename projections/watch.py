@@ -5,7 +5,9 @@
 - case funds not paid out within 30 days of arrival (执行款物规定);
 - applicant's leads not verified in 7 (urgent: 3) days (财产调查规定 art.2);
 - re-inquiries due every 6 months for 5 years after a 终本 (终本规定 art.9);
-- 失信 entries due for deletion (失信规定 arts.2, 10).
+- 失信 entries due for deletion (失信规定 arts.2, 10);
+- postponements (暂缓执行) whose term runs out: enforcement resumes the next day (民诉法解释
+  art.467; docs/rules.md §8).
 
 The DeadlineWatchView holds what the other read models do not: leads, excluded periods and the
 post-终本 monitoring; the watch reads them together with the cases, assets, payouts and
@@ -35,6 +37,9 @@ LEADS = Table("leads", columns(
 PERIODS = Table("case_periods", columns(
     "case_id TEXT, seq INTEGER, kind TEXT, asset_id TEXT, start_on TEXT, end_on TEXT"),
     ("case_id", "seq"))
+POSTPONEMENTS = Table("postponements", columns(
+    "case_id TEXT, seq INTEGER, case_number TEXT, court TEXT, decided_on TEXT, until_on TEXT, "
+    "resumes_on TEXT, ended_on TEXT, cause TEXT"), ("case_id", "seq"))
 MONITORING = Table("monitoring", columns(
     "case_id TEXT, case_number TEXT, court TEXT, officer TEXT, terminated_on TEXT, "
     "last_inquiry_on TEXT, next_due_on TEXT, ends_on TEXT, resumed_as TEXT"), ("case_id",))
@@ -53,7 +58,8 @@ def next_reinquiry(f: CaseFacts) -> tuple[date | None, date | None, date | None]
 
 class DeadlineWatchProjection(CaseProjection):
     name: ClassVar[str] = "deadline_watch"
-    tables: ClassVar[tuple[Table, ...]] = (LEADS, PERIODS, MONITORING)
+    version: ClassVar[int] = 2  # 2: postponements
+    tables: ClassVar[tuple[Table, ...]] = (LEADS, PERIODS, MONITORING, POSTPONEMENTS)
 
     def case_rows(self, facts: CaseFacts, settings: ProjectionSettings) -> Rows:
         f = facts
@@ -67,13 +73,18 @@ class DeadlineWatchProjection(CaseProjection):
             "monitoring": [(f.case_id, f.case_number, f.court, f.officer,
                             iso(f.termination.ruled_on), iso(last), iso(following), iso(ends),
                             f.resumed_as)] if f.termination else [],
+            "postponements": [(f.case_id, seq, f.case_number, f.court, iso(p.decided_on),
+                               iso(p.until), iso(p.until + timedelta(days=1)),
+                               iso(p.ended_on or f.closed_on), p.cause)
+                              for seq, p in enumerate(f.postponements, start=1)],
         }
 
 
 class WatchItem(BaseModel):
     """Something due on ``due_on`` (``days_left`` < 0: overdue)."""
 
-    watch: str  # control_expiry | closure_deadline | payout | lead | reinquiry | dishonest_deletion
+    watch: str  # control_expiry | closure_deadline | payout | lead | reinquiry |
+    # dishonest_deletion | postponement_end
     case_number: str
     court: str
     subject: str
@@ -117,6 +128,11 @@ def deadline_watch(store: ReadModelStore, as_of: date, within_days: int = 30,
         "t.case_number, t.court, t.deletion_due_on, t.subject", "sanctions",
         "t.kind = 'dishonest' AND t.ended_on IS NULL AND t.deletion_due_on <= ?",
         lambda row: f"失信 entry of {row[3]}")
+    add("postponement_end", r.SRC_POSTPONEMENT_PERIOD,
+        "t.case_number, t.court, t.resumes_on, t.decided_on, t.until_on", "postponements",
+        "t.ended_on IS NULL AND t.resumes_on <= ?",
+        lambda row: f"postponement decided on {row[3]} runs until {row[4]}: enforcement "
+                    "resumes")
     items.extend(_closure_deadlines(store, as_of, horizon, settings))
     return sorted(items, key=lambda i: (i.due_on, i.watch, i.case_number))
 

@@ -71,7 +71,7 @@ def test_termination_waits_for_the_referral_the_courts_finding_calls_for() -> No
 
 
 def test_without_the_courts_finding_obstruction_alone_asks_for_no_referral() -> None:
-    app, d = _obstructed()
+    _, d = _obstructed()
     d.send("TerminateCurrentProcedure", date(2026, 4, 15), JUDGE, ruled_on=date(2026, 4, 15),
            ruling_number=RULING, approval_mode=ApprovalMode.APPLICANT_SIGNED)
 
