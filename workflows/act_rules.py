@@ -21,6 +21,7 @@ from workflows.termination import resume
 
 with workflow.unsafe.imports_passed_through():
     from domain import commands as c
+    from domain.calendar import add_months
     from domain.models import ClosureMode, EndingGround, FundsSource, SettlementChoice
     from domain.rules import AssetKind, announcement_days
     from domain.values import Role
@@ -38,7 +39,8 @@ with workflow.unsafe.imports_passed_through():
 Built = list[c.Command]
 DATE_FIELDS = ("paid_on", "submitted_on", "verified_on", "served_on", "reported_on",
                "defaulted_on", "sold_on", "transferred_on", "reached_on", "requested_on",
-               "ordered_on", "heard_on", "bid_at", "closed_at")
+               "ordered_on", "heard_on", "bid_at", "closed_at", "given_on", "occurred_on",
+               "collected_on", "referred_on", "decided_on")
 SRC_INPUT = "operator contract (docs/workflows.md)"
 SRC_IDENTITY = "docs/operations.md (Identity)"
 
@@ -203,6 +205,41 @@ def _simple(b: _Builder, x: a.ActBase) -> None:
         raise invalid(f"{type(x).__name__} is not applied through commands")
 
 
+def _security(b: _Builder, x: a.ActBase) -> None:
+    """Security, postponement and refusal to enforce (docs/rules.md §§8, 9)."""
+    e = b.env
+    if isinstance(x, a.RecordSecurity):
+        b.add(c.RecordSecurity(**e(), security_id=x.security_id, form=x.form,
+                               provider=x.provider, guarantor=x.guarantor, amount=x.amount,
+                               secured_property=x.secured_property,
+                               security_months=x.security_months,
+                               applicant_consents=x.applicant_consents,
+                               given_on=b.day(x.given_on)))
+    elif isinstance(x, a.PostponeEnforcement):
+        until = x.until or add_months(b.today, x.months or 0)
+        b.add(c.PostponeEnforcement(**e(), decided_on=b.today, until=until,
+                                    security_ids=x.security_ids))
+    elif isinstance(x, a.RecordSecurityBreach):
+        b.add(c.RecordSecurityBreach(**e(), security_id=x.security_id,
+                                     occurred_on=b.day(x.occurred_on), description=x.description))
+    elif isinstance(x, a.EndPostponement):
+        b.add(c.EndPostponement(**e(), ended_on=b.today, cause=x.cause))
+    elif isinstance(x, a.RuleAgainstSecurity):
+        b.add(c.RuleAgainstSecurity(**e(), security_id=x.security_id, ruled_on=b.today))
+    elif isinstance(x, a.CollectFromSecurity):
+        b.add(c.CollectFromSecurity(**e(), security_id=x.security_id, amount=x.amount,
+                                    collected_on=b.day(x.collected_on)))
+    elif isinstance(x, a.FindRefusalToEnforce):
+        b.add(c.FindRefusalToEnforce(**e(), found_on=b.today, conduct=x.conduct))
+    elif isinstance(x, a.ReferRefusalToEnforce):
+        b.add(c.ReferRefusalToEnforce(**e(), referral_id=x.referral_id, route=x.route,
+                                      referred_on=b.day(x.referred_on), subject=x.subject,
+                                      facts=x.facts))
+    elif isinstance(x, a.RecordReferralOutcome):
+        b.add(c.RecordReferralOutcome(**e(), referral_id=x.referral_id, outcome=x.outcome,
+                                      decided_on=b.day(x.decided_on)))
+
+
 def default_approval_id(ctx: CaseContext) -> str:
     """The id of an approval request sent without one: ``AR-`` and the version its event will
     have (unique within the case; the result answers it)."""
@@ -211,7 +248,11 @@ def default_approval_id(ctx: CaseContext) -> str:
 
 BUILDERS = {a.RecordPayment: _funds, a.RecordPropertyReport: _report,
             a.AnnounceAuction: _announce, a.OrderMeasure: _measure,
-            a.WithdrawApplication: _withdraw, a.CloseCase: _close}
+            a.WithdrawApplication: _withdraw, a.CloseCase: _close,
+            **dict.fromkeys((a.RecordSecurity, a.PostponeEnforcement, a.RecordSecurityBreach,
+                             a.EndPostponement, a.RuleAgainstSecurity, a.CollectFromSecurity,
+                             a.FindRefusalToEnforce, a.ReferRefusalToEnforce,
+                             a.RecordReferralOutcome), _security)}
 
 
 def build(ctx: CaseContext, act: a.ActBase, base: str) -> Built:

@@ -25,7 +25,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from domain.application import EnforcementCases
-from domain.calendar import legal_date
+from domain.calendar import add_months, legal_date
 from domain.commands import COMMANDS, Command
 from domain.deadlines import closure_deadline
 from domain.errors import EnforcementError
@@ -214,5 +214,18 @@ def view_of(s: CaseState, today: date, app: EnforcementCases) -> m.CaseView:
         approvals=tuple(m.ApprovalView(
             approval_id=k, measure=v.measure.value, status=v.status,
             requested_by=v.requested_by, requested_on=v.requested_on, subject=v.subject,
-            used=v.used_by is not None) for k, v in s.approvals.items()))
+            used=v.used_by is not None) for k, v in s.approvals.items()),
+        postponed_until=s.postponement.until if s.postponement else None,
+        securities=tuple(m.SecurityView(
+            security_id=k, form=v.form.value, provider=v.provider.value,
+            provider_name=v.provider_name, amount=v.amount, collected=v.collected,
+            postponed_until=v.postponed_until, postponement_ended_on=v.postponement_ended_on,
+            enforce_by=add_months(v.postponed_until, v.security_months)
+            if v.postponed_until else None, ruled_on=v.ruled_on)
+            for k, v in s.securities.items()),
+        refusal_found_on=s.refusal_found_on,
+        referrals=tuple(m.ReferralView(referral_id=k, route=v.route.value,
+                                       referred_on=v.referred_on,
+                                       outcome=v.outcome.value if v.outcome else None)
+                        for k, v in s.referrals.items()))
 

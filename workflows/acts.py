@@ -18,19 +18,24 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from domain.models import (
     ApprovalMeasure,
     ApprovalMode,
     AssetFinding,
     DishonestGround,
+    PostponementEnd,
+    ReferralOutcome,
+    ReferralRoute,
+    SecurityForm,
+    SecurityProvider,
     SettlementChoice,
     ShortId,
     SuspensionReason,
     Text,
 )
-from domain.values import Actor, Approval, CheckedText, Money, PartyKind, PositiveMoney
+from domain.values import Actor, Approval, CheckedText, Money, Party, PartyKind, PositiveMoney
 from workflows.messages import Message
 
 RequestId = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.:\-]+$")]
@@ -319,6 +324,103 @@ class EndSuspension(ActBase):
     kind: Literal["end_suspension"] = "end_suspension"
 
 
+class RecordSecurity(ActBase):
+    """A security for performance (执行担保, docs/rules.md §8): its form (``property`` or
+    ``guarantee``), who gives it (``debtor``, or ``third_party`` named in ``guarantor``), the
+    amount secured, the secured property, the security period in months (default one year)
+    and whether the applicant consents."""
+
+    kind: Literal["record_security"] = "record_security"
+    security_id: ShortId
+    form: SecurityForm
+    provider: SecurityProvider
+    guarantor: Party | None = None
+    amount: PositiveMoney
+    secured_property: Text | None = None
+    security_months: Annotated[int, Field(ge=1, le=120)] | None = None
+    applicant_consents: bool
+    given_on: date | None = None
+
+
+class PostponeEnforcement(ActBase):
+    """The judge postpones enforcement (暂缓执行) on securities: until a day (``until``, its
+    last day) or for ``months`` months from the decision; at most one year."""
+
+    kind: Literal["postpone_enforcement"] = "postpone_enforcement"
+    security_ids: Annotated[tuple[ShortId, ...], Field(min_length=1, max_length=10)]
+    until: date | None = None
+    months: Annotated[int, Field(ge=1, le=24)] | None = None
+
+    @model_validator(mode="after")
+    def _one_term(self) -> PostponeEnforcement:
+        if (self.until is None) == (self.months is None):
+            raise ValueError("give either until (the last day) or months")
+        return self
+
+
+class RecordSecurityBreach(ActBase):
+    """The secured property was transferred, hidden, sold or damaged."""
+
+    kind: Literal["record_security_breach"] = "record_security_breach"
+    security_id: ShortId
+    description: Text
+    occurred_on: date | None = None
+
+
+class EndPostponement(ActBase):
+    """The judge ends the postponement: on a recorded breach (or once its term has run out;
+    the workflow ends it by itself the day after its last day)."""
+
+    kind: Literal["end_postponement"] = "end_postponement"
+    cause: PostponementEnd = PostponementEnd.BREACH
+
+
+class RuleAgainstSecurity(ActBase):
+    """The judge rules that the security is enforced: the guarantor is bound within its
+    amount."""
+
+    kind: Literal["rule_against_security"] = "rule_against_security"
+    security_id: ShortId
+
+
+class CollectFromSecurity(ActBase):
+    """Money obtained from a security the court ruled against (at most its amount)."""
+
+    kind: Literal["collect_from_security"] = "collect_from_security"
+    security_id: ShortId
+    amount: PositiveMoney
+    collected_on: date | None = None
+
+
+class FindRefusalToEnforce(ActBase):
+    """The judge finds that recorded conduct calls for criminal proceedings (拒执罪): a 终本
+    then waits for a referral (docs/rules.md §9)."""
+
+    kind: Literal["find_refusal_to_enforce"] = "find_refusal_to_enforce"
+    conduct: Text
+
+
+class ReferRefusalToEnforce(ActBase):
+    """Criminal proceedings started: ``court_transfer`` (a judge), the applicant's
+    ``applicant_complaint`` to the police or ``private_prosecution`` (自诉)."""
+
+    kind: Literal["refer_refusal_to_enforce"] = "refer_refusal_to_enforce"
+    referral_id: ShortId
+    route: ReferralRoute
+    subject: Text
+    facts: Text
+    referred_on: date | None = None
+
+
+class RecordReferralOutcome(ActBase):
+    """What became of a referral (accepted, declined, prosecuted, dropped, convicted …)."""
+
+    kind: Literal["record_referral_outcome"] = "record_referral_outcome"
+    referral_id: ShortId
+    outcome: ReferralOutcome
+    decided_on: date | None = None
+
+
 Act = Annotated[
     RecordPayment | SubmitLead | VerifyLead | RecordNoticeService | RecordPropertyReport
     | AnnounceAuction | RecordBid | RecordAuctionResult | RecordBuyerDefault | SellAsset
@@ -327,7 +429,10 @@ Act = Annotated[
     | RestrictConsumption | ListDishonest | OrderMeasure | RecordApplicantHearing
     | ApproveTermination | WithdrawApplication | CloseCase | RequestResumption
     | SuspendEnforcement
-    | EndSuspension | RequestApproval | GiveApproval | RefuseApproval,
+    | EndSuspension | RequestApproval | GiveApproval | RefuseApproval
+    | RecordSecurity | PostponeEnforcement | RecordSecurityBreach | EndPostponement
+    | RuleAgainstSecurity | CollectFromSecurity | FindRefusalToEnforce | ReferRefusalToEnforce
+    | RecordReferralOutcome,
     Field(discriminator="kind"),
 ]
 """Any act: the payload of the ``act`` signal (fire and forget; refusals are kept as problems)."""
@@ -340,7 +445,9 @@ ACT_TYPES: tuple[type[ActBase], ...] = (
     ListDishonest, OrderMeasure, RecordApplicantHearing, ApproveTermination, WithdrawApplication,
     CloseCase,
     RequestResumption, SuspendEnforcement, EndSuspension, RequestApproval, GiveApproval,
-    RefuseApproval,
+    RefuseApproval, RecordSecurity, PostponeEnforcement, RecordSecurityBreach, EndPostponement,
+    RuleAgainstSecurity, CollectFromSecurity, FindRefusalToEnforce, ReferRefusalToEnforce,
+    RecordReferralOutcome,
 )
 
 

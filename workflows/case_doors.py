@@ -10,6 +10,7 @@ from temporalio.exceptions import ApplicationError
 from workflows import act_rules
 from workflows.context import CaseContext
 from workflows.deadlines import open_deadlines
+from workflows.security import security_deadlines, security_dues
 from workflows.termination import termination_dues
 
 with workflow.unsafe.imports_passed_through():
@@ -32,18 +33,24 @@ def approvals_pending(ctx: CaseContext) -> list[Due]:
 def status(ctx: CaseContext) -> CaseStatus:
     """Where the case stands: phase, balance, open deadlines, what people owe, what comes next."""
     view = ctx.view
-    dues = sorted([*ctx.memo.dues.values(), *termination_dues(ctx), *approvals_pending(ctx)],
-                  key=lambda d: (d.since, d.update))
+    dues = sorted([*ctx.memo.dues.values(), *termination_dues(ctx), *approvals_pending(ctx),
+                   *security_dues(ctx)], key=lambda d: (d.since, d.update))
     return CaseStatus(
         case_number=ctx.case_number, stage=ctx.stage, phase=view.phase if view else "unfiled",
         outstanding=view.outstanding if view else None,
         undisbursed=view.undisbursed if view else None,
         closure_deadline=view.closure_deadline if view and not view.closure_mode else None,
-        deadlines=tuple(open_deadlines(ctx)), approvals_due=tuple(dues),
+        deadlines=tuple(sorted([*open_deadlines(ctx), *security_deadlines(ctx)],
+                               key=lambda d: (d.due_on, d.name))),
+        approvals_due=tuple(dues),
         agenda=tuple(Planned(when=t.when, task=t.kind, key=t.key) for t in ctx.agenda.tasks()),
         problems=tuple(ctx.memo.problems),
         monitoring_round=ctx.input.monitoring.round if ctx.input.monitoring else None,
-        resumed_as=view.resumed_as if view else None)
+        resumed_as=view.resumed_as if view else None,
+        postponed_until=view.postponed_until if view else None,
+        bound_persons=tuple(x.provider_name for x in view.securities
+                            if x.ruled_on is not None and x.provider == "third_party")
+        if view else ())
 
 
 class OperatorHandlers:
@@ -314,4 +321,76 @@ class OperatorHandlers:
 
     @refuse_approval.validator
     def _v_refuse_approval(self, act: a.RefuseApproval) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_security")
+    async def record_security(self, act: a.RecordSecurity) -> ActResult:
+        return await self._act(act)
+
+    @record_security.validator
+    def _v_record_security(self, act: a.RecordSecurity) -> None:
+        self._check(act)
+
+    @workflow.update(name="postpone_enforcement")
+    async def postpone_enforcement(self, act: a.PostponeEnforcement) -> ActResult:
+        return await self._act(act)
+
+    @postpone_enforcement.validator
+    def _v_postpone_enforcement(self, act: a.PostponeEnforcement) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_security_breach")
+    async def record_security_breach(self, act: a.RecordSecurityBreach) -> ActResult:
+        return await self._act(act)
+
+    @record_security_breach.validator
+    def _v_record_security_breach(self, act: a.RecordSecurityBreach) -> None:
+        self._check(act)
+
+    @workflow.update(name="end_postponement")
+    async def end_postponement(self, act: a.EndPostponement) -> ActResult:
+        return await self._act(act)
+
+    @end_postponement.validator
+    def _v_end_postponement(self, act: a.EndPostponement) -> None:
+        self._check(act)
+
+    @workflow.update(name="rule_against_security")
+    async def rule_against_security(self, act: a.RuleAgainstSecurity) -> ActResult:
+        return await self._act(act)
+
+    @rule_against_security.validator
+    def _v_rule_against_security(self, act: a.RuleAgainstSecurity) -> None:
+        self._check(act)
+
+    @workflow.update(name="collect_from_security")
+    async def collect_from_security(self, act: a.CollectFromSecurity) -> ActResult:
+        return await self._act(act)
+
+    @collect_from_security.validator
+    def _v_collect_from_security(self, act: a.CollectFromSecurity) -> None:
+        self._check(act)
+
+    @workflow.update(name="find_refusal_to_enforce")
+    async def find_refusal_to_enforce(self, act: a.FindRefusalToEnforce) -> ActResult:
+        return await self._act(act)
+
+    @find_refusal_to_enforce.validator
+    def _v_find_refusal_to_enforce(self, act: a.FindRefusalToEnforce) -> None:
+        self._check(act)
+
+    @workflow.update(name="refer_refusal_to_enforce")
+    async def refer_refusal_to_enforce(self, act: a.ReferRefusalToEnforce) -> ActResult:
+        return await self._act(act)
+
+    @refer_refusal_to_enforce.validator
+    def _v_refer_refusal_to_enforce(self, act: a.ReferRefusalToEnforce) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_referral_outcome")
+    async def record_referral_outcome(self, act: a.RecordReferralOutcome) -> ActResult:
+        return await self._act(act)
+
+    @record_referral_outcome.validator
+    def _v_record_referral_outcome(self, act: a.RecordReferralOutcome) -> None:
         self._check(act)

@@ -22,6 +22,7 @@ from workflows import (
     funds,
     inquiry,
     notice,
+    security,
     settlement,
     termination,
     versions,
@@ -44,10 +45,10 @@ TASKS: dict[str, Handler] = {
     "close": disposal.close, "buyer": disposal.buyer, "sale_proceeds": disposal.sale_proceeds,
     "payout": funds.payout, "conclude": funds.conclude,
     "settlement_performed": settlement.performed, "settlement_due": settlement.overdue,
-    "deadline": deadlines.deadline_near,
+    "deadline": deadlines.deadline_near, "postponement_end": security.end_term,
 }
 PLANNERS = (notice.plan, inquiry.plan, control.plan, disposal.plan, funds.plan,
-            settlement.plan, deadlines.plan)
+            settlement.plan, deadlines.plan, security.plan)
 
 
 def plan(ctx: CaseContext) -> None:

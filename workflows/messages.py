@@ -246,6 +246,30 @@ class ApprovalView(Message):
     used: bool = False
 
 
+class SecurityView(Message):
+    """A security for performance (docs/rules.md §8) and where it stands."""
+
+    security_id: str
+    form: str
+    provider: str
+    provider_name: str
+    amount: Decimal
+    collected: Decimal
+    postponed_until: date | None
+    postponement_ended_on: date | None
+    enforce_by: date | None  # last day of the security period (None: not postponed yet)
+    ruled_on: date | None
+
+
+class ReferralView(Message):
+    """Criminal proceedings for refusing to enforce (docs/rules.md §9)."""
+
+    referral_id: str
+    route: str
+    referred_on: date
+    outcome: str | None = None
+
+
 class CaseView(Message):
     """What the workflow knows of the case: a digest of the aggregate's state after a command."""
 
@@ -283,6 +307,11 @@ class CaseView(Message):
     renewal_lead_days: int
     minimum_living_allowance: Decimal
     approvals: tuple[ApprovalView, ...] = ()  # views recorded before approvals were acts: ()
+    # docs/rules.md §§8, 9 (views recorded before them: none)
+    postponed_until: date | None = None  # the postponement in force runs until this day
+    securities: tuple[SecurityView, ...] = ()
+    refusal_found_on: date | None = None
+    referrals: tuple[ReferralView, ...] = ()
 
     def asset(self, asset_id: str) -> AssetView | None:
         return next((a for a in self.assets if a.asset_id == asset_id), None)

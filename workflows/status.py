@@ -58,3 +58,5 @@ class CaseStatus(Message):
     problems: tuple[Problem, ...]
     monitoring_round: int | None = None
     resumed_as: str | None = None
+    postponed_until: date | None = None  # 暂缓执行 in force until this day (docs/rules.md §8)
+    bound_persons: tuple[str, ...] = ()  # guarantors a ruling enforces against (§8)
