@@ -62,6 +62,8 @@ def print_state(state: CaseState, as_of: str) -> None:
         ["notice served", state.notice_served_on or "no"],
         ["property report", state.report_status.value if state.report_status else "none"],
         ["restriction", state.restriction_on or "no"],
+        ["postponed until", state.postponement.until if state.postponement else None],
+        ["bound guarantors", ", ".join(state.bound_persons) or None],
         ["closure", f"{state.closure_mode.value} on {state.closed_on}" if state.closure_mode
          else "open"],
         ["resumed as", state.resumed_as],
@@ -74,6 +76,8 @@ def print_status(status: CaseStatus) -> None:
         ["stage", status.stage], ["phase", status.phase],
         ["outstanding", yuan(status.outstanding)], ["held for payout", yuan(status.undisbursed)],
         ["closure deadline", status.closure_deadline],
+        ["postponed until (暂缓执行)", status.postponed_until],
+        ["bound guarantors", ", ".join(status.bound_persons) or None],
         ["monitoring round", status.monitoring_round], ["resumed as", status.resumed_as]])
     if status.deadlines:
         table("open deadlines", ["due on", "deadline", "source"],
