@@ -1,4 +1,4 @@
-"""Build examples/full-docket.json: 33 enforcement cases of one court (甘0402, 白银区人民法院)
+"""Build examples/full-docket.json: 37 enforcement cases of one court (甘0402, 白银区人民法院)
 that between them pass through every phase and end in every closure mode the workflows
 support. ``python examples/full_docket.py`` writes the file; docs/docket.md explains each case
 and the figures a simulation gives.
@@ -19,6 +19,10 @@ from domain.models import (
     CaseCategory,
     Claim,
     DishonestGround,
+    ReferralOutcome,
+    ReferralRoute,
+    SecurityForm,
+    SecurityProvider,
     SettlementChoice,
     SuspensionReason,
 )
@@ -442,9 +446,103 @@ def sanctions() -> list[DocketCase]:
     ]
 
 
+def contested() -> list[DocketCase]:
+    """Security and postponement (执行担保, 暂缓执行: docs/rules.md §8) and criminal proceedings
+    for refusing to enforce (拒执罪: §9)."""
+    guarantor = person("韩梅", "19700312", 389)
+    return [
+        # 34 a guarantor secures ¥60,000 with her car and the judge postpones enforcement for six
+        # months; on day 40 she sells the car: the judge ends the postponement, rules against the
+        # security and ¥60,000 is collected from her (no more: the security's amount); the
+        # debtor pays the rest.
+        case(34, CaseCategory.CONTRACT, person("潘婷", "19860707", 397),
+             person("郝建", "19810919", 401), basis("(2026)甘0402民初1340号"), "100000.00",
+             World(report=PropertyReport(day=5), payments=(pay(70, "40000.00"),), acts=(
+                 ScheduledAct(day=8, act=a.RecordSecurity(
+                     actor=OFFICER, security_id="S-34", form=SecurityForm.PROPERTY,
+                     provider=SecurityProvider.THIRD_PARTY, guarantor=guarantor,
+                     amount=Decimal("60000.00"), secured_property="小型轿车 甘D·A3412, 韩梅所有",
+                     applicant_consents=True, note="执行担保书; 申请执行人书面同意暂缓执行")),
+                 ScheduledAct(day=9, act=a.PostponeEnforcement(
+                     actor=JUDGE, security_ids=("S-34",), months=6)),
+                 ScheduledAct(day=40, act=a.RecordSecurityBreach(
+                     actor=OFFICER, security_id="S-34", description="担保人将担保车辆出售他人")),
+                 ScheduledAct(day=41, act=a.EndPostponement(actor=JUDGE)),
+                 ScheduledAct(day=43, act=a.RuleAgainstSecurity(actor=JUDGE,
+                                                                security_id="S-34")),
+                 ScheduledAct(day=50, act=a.CollectFromSecurity(
+                     actor=OFFICER, security_id="S-34", amount=Decimal("60000.00"))),))),
+        # 35 a company guarantees ¥50,000 (保证) for a three-month postponement; the term runs
+        # out and the workflow resumes enforcement by itself; the judge rules against the
+        # guarantor, who pays; the debtor had paid ¥30,000 meanwhile.
+        case(35, CaseCategory.LOAN, person("丁一", "19880202", 409),
+             person("马良", "19790404", 419), basis("(2026)甘0402民初1351号"), "80000.00",
+             World(report=PropertyReport(day=5), payments=(pay(60, "30000.00"),), acts=(
+                 ScheduledAct(day=10, act=a.RecordSecurity(
+                     actor=OFFICER, security_id="S-35", form=SecurityForm.GUARANTEE,
+                     provider=SecurityProvider.THIRD_PARTY,
+                     guarantor=company("白银某商贸有限公司", "MA17U8W9X", "魏东"),
+                     amount=Decimal("50000.00"), security_months=6, applicant_consents=True)),
+                 ScheduledAct(day=11, act=a.PostponeEnforcement(
+                     actor=JUDGE, security_ids=("S-35",), months=3)),
+                 ScheduledAct(day=110, act=a.RuleAgainstSecurity(actor=JUDGE,
+                                                                 security_id="S-35")),
+                 ScheduledAct(day=120, act=a.CollectFromSecurity(
+                     actor=OFFICER, security_id="S-35", amount=Decimal("50000.00"))),))),
+        # 36 the debtor refuses to report and hides a car: fined and listed; the judge finds the
+        # conduct calls for criminal proceedings and transfers the case to the police; only
+        # then the 终本 (终本规定 art.1(5)); the police open a case after it.
+        case(36, CaseCategory.CONTRACT, person("白露", "19900909", 421),
+             person("常胜", "19750101", 431), basis("(2026)甘0402民初1362号"), "90000.00",
+             World(report=PropertyReport(day=6, status="refused"),
+                   court=CourtConduct(restriction_day=20, hearing_day=92, termination_day=100),
+                   acts=(
+                 ScheduledAct(day=12, approval_day=12, act=a.OrderMeasure(
+                     actor=JUDGE, measure=a.Fine(
+                         amount=Decimal("10000.00"), subject="常胜",
+                         subject_kind=PartyKind.PERSON), note="拒不申报财产, 罚款")),
+                 ScheduledAct(day=13, approval_day=13, act=a.ListDishonest(
+                     actor=OFFICER, ground=DishonestGround.REPORT_VIOLATION,
+                     note="拒不申报财产")),
+                 ScheduledAct(day=30, act=a.FindRefusalToEnforce(
+                     actor=JUDGE, conduct="拒不申报财产, 经罚款仍拒不履行, 将车辆转移至他人名下")),
+                 ScheduledAct(day=95, act=a.ReferRefusalToEnforce(
+                     actor=JUDGE, referral_id="R-36", route=ReferralRoute.COURT_TRANSFER,
+                     subject="常胜", facts="拒不申报财产, 转移车辆, 经罚款仍拒不履行")),
+                 ScheduledAct(day=130, act=a.RecordReferralOutcome(
+                     actor=CLERK, referral_id="R-36", outcome=ReferralOutcome.ACCEPTED)),))),
+        # 37 a false report: fined and listed; the applicant's complaint to the police is
+        # declined, his private prosecution (自诉) accepted and the debtor convicted; he pays.
+        case(37, CaseCategory.LOAN, person("左岸", "19830303", 433),
+             person("石磊", "19780808", 439), basis("(2026)甘0402民初1373号"), "45000.00",
+             World(report=PropertyReport(day=6, status="false"), payments=(
+                 pay(90, "45000.00"),), acts=(
+                 ScheduledAct(day=12, approval_day=12, act=a.OrderMeasure(
+                     actor=JUDGE, measure=a.Fine(
+                         amount=Decimal("5000.00"), subject="石磊",
+                         subject_kind=PartyKind.PERSON), note="虚假申报财产, 罚款")),
+                 ScheduledAct(day=13, approval_day=13, act=a.ListDishonest(
+                     actor=OFFICER, ground=DishonestGround.REPORT_VIOLATION,
+                     note="虚假申报财产")),
+                 ScheduledAct(day=20, act=a.ReferRefusalToEnforce(
+                     actor=CLERK, referral_id="C-37", route=ReferralRoute.APPLICANT_COMPLAINT,
+                     subject="石磊", facts="虚假申报财产, 隐匿存款")),
+                 ScheduledAct(day=50, act=a.RecordReferralOutcome(
+                     actor=CLERK, referral_id="C-37", outcome=ReferralOutcome.DECLINED)),
+                 ScheduledAct(day=55, act=a.ReferRefusalToEnforce(
+                     actor=CLERK, referral_id="P-37",
+                     route=ReferralRoute.PRIVATE_PROSECUTION, subject="石磊",
+                     facts="公安机关不予立案; 申请执行人提起自诉")),
+                 ScheduledAct(day=60, act=a.RecordReferralOutcome(
+                     actor=CLERK, referral_id="P-37", outcome=ReferralOutcome.ACCEPTED)),
+                 ScheduledAct(day=85, act=a.RecordReferralOutcome(
+                     actor=CLERK, referral_id="P-37", outcome=ReferralOutcome.CONVICTED)),))),
+    ]
+
+
 def docket() -> Docket:
     cases = [*first_four(), *livelihood(), *disposal(), *settlements(), *terminations(),
-             *others(), *endings(), *sanctions()]
+             *others(), *endings(), *sanctions(), *contested()]
     return Docket(cases=tuple(sorted(cases, key=lambda c: int(c.case_number[12:-1]))))
 
 

@@ -52,19 +52,26 @@ def test_the_docket_is_varied() -> None:
                for w in worlds for s in w.acts)
     assert any(not w.notice.ruling_served for w in worlds)
     assert any(w.settlement and w.settlement.choice == "sue" for w in worlds)
+    assert {"record_security", "postpone_enforcement", "record_security_breach",
+            "end_postponement", "rule_against_security", "collect_from_security",
+            "find_refusal_to_enforce", "refer_refusal_to_enforce",
+            "record_referral_outcome"} <= set(acts)
+    assert {s.act.route for w in worlds for s in w.acts
+            if s.act.kind == "refer_refusal_to_enforce"} == {
+        "court_transfer", "applicant_complaint", "private_prosecution"}
 
 
 async def test_simulated_it_gives_the_documented_figures(tmp_path: Path) -> None:
     report = await simulate_docket(docket(), tmp_path / "sim")
-    assert report.closures == {"concluded": 24, "terminated": 6, "ended": 2,
+    assert report.closures == {"concluded": 27, "terminated": 7, "ended": 2,
                                "withdrawn_filing": 1, "not_enforced": 1, "rejected": 1}
-    assert report.audit_summary == {"合规": 5, "不合规": 0, "待完善": 1, "误报结": 0}
+    assert report.audit_summary == {"合规": 6, "不合规": 0, "待完善": 1, "误报结": 0}
     outcomes = {c.case_number: c for c in report.cases}
     for old, new in (("14", "(2028)甘0402执恢14号"), ("30", "(2027)甘0402执恢30号")):
         assert outcomes[f"(2026)甘0402执{old}号"].resumed_as == new
         assert outcomes[new].closure_mode == "concluded"
     assert {n for n, c in outcomes.items() if c.closure_mode == "terminated"} == {
-        f"(2026)甘0402执{n}号" for n in (3, 14, 16, 17, 30, 31)}
+        f"(2026)甘0402执{n}号" for n in (3, 14, 16, 17, 30, 31, 36)}
     assert {n: c.closure_mode for n, c in outcomes.items() if c.closure_mode not in (
         "concluded", "terminated")} == {
         "(2026)甘0402执25号": "ended", "(2026)甘0402执26号": "ended",
@@ -76,12 +83,12 @@ async def test_simulated_it_gives_the_documented_figures(tmp_path: Path) -> None
     assert all(c.chain_ok for c in report.cases)
     first, again = (line for line in report.metrics)
     assert (first.metrics.kind, first.metrics.closed, first.metrics.applied,
-            first.metrics.recovered) == ("执", 33, Decimal("5013500.00"), Decimal("3006300.00"))
+            first.metrics.recovered) == ("执", 37, Decimal("5328500.00"), Decimal("3231300.00"))
     assert {k: first.rates[k] for k in ("执行到位率", "执行完毕率", "实际执结率", "终本率",
                                         "终本合格率", "法定期限内结案率")} == {
-        "执行到位率": Decimal("60.0"), "执行完毕率": Decimal("60.6"),
-        "实际执结率": Decimal("66.7"), "终本率": Decimal("18.2"), "终本合格率": Decimal("83.3"),
-        "法定期限内结案率": Decimal("97.0")}
+        "执行到位率": Decimal("60.6"), "执行完毕率": Decimal("62.2"),
+        "实际执结率": Decimal("67.6"), "终本率": Decimal("18.9"), "终本合格率": Decimal("85.7"),
+        "法定期限内结案率": Decimal("97.3")}
     assert (again.metrics.kind, again.metrics.closed, again.rates["执行到位率"]) == (
         "执恢", 2, Decimal("100.0"))
 
