@@ -96,11 +96,26 @@ def disposable_assets(s: CaseState) -> list[str]:
     return out
 
 
-def _nothing_left(s: CaseState, out: list[Unmet]) -> None:
+def unenforced_securities(s: CaseState, on: date) -> list[str]:
+    """Securities whose postponement has ended and that no ruling enforces yet, while their
+    security period still runs on ``on`` (docs/rules.md §8): something left to enforce."""
+    return [k for k, x in s.securities.items()
+            if x.ruled_on is None and x.postponed_until is not None
+            and x.postponement_ended_on is not None
+            and on <= add_months(x.postponed_until, x.security_months)]
+
+
+def _nothing_left(s: CaseState, ruled_on: date, out: list[Unmet]) -> None:
     assets = disposable_assets(s)
     if assets:
         out.append(Unmet(code="termination.assets_disposable", source=r.SRC_TERMINATION + "(3)",
                          message="property found and still disposable: " + ", ".join(assets)))
+    securities = unenforced_securities(s, ruled_on)
+    if securities:
+        out.append(Unmet(code="termination.security_unenforced",
+                         source=r.SRC_TERMINATION + "(3); " + r.SRC_SECURITY_ENFORCEMENT,
+                         message="the postponement on a security ended and it was not enforced "
+                         "within its period: " + ", ".join(securities)))
     if s.undisbursed > 0 or s.settlement_status == "reached":
         out.append(Unmet(code="termination.money_arriving", source=r.SRC_TERMINATION + "(3)",
                          message="case funds are held or a settlement is being performed"))
@@ -142,6 +157,6 @@ def unmet_conditions(s: CaseState, ruled_on: date, rules: RuleSet) -> list[Unmet
     _report_and_notice(s, out)
     _measures(s, ruled_on, out)
     _inquiry(s, rules, out)
-    _nothing_left(s, out)
+    _nothing_left(s, ruled_on, out)
     _time_and_debtor(s, ruled_on, out)
     return out

@@ -68,6 +68,7 @@ def findings_at_ruling(f: CaseFacts, ruled_on: date, settings: ProjectionSetting
     _notice_and_report(f, out)
     _measures(f, ruled_on, out)
     _inquiry(f, settings.rules, out)
+    _securities(f, ruled_on, out)
     _time(f, ruled_on, out)
     _debtor(f, out)
     _referral(f, ruled_on, out)
@@ -200,6 +201,19 @@ def _inquiry(f: CaseFacts, rules: RuleSet, out: list[Finding]) -> None:
         _add(out, SUBSTANTIVE, "termination.audit_undecided",
              f"the audit request of {f.audit_requested_on} was not decided",
              ART1 + "(3); " + r.SRC_AUDIT)
+
+
+def _securities(f: CaseFacts, ruled_on: date, out: list[Finding]) -> None:
+    """(3) a security whose postponement ended, never enforced while its period ran
+    (docs/rules.md §8): a source of recovery the court left unused."""
+    for security_id, x in f.securities.items():
+        if x.ruled_on is None and x.postponed_until is not None \
+                and x.postponement_ended_on is not None \
+                and ruled_on <= add_months(x.postponed_until, x.security_months):
+            _add(out, SUBSTANTIVE, "termination.security_unenforced",
+                 f"security {security_id} of {x.provider_name} ({x.amount}): its postponement "
+                 f"ended on {x.postponement_ended_on} and no ruling enforced it",
+                 ART1 + "(3); " + r.SRC_SECURITY_ENFORCEMENT, security_id)
 
 
 def _time(f: CaseFacts, ruled_on: date, out: list[Finding]) -> None:

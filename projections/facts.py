@@ -126,6 +126,9 @@ class SecurityFact:
     given_on: date | None = None
     consents: bool = False
     breaches: list[date] = field(default_factory=list)
+    security_months: int = 12  # the security period, from the postponement's last day
+    postponed_until: date | None = None
+    postponement_ended_on: date | None = None
     ruled_on: date | None = None  # the court ruled it is enforced: a bound person
     collected: Decimal = ZERO
 

@@ -22,13 +22,16 @@ def security_recorded(f: CaseFacts, e: ev.SecurityRecorded, s: Step) -> None:
     f.securities[e.security_id] = SecurityFact(
         security_id=e.security_id, form=e.form.value, provider=e.provider.value,
         provider_name=e.provider_name, amount=e.amount, given_on=e.given_on,
-        consents=e.applicant_consents)
+        consents=e.applicant_consents, security_months=e.security_months)
 
 
 @handles(ev.EnforcementPostponed)
 def postponed(f: CaseFacts, e: ev.EnforcementPostponed, s: Step) -> None:
     f.postponements.append(PostponementFact(decided_on=e.decided_on, until=e.until,
                                             security_ids=list(e.security_ids)))
+    for security_id in e.security_ids:
+        security = _security(f, security_id)
+        security.postponed_until, security.postponement_ended_on = e.until, None
     if not any(p.kind == "suspension" and p.end is None for p in f.periods):
         f.periods.append(PeriodFact(kind="suspension", start=e.decided_on))  # 审限规定 art.9
 
@@ -43,6 +46,8 @@ def postponement_ended(f: CaseFacts, e: ev.PostponementEnded, s: Step) -> None:
     for postponement in f.postponements:
         if postponement.ended_on is None:
             postponement.ended_on, postponement.cause = e.ended_on, e.cause.value
+            for security_id in postponement.security_ids:
+                _security(f, security_id).postponement_ended_on = e.ended_on
     end_periods(f, "suspension", e.ended_on)
 
 

@@ -14,6 +14,7 @@ from domain import events as ev
 from domain.application import EnforcementCases
 from domain.errors import RuleViolation
 from domain.models import (
+    ApprovalMode,
     ControlMeasure,
     FundsSource,
     PostponementEnd,
@@ -22,6 +23,7 @@ from domain.models import (
 )
 from domain.state import Phase
 from domain.values import Party, PartyKind, ResidentId
+from tests.domain.test_rules_termination import RULING, _ready
 from tests.support import CLERK, JUDGE, NUMBER, OFFICER, SYSTEM, Driver, new_app
 
 GUARANTOR = Party(name="王五", kind=PartyKind.PERSON,
@@ -288,3 +290,25 @@ def test_a_shorter_security_period_ends_sooner() -> None:
     assert refused.code == "security.period_expired"
     d.send("RuleAgainstSecurity", date(2026, 12, 11), JUDGE, security_id="S1",
            ruled_on=date(2026, 12, 10))
+
+
+# --- 终本 and an unenforced security ----------------------------------------------------------
+
+def test_no_termination_while_a_security_whose_postponement_ended_is_left_unenforced() -> None:
+    app, d = _ready()  # meets every 终本 condition from 2026-04-11
+    _security(d, date(2026, 4, 9), form=SecurityForm.GUARANTEE)
+    d.send("PostponeEnforcement", date(2026, 4, 9), JUDGE, decided_on=date(2026, 4, 9),
+           until=date(2026, 4, 12), security_ids=("S1",))
+    d.send("EndPostponement", date(2026, 4, 13), SYSTEM, ended_on=date(2026, 4, 13),
+           cause=PostponementEnd.PERIOD_ENDED)
+    refused = _refused(app, d, "TerminateCurrentProcedure", date(2026, 4, 15),
+                       ruled_on=date(2026, 4, 15), ruling_number=RULING,
+                       approval_mode=ApprovalMode.APPLICANT_SIGNED)
+    assert (refused.code, refused.source) == ("termination.security_unenforced",
+                                              "终本规定 art.1(3); " + SRC_ENFORCE)
+    assert "S1" in refused.message
+    d.send("RuleAgainstSecurity", date(2026, 4, 15), JUDGE, security_id="S1",
+           ruled_on=date(2026, 4, 15))  # the guarantor turns out to have nothing
+    d.send("TerminateCurrentProcedure", date(2026, 4, 15), JUDGE, ruled_on=date(2026, 4, 15),
+           ruling_number=RULING, approval_mode=ApprovalMode.APPLICANT_SIGNED)
+    assert app.get_case(NUMBER).phase is Phase.TERMINATED

@@ -67,6 +67,28 @@ def test_a_termination_without_the_referral_the_court_found_necessary_is_non_com
     assert (referred.audit_class, referred.findings) == (AuditClass.COMPLIANT, [])
 
 
+def test_a_termination_leaving_an_ended_postponements_security_unenforced_is_non_compliant(
+        views: SQLiteReadModelStore) -> None:
+    c = LegacyCase("(2018)甘0402执8号", date(2018, 3, 1))
+    on = c.next()
+    c.add("SecurityRecorded", on, security_id="S1", form="guarantee", provider="third_party",
+          provider_name="王五", guarantor=GUARANTOR, amount="60000.00", secured_property=None,
+          security_months=12, applicant_consents=True, given_on=on)
+    c.add("EnforcementPostponed", on, JUDGE, decided_on=on, until=date(2018, 4, 2),
+          security_ids=["S1"])
+    c.add("PostponementEnded", date(2018, 4, 3), JUDGE, ended_on=date(2018, 4, 3),
+          cause="period_ended")
+    c.compliant_termination()
+    app = new_app()
+    import_legacy(app, c.lines, NOW)
+    ReadModelRunner(app, views).catch_up()
+    [audited] = termination_audit(views, imported=True)
+    assert audited.audit_class is AuditClass.NON_COMPLIANT
+    assert [(f.code, f.subject, f.source) for f in audited.findings] == [
+        ("termination.security_unenforced", "S1",
+         "终本规定 art.1(3); 民诉法 art.242; 民诉法解释 art.469; 执行担保规定 art.11")]
+
+
 def _postponed_case() -> tuple[Driver, date]:
     app = new_app()
     d = Driver(app)
