@@ -178,7 +178,7 @@ class EnforcementCases(CaseStore):
 
     def _execute(self, cmd: c.Command) -> CommandResult:
         ref = case_id(cmd.case_number)
-        with self._writing({ref: cmd.case_number}) as write:
+        with self.writing({ref: cmd.case_number}) as write:
             case = self._current(write.tx, ref, cmd.case_number)
             result = case.execute(cmd, self._context(cmd), self.chain)
             if not result.duplicate:
@@ -187,7 +187,7 @@ class EnforcementCases(CaseStore):
 
     def _file(self, cmd: c.FileCase) -> CommandResult:
         ref = case_id(cmd.case_number)
-        with self._writing({ref: cmd.case_number}) as write:
+        with self.writing({ref: cmd.case_number}) as write:
             if not self._exists(write.tx, ref):
                 case, result = EnforcementCase.file(cmd, self._context(cmd), self.chain)
                 write.save(case)
@@ -200,7 +200,7 @@ class EnforcementCases(CaseStore):
 
     def _resume(self, cmd: c.ResumeEnforcement) -> CommandResult:
         ref, new_ref = case_id(cmd.case_number), case_id(cmd.new_case_number)
-        with self._writing({ref: cmd.case_number, new_ref: cmd.new_case_number}) as write:
+        with self.writing({ref: cmd.case_number, new_ref: cmd.new_case_number}) as write:
             old = self._current(write.tx, ref, cmd.case_number)
             earlier = old.duplicate_of(cmd)
             if earlier is not None:
@@ -215,7 +215,7 @@ class EnforcementCases(CaseStore):
             return result
 
     @contextlib.contextmanager
-    def _writing(self, cases: dict[UUID, str]) -> Iterator[_Write]:
+    def writing(self, cases: dict[UUID, str]) -> Iterator[_Write]:
         """Hold these cases' locks (this process's, then the store's) while the block loads,
         decides and saves; commit when it ends. Past ``lock_wait``: ``engine.busy``, nothing
         written. A failure other than a refusal evicts the cases from the cache (they may be
@@ -388,7 +388,7 @@ class EnforcementCases(CaseStore):
                  if v.events and (v.anchored_version is None or v.events > v.anchored_version)]
         if heads:
             refs = sorted({h.case_id for h in heads})
-            with self._writing({ref: str(ref) for ref in refs}) as write:
+            with self.writing({ref: str(ref) for ref in refs}) as write:
                 write.tx.anchor(heads)
         self.anchors.set_meta_once(CHAIN_KEY_CHECK, key_check(self._chain_key))
         return heads
