@@ -29,15 +29,15 @@ from domain.application import EnforcementCases
 from domain.calendar import COURT_ZONE
 from domain.case import EnforcementCase
 from domain.errors import AnchorError
+from domain.event_store_config import cases_from_env
 from domain.ids import case_id
 from domain.models import FundsSource
 from domain.persistence import CaseSnapshot, PydanticMapper
 from domain.state import CaseState
-from domain.stores import cases_from_env
 from domain.tamper import topic_of
 from domain.values import Actor, Role
+from projections.read_store import SQLiteReadModelStore
 from projections.runner import rebuild
-from projections.store import SQLiteReadModelStore
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "store_ae57571"
 SUMMARY: dict[str, Any] = json.loads((FIXTURE / "summary.json").read_text())
@@ -64,7 +64,7 @@ def data(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app(data: Path) -> Iterator[EnforcementCases]:
-    """The store opened as the worker opens its embedded default (domain/stores.py)."""
+    """The store opened as the worker opens its embedded default (domain/event_store_config.py)."""
     opened = cases_from_env({"ENFORCEMENT_DATA_DIR": str(data)})
     yield opened
     opened.close()
