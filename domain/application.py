@@ -219,12 +219,15 @@ class EnforcementCases(CaseStore):
         """Hold these cases' locks (this process's, then the store's) while the block loads,
         decides and saves; commit when it ends. Past ``lock_wait``: ``engine.busy``, nothing
         written. A failure other than a refusal evicts the cases from the cache (they may be
-        half-changed); a refusal changes nothing."""
+        half-changed); so does a refusal raised once the block began to save (the anchor log's
+        ``anchor.log_missing``: the cases hold events that were not written); a decision's
+        refusal changes nothing."""
         started = time.monotonic()
         deadline = started + self.lock_wait
         refs = sorted(cases)
         stripes = sorted({id(lock): lock for lock in map(self._lock, refs)}.values(), key=id)
         held: list[threading.RLock] = []
+        write: _Write | None = None
         try:
             for stripe in stripes:
                 if not stripe.acquire(timeout=remaining(deadline)):
@@ -242,6 +245,8 @@ class EnforcementCases(CaseStore):
                 f"with other writers for {self.lock_wait:g} s; nothing was written: send the "
                 "command again", "one writer per case (docs/operations.md)") from None
         except EnforcementError:
+            if write is not None and write.saving:
+                self._evict(*refs)  # refused at the save, after the cases applied their events
             raise  # decisions refuse before any change
         except IntegrityError:
             self._evict(*refs)
@@ -471,9 +476,12 @@ class _Write:
         self.app, self.tx = app, tx
         self.cases: list[EnforcementCase] = []
         self.events: list[CaseEvent] = []
+        self.saving = False
+        """Whether a save began: from then on the cases hold events the store may not get."""
 
     def save(self, *cases: EnforcementCase) -> None:
         """Append the cases' new events (committed when the lock is released)."""
+        self.saving = True
         events = [e for case in cases for e in case.collect_events()]
         self.tx.insert([self.app.mapper.to_stored_event(e) for e in events])
         self.tx.anchor(heads_of(events))
