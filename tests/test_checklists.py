@@ -91,23 +91,29 @@ def example(kind: str) -> dict[str, Any]:
     return {"kind": kind, "actor": OFFICER, **EXAMPLES[kind]}
 
 
+def _names(classes: typing.Iterable[type]) -> list[str]:
+    return sorted(cls.__name__ for cls in classes)
+
+
 def test_every_act_is_in_act_types_and_the_act_union_once() -> None:
-    union = typing.get_args(typing.get_args(a.Act)[0])
+    union = set(typing.get_args(typing.get_args(a.Act)[0]))
     defined = {cls for _, cls in inspect.getmembers(a, inspect.isclass)
                if issubclass(cls, a.ActBase) and cls is not a.ActBase}
-    assert len(set(a.ACT_TYPES)) == len(a.ACT_TYPES), "an act is twice in ACT_TYPES"
+    listed = set(a.ACT_TYPES)
+    assert len(listed) == len(a.ACT_TYPES), "an act is twice in workflows/acts.py ACT_TYPES"
     assert len(set(KINDS)) == len(KINDS), "two acts share a kind"
-    assert not defined - set(a.ACT_TYPES), "workflows/acts.py ACT_TYPES lacks these acts"
-    assert not defined - set(union), "the Act union (workflows/acts.py) lacks these acts"
-    assert set(union) == set(a.ACT_TYPES) == defined
+    assert not defined - listed, f"workflows/acts.py ACT_TYPES lacks {_names(defined - listed)}"
+    assert not defined - union, f"workflows/acts.py Act (the union) lacks {_names(defined - union)}"
+    assert union == listed == defined
 
 
 def test_every_act_is_an_update_of_the_case_workflow_with_its_validator() -> None:
     definition = EnforcementCaseWorkflow.__temporal_workflow_definition  # type: ignore[attr-defined]
     updates = definition.updates
-    assert not set(KINDS) - set(updates), \
-        "no update handler in workflows/case_doors.py for these acts"
-    assert not set(updates) - set(KINDS), "updates that are no act of workflows/acts.py"
+    missing = sorted(set(KINDS) - set(updates))
+    assert not missing, f"workflows/case_doors.py has no update for the acts {missing}"
+    extra = sorted(set(updates) - set(KINDS))
+    assert not extra, f"updates of the case workflow that are no act of ACT_TYPES: {extra}"
     for kind, update in updates.items():
         assert update.arg_types == [BY_KIND[kind]], f"update {kind} takes {update.arg_types}"
         assert update.validator is not None, \
@@ -117,7 +123,9 @@ def test_every_act_is_an_update_of_the_case_workflow_with_its_validator() -> Non
 
 
 def test_every_act_has_an_example_here() -> None:
-    assert set(EXAMPLES) == set(KINDS), "tests/test_checklists.py EXAMPLES: one per act"
+    missing, stale = sorted(set(KINDS) - set(EXAMPLES)), sorted(set(EXAMPLES) - set(KINDS))
+    assert not missing and not stale, \
+        f"tests/test_checklists.py EXAMPLES: add {missing}, remove {stale}"
 
 
 @pytest.mark.parametrize("kind", KINDS)
