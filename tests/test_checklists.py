@@ -22,6 +22,7 @@ from typing import Any, cast
 
 import pytest
 from pydantic import TypeAdapter
+from temporalio.exceptions import ApplicationError
 
 from domain.commands import COMMANDS, Command, FileCase
 from domain.decide import DECIDE, load_all
@@ -179,7 +180,11 @@ def test_every_act_translates_into_domain_commands(kind: str) -> None:
     if kind in THROUGH_THE_WORKFLOW:
         assert BY_KIND[kind].__name__ in _names_in("_apply_any")
         return
-    commands = act_rules.build(cast(CaseContext, _Case()), act, "test")
+    try:
+        commands = act_rules.build(cast(CaseContext, _Case()), act, "test")
+    except ApplicationError as refused:
+        pytest.fail(f"{kind} is not translated into commands: add it to workflows/act_rules.py "
+                    f"BUILDERS or _simple ({refused})")
     assert commands, f"{kind} builds no command (workflows/act_rules.py BUILDERS or _simple)"
     assert all(isinstance(cmd, Command) for cmd in commands)
 
