@@ -74,6 +74,20 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "request_approval": {"measure": "restriction"},
     "give_approval": {"approval_id": "AP1"},
     "refuse_approval": {"approval_id": "AP1", "reason": "理由不足"},
+    # doors to commands decided in the domain (docs/architecture.md)
+    "assess_delay_interest": {},
+    "record_search": {"findings": [{"asset_id": "A2", "kind": "movable", "description": "字画",
+                                    "value": "20000.00"}]},
+    "request_reward": {},
+    "decide_reward": {"granted": True},
+    "request_audit": {},
+    "decide_audit": {"granted": False},
+    "record_debtor_missing": {},
+    "record_debtor_search": {"located": False},
+    "record_obstruction": {"description": "被执行人阻碍执行人员进入住所"},
+    "record_control_lapse": {"asset_id": "A1"},
+    "adjust_living_allowance": {"asset_id": "W1", "allowance": "2500.00",
+                                "panel_decision": "合议庭决定（2026）第3号"},
 }
 """A minimal valid payload of every act (without ``kind`` and ``actor``): a new act adds one."""
 
@@ -211,27 +225,10 @@ def test_every_act_is_in_the_operator_table_of_docs_workflows_md() -> None:
 # --- Add a command ------------------------------------------------------------------------------
 
 NO_DOOR: dict[str, str] = {
-    "AssessDelayInterest": "delay interest (民诉法 art.264) is decided and tested in the domain; the "
-                           "audit counts the claim at filing (docs/rules.md §3), and no step "
-                           "assesses it live yet",
-    "RecordSearch": "a search (搜查) is decided in the domain; no act records one live yet",
-    "RequestReward": "a reward notice (悬赏, 财产调查规定 art.21) is decided in the domain; no act "
-                     "asks for one live yet",
-    "DecideReward": "the court's decision on a reward request: no act yet (as RequestReward)",
-    "RequestAudit": "an audit of the debtor (财产调查规定 art.17) is decided in the domain; no act "
-                    "asks for one live yet",
-    "DecideAudit": "the court's decision on an audit request: no act yet (as RequestAudit)",
-    "RecordDebtorMissing": "a debtor whose whereabouts are unknown (终本 conditions) is decided in "
-                           "the domain; no act records it live yet",
-    "RecordDebtorSearch": "the search for a missing debtor: no act yet (as RecordDebtorMissing)",
-    "RecordObstruction": "obstruction of enforcement is decided in the domain; no act records it "
-                         "live yet",
-    "RecordControlLapse": "a control that lapsed unrenewed (查封规定 art.27): the workflow renews "
-                          "before expiry, so no step records a lapse live",
-    "AdvanceQueue": "a queued seizure (轮候查封) taking effect: the control step does not queue "
-                    "behind other courts live yet",
-    "AdjustLivingAllowance": "a panel raising a wage freeze's living allowance (docs/rules.md §4) "
-                             "is decided in the domain; no act sends it live yet",
+    "AdvanceQueue": "a queued seizure (轮候查封, 查封规定 art.26) taking effect: no live control "
+                    "is ever queued (workflows/control.py controls with queue_position 0 and no "
+                    "port reports another court's senior seizure), so a live case holds nothing "
+                    "to advance; queued controls arrive only by the legacy import",
 }
 """Commands the aggregate decides (domain tests, docs/rules.md) that no act and no workflow step
 sends yet: their events reach a store only through the legacy import (docs/legacy-format.md).

@@ -9,6 +9,7 @@ stand, and its refusal reaches the caller as an ApplicationError with the rule's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
@@ -38,7 +39,10 @@ with workflow.unsafe.imports_passed_through():
 Built = list[c.Command]
 DATE_FIELDS = ("paid_on", "submitted_on", "verified_on", "served_on", "reported_on",
                "defaulted_on", "sold_on", "transferred_on", "reached_on", "requested_on",
-               "ordered_on", "heard_on", "bid_at", "closed_at")
+               "ordered_on", "heard_on", "bid_at", "closed_at",
+               # doors to commands decided in the domain (docs/architecture.md)
+               "to_date", "searched_on", "decided_on", "recorded_on", "occurred_on",
+               "lapsed_on")
 SRC_INPUT = "operator contract (docs/workflows.md)"
 SRC_IDENTITY = "docs/operations.md (Identity)"
 
@@ -209,16 +213,57 @@ def default_approval_id(ctx: CaseContext) -> str:
     return f"AR-{ctx.case.version + 1 if ctx.view else 1}"
 
 
-BUILDERS = {a.RecordPayment: _funds, a.RecordPropertyReport: _report,
-            a.AnnounceAuction: _announce, a.OrderMeasure: _measure,
-            a.WithdrawApplication: _withdraw, a.CloseCase: _close}
+def _recorded(b: _Builder, x: a.ActBase) -> None:
+    """The doors to commands the aggregate decided before any act sent them
+    (docs/architecture.md, "What the checklists found"): one command each."""
+    e, day = b.env, b.day
+    if isinstance(x, a.AssessDelayInterest):
+        b.add(c.AssessDelayInterest(**e(), to_date=day(x.to_date)))
+    elif isinstance(x, a.RecordSearch):
+        b.add(c.RecordSearch(**e(), searched_on=day(x.searched_on), findings=x.findings))
+    elif isinstance(x, a.RequestReward):
+        b.add(c.RequestReward(**e(), requested_on=day(x.requested_on)))
+    elif isinstance(x, a.DecideReward):
+        b.add(c.DecideReward(**e(), decided_on=day(x.decided_on), granted=x.granted))
+    elif isinstance(x, a.RequestAudit):
+        b.add(c.RequestAudit(**e(), requested_on=day(x.requested_on)))
+    elif isinstance(x, a.DecideAudit):
+        b.add(c.DecideAudit(**e(), decided_on=day(x.decided_on), granted=x.granted))
+    elif isinstance(x, a.RecordDebtorMissing):
+        b.add(c.RecordDebtorMissing(**e(), recorded_on=day(x.recorded_on)))
+    elif isinstance(x, a.RecordDebtorSearch):
+        b.add(c.RecordDebtorSearch(**e(), searched_on=day(x.searched_on), located=x.located))
+    elif isinstance(x, a.RecordObstruction):
+        b.add(c.RecordObstruction(**e(), occurred_on=day(x.occurred_on),
+                                  description=x.description))
+    elif isinstance(x, a.RecordControlLapse):
+        b.add(c.RecordControlLapse(**e(), asset_id=x.asset_id, lapsed_on=day(x.lapsed_on)))
+    elif isinstance(x, a.AdjustLivingAllowance):
+        b.add(c.AdjustLivingAllowance(**e(), asset_id=x.asset_id, allowance=x.allowance,
+                                      panel_decision=x.panel_decision,
+                                      decided_on=day(x.decided_on)))
+    else:
+        raise invalid(f"{type(x).__name__} is not applied through commands")
+
+
+RECORDED: tuple[type[a.ActBase], ...] = (
+    a.AssessDelayInterest, a.RecordSearch, a.RequestReward, a.DecideReward, a.RequestAudit,
+    a.DecideAudit, a.RecordDebtorMissing, a.RecordDebtorSearch, a.RecordObstruction,
+    a.RecordControlLapse, a.AdjustLivingAllowance)
+"""The acts ``_recorded`` translates."""
+
+BUILDERS: dict[type[a.ActBase], Callable[[_Builder, Any], None]] = {
+    a.RecordPayment: _funds, a.RecordPropertyReport: _report,
+    a.AnnounceAuction: _announce, a.OrderMeasure: _measure,
+    a.WithdrawApplication: _withdraw, a.CloseCase: _close,
+    **dict.fromkeys(RECORDED, _recorded)}
 
 
 def build(ctx: CaseContext, act: a.ActBase, base: str) -> Built:
     """The commands an act stands for (malformed input raises ``input.invalid``)."""
     b = _Builder(ctx, act, base)
     try:
-        BUILDERS.get(type(act), _simple)(b, act)  # type: ignore[operator]
+        BUILDERS.get(type(act), _simple)(b, act)
     except ValidationError as err:
         detail = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}"
                            for e in err.errors())

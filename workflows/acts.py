@@ -319,6 +319,106 @@ class EndSuspension(ActBase):
     kind: Literal["end_suspension"] = "end_suspension"
 
 
+# --- Doors to commands the aggregate decided before any act sent them (docs/architecture.md,
+# "What the checklists found"): one act each, the aggregate checks the rest -------------------
+
+class AssessDelayInterest(ActBase):
+    """Assess the double-rate delay interest (民诉法 art.264) from where the last assessment
+    ended (else the performance deadline) to ``to_date`` (default: the business date); the
+    balance grows by it (docs/rules.md §1.2)."""
+
+    kind: Literal["assess_delay_interest"] = "assess_delay_interest"
+    to_date: date | None = None
+
+
+class RecordSearch(ActBase):
+    """A search 搜查 of the debtor's premises and what it found (assets registered with source
+    ``search``, then controlled by the workflow; docs/rules.md §1.3)."""
+
+    kind: Literal["record_search"] = "record_search"
+    findings: Annotated[tuple[AssetFinding, ...], Field(max_length=50)] = ()
+    searched_on: date | None = None
+
+
+class RequestReward(ActBase):
+    """The applicant asks for a reward notice 悬赏 (财产调查规定 art.21); the court decides
+    within 10 days (``decide_reward``). Undecided, it bars 终本."""
+
+    kind: Literal["request_reward"] = "request_reward"
+    requested_on: date | None = None
+
+
+class DecideReward(ActBase):
+    """The court (a judge or the president) grants or refuses the reward request."""
+
+    kind: Literal["decide_reward"] = "decide_reward"
+    granted: bool
+    decided_on: date | None = None
+
+
+class RequestAudit(ActBase):
+    """The applicant asks for an audit 审计 of a debtor that is an organisation (财产调查规定
+    art.17); decided by ``decide_audit``. Undecided, it bars 终本."""
+
+    kind: Literal["request_audit"] = "request_audit"
+    requested_on: date | None = None
+
+
+class DecideAudit(ActBase):
+    """The court (a judge or the president) grants or refuses the audit request."""
+
+    kind: Literal["decide_audit"] = "decide_audit"
+    granted: bool
+    decided_on: date | None = None
+
+
+class RecordDebtorMissing(ActBase):
+    """The debtor's whereabouts are unknown: before 终本 it must be searched for (终本规定
+    art.1(5), ``record_debtor_search``)."""
+
+    kind: Literal["record_debtor_missing"] = "record_debtor_missing"
+    recorded_on: date | None = None
+
+
+class RecordDebtorSearch(ActBase):
+    """The search for a missing debtor, and whether it located them."""
+
+    kind: Literal["record_debtor_search"] = "record_debtor_search"
+    located: bool
+    searched_on: date | None = None
+
+
+class RecordObstruction(ActBase):
+    """Obstruction of enforcement: before 终本 it is met with a fine or detention
+    (``order_measure``) and the debtor is listed as dishonest (终本规定 art.1)."""
+
+    kind: Literal["record_obstruction"] = "record_obstruction"
+    description: Text
+    occurred_on: date | None = None
+
+
+class RecordControlLapse(ActBase):
+    """A control expired without renewal (查封规定 art.27), e.g. the workflow's renewal came
+    after the expiry and was refused (a problem in the status). The aggregate refuses it
+    before the expiry; the workflow controls the asset again once it has lapsed."""
+
+    kind: Literal["record_control_lapse"] = "record_control_lapse"
+    asset_id: ShortId
+    lapsed_on: date | None = None
+
+
+class AdjustLivingAllowance(ActBase):
+    """A collegial panel's decision raising (or setting) the living allowance a wage
+    garnishment leaves the debtor (民诉法 art.254; docs/rules.md §1.4, §4); a judge or the
+    president records it."""
+
+    kind: Literal["adjust_living_allowance"] = "adjust_living_allowance"
+    asset_id: ShortId
+    allowance: Money
+    panel_decision: Annotated[str, Field(min_length=1, max_length=120)]
+    decided_on: date | None = None
+
+
 Act = Annotated[
     RecordPayment | SubmitLead | VerifyLead | RecordNoticeService | RecordPropertyReport
     | AnnounceAuction | RecordBid | RecordAuctionResult | RecordBuyerDefault | SellAsset
@@ -327,7 +427,11 @@ Act = Annotated[
     | RestrictConsumption | ListDishonest | OrderMeasure | RecordApplicantHearing
     | ApproveTermination | WithdrawApplication | CloseCase | RequestResumption
     | SuspendEnforcement
-    | EndSuspension | RequestApproval | GiveApproval | RefuseApproval,
+    | EndSuspension | RequestApproval | GiveApproval | RefuseApproval
+    # doors to commands decided in the domain (docs/architecture.md)
+    | AssessDelayInterest | RecordSearch | RequestReward | DecideReward | RequestAudit
+    | DecideAudit | RecordDebtorMissing | RecordDebtorSearch | RecordObstruction
+    | RecordControlLapse | AdjustLivingAllowance,
     Field(discriminator="kind"),
 ]
 """Any act: the payload of the ``act`` signal (fire and forget; refusals are kept as problems)."""
@@ -341,6 +445,10 @@ ACT_TYPES: tuple[type[ActBase], ...] = (
     CloseCase,
     RequestResumption, SuspendEnforcement, EndSuspension, RequestApproval, GiveApproval,
     RefuseApproval,
+    # doors to commands decided in the domain (docs/architecture.md)
+    AssessDelayInterest, RecordSearch, RequestReward, DecideReward, RequestAudit, DecideAudit,
+    RecordDebtorMissing, RecordDebtorSearch, RecordObstruction, RecordControlLapse,
+    AdjustLivingAllowance,
 )
 
 

@@ -315,3 +315,92 @@ class OperatorHandlers:
     @refuse_approval.validator
     def _v_refuse_approval(self, act: a.RefuseApproval) -> None:
         self._check(act)
+
+    # --- doors to commands decided in the domain (docs/architecture.md) ---
+    @workflow.update(name="assess_delay_interest")
+    async def assess_delay_interest(self, act: a.AssessDelayInterest) -> ActResult:
+        return await self._act(act)
+
+    @assess_delay_interest.validator
+    def _v_assess_delay_interest(self, act: a.AssessDelayInterest) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_search")
+    async def record_search(self, act: a.RecordSearch) -> ActResult:
+        return await self._act(act)
+
+    @record_search.validator
+    def _v_record_search(self, act: a.RecordSearch) -> None:
+        self._check(act)
+
+    @workflow.update(name="request_reward")
+    async def request_reward(self, act: a.RequestReward) -> ActResult:
+        return await self._act(act)
+
+    @request_reward.validator
+    def _v_request_reward(self, act: a.RequestReward) -> None:
+        self._check(act)
+
+    @workflow.update(name="decide_reward")
+    async def decide_reward(self, act: a.DecideReward) -> ActResult:
+        return await self._act(act)
+
+    @decide_reward.validator
+    def _v_decide_reward(self, act: a.DecideReward) -> None:
+        self._check(act)
+
+    @workflow.update(name="request_audit")
+    async def request_audit(self, act: a.RequestAudit) -> ActResult:
+        return await self._act(act)
+
+    @request_audit.validator
+    def _v_request_audit(self, act: a.RequestAudit) -> None:
+        self._check(act)
+
+    @workflow.update(name="decide_audit")
+    async def decide_audit(self, act: a.DecideAudit) -> ActResult:
+        return await self._act(act)
+
+    @decide_audit.validator
+    def _v_decide_audit(self, act: a.DecideAudit) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_debtor_missing")
+    async def record_debtor_missing(self, act: a.RecordDebtorMissing) -> ActResult:
+        return await self._act(act)
+
+    @record_debtor_missing.validator
+    def _v_record_debtor_missing(self, act: a.RecordDebtorMissing) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_debtor_search")
+    async def record_debtor_search(self, act: a.RecordDebtorSearch) -> ActResult:
+        return await self._act(act)
+
+    @record_debtor_search.validator
+    def _v_record_debtor_search(self, act: a.RecordDebtorSearch) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_obstruction")
+    async def record_obstruction(self, act: a.RecordObstruction) -> ActResult:
+        return await self._act(act)
+
+    @record_obstruction.validator
+    def _v_record_obstruction(self, act: a.RecordObstruction) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_control_lapse")
+    async def record_control_lapse(self, act: a.RecordControlLapse) -> ActResult:
+        return await self._act(act)
+
+    @record_control_lapse.validator
+    def _v_record_control_lapse(self, act: a.RecordControlLapse) -> None:
+        self._check(act)
+
+    @workflow.update(name="adjust_living_allowance")
+    async def adjust_living_allowance(self, act: a.AdjustLivingAllowance) -> ActResult:
+        return await self._act(act)
+
+    @adjust_living_allowance.validator
+    def _v_adjust_living_allowance(self, act: a.AdjustLivingAllowance) -> None:
+        self._check(act)

@@ -35,7 +35,11 @@ def is_money(asset: AssetView) -> bool:
 
 
 def _controllable(view: CaseView, a: AssetView) -> bool:
-    return a.control == "none" and not a.exempt and not a.necessary_home and a.value > 0
+    """Never controlled, or its control lapsed unrenewed (``record_control_lapse``): a lapsed
+    asset may be controlled again (查封规定 art.27), and until it is it bars 终本. No recorded
+    history holds a lapse (no door sent one before), so none replays differently."""
+    return a.control in ("none", "lapsed") and not a.exempt and not a.necessary_home \
+        and a.value > 0
 
 
 def plan(ctx: CaseContext) -> None:
