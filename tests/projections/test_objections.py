@@ -4,8 +4,10 @@ left an objection unanswered and an asset under a claim."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +15,7 @@ from domain.application import EnforcementCases
 from domain.legacy_import import import_legacy
 from domain.models import ControlMeasure
 from projections.audit_view import termination_audit
+from projections.auditor import export_read_model
 from projections.facts import FACTS
 from projections.metrics import quality_metrics
 from projections.read_store import SQLiteReadModelStore
@@ -173,3 +176,13 @@ def test_the_audit_finds_an_unanswered_objection_and_an_asset_under_claim(
     claim = next(f for f in audited.findings if f.code == "misreport.asset_under_claim")
     assert claim.message == ("asset flat-9 was under the outsider's claim CL-9: the 15 days to "
                              "sue ran until 2018-07-16")
+
+
+def test_the_export_carries_them(live: EnforcementCases, views: SQLiteReadModelStore,
+                                 tmp_path: Path) -> None:
+    written = export_read_model(views, "deadline_watch", tmp_path, "json")
+    rows = json.loads((tmp_path / "objections.json").read_text("utf-8"))
+    assert written[tmp_path / "objections.json"] == len(rows) == 5
+    assert {(r["objection_id"], r["kind"], r["late"]) for r in rows} == {
+        ("OB-1", "act", 1), ("OB-2", "act", 0), ("OB-3", "act", 0), ("CL-1", "claim", 0),
+        ("CL-2", "claim", 0)}
