@@ -88,6 +88,17 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "record_control_lapse": {"asset_id": "A1"},
     "adjust_living_allowance": {"asset_id": "W1", "allowance": "2500.00",
                                 "panel_decision": "合议庭决定（2026）第3号"},
+    # objections, reviews, outsiders' claims (docs/rules.md §7)
+    "record_objection": {"objector": "被执行人", "standing": "party", "act": "control",
+                         "asset_id": "A1", "grounds": "冻结超标的"},
+    "record_outsider_claim": {"claimant": "案外人张某", "asset_id": "A1", "grounds": "房屋系其所有"},
+    "order_objection_stay": {"objection_id": "OB-1", "reason": "案外人提供担保"},
+    "rule_on_objection": {"objection_id": "OB-1", "outcome": "rejected"},
+    "record_objection_service": {"objection_id": "OB-1"},
+    "apply_for_review": {"objection_id": "OB-1", "applicant": "被执行人"},
+    "record_review_decision": {"objection_id": "OB-1", "outcome": "maintained"},
+    "record_objection_suit": {"objection_id": "OB-1"},
+    "record_suit_judgment": {"objection_id": "OB-1", "judgment": "enforcement_allowed"},
 }
 """A minimal valid payload of every act (without ``kind`` and ``actor``): a new act adds one."""
 

@@ -22,8 +22,15 @@ from workflows.termination import resume
 
 with workflow.unsafe.imports_passed_through():
     from domain import commands as c
-    from domain.models import ClosureMode, EndingGround, FundsSource, SettlementChoice
-    from domain.rules import AssetKind, announcement_days
+    from domain.models import (
+        ClosureMode,
+        EndingGround,
+        FundsSource,
+        ObjectionOutcome,
+        ReviewOutcome,
+        SettlementChoice,
+    )
+    from domain.rules import SRC_OBJECTION_RULING, AssetKind, announcement_days
     from domain.values import Role
     from workflows import acts as a
     from workflows.messages import SYSTEM, ActRecord, ActResult, CommandOutcome, Filing
@@ -42,7 +49,7 @@ DATE_FIELDS = ("paid_on", "submitted_on", "verified_on", "served_on", "reported_
                "ordered_on", "heard_on", "bid_at", "closed_at",
                # doors to commands decided in the domain (docs/architecture.md)
                "to_date", "searched_on", "decided_on", "recorded_on", "occurred_on",
-               "lapsed_on")
+               "lapsed_on", "received_on", "applied_on", "filed_on")
 SRC_INPUT = "operator contract (docs/workflows.md)"
 SRC_IDENTITY = "docs/operations.md (Identity)"
 
@@ -207,6 +214,79 @@ def _simple(b: _Builder, x: a.ActBase) -> None:
         raise invalid(f"{type(x).__name__} is not applied through commands")
 
 
+def _objection(b: _Builder, x: a.ActBase) -> None:
+    """Objections, reviews, outsiders' claims and suits (docs/rules.md §7)."""
+    e, today = b.env, b.today
+    if isinstance(x, a.RecordObjection):
+        b.add(c.RecordObjection(**e(), objection_id=x.objection_id or default_objection_id(b.ctx),
+                                objector=x.objector, standing=x.standing, act=x.act,
+                                asset_id=x.asset_id, act_version=x.act_version,
+                                grounds=x.grounds, received_on=b.day(x.received_on)))
+    elif isinstance(x, a.RecordOutsiderClaim):
+        b.add(c.RecordOutsiderClaim(**e(), objection_id=x.objection_id
+                                    or default_objection_id(b.ctx), claimant=x.claimant,
+                                    asset_id=x.asset_id, grounds=x.grounds,
+                                    received_on=b.day(x.received_on)))
+    elif isinstance(x, a.OrderObjectionStay):
+        b.add(c.OrderObjectionStay(**e(), objection_id=x.objection_id, ordered_on=today,
+                                   reason=x.reason))
+    elif isinstance(x, a.RuleOnObjection):
+        b.add(c.RuleOnObjection(**e(), objection_id=x.objection_id, outcome=x.outcome,
+                                ruled_on=today, served_on=x.served_on))
+        if x.outcome is ObjectionOutcome.UPHELD:
+            _revoke(b, x.objection_id)
+    elif isinstance(x, a.RecordObjectionService):
+        b.add(c.RecordObjectionService(**e(), objection_id=x.objection_id,
+                                       served_on=b.day(x.served_on)))
+    elif isinstance(x, a.ApplyForReview):
+        b.add(c.ApplyForReview(**e(), objection_id=x.objection_id, applicant=x.applicant,
+                               applied_on=b.day(x.applied_on)))
+    elif isinstance(x, a.RecordReviewDecision):
+        b.add(c.RecordReviewDecision(**e(), objection_id=x.objection_id, outcome=x.outcome,
+                                     decided_on=b.day(x.decided_on)))
+        known = b.ctx.case.objection(x.objection_id) if b.ctx.view else None
+        if known is not None and known.outcome == ObjectionOutcome.REJECTED.value \
+                and x.outcome is ReviewOutcome.REVERSED:
+            _revoke(b, x.objection_id)
+    elif isinstance(x, a.RecordObjectionSuit):
+        b.add(c.RecordObjectionSuit(**e(), objection_id=x.objection_id,
+                                    filed_on=b.day(x.filed_on)))
+    elif isinstance(x, a.RecordSuitJudgment):
+        b.add(c.RecordSuitJudgment(**e(), objection_id=x.objection_id, judgment=x.judgment,
+                                   decided_on=b.day(x.decided_on)))
+        # enforcement excluded: the workflow releases the asset (workflows/objections.py)
+
+
+def _revoke(b: _Builder, objection_id: str) -> None:
+    """An objection upheld: the workflow revokes the act objected to through its existing path,
+    naming the objection (docs/rules.md §7.1; 异议复议规定 art.17). Acts it has no command
+    for stay recorded in the ruling."""
+    view = b.ctx.view
+    known = view.objection(objection_id) if view else None
+    if view is None or known is None or known.kind != "act":
+        return
+    step = f"revoke:{objection_id}"
+    basis = f"{SRC_OBJECTION_RULING}: objection {objection_id} upheld"
+    asset = view.asset(known.asset_id) if known.asset_id else None
+    if known.act == "control" and asset is not None and asset.control in ("active", "queued"):
+        b.add(c.ReleaseControl(**b.ctx.envelope(step, SYSTEM, basis), asset_id=asset.asset_id,
+                               released_on=b.today, reason=f"objection {objection_id} upheld: "
+                               "the control is revoked", objection_id=objection_id))
+    elif known.act == "restriction" and view.restriction_active:
+        b.add(c.LiftConsumptionRestriction(**b.ctx.envelope(step, SYSTEM, basis),
+                                           lifted_on=b.today, reason="objection_upheld",
+                                           objection_id=objection_id))
+    elif known.act == "dishonest" and view.dishonest_active:
+        b.add(c.DeleteDishonestEntry(**b.ctx.envelope(step, SYSTEM, basis), deleted_on=b.today,
+                                     reason="objection_upheld", objection_id=objection_id))
+
+
+def default_objection_id(ctx: CaseContext) -> str:
+    """The id of an objection or claim sent without one: ``OB-`` and the version its event
+    will have (unique within the case; the result answers it)."""
+    return f"OB-{ctx.case.version + 1 if ctx.view else 1}"
+
+
 def default_approval_id(ctx: CaseContext) -> str:
     """The id of an approval request sent without one: ``AR-`` and the version its event will
     have (unique within the case; the result answers it)."""
@@ -256,7 +336,7 @@ BUILDERS: dict[type[a.ActBase], Callable[[_Builder, Any], None]] = {
     a.RecordPayment: _funds, a.RecordPropertyReport: _report,
     a.AnnounceAuction: _announce, a.OrderMeasure: _measure,
     a.WithdrawApplication: _withdraw, a.CloseCase: _close,
-    **dict.fromkeys(RECORDED, _recorded)}
+    **dict.fromkeys(RECORDED, _recorded), **dict.fromkeys(a.OBJECTION_ACTS, _objection)}
 
 
 def build(ctx: CaseContext, act: a.ActBase, base: str) -> Built:
@@ -414,7 +494,11 @@ async def apply(ctx: CaseContext, act: a.ActBase, base: str) -> ActResult:
     after(ctx, act)
     done = result(ctx, outcomes)
     asked = [cmd.approval_id for cmd in commands if isinstance(cmd, c.RequestApproval)]
-    return done.model_copy(update={"approval_id": asked[0]}) if asked else done
+    if asked:
+        return done.model_copy(update={"approval_id": asked[0]})
+    objected = [cmd.objection_id for cmd in commands
+                if isinstance(cmd, c.RecordObjection | c.RecordOutsiderClaim)]
+    return done.model_copy(update={"objection_id": objected[0]}) if objected else done
 
 
 def result(ctx: CaseContext, outcomes: list[CommandOutcome]) -> ActResult:

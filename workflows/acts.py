@@ -25,8 +25,13 @@ from domain.models import (
     ApprovalMode,
     AssetFinding,
     DishonestGround,
+    ObjectedAct,
+    ObjectionOutcome,
+    ReviewOutcome,
     SettlementChoice,
     ShortId,
+    Standing,
+    SuitJudgment,
     SuspensionReason,
     Text,
 )
@@ -419,6 +424,100 @@ class AdjustLivingAllowance(ActBase):
     decided_on: date | None = None
 
 
+# --- objections, reviews, outsiders' claims (docs/rules.md §7) ------------------------------
+
+class RecordObjection(ActBase):
+    """A party's or interested person's written objection to an enforcement act (执行异议):
+    the act (its kind, its asset, its version in the record if known), the grounds.
+    ``objection_id``: default ``OB-<n>`` (answered in the result)."""
+
+    kind: Literal["record_objection"] = "record_objection"
+    objection_id: ShortId | None = None
+    objector: Text
+    standing: Standing
+    act: ObjectedAct
+    asset_id: ShortId | None = None
+    act_version: Annotated[int, Field(ge=1)] | None = None
+    grounds: Text
+    received_on: date | None = None
+
+
+class RecordOutsiderClaim(ActBase):
+    """An outsider's written claim to one controlled asset (案外人异议): its disposal waits."""
+
+    kind: Literal["record_outsider_claim"] = "record_outsider_claim"
+    objection_id: ShortId | None = None
+    claimant: Text
+    asset_id: ShortId
+    grounds: Text
+    received_on: date | None = None
+
+
+class OrderObjectionStay(ActBase):
+    """The judge stays the disposal the objected act concerns (the default is no stay)."""
+
+    kind: Literal["order_objection_stay"] = "order_objection_stay"
+    objection_id: ShortId
+    reason: Text
+
+
+class RuleOnObjection(ActBase):
+    """The judge's ruling on an objection or claim; an upheld objection's act is revoked at
+    once (a control released, the restriction lifted, the 失信 entry deleted)."""
+
+    kind: Literal["rule_on_objection"] = "rule_on_objection"
+    objection_id: ShortId
+    outcome: ObjectionOutcome
+    served_on: date | None = None  # served at once (else record_objection_service)
+
+
+class RecordObjectionService(ActBase):
+    kind: Literal["record_objection_service"] = "record_objection_service"
+    objection_id: ShortId
+    served_on: date | None = None
+
+
+class ApplyForReview(ActBase):
+    """复议 of the ruling on an objection, within 10 days of its service."""
+
+    kind: Literal["apply_for_review"] = "apply_for_review"
+    objection_id: ShortId
+    applicant: Text
+    applied_on: date | None = None
+
+
+class RecordReviewDecision(ActBase):
+    """The higher court's decision on the 复议 (a reversal to upheld revokes the act)."""
+
+    kind: Literal["record_review_decision"] = "record_review_decision"
+    objection_id: ShortId
+    outcome: ReviewOutcome
+    decided_on: date | None = None
+
+
+class RecordObjectionSuit(ActBase):
+    """A 执行异议之诉 about a claimed asset filed within 15 days of the ruling's service."""
+
+    kind: Literal["record_objection_suit"] = "record_objection_suit"
+    objection_id: ShortId
+    filed_on: date | None = None
+
+
+class RecordSuitJudgment(ActBase):
+    """The suit's judgment: enforcement of the asset allowed, or excluded (then released)."""
+
+    kind: Literal["record_suit_judgment"] = "record_suit_judgment"
+    objection_id: ShortId
+    judgment: SuitJudgment
+    decided_on: date | None = None
+
+
+OBJECTION_ACTS: tuple[type[ActBase], ...] = (
+    RecordObjection, RecordOutsiderClaim, OrderObjectionStay, RuleOnObjection,
+    RecordObjectionService, ApplyForReview, RecordReviewDecision, RecordObjectionSuit,
+    RecordSuitJudgment)
+
+
 Act = Annotated[
     RecordPayment | SubmitLead | VerifyLead | RecordNoticeService | RecordPropertyReport
     | AnnounceAuction | RecordBid | RecordAuctionResult | RecordBuyerDefault | SellAsset
@@ -431,7 +530,10 @@ Act = Annotated[
     # doors to commands decided in the domain (docs/architecture.md)
     | AssessDelayInterest | RecordSearch | RequestReward | DecideReward | RequestAudit
     | DecideAudit | RecordDebtorMissing | RecordDebtorSearch | RecordObstruction
-    | RecordControlLapse | AdjustLivingAllowance,
+    | RecordControlLapse | AdjustLivingAllowance
+    | RecordObjection | RecordOutsiderClaim | OrderObjectionStay | RuleOnObjection
+    | RecordObjectionService | ApplyForReview | RecordReviewDecision | RecordObjectionSuit
+    | RecordSuitJudgment,
     Field(discriminator="kind"),
 ]
 """Any act: the payload of the ``act`` signal (fire and forget; refusals are kept as problems)."""
@@ -448,7 +550,7 @@ ACT_TYPES: tuple[type[ActBase], ...] = (
     # doors to commands decided in the domain (docs/architecture.md)
     AssessDelayInterest, RecordSearch, RequestReward, DecideReward, RequestAudit, DecideAudit,
     RecordDebtorMissing, RecordDebtorSearch, RecordObstruction, RecordControlLapse,
-    AdjustLivingAllowance,
+    AdjustLivingAllowance, *OBJECTION_ACTS,
 )
 
 

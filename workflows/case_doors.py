@@ -7,7 +7,7 @@ from __future__ import annotations
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
-from workflows import act_rules
+from workflows import act_rules, objections
 from workflows.context import CaseContext
 from workflows.deadlines import open_deadlines
 from workflows.termination import termination_dues
@@ -32,8 +32,8 @@ def approvals_pending(ctx: CaseContext) -> list[Due]:
 def status(ctx: CaseContext) -> CaseStatus:
     """Where the case stands: phase, balance, open deadlines, what people owe, what comes next."""
     view = ctx.view
-    dues = sorted([*ctx.memo.dues.values(), *termination_dues(ctx), *approvals_pending(ctx)],
-                  key=lambda d: (d.since, d.update))
+    dues = sorted([*ctx.memo.dues.values(), *termination_dues(ctx), *approvals_pending(ctx),
+                   *objections.dues(ctx)], key=lambda d: (d.since, d.update))
     return CaseStatus(
         case_number=ctx.case_number, stage=ctx.stage, phase=view.phase if view else "unfiled",
         outstanding=view.outstanding if view else None,
@@ -403,4 +403,76 @@ class OperatorHandlers:
 
     @adjust_living_allowance.validator
     def _v_adjust_living_allowance(self, act: a.AdjustLivingAllowance) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_objection")
+    async def record_objection(self, act: a.RecordObjection) -> ActResult:
+        return await self._act(act)
+
+    @record_objection.validator
+    def _v_record_objection(self, act: a.RecordObjection) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_outsider_claim")
+    async def record_outsider_claim(self, act: a.RecordOutsiderClaim) -> ActResult:
+        return await self._act(act)
+
+    @record_outsider_claim.validator
+    def _v_record_outsider_claim(self, act: a.RecordOutsiderClaim) -> None:
+        self._check(act)
+
+    @workflow.update(name="order_objection_stay")
+    async def order_objection_stay(self, act: a.OrderObjectionStay) -> ActResult:
+        return await self._act(act)
+
+    @order_objection_stay.validator
+    def _v_order_objection_stay(self, act: a.OrderObjectionStay) -> None:
+        self._check(act)
+
+    @workflow.update(name="rule_on_objection")
+    async def rule_on_objection(self, act: a.RuleOnObjection) -> ActResult:
+        return await self._act(act)
+
+    @rule_on_objection.validator
+    def _v_rule_on_objection(self, act: a.RuleOnObjection) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_objection_service")
+    async def record_objection_service(self, act: a.RecordObjectionService) -> ActResult:
+        return await self._act(act)
+
+    @record_objection_service.validator
+    def _v_record_objection_service(self, act: a.RecordObjectionService) -> None:
+        self._check(act)
+
+    @workflow.update(name="apply_for_review")
+    async def apply_for_review(self, act: a.ApplyForReview) -> ActResult:
+        return await self._act(act)
+
+    @apply_for_review.validator
+    def _v_apply_for_review(self, act: a.ApplyForReview) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_review_decision")
+    async def record_review_decision(self, act: a.RecordReviewDecision) -> ActResult:
+        return await self._act(act)
+
+    @record_review_decision.validator
+    def _v_record_review_decision(self, act: a.RecordReviewDecision) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_objection_suit")
+    async def record_objection_suit(self, act: a.RecordObjectionSuit) -> ActResult:
+        return await self._act(act)
+
+    @record_objection_suit.validator
+    def _v_record_objection_suit(self, act: a.RecordObjectionSuit) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_suit_judgment")
+    async def record_suit_judgment(self, act: a.RecordSuitJudgment) -> ActResult:
+        return await self._act(act)
+
+    @record_suit_judgment.validator
+    def _v_record_suit_judgment(self, act: a.RecordSuitJudgment) -> None:
         self._check(act)
