@@ -73,10 +73,13 @@ async def record(name: str, case: DocketCase,
                                identity=TEST_RING, task_queue="fixtures")
         rig = Rig(env=env, app=app, world=world, engine=HarnessEngine(env.client, "fixtures"),
                   worker=worker)
-        handle = await rig.file(case)
-        if early is not None:
+        handle = None
+        if early is not None:  # before the worker polls
+            handle = await rig.file(case)
             await early(rig)
         async with worker.worker:
+            if handle is None:
+                handle = await rig.file(case)
             if drive is not None:
                 await drive(rig)
             outcome = await handle.result()

@@ -20,6 +20,7 @@ from tests.principals import TEST_RING, HarnessEngine
 from tests.support import CLERK, PRESIDENT
 from tests.workflows.conftest import Rig
 from tests.workflows.dockets import case
+from tests.workflows.test_replay import patches
 from workflows.acts import RecordPayment, RecordPropertyReport
 from workflows.adapters.simulated import simulated_adapters
 from workflows.docket import World
@@ -152,12 +153,15 @@ async def test_acts_that_come_with_the_start_wait_for_the_runs_version_decisions
                            identity=TEST_RING, task_queue=queue)
     async with worker.worker:
         await rig.env.sleep(timedelta(days=1))
+        history = await engine.handle(NUMBER).fetch_history()
         first_task = []
-        async for event in engine.handle(NUMBER).fetch_history_events():
+        for event in history.events:
             if event.HasField("workflow_task_started_event_attributes"):
                 break
             first_task.append(event.WhichOneof("attributes"))
         assert first_task.count("workflow_execution_signaled_event_attributes") == 2, first_task
+        assert patches(history) == ["acts-await-decisions", "world-top-level", "acts-as-facts",
+                                    "principals"]  # all in the first task, the handlers' first
 
         report = await engine.act_status(NUMBER, "report-1")
         events = rig.app.case_events(NUMBER)
