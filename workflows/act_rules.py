@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
+from workflows import versions
 from workflows.context import CaseContext
 from workflows.termination import resume
 
@@ -353,7 +354,8 @@ def build(ctx: CaseContext, act: a.ActBase, base: str) -> Built:
 
 def validate(ctx: CaseContext, act: a.ActBase, key: str | None = None) -> None:
     """Update validator: reject what is malformed; leave what is lawful to the aggregate."""
-    known = ctx.journal.get(key) if key and ctx.versions.acts_as_facts else None
+    facts = ctx.versions.acts_as_facts or not ctx.versions.taken  # validators never replay
+    known = ctx.journal.get(key) if key and facts else None
     if known is not None and known.fingerprint != a.fingerprint(act):
         raise invalid(f"{a.act_name(act)}: request_id {key!r} was already used for another "
                       f"act ({known.act} received {known.received_at.isoformat()})")
@@ -397,6 +399,14 @@ def after(ctx: CaseContext, act: a.ActBase) -> None:
         memo.done.add("withdrawn")
     elif isinstance(act, a.RecordNoticeService):
         memo.dues.pop("notice_service", None)
+
+
+async def decisions_taken(ctx: CaseContext) -> None:
+    """Before an act's handler reads the run's version decisions: an act that came with the
+    start runs before ``run`` took them, and waits (workflows/versions.py,
+    ``ACTS_AWAIT_DECISIONS``); any other returns at once, without yielding."""
+    if versions.awaits_decisions(ctx.versions):
+        await workflow.wait_condition(lambda: ctx.versions.taken)
 
 
 async def receive(ctx: CaseContext, act: a.ActBase, base: str, key: str,

@@ -53,6 +53,7 @@ class OperatorHandlers:
     _signals: int
 
     async def _act(self, act: a.ActBase) -> ActResult:
+        await act_rules.decisions_taken(self.ctx)
         info = workflow.current_update_info()
         update_id = info.id if info else str(workflow.uuid4())
         base = f"request:{act.request_id}" if act.request_id else f"update:{update_id}"
@@ -73,6 +74,7 @@ class OperatorHandlers:
         key = act.request_id or base
         token = SIGNAL_TOKEN.get()  # the header, as the worker's interceptor found it
         acted: a.ActBase = act
+        await act_rules.decisions_taken(self.ctx)  # it may have come with the start
         try:
             if self.ctx.versions.principals:
                 acted = await act_rules.verified_signal(self.ctx, act, token)
