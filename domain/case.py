@@ -33,7 +33,10 @@ from domain.tamper import HashChain, topic_of
 load_all()
 
 AFTER_CLOSURE = frozenset({"DeleteDishonestEntry", "LiftConsumptionRestriction", "ReleaseControl",
-                           "RecordRefusedAct", "RecordReferralOutcome"})
+                           "RecordRefusedAct", "RecordReferralOutcome"}) | {
+    # an objection received before the closure is still answered (docs/rules.md §7)
+    "RuleOnObjection", "RecordObjectionService", "ApplyForReview", "RecordReviewDecision",
+    "RecordObjectionSuit", "RecordSuitJudgment"}
 AFTER_TERMINATION = AFTER_CLOSURE | {"RecordPostTerminationInquiry", "ResumeEnforcement",
                                      "RecordTerminationService", "ReferRefusalToEnforce"}
 WHILE_SUSPENDED_BLOCKED = frozenset({
@@ -68,12 +71,13 @@ def fingerprint(cmd: Command) -> str:
     The SHA-256 of the command's JSON without ``recorded_at``, cut to 32 hex digits. The
     business time is left out because a retried command is the same act even when its
     workflow re-issues it a little later (a local activity re-run after a worker crash); an
-    ``approval_id`` of None too, so that a command built before that field existed hashes
-    the same.
+    ``approval_id`` or ``objection_id`` of None too, so that a command built before that field
+    existed hashes the same.
     """
     exclude = {"recorded_at"}
-    if getattr(cmd, "approval_id", "") is None:
-        exclude.add("approval_id")  # a field added later: absent, commands hash as before
+    for later in ("approval_id", "objection_id"):  # fields added later: absent, commands
+        if getattr(cmd, later, "") is None:  # hash as before
+            exclude.add(later)
     return hashlib.sha256(cmd.__pydantic_serializer__.to_json(
         cmd, exclude=exclude)).hexdigest()[:32]
 

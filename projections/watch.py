@@ -7,11 +7,15 @@
 - re-inquiries due every 6 months for 5 years after a 终本 (终本规定 art.9);
 - 失信 entries due for deletion (失信规定 arts.2, 10);
 - postponements (暂缓执行) whose term runs out: enforcement resumes the next day (民诉法解释
-  art.467; docs/rules.md §8).
+  art.467; docs/rules.md §8);
+- objections and outsiders' claims: examinations due in 15 days, the outsider's or the
+  applicant's 15 days to sue, a claimed asset's release (民诉法 arts.236, 238; docs/rules.md §7).
 
-The DeadlineWatchView holds what the other read models do not: leads, excluded periods and the
-post-终本 monitoring; the watch reads them together with the cases, assets, payouts and
-sanctions rows, all as of the date it is asked about (the rows never depend on the wall clock).
+The DeadlineWatchView holds what the other read models do not: leads, excluded periods, the
+post-终本 monitoring, the objections and the postponements (version 2: the postponements' table;
+a store built by version 1 is asked to rebuild); the watch reads them together with the cases,
+assets, payouts and sanctions rows, all as of the date it is asked about (the rows never depend
+on the wall clock).
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ from typing import ClassVar
 from pydantic import BaseModel
 
 from domain import rules as r
-from domain.calendar import add_months, add_years
-from projections.facts import CaseFacts
+from domain.calendar import HolidayCalendar, add_months, add_years
+from projections.facts import CaseFacts, ObjectionFact
 from projections.metrics_view import IMPORTED, ORIGIN
 from projections.periods import closure_deadline, excluded_days
 from projections.read_store import ReadModelStore
@@ -40,6 +44,12 @@ PERIODS = Table("case_periods", columns(
 POSTPONEMENTS = Table("postponements", columns(
     "case_id TEXT, seq INTEGER, case_number TEXT, court TEXT, decided_on TEXT, until_on TEXT, "
     "resumes_on TEXT, ended_on TEXT, cause TEXT"), ("case_id", "seq"))
+OBJECTIONS = Table("objections", columns(
+    "case_id TEXT, objection_id TEXT, case_number TEXT, court TEXT, officer TEXT, kind TEXT, "
+    "case_kind TEXT, act TEXT, asset_id TEXT, received_on TEXT, due_on TEXT, ruled_on TEXT, "
+    "late INTEGER, outcome TEXT, served_on TEXT, review_until TEXT, review_applied_on TEXT, "
+    "suit_until TEXT, suit_filed_on TEXT, suit_judgment TEXT, release_due_on TEXT, "
+    "revoked_on TEXT"), ("case_id", "objection_id"), indexes=(("due_on",), ("ruled_on",)))
 MONITORING = Table("monitoring", columns(
     "case_id TEXT, case_number TEXT, court TEXT, officer TEXT, terminated_on TEXT, "
     "last_inquiry_on TEXT, next_due_on TEXT, ends_on TEXT, resumed_as TEXT"), ("case_id",))
@@ -58,8 +68,9 @@ def next_reinquiry(f: CaseFacts) -> tuple[date | None, date | None, date | None]
 
 class DeadlineWatchProjection(CaseProjection):
     name: ClassVar[str] = "deadline_watch"
-    version: ClassVar[int] = 2  # 2: postponements
-    tables: ClassVar[tuple[Table, ...]] = (LEADS, PERIODS, MONITORING, POSTPONEMENTS)
+    version: ClassVar[int] = 2  # 2: postponements (and objections)
+    tables: ClassVar[tuple[Table, ...]] = (LEADS, PERIODS, MONITORING, OBJECTIONS,
+                                           POSTPONEMENTS)
 
     def case_rows(self, facts: CaseFacts, settings: ProjectionSettings) -> Rows:
         f = facts
@@ -77,14 +88,40 @@ class DeadlineWatchProjection(CaseProjection):
                                iso(p.until), iso(p.until + timedelta(days=1)),
                                iso(p.ended_on or f.closed_on), p.cause)
                               for seq, p in enumerate(f.postponements, start=1)],
+            "objections": [objection_row(f, o, settings.calendar)
+                           for o in f.objections.values()],
         }
+
+
+def objection_row(f: CaseFacts, o: ObjectionFact, calendar: HolidayCalendar
+                  ) -> tuple[object, ...]:
+    """One objection or claim with its open dates (docs/rules.md §7): the last day for 复议
+    (10 days from service) or to sue (15 days), and when a claimed asset's release is due (7
+    days after the applicant's 15 days, 民诉法解释 art.314; at once on a judgment excluding
+    enforcement)."""
+    review_until = suit_until = release = None
+    if o.served_on is not None and o.kind == "act" and o.review_applied_on is None:
+        review_until = calendar.period_end(o.served_on, r.REVIEW_APPLICATION_DAYS)
+    if o.served_on is not None and o.kind == "claim" and o.suit_filed_on is None:
+        suit_until = calendar.period_end(o.served_on, r.OBJECTION_SUIT_DAYS)
+    asset = f.assets.get(o.asset_id) if o.asset_id else None
+    if o.kind == "claim" and asset is not None and asset.under_control and o.revoked_on is None:
+        if o.suit_judgment == "enforcement_excluded":
+            release = o.suit_decided_on
+        elif o.outcome == "upheld" and suit_until is not None:
+            release = calendar.period_end(suit_until, r.CLAIM_RELEASE_DAYS)
+    return (f.case_id, o.objection_id, f.case_number, f.court, f.officer, o.kind, f.kind, o.act,
+            o.asset_id, iso(o.received_on), iso(o.due_on), iso(o.ruled_on), int(o.late),
+            o.outcome, iso(o.served_on), iso(review_until), iso(o.review_applied_on),
+            iso(suit_until), iso(o.suit_filed_on), o.suit_judgment, iso(release),
+            iso(o.revoked_on))
 
 
 class WatchItem(BaseModel):
     """Something due on ``due_on`` (``days_left`` < 0: overdue)."""
 
     watch: str  # control_expiry | closure_deadline | payout | lead | reinquiry |
-    # dishonest_deletion | postponement_end
+    # dishonest_deletion | postponement_end | objection | objection_suit_window | claim_release
     case_number: str
     court: str
     subject: str
@@ -133,8 +170,41 @@ def deadline_watch(store: ReadModelStore, as_of: date, within_days: int = 30,
         "t.ended_on IS NULL AND t.resumes_on <= ?",
         lambda row: f"postponement decided on {row[3]} runs until {row[4]}: enforcement "
                     "resumes")
+    add("objection", r.SRC_OBJECTION + "; " + r.SRC_CLAIM,
+        "t.case_number, t.court, t.due_on, t.objection_id, t.kind, t.act, t.asset_id",
+        "objections", "t.ruled_on IS NULL AND t.due_on <= ?",
+        _unanswered)
+    add("claim_release", r.SRC_CLAIM_RELEASE,
+        "t.case_number, t.court, t.release_due_on, t.objection_id, t.asset_id", "objections",
+        "t.release_due_on IS NOT NULL AND t.release_due_on <= ?",
+        lambda row: f"release {row[4]} (outsider's claim {row[3]})")
+    items.extend(_suit_windows(store, as_of, horizon))
     items.extend(_closure_deadlines(store, as_of, horizon, settings))
     return sorted(items, key=lambda i: (i.due_on, i.watch, i.case_number))
+
+
+def _unanswered(row: tuple[object, ...]) -> str:
+    what = f"outsider's claim {row[3]} to {row[6]}" if row[4] == "claim" \
+        else f"objection {row[3]} to the {row[5]}" + (f" of {row[6]}" if row[6] else "")
+    return f"{what} not ruled on"
+
+
+def _suit_windows(store: ReadModelStore, as_of: date, horizon: str) -> list[WatchItem]:
+    """The open 15-day periods to sue about a claimed asset (民诉法 art.238): after the last
+    day the disposal proceeds (claim rejected) or the asset is released (claim upheld)."""
+    out = []
+    for number, court, until, oid, asset_id, outcome, imported in store.query(
+            f"SELECT t.case_number, t.court, t.suit_until, t.objection_id, t.asset_id, "
+            f"t.outcome, {IMPORTED} FROM objections t {ORIGIN} WHERE t.suit_until IS NOT NULL "
+            "AND t.suit_judgment IS NULL AND t.suit_until >= ? AND t.suit_until <= ?",
+            (as_of.isoformat(), horizon)):
+        due = date.fromisoformat(until)
+        then = "its disposal proceeds" if outcome == "rejected" else "it is released"
+        out.append(WatchItem(
+            watch="objection_suit_window", case_number=number, court=court,
+            subject=f"last day to sue about {asset_id} (claim {oid}); then {then}", due_on=due,
+            days_left=(due - as_of).days, source=r.SRC_CLAIM, imported=bool(imported)))
+    return out
 
 
 def _closure_deadlines(store: ReadModelStore, as_of: date, horizon: str,

@@ -22,6 +22,7 @@ from workflows import (
     funds,
     inquiry,
     notice,
+    objections,
     security,
     settlement,
     termination,
@@ -45,10 +46,12 @@ TASKS: dict[str, Handler] = {
     "close": disposal.close, "buyer": disposal.buyer, "sale_proceeds": disposal.sale_proceeds,
     "payout": funds.payout, "conclude": funds.conclude,
     "settlement_performed": settlement.performed, "settlement_due": settlement.overdue,
-    "deadline": deadlines.deadline_near, "postponement_end": security.end_term,
+    "deadline": deadlines.deadline_near,
+    "objection_overdue": objections.overdue, "claim_release": objections.release,
+    "hold_end": objections.hold_ended, "postponement_end": security.end_term,
 }
 PLANNERS = (notice.plan, inquiry.plan, control.plan, disposal.plan, funds.plan,
-            settlement.plan, deadlines.plan, security.plan)
+            settlement.plan, deadlines.plan, objections.plan, security.plan)
 
 
 def plan(ctx: CaseContext) -> None:

@@ -194,6 +194,16 @@ class RoundView(Message):
     ended_on: date | None = None
 
 
+class HoldView(Message):
+    """A hold on the disposal of an asset by an objection or claim (docs/rules.md §7):
+    ``until`` its last day (None: until a further act)."""
+
+    objection_id: str
+    code: str
+    source: str
+    until: date | None = None
+
+
 class AssetView(Message):
     asset_id: str
     kind: str
@@ -212,6 +222,7 @@ class AssetView(Message):
     rounds: tuple[RoundView, ...] = ()
     failed_rounds: int = 0
     disposed_how: str | None = None
+    holds: tuple[HoldView, ...] = ()  # views recorded before objections: ()
 
     @property
     def last_round(self) -> RoundView | None:
@@ -270,6 +281,34 @@ class ReferralView(Message):
     outcome: str | None = None
 
 
+class ObjectionView(Message):
+    """An objection (kind ``act``) or an outsider's claim (``claim``) and its dates
+    (docs/rules.md §7), computed by the domain."""
+
+    objection_id: str
+    kind: Literal["act", "claim"]
+    objector: str
+    act: str | None = None
+    asset_id: str | None = None
+    received_on: date
+    due_on: date  # examination due (15 days)
+    stayed: bool = False
+    outcome: str | None = None  # the ruling: upheld | rejected
+    upheld: bool | None = None  # after a 复议
+    ruled_on: date | None = None
+    late: bool = False
+    served_on: date | None = None
+    review_until: date | None = None  # last day for 复议 (served, none applied)
+    review_applied_on: date | None = None
+    review_decided_on: date | None = None
+    suit_until: date | None = None  # last day to sue (a served claim, no suit yet)
+    suit_plaintiff: str | None = None
+    suit_filed_on: date | None = None
+    suit_judgment: str | None = None
+    release_on: date | None = None  # a claimed asset's release is due from this day
+    revoked_on: date | None = None
+
+
 class CaseView(Message):
     """What the workflow knows of the case: a digest of the aggregate's state after a command."""
 
@@ -312,9 +351,13 @@ class CaseView(Message):
     securities: tuple[SecurityView, ...] = ()
     refusal_found_on: date | None = None
     referrals: tuple[ReferralView, ...] = ()
+    objections: tuple[ObjectionView, ...] = ()  # views recorded before objections: ()
 
     def asset(self, asset_id: str) -> AssetView | None:
         return next((a for a in self.assets if a.asset_id == asset_id), None)
+
+    def objection(self, objection_id: str) -> ObjectionView | None:
+        return next((o for o in self.objections if o.objection_id == objection_id), None)
 
 
 class CommandOutcome(Message):
@@ -343,6 +386,7 @@ class ActResult(Message):
     outstanding: Decimal
     request_id: str | None = None
     approval_id: str | None = None  # the id of the approval request a request_approval made
+    objection_id: str | None = None  # the id of the objection or claim an act recorded (§7)
 
 
 ActState = Literal["received", "applied", "refused"]

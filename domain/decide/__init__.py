@@ -51,6 +51,7 @@ def load_all() -> None:
         filing,
         funds,
         inquiry,
+        objections,
         referral,
         sanctions,
         security,
