@@ -42,12 +42,16 @@ WHILE_SUSPENDED_BLOCKED = frozenset({
     "ImposeFine", "OrderDetention", "ListDishonest", "RestrictConsumption", "BanExit",
     "TerminateCurrentProcedure",
 })
-FUTURE_FIELDS = frozenset({"report_due_on", "expires_on", "due_on", "opens_at", "closes_at"})
+FUTURE_FIELDS = frozenset({"report_due_on", "expires_on", "due_on", "opens_at", "closes_at",
+                           "performance_due_on"})
 CLOCK_TOLERANCE = timedelta(minutes=5)
 """How far before the case's last recorded act a command's business time may lie and still be
 recorded (at the case's time): the writers' clocks, and their waits for the case's lock
 (at most domain.caselock.MAX_LOCK_WAIT), differ by less. Further back is ``time.backwards``."""
 C = TypeVar("C", bound=Command)
+ADDED_LATER = ("approval_id", "respondent", "performance_due_on")
+"""Optional command fields added after commands were first recorded: left out of the
+fingerprint while None, so that a command built before them hashes the same."""
 
 
 class CommandResult(BaseModel):
@@ -71,8 +75,9 @@ def fingerprint(cmd: Command) -> str:
     the same.
     """
     exclude = {"recorded_at"}
-    if getattr(cmd, "approval_id", "") is None:
-        exclude.add("approval_id")  # a field added later: absent, commands hash as before
+    for name in ADDED_LATER:  # fields added later: absent, commands hash as before
+        if getattr(cmd, name, "") is None:
+            exclude.add(name)
     return hashlib.sha256(cmd.__pydantic_serializer__.to_json(
         cmd, exclude=exclude)).hexdigest()[:32]
 

@@ -119,6 +119,14 @@ class LeadState(Mutable):
     found: bool = False
 
 
+class Recovery(Mutable):
+    """What reached the applicant on a day: money received into the case (direct payments,
+    settlement payments included) or property taken in lieu at its value."""
+
+    on: date
+    amount: Decimal
+
+
 class ReceiptState(Mutable):
     amount: Decimal
     received_on: date
@@ -137,6 +145,11 @@ class DishonestEntry(Mutable):
     listed_on: date
     until: date | None
     deleted_on: date | None = None
+    respondent: str | None = None  # the respondent's name; None: every respondent
+
+    def names(self, party: str) -> bool:
+        """Whether this entry lists the respondent named ``party``."""
+        return self.respondent is None or self.respondent == party
 
 
 class ApprovalState(Mutable):
@@ -177,12 +190,17 @@ class CaseState(Mutable):
     claim: Claim
     applied_on: date
     filed_on: date
+    application_period_passed: bool = False  # applied after it (民诉法解释 art.481)
+    application_period_ended_on: date | None = None
+    limitation_objection: str | None = None  # pending | upheld | rejected
+    limitation_objection_raised_on: date | None = None
     resumed_from: str | None = None
     resumed_from_id: UUID | None = None
     imported: bool = False
     phase: Phase = Phase.FILED
     # notice and report
     notice_issued_on: date | None = None
+    notice_performance_due_on: date | None = None  # None: performance at once
     report_ordered: bool = False
     report_due_on: date | None = None
     notice_served_on: date | None = None
@@ -207,6 +225,7 @@ class CaseState(Mutable):
     in_lieu: Decimal = ZERO
     paid_out: Decimal = ZERO
     receipts: list[ReceiptState] = Field(default_factory=list)
+    recoveries: list[Recovery] = Field(default_factory=list)  # dated: delay interest's base
     late_payouts: int = 0
     # settlement
     settlement_status: str | None = None  # reached | performed | defaulted
@@ -277,3 +296,8 @@ class CaseState(Mutable):
     @property
     def dishonest_active(self) -> DishonestEntry | None:
         return next((d for d in self.dishonest if d.deleted_on is None), None)
+
+    def listed_active(self, party: str) -> DishonestEntry | None:
+        """The entry in force that lists the respondent named ``party``, if any."""
+        return next((d for d in self.dishonest if d.deleted_on is None and d.names(party)),
+                    None)

@@ -120,7 +120,9 @@ def _misreport(f: CaseFacts, out: list[Finding]) -> None:
 # --- 不合规: 终本规定 art.1 (1)-(5) -----------------------------------------------------------
 
 def _sanctioned(f: CaseFacts) -> bool:
-    return any(s.kind in ("fine", "detention", "dishonest") for s in f.sanctions)
+    """A report breach met with 罚款、拘留等强制措施 (终本规定 art.2(3)): a fine or a detention;
+    a 失信 listing is not a coercive measure (docs/rules.md §1.10)."""
+    return any(s.kind in ("fine", "detention") for s in f.sanctions)
 
 
 def _notice_and_report(f: CaseFacts, out: list[Finding]) -> None:
@@ -137,8 +139,8 @@ def _notice_and_report(f: CaseFacts, out: list[Finding]) -> None:
              r.SRC_TERMINATION_REPORT)
     if f.report_status in ("refused", "false", "late") and not _sanctioned(f):
         _add(out, SUBSTANTIVE, "termination.report_breach_unsanctioned",
-             f"the property report was {f.report_status} and the breach was not sanctioned",
-             r.SRC_TERMINATION_REPORT + "; " + r.SRC_REPORT_SANCTION)
+             f"the property report was {f.report_status} and the breach was not met with a "
+             "fine or detention", r.SRC_TERMINATION_REPORT_SANCTION + "; " + r.SRC_REPORT_SANCTION)
 
 
 def _listable(f: CaseFacts, on: date) -> bool:

@@ -51,5 +51,6 @@ def load_all() -> None:
         filing,
         funds,
         inquiry,
+        limitation,
         sanctions,
     )
