@@ -82,6 +82,13 @@ class WatchItem(BaseModel):
     source: str
     imported: bool = False
     """Of an imported legacy case: no workflow watches it (docs/legacy-format.md)."""
+    beyond_calendar: bool = False
+    """A day counted over the holiday calendar (民诉法 art.85) in a year it does not cover: the
+    date ignores that year's holidays and may move (docs/rules.md §1.14)."""
+
+
+CALENDAR_COUNTED = frozenset({"closure_deadline", "payout", "lead", "dishonest_deletion"})
+"""Watches whose dates are counted over the holiday calendar (the others are calendar days)."""
 
 
 def deadline_watch(store: ReadModelStore, as_of: date, within_days: int = 30,
@@ -98,7 +105,9 @@ def deadline_watch(store: ReadModelStore, as_of: date, within_days: int = 30,
             items.append(WatchItem(watch=watch, case_number=str(row[0]), court=str(row[1]),
                                    subject=subject(row), due_on=due,
                                    days_left=(due - as_of).days, source=source,
-                                   imported=bool(row[-1])))
+                                   imported=bool(row[-1]),
+                                   beyond_calendar=watch in CALENDAR_COUNTED
+                                   and not settings.calendar.covers(due)))
 
     add("control_expiry", r.SRC_CONTROL_LAPSE,
         "t.case_number, t.court, t.expires_on, t.asset_id, t.measure", "assets",
@@ -140,5 +149,6 @@ def _closure_deadlines(store: ReadModelStore, as_of: date, horizon: str,
                                  subject=f"close within {months} months of filing "
                                  f"({excluded} excluded days)", due_on=due,
                                  days_left=(due - as_of).days, source=r.SRC_CLOSURE_LIMIT,
-                                 imported=bool(imported)))
+                                 imported=bool(imported),
+                                 beyond_calendar=not settings.calendar.covers(due)))
     return out

@@ -214,5 +214,9 @@ def view_of(s: CaseState, today: date, app: EnforcementCases) -> m.CaseView:
         approvals=tuple(m.ApprovalView(
             approval_id=k, measure=v.measure.value, status=v.status,
             requested_by=v.requested_by, requested_on=v.requested_on, subject=v.subject,
-            used=v.used_by is not None) for k, v in s.approvals.items()))
+            used=v.used_by is not None) for k, v in s.approvals.items()),
+        calendar_years=tuple(sorted(app.calendar.known_years)),
+        application_period_passed=s.application_period_passed,
+        limitation_objection=s.limitation_objection,
+        limitation_objection_raised_on=s.limitation_objection_raised_on)
 

@@ -43,13 +43,18 @@ class ActBase(Message, CheckedText):
     note: Note | None = None
 
 
+ADDED_LATER = ("approval_id", "respondent")
+"""Optional act fields added after acts were first journaled."""
+
+
 def fingerprint(act: ActBase) -> str:
-    """What makes two acts sent with one key the same act (its JSON, hashed). An
-    ``approval_id`` of None is left out: acts journaled before that field existed keep their
+    """What makes two acts sent with one key the same act (its JSON, hashed). A field added
+    later (``ADDED_LATER``) is left out while None: acts journaled before it existed keep their
     fingerprint."""
     exclude: dict[str, Any] = {}
-    if getattr(act, "approval_id", "") is None:
-        exclude["approval_id"] = True
+    for name in ADDED_LATER:
+        if getattr(act, name, "") is None:
+            exclude[name] = True
     measure = getattr(act, "measure", None)
     if isinstance(measure, Message) and getattr(measure, "approval_id", "") is None:
         exclude["measure"] = {"approval_id": True}
@@ -195,11 +200,15 @@ class RestrictConsumption(ActBase):
 
 
 class ListDishonest(ActBase):
+    """List as 失信: the respondent named (by name or identity-document number), or every
+    respondent when none is named (docs/rules.md §1.9)."""
+
     kind: Literal["list_dishonest"] = "list_dishonest"
     ground: DishonestGround
     approval_id: ApprovalRef = None
     approval: LegacyApproval = None
     extra_years: Annotated[int, Field(ge=0, le=3)] = 0
+    respondent: Annotated[str, Field(min_length=1, max_length=100)] | None = None
 
 
 class Fine(Message, CheckedText):
@@ -319,6 +328,24 @@ class EndSuspension(ActBase):
     kind: Literal["end_suspension"] = "end_suspension"
 
 
+class RaiseLimitationObjection(ActBase):
+    """The debtor objects that the application came after the 2-year application period
+    (民诉法解释 art.481): recorded from its written objection (docs/rules.md §1.13)."""
+
+    kind: Literal["raise_limitation_objection"] = "raise_limitation_objection"
+    grounds: Text
+    raised_on: date | None = None
+
+
+class RuleOnLimitationObjection(ActBase):
+    """The court rules on the limitation objection: upheld, the case ends as 不予执行 (controls
+    released, restriction lifted, 失信 entries deleted); rejected, enforcement goes on."""
+
+    kind: Literal["rule_on_limitation_objection"] = "rule_on_limitation_objection"
+    upheld: bool
+    reason: Text
+
+
 Act = Annotated[
     RecordPayment | SubmitLead | VerifyLead | RecordNoticeService | RecordPropertyReport
     | AnnounceAuction | RecordBid | RecordAuctionResult | RecordBuyerDefault | SellAsset
@@ -327,7 +354,8 @@ Act = Annotated[
     | RestrictConsumption | ListDishonest | OrderMeasure | RecordApplicantHearing
     | ApproveTermination | WithdrawApplication | CloseCase | RequestResumption
     | SuspendEnforcement
-    | EndSuspension | RequestApproval | GiveApproval | RefuseApproval,
+    | EndSuspension | RequestApproval | GiveApproval | RefuseApproval
+    | RaiseLimitationObjection | RuleOnLimitationObjection,
     Field(discriminator="kind"),
 ]
 """Any act: the payload of the ``act`` signal (fire and forget; refusals are kept as problems)."""
@@ -340,7 +368,7 @@ ACT_TYPES: tuple[type[ActBase], ...] = (
     ListDishonest, OrderMeasure, RecordApplicantHearing, ApproveTermination, WithdrawApplication,
     CloseCase,
     RequestResumption, SuspendEnforcement, EndSuspension, RequestApproval, GiveApproval,
-    RefuseApproval,
+    RefuseApproval, RaiseLimitationObjection, RuleOnLimitationObjection,
 )
 
 
