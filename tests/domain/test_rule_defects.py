@@ -1,7 +1,7 @@
 """The seven rule defects of issue 13 ("found tried as a new user would"), one boundary each:
 literal values, the rule's source asserted in the refusal, nothing written on refusal.
 
-Each test failed before its fix (docs/rules.md §1.13 lists the defects and their fixes)."""
+Each test failed before its fix (docs/rules.md §1.15 lists the defects and their fixes)."""
 
 from __future__ import annotations
 
