@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from engine.simulate import SimulationReport
 
 RATES = ("执结率", "执行完毕率", "实际执结率", "执行到位率", "终本率", "终本合格率",
-         "法定期限内结案率", "结收比", "平均执行天数", "案款发放及时率")
+         "法定期限内结案率", "结收比", "平均执行天数", "案款发放及时率", "异议审查及时率")
 
 
 def yuan(value: Decimal | None) -> str:

@@ -178,7 +178,7 @@ class EnforcementCases(CaseStore):
 
     def _execute(self, cmd: c.Command) -> CommandResult:
         ref = case_id(cmd.case_number)
-        with self._writing({ref: cmd.case_number}) as write:
+        with self.writing({ref: cmd.case_number}) as write:
             case = self._current(write.tx, ref, cmd.case_number)
             result = case.execute(cmd, self._context(cmd), self.chain)
             if not result.duplicate:
@@ -187,7 +187,7 @@ class EnforcementCases(CaseStore):
 
     def _file(self, cmd: c.FileCase) -> CommandResult:
         ref = case_id(cmd.case_number)
-        with self._writing({ref: cmd.case_number}) as write:
+        with self.writing({ref: cmd.case_number}) as write:
             if not self._exists(write.tx, ref):
                 case, result = EnforcementCase.file(cmd, self._context(cmd), self.chain)
                 write.save(case)
@@ -200,7 +200,7 @@ class EnforcementCases(CaseStore):
 
     def _resume(self, cmd: c.ResumeEnforcement) -> CommandResult:
         ref, new_ref = case_id(cmd.case_number), case_id(cmd.new_case_number)
-        with self._writing({ref: cmd.case_number, new_ref: cmd.new_case_number}) as write:
+        with self.writing({ref: cmd.case_number, new_ref: cmd.new_case_number}) as write:
             old = self._current(write.tx, ref, cmd.case_number)
             earlier = old.duplicate_of(cmd)
             if earlier is not None:
@@ -215,16 +215,19 @@ class EnforcementCases(CaseStore):
             return result
 
     @contextlib.contextmanager
-    def _writing(self, cases: dict[UUID, str]) -> Iterator[_Write]:
+    def writing(self, cases: dict[UUID, str]) -> Iterator[_Write]:
         """Hold these cases' locks (this process's, then the store's) while the block loads,
         decides and saves; commit when it ends. Past ``lock_wait``: ``engine.busy``, nothing
         written. A failure other than a refusal evicts the cases from the cache (they may be
-        half-changed); a refusal changes nothing."""
+        half-changed); so does a refusal raised once the block began to save (the anchor log's
+        ``anchor.log_missing``: the cases hold events that were not written); a decision's
+        refusal changes nothing."""
         started = time.monotonic()
         deadline = started + self.lock_wait
         refs = sorted(cases)
         stripes = sorted({id(lock): lock for lock in map(self._lock, refs)}.values(), key=id)
         held: list[threading.RLock] = []
+        write: _Write | None = None
         try:
             for stripe in stripes:
                 if not stripe.acquire(timeout=remaining(deadline)):
@@ -242,6 +245,8 @@ class EnforcementCases(CaseStore):
                 f"with other writers for {self.lock_wait:g} s; nothing was written: send the "
                 "command again", "one writer per case (docs/operations.md)") from None
         except EnforcementError:
+            if write is not None and write.saving:
+                self._evict(*refs)  # refused at the save, after the cases applied their events
             raise  # decisions refuse before any change
         except IntegrityError:
             self._evict(*refs)
@@ -388,7 +393,7 @@ class EnforcementCases(CaseStore):
                  if v.events and (v.anchored_version is None or v.events > v.anchored_version)]
         if heads:
             refs = sorted({h.case_id for h in heads})
-            with self._writing({ref: str(ref) for ref in refs}) as write:
+            with self.writing({ref: str(ref) for ref in refs}) as write:
                 write.tx.anchor(heads)
         self.anchors.set_meta_once(CHAIN_KEY_CHECK, key_check(self._chain_key))
         return heads
@@ -471,9 +476,12 @@ class _Write:
         self.app, self.tx = app, tx
         self.cases: list[EnforcementCase] = []
         self.events: list[CaseEvent] = []
+        self.saving = False
+        """Whether a save began: from then on the cases hold events the store may not get."""
 
     def save(self, *cases: EnforcementCase) -> None:
         """Append the cases' new events (committed when the lock is released)."""
+        self.saving = True
         events = [e for case in cases for e in case.collect_events()]
         self.tx.insert([self.app.mapper.to_stored_event(e) for e in events])
         self.tx.anchor(heads_of(events))

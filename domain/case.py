@@ -33,7 +33,10 @@ from domain.tamper import HashChain, topic_of
 load_all()
 
 AFTER_CLOSURE = frozenset({"DeleteDishonestEntry", "LiftConsumptionRestriction", "ReleaseControl",
-                           "RecordRefusedAct"})
+                           "RecordRefusedAct"}) | {
+    # an objection received before the closure is still answered (docs/rules.md §7)
+    "RuleOnObjection", "RecordObjectionService", "ApplyForReview", "RecordReviewDecision",
+    "RecordObjectionSuit", "RecordSuitJudgment"}
 AFTER_TERMINATION = AFTER_CLOSURE | {"RecordPostTerminationInquiry", "ResumeEnforcement",
                                      "RecordTerminationService"}
 WHILE_SUSPENDED_BLOCKED = frozenset({
@@ -49,7 +52,7 @@ CLOCK_TOLERANCE = timedelta(minutes=5)
 recorded (at the case's time): the writers' clocks, and their waits for the case's lock
 (at most domain.caselock.MAX_LOCK_WAIT), differ by less. Further back is ``time.backwards``."""
 C = TypeVar("C", bound=Command)
-ADDED_LATER = ("approval_id", "respondent", "performance_due_on")
+ADDED_LATER = ("approval_id", "objection_id", "respondent", "performance_due_on")
 """Optional command fields added after commands were first recorded: left out of the
 fingerprint while None, so that a command built before them hashes the same."""
 
@@ -70,9 +73,9 @@ def fingerprint(cmd: Command) -> str:
 
     The SHA-256 of the command's JSON without ``recorded_at``, cut to 32 hex digits. The
     business time is left out because a retried command is the same act even when its
-    workflow re-issues it a little later (a local activity re-run after a worker crash); an
-    ``approval_id`` of None too, so that a command built before that field existed hashes
-    the same.
+    workflow re-issues it a little later (a local activity re-run after a worker crash); a
+    field of ``ADDED_LATER`` (``approval_id``, ``objection_id``, ...) of None too, so that a
+    command built before that field existed hashes the same.
     """
     exclude = {"recorded_at"}
     for name in ADDED_LATER:  # fields added later: absent, commands hash as before

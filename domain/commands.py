@@ -32,9 +32,14 @@ from domain.models import (
     DishonestGround,
     EndingGround,
     FundsSource,
+    ObjectedAct,
+    ObjectionOutcome,
     PriceMethod,
+    ReviewOutcome,
     SettlementChoice,
     ShortId,
+    Standing,
+    SuitJudgment,
     SuspensionReason,
     Text,
 )
@@ -235,6 +240,8 @@ class ReleaseControl(Command):
     asset_id: ShortId
     released_on: date
     reason: Text
+    objection_id: ShortId | None = None
+    """The objection whose ruling (or suit) the release carries out (docs/rules.md §7)."""
 
 
 class AdvanceQueue(Command):
@@ -354,7 +361,8 @@ class RestrictConsumption(Command):
 
 class LiftConsumptionRestriction(Command):
     lifted_on: date
-    reason: Literal["security", "applicant_consent", "performance"]
+    reason: Literal["security", "applicant_consent", "performance", "objection_upheld"]
+    objection_id: ShortId | None = None  # with objection_upheld (docs/rules.md §7.1)
 
 
 class ListDishonest(Command):
@@ -375,7 +383,8 @@ class ListDishonest(Command):
 class DeleteDishonestEntry(Command):
     deleted_on: date
     reason: Literal["performance", "settlement_performed", "applicant_request", "termination",
-                    "period_expired", "error"]
+                    "period_expired", "error", "objection_upheld"]
+    objection_id: ShortId | None = None  # with objection_upheld (docs/rules.md §7.1)
 
 
 class ImposeFine(Command):
@@ -496,6 +505,90 @@ class CloseCase(Command):
     mode: Literal[ClosureMode.WITHDRAWN_FILING, ClosureMode.NOT_ENFORCED, ClosureMode.REJECTED]
     closed_on: date
     reason: Text
+
+
+# --- objections, reviews, outsiders' claims (docs/rules.md §7) ------------------------------
+
+class RecordObjection(Command):
+    """A party's or interested person's written objection to an enforcement act (执行异议,
+    民诉法 art.236), as the court received it: the act (its kind, the asset it concerns, its
+    version in the record if known), the grounds, the day of receipt."""
+
+    objection_id: ShortId
+    objector: Text
+    standing: Standing
+    act: ObjectedAct
+    asset_id: ShortId | None = None
+    act_version: Annotated[int, Field(ge=1)] | None = None
+    grounds: Text
+    received_on: date
+
+
+class RecordOutsiderClaim(Command):
+    """An outsider's written claim to one controlled asset (案外人异议, 民诉法 art.238)."""
+
+    objection_id: ShortId
+    claimant: Text
+    asset_id: ShortId
+    grounds: Text
+    received_on: date
+
+
+class OrderObjectionStay(Command):
+    """The court stays the disposal the objected act concerns while the objection (or its
+    复议) is examined (执行程序解释 art.10: no stay unless ordered)."""
+
+    objection_id: ShortId
+    ordered_on: date
+    reason: Text
+
+
+class RuleOnObjection(Command):
+    """The ruling on an objection or an outsider's claim; ``served_on``: served at once."""
+
+    objection_id: ShortId
+    outcome: ObjectionOutcome
+    ruled_on: date
+    served_on: date | None = None
+
+
+class RecordObjectionService(Command):
+    """The ruling on an objection or claim was served (the 10/15-day periods run from it)."""
+
+    objection_id: ShortId
+    served_on: date
+
+
+class ApplyForReview(Command):
+    """An application for 复议 of the ruling on an objection to the higher court."""
+
+    objection_id: ShortId
+    applicant: Text
+    applied_on: date
+
+
+class RecordReviewDecision(Command):
+    """The higher court's decision on a 复议, as the enforcing court records it."""
+
+    objection_id: ShortId
+    outcome: ReviewOutcome
+    decided_on: date
+
+
+class RecordObjectionSuit(Command):
+    """A 执行异议之诉 about a claimed asset was filed (the outsider's after a rejection, the
+    applicant's after the claim was upheld)."""
+
+    objection_id: ShortId
+    filed_on: date
+
+
+class RecordSuitJudgment(Command):
+    """The judgment of that suit: enforcement of the asset allowed or excluded."""
+
+    objection_id: ShortId
+    judgment: SuitJudgment
+    decided_on: date
 
 
 # --- the court's register of what it received -----------------------------------------------

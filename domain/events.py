@@ -33,9 +33,14 @@ from domain.models import (
     DishonestGround,
     EndingGround,
     FundsSource,
+    ObjectedAct,
+    ObjectionOutcome,
     PriceMethod,
     ReportStatus,
+    ReviewOutcome,
     SettlementChoice,
+    Standing,
+    SuitJudgment,
     SuspensionReason,
 )
 from domain.rules import Channel
@@ -231,6 +236,7 @@ class ControlReleased(CaseEvent):
     asset_id: str
     released_on: date
     reason: str
+    objection_id: str | None = None  # released by that objection's ruling or suit (§7)
 
 
 class QueueAdvanced(CaseEvent):
@@ -379,6 +385,7 @@ class ConsumptionRestricted(CaseEvent):
 class ConsumptionRestrictionLifted(CaseEvent):
     lifted_on: date
     reason: str
+    objection_id: str | None = None  # lifted by that objection's ruling (docs/rules.md §7.1)
 
 
 class DebtorListedDishonest(CaseEvent):
@@ -394,6 +401,7 @@ class DishonestEntryDeleted(CaseEvent):
     deleted_on: date
     reason: str
     late: bool
+    objection_id: str | None = None  # deleted by that objection's ruling (docs/rules.md §7.1)
 
 
 class FineImposed(CaseEvent):
@@ -517,6 +525,99 @@ class CaseClosed(CaseEvent):
     closed_on: date
     ground: EndingGround | None
     reason: str
+
+
+# --- objections, reviews, outsiders' claims (docs/rules.md §7) ------------------------------
+
+class ObjectionReceived(CaseEvent):
+    """A written objection to an enforcement act (执行异议, 民诉法 art.236) was received; the
+    court examines it by ``due_on`` (15 days)."""
+
+    objection_id: str
+    objector: str
+    standing: Standing
+    act: ObjectedAct
+    asset_id: str | None
+    act_version: int | None
+    grounds: str
+    received_on: date
+    due_on: date
+
+
+class OutsiderClaimReceived(CaseEvent):
+    """An outsider's written claim to a controlled asset (案外人异议, 民诉法 art.238) was
+    received: disposal of that asset stops while it is examined (by ``due_on``); an auction
+    round of it under way is withdrawn (``withdrawn_round``)."""
+
+    objection_id: str
+    claimant: str
+    asset_id: str
+    grounds: str
+    received_on: date
+    due_on: date
+    withdrawn_round: int | None = None
+
+
+class ObjectionStayOrdered(CaseEvent):
+    """The court stayed the disposal of the asset the objected act concerns (执行程序解释
+    art.10); an auction round of it under way is withdrawn."""
+
+    objection_id: str
+    asset_id: str
+    ordered_on: date
+    reason: str
+    withdrawn_round: int | None = None
+
+
+class ObjectionRuled(CaseEvent):
+    """The ruling on an objection or claim; ``late``: after its 15 days (民诉法 arts.236, 238)."""
+
+    objection_id: str
+    outcome: ObjectionOutcome
+    ruled_on: date
+    due_on: date
+    late: bool
+    served_on: date | None = None
+    withdrawn_round: int | None = None  # an upheld objection to an auction: its round
+
+
+class ObjectionRulingServed(CaseEvent):
+    objection_id: str
+    served_on: date
+
+
+class ReviewApplied(CaseEvent):
+    """复议 of the ruling applied for (民诉法 art.236: within 10 days of its service)."""
+
+    objection_id: str
+    applicant: str
+    applied_on: date
+    last_day: date
+
+
+class ReviewDecided(CaseEvent):
+    """The higher court's decision on the 复议; ``upheld``: the objection's standing after it."""
+
+    objection_id: str
+    outcome: ReviewOutcome
+    decided_on: date
+    upheld: bool
+
+
+class ObjectionSuitFiled(CaseEvent):
+    """A 执行异议之诉 about the claimed asset was filed within its 15 days (民诉法 art.238) by
+    ``plaintiff``: the outsider (claim rejected) or the applicant (claim upheld)."""
+
+    objection_id: str
+    plaintiff: str  # outsider | applicant
+    filed_on: date
+    last_day: date
+
+
+class ObjectionSuitDecided(CaseEvent):
+    objection_id: str
+    judgment: SuitJudgment
+    decided_on: date
 
 
 # --- the court's register of what it received -----------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from domain import events as ev
@@ -15,6 +16,7 @@ from domain.state import (
     ControlStatus,
     DishonestEntry,
     LeadState,
+    ObjectionState,
     Period,
     Phase,
     ReceiptState,
@@ -190,6 +192,7 @@ def _lapsed(s: CaseState, e: ev.ControlLapsed) -> None:
 @applies(ev.ControlReleased)
 def _released(s: CaseState, e: ev.ControlReleased) -> None:
     s.assets[e.asset_id].control = ControlStatus.RELEASED
+    _revoked(s, e.objection_id, e.released_on)
 
 
 @applies(ev.QueueAdvanced)
@@ -344,6 +347,7 @@ def _restricted(s: CaseState, e: ev.ConsumptionRestricted) -> None:
 @applies(ev.ConsumptionRestrictionLifted)
 def _restriction_lifted(s: CaseState, e: ev.ConsumptionRestrictionLifted) -> None:
     s.restriction_lifted_on = e.lifted_on
+    _revoked(s, e.objection_id, e.lifted_on)
 
 
 @applies(ev.DebtorListedDishonest)
@@ -356,10 +360,11 @@ def _listed(s: CaseState, e: ev.DebtorListedDishonest) -> None:
 @applies(ev.DishonestEntryDeleted)
 def _delisted(s: CaseState, e: ev.DishonestEntryDeleted) -> None:
     """Every entry in force is deleted (a case recorded before listings named a respondent
-    had at most one in force)."""
+    had at most one in force); one deleted on an upheld objection is revoked by it."""
     for entry in s.dishonest:
         if entry.deleted_on is None:
             entry.deleted_on = e.deleted_on
+    _revoked(s, e.objection_id, e.deleted_on)
 
 
 @applies(ev.FineImposed)
@@ -482,6 +487,81 @@ def _concluded(s: CaseState, e: ev.CaseConcluded) -> None:
 def _closed(s: CaseState, e: ev.CaseClosed) -> None:
     s.closure_mode, s.closed_on, s.phase = e.mode, e.closed_on, Phase.CLOSED
     _end_suspension(s, e.closed_on)
+
+
+# --- objections, reviews, outsiders' claims (docs/rules.md §7) ------------------------------
+
+def _revoked(s: CaseState, objection_id: str | None, on: date) -> None:
+    """The act objected to was revoked (or the claimed asset released) by that objection."""
+    if objection_id is not None and objection_id in s.objections:
+        s.objections[objection_id].revoked_on = on
+
+
+def _withdraw(s: CaseState, asset_id: str | None, round_no: int | None, on: date) -> None:
+    """An auction round under way withdrawn: disposal of its asset is held (§7)."""
+    if asset_id is None or round_no is None:
+        return
+    rnd = s.assets[asset_id].rounds[-1]
+    if rnd.round == round_no:
+        rnd.status, rnd.ended_on = "withdrawn", on
+
+
+@applies(ev.ObjectionReceived)
+def _objection(s: CaseState, e: ev.ObjectionReceived) -> None:
+    s.objections[e.objection_id] = ObjectionState(
+        kind="act", objector=e.objector, standing=e.standing, act=e.act, asset_id=e.asset_id,
+        act_version=e.act_version, grounds=e.grounds, received_on=e.received_on,
+        due_on=e.due_on)
+
+
+@applies(ev.OutsiderClaimReceived)
+def _claim(s: CaseState, e: ev.OutsiderClaimReceived) -> None:
+    s.objections[e.objection_id] = ObjectionState(
+        kind="claim", objector=e.claimant, asset_id=e.asset_id, grounds=e.grounds,
+        received_on=e.received_on, due_on=e.due_on)
+    _withdraw(s, e.asset_id, e.withdrawn_round, e.received_on)
+
+
+@applies(ev.ObjectionStayOrdered)
+def _stay(s: CaseState, e: ev.ObjectionStayOrdered) -> None:
+    s.objections[e.objection_id].stayed = True
+    _withdraw(s, e.asset_id, e.withdrawn_round, e.ordered_on)
+
+
+@applies(ev.ObjectionRuled)
+def _ruled(s: CaseState, e: ev.ObjectionRuled) -> None:
+    o = s.objections[e.objection_id]
+    o.outcome, o.ruled_on, o.late, o.served_on = e.outcome, e.ruled_on, e.late, e.served_on
+    o.stayed = False  # a stay lasts while the objection is examined
+    _withdraw(s, o.asset_id, e.withdrawn_round, e.ruled_on)
+
+
+@applies(ev.ObjectionRulingServed)
+def _ruling_served_on(s: CaseState, e: ev.ObjectionRulingServed) -> None:
+    s.objections[e.objection_id].served_on = e.served_on
+
+
+@applies(ev.ReviewApplied)
+def _review(s: CaseState, e: ev.ReviewApplied) -> None:
+    s.objections[e.objection_id].review_applied_on = e.applied_on
+
+
+@applies(ev.ReviewDecided)
+def _reviewed(s: CaseState, e: ev.ReviewDecided) -> None:
+    o = s.objections[e.objection_id]
+    o.review_outcome, o.review_decided_on, o.stayed = e.outcome, e.decided_on, False
+
+
+@applies(ev.ObjectionSuitFiled)
+def _suit(s: CaseState, e: ev.ObjectionSuitFiled) -> None:
+    o = s.objections[e.objection_id]
+    o.suit_plaintiff, o.suit_filed_on = e.plaintiff, e.filed_on
+
+
+@applies(ev.ObjectionSuitDecided)
+def _suit_decided(s: CaseState, e: ev.ObjectionSuitDecided) -> None:
+    o = s.objections[e.objection_id]
+    o.suit_judgment, o.suit_decided_on = e.judgment, e.decided_on
 
 
 def is_resumed_kind(state: CaseState) -> bool:

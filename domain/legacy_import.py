@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
+from uuid import UUID
 
+from eventsourcing.persistence import EventStore
 from pydantic import BaseModel
 
 from domain.case import EnforcementCase, seal
@@ -37,9 +40,30 @@ from domain.events import CaseEvent
 from domain.ids import case_id
 from domain.legacy import SOURCE, LegacyImportError, LegacyLine, build_event, parse_line
 from domain.legacy_checks import check_actor, check_data, check_time
+from domain.tamper import HashChain
 
-if TYPE_CHECKING:
-    from domain.application import EnforcementCases
+
+class Saving(Protocol):
+    """The transaction a batch of cases is written in, holding their locks."""
+
+    tx: CaseTransaction
+
+    def save(self, *cases: EnforcementCase) -> None: ...
+
+
+class ImportTarget(Protocol):
+    """What the import needs of the application (:class:`domain.application.EnforcementCases`
+    is one): which cases exist, their events, the hash chain and a locked transaction."""
+
+    chain: HashChain
+
+    @property
+    def events(self) -> EventStore[UUID]: ...
+
+    def existing(self, refs: Sequence[UUID]) -> set[UUID]: ...
+
+    def writing(self, cases: dict[UUID, str]) -> AbstractContextManager[Saving]: ...
+
 
 LIVE_RULE = "docs/legacy-format.md § Live cases"
 Line = str | bytes | dict[str, Any]
@@ -81,7 +105,7 @@ class _Checked(BaseModel):
     digests: list[str] = []
 
 
-def import_legacy(app: EnforcementCases, lines: Lines, now: datetime,
+def import_legacy(app: ImportTarget, lines: Lines, now: datetime,
                   batch_cases: int = 500) -> ImportSummary:
     """Import JSON Lines (text lines or decoded objects) as imported facts.
 
@@ -132,7 +156,7 @@ def batches(lines: Iterable[Line], now: datetime, batch_cases: int,
     summary.cases = len(seen)
 
 
-def check(app: EnforcementCases, lines: Iterable[Line], now: datetime,
+def check(app: ImportTarget, lines: Iterable[Line], now: datetime,
           batch_cases: int) -> _Checked:
     """Step 1: every line and every case checked and built; nothing written."""
     checked, summary = _Checked(), ImportSummary()
@@ -154,7 +178,7 @@ def check(app: EnforcementCases, lines: Iterable[Line], now: datetime,
     return checked
 
 
-def write(app: EnforcementCases, lines: Iterable[Line], now: datetime, batch_cases: int,
+def write(app: ImportTarget, lines: Iterable[Line], now: datetime, batch_cases: int,
           checked: _Checked) -> ImportSummary:
     """Step 2: the checked batches again, each saved in one transaction under its locks."""
     summary = ImportSummary()
@@ -165,7 +189,7 @@ def write(app: EnforcementCases, lines: Iterable[Line], now: datetime, batch_cas
             if read >= len(checked.digests) or _digest(batch) != checked.digests[read]:
                 raise _changed(summary, "it is not the input that was checked")
             read += 1
-            with app._writing({case_id(number): number for number in batch}) as saving:
+            with app.writing({case_id(number): number for number in batch}) as saving:
                 changed = []
                 for number, entries in batch.items():
                     base = _base(app, saving.tx, number, entries, cases.get(number), checked,
@@ -186,7 +210,7 @@ def write(app: EnforcementCases, lines: Iterable[Line], now: datetime, batch_cas
     return summary
 
 
-def _base(app: EnforcementCases, tx: CaseTransaction, number: str, entries: Entries,
+def _base(app: ImportTarget, tx: CaseTransaction, number: str, entries: Entries,
           saved: EnforcementCase | None, checked: _Checked, summary: ImportSummary
           ) -> EnforcementCase | None:
     """The case to extend in step 2: as this step saved it, or as stored — unchanged since
@@ -219,7 +243,7 @@ def _digest(batch: dict[str, Entries]) -> str:
     return digest.hexdigest()
 
 
-def _stored(app: EnforcementCases, number: str, entries: Entries) -> EnforcementCase:
+def _stored(app: ImportTarget, number: str, entries: Entries) -> EnforcementCase:
     """The case as stored, replayed from its events (a copy of its own); refused if live."""
     case: EnforcementCase | None = None
     for event in app.events.get(case_id(number)):
@@ -231,7 +255,7 @@ def _stored(app: EnforcementCases, number: str, entries: Entries) -> Enforcement
     return case
 
 
-def _extend(app: EnforcementCases, case: EnforcementCase | None, entries: Entries,
+def _extend(app: ImportTarget, case: EnforcementCase | None, entries: Entries,
             now: datetime, summary: ImportSummary, sealed: bool = True
             ) -> EnforcementCase | None:
     """The case (changed in place) with the new lines applied, or None if every line is

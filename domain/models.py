@@ -185,3 +185,56 @@ class SuspensionReason(StrEnum):
     OTHER = "other"
 
 
+
+
+# --- objections (docs/rules.md §7) ------------------------------------------------------------
+
+class ObjectedAct(StrEnum):
+    """The enforcement act a 执行异议 objects to (民诉法 art.236; docs/rules.md §7.1). The acts
+    about one asset name it (``asset_id``)."""
+
+    CONTROL = "control"  # a freeze, seizure or seal of the asset
+    TRANSFER = "transfer"  # a deposit transferred (划拨)
+    VALUATION = "valuation"  # the asset's reference price
+    AUCTION = "auction"  # an auction of the asset
+    RESTRICTION = "restriction"  # the consumption restriction
+    DISHONEST = "dishonest"  # the 失信 listing
+    FINE = "fine"
+    DETENTION = "detention"
+    EXIT_BAN = "exit_ban"
+    OTHER = "other"  # any other act (name it by its version in the record)
+
+
+ASSET_ACTS = frozenset({ObjectedAct.CONTROL, ObjectedAct.TRANSFER, ObjectedAct.VALUATION,
+                        ObjectedAct.AUCTION})
+"""Acts about one asset: the objection names the asset; a stay stays its disposal."""
+
+
+class Standing(StrEnum):
+    """Who objects to an enforcement act (民诉法 art.236): a party, or an interested person
+    (异议复议规定 art.5)."""
+
+    PARTY = "party"
+    INTERESTED = "interested"
+
+
+class ObjectionOutcome(StrEnum):
+    """The ruling on an objection or an outsider's claim (异议复议规定 art.17; 民诉法 art.238)."""
+
+    UPHELD = "upheld"  # 理由成立: the act revoked or changed / the asset's enforcement stopped
+    REJECTED = "rejected"  # 理由不成立: 裁定驳回
+
+
+class ReviewOutcome(StrEnum):
+    """The higher court's decision on a 复议 (民诉法 art.236)."""
+
+    MAINTAINED = "maintained"  # the ruling stands
+    REVERSED = "reversed"  # the ruling is reversed: an upheld objection becomes rejected, and
+    # the other way round
+
+
+class SuitJudgment(StrEnum):
+    """The judgment of a 执行异议之诉 about the claimed asset (民诉法解释 arts.310-314)."""
+
+    ENFORCEMENT_ALLOWED = "enforcement_allowed"  # 许可执行 / the outsider's claim dismissed
+    ENFORCEMENT_EXCLUDED = "enforcement_excluded"  # 不得执行: the asset is the outsider's

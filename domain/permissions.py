@@ -94,6 +94,18 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "ConcludeCase": frozenset({J, P, S}),
     "EndEnforcement": frozenset({J, P}),
     "CloseCase": frozenset({J, P}),
+    # objections and outsiders' claims (docs/rules.md §7): received and served by the court's
+    # staff; stayed and ruled by a judge; the higher court's decision and the suit's judgment
+    # recorded by the staff as documents received
+    "RecordObjection": frozenset({C, OF, J, P}),
+    "RecordOutsiderClaim": frozenset({C, OF, J, P}),
+    "OrderObjectionStay": frozenset({J, P}),
+    "RuleOnObjection": frozenset({J, P}),
+    "RecordObjectionService": _ALL_ACTING,
+    "ApplyForReview": frozenset({C, OF, J, P}),
+    "RecordReviewDecision": frozenset({C, OF, J, P}),
+    "RecordObjectionSuit": frozenset({C, OF, J, P}),
+    "RecordSuitJudgment": frozenset({C, OF, J, P}),
     # the register of received acts: the workflow records a refusal nobody else is told of
     "RecordRefusedAct": frozenset({S}),
 }

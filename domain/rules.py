@@ -285,3 +285,20 @@ def delay_interest_total(periods: list[InterestPeriod]) -> Decimal:
 def age_on(birth: date, day: date) -> int:
     """Full years of age on ``day``."""
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+# --- objections, reviews, outsiders' claims (docs/rules.md §7) --------------------------------
+SRC_OBJECTION = "民诉法 art.236"
+SRC_OBJECTION_RULING = "民诉法 art.236; 异议复议规定 art.17"
+SRC_OBJECTION_STAY = "执行程序解释 art.10"
+SRC_REPEATED_OBJECTION = "异议复议规定 art.15"
+SRC_CLAIM = "民诉法 art.238"
+SRC_CLAIM_EXAMINATION = "民诉法 art.238; 执行程序解释 art.15"
+SRC_CLAIM_TIMING = "民诉法解释 art.462"
+SRC_CLAIM_REJECTED = "民诉法 art.238; 民诉法解释 art.463"
+SRC_CLAIM_SUIT = "民诉法解释 art.313"
+SRC_CLAIM_RELEASE = "民诉法解释 art.314"
+OBJECTION_EXAMINATION_DAYS = 15  # 民诉法 arts.236, 238: examined within 15 days of receipt
+REVIEW_APPLICATION_DAYS = 10  # 民诉法 art.236: 复议 within 10 days of service of the ruling
+OBJECTION_SUIT_DAYS = 15  # 民诉法 art.238: 执行异议之诉 within 15 days of service
+CLAIM_RELEASE_DAYS = 7  # 民诉法解释 art.314: release within 7 days after the suit period

@@ -24,8 +24,13 @@ from domain.models import (
     ClosureMode,
     ControlMeasure,
     DishonestGround,
+    ObjectedAct,
+    ObjectionOutcome,
     ReportStatus,
+    ReviewOutcome,
     SettlementChoice,
+    Standing,
+    SuitJudgment,
     SuspensionReason,
 )
 from domain.rules import Channel
@@ -69,7 +74,7 @@ class RoundState(Mutable):
     opens_at: datetime
     closes_at: datetime
     reauction: bool
-    status: str = "announced"  # announced | sold | failed | defaulted
+    status: str = "announced"  # announced | sold | failed | defaulted | withdrawn (§7)
     best_bid: Decimal | None = None
     best_bidder: str | None = None
     price: Decimal | None = None
@@ -168,6 +173,46 @@ class ApprovalState(Mutable):
     used_by: str | None = None  # command_id of the measure that rests on it
 
 
+class ObjectionState(Mutable):
+    """An objection (执行异议) or an outsider's claim (案外人异议) and what became of it
+    (docs/rules.md §7)."""
+
+    kind: str  # act (执行异议, 民诉法 art.236) | claim (案外人异议, 民诉法 art.238)
+    objector: str  # the objector, or the outsider who claims
+    standing: Standing | None = None  # an objection's (a claim's is the outsider's)
+    act: ObjectedAct | None = None  # what an objection objects to
+    asset_id: str | None = None
+    act_version: int | None = None
+    grounds: str
+    received_on: date
+    due_on: date
+    stayed: bool = False  # a stay ordered and in force (执行异议 only)
+    outcome: ObjectionOutcome | None = None
+    ruled_on: date | None = None
+    late: bool = False
+    served_on: date | None = None
+    review_applied_on: date | None = None
+    review_outcome: ReviewOutcome | None = None
+    review_decided_on: date | None = None
+    suit_plaintiff: str | None = None  # outsider | applicant
+    suit_filed_on: date | None = None
+    suit_judgment: SuitJudgment | None = None
+    suit_decided_on: date | None = None
+    revoked_on: date | None = None  # the act objected to revoked, or the claimed asset released
+
+    @property
+    def upheld(self) -> bool | None:
+        """The objection's standing: its ruling, reversed by a 复议 (None: not ruled yet)."""
+        if self.outcome is None:
+            return None
+        upheld = self.outcome is ObjectionOutcome.UPHELD
+        return not upheld if self.review_outcome is ReviewOutcome.REVERSED else upheld
+
+    @property
+    def review_pending(self) -> bool:
+        return self.review_applied_on is not None and self.review_decided_on is None
+
+
 class CaseState(Mutable):
     """All facts of one enforcement case."""
 
@@ -240,6 +285,8 @@ class CaseState(Mutable):
     detentions: int = 0
     # approvals by request id (each rests one measure)
     approvals: dict[str, ApprovalState] = Field(default_factory=dict)
+    # objections and outsiders' claims by id (docs/rules.md §7)
+    objections: dict[str, ObjectionState] = Field(default_factory=dict)
     # deadline
     extensions_months: int = 0
     suspensions: list[Period] = Field(default_factory=list)

@@ -139,12 +139,23 @@ def _time_and_debtor(s: CaseState, ruled_on: date, out: list[Unmet]) -> None:
                          message="obstruction was not met with a fine or detention"))
 
 
+def _objections(s: CaseState, out: list[Unmet]) -> None:
+    """An objection or an outsider's claim the court has not answered (docs/rules.md §7.3)."""
+    open_ids = [oid for oid, o in s.objections.items() if o.outcome is None]
+    if open_ids:
+        out.append(Unmet(code="termination.objection_unanswered",
+                         source=r.SRC_OBJECTION + "; " + r.SRC_CLAIM,
+                         message="objections or claims not ruled on: " + ", ".join(open_ids)))
+
+
 def unmet_conditions(s: CaseState, ruled_on: date, rules: RuleSet) -> list[Unmet]:
-    """Every substantive 终本 condition (art.1 (1)-(5)) that the state does not satisfy."""
+    """Every substantive 终本 condition (art.1 (1)-(5)) that the state does not satisfy, and
+    an objection left unanswered (docs/rules.md §7.3)."""
     out: list[Unmet] = []
     _report_and_notice(s, out)
     _measures(s, ruled_on, out)
     _inquiry(s, rules, out)
     _nothing_left(s, out)
     _time_and_debtor(s, ruled_on, out)
+    _objections(s, out)
     return out

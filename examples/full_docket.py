@@ -1,4 +1,4 @@
-"""Build examples/full-docket.json: 33 enforcement cases of one court (甘0402, 白银区人民法院)
+"""Build examples/full-docket.json: 36 enforcement cases of one court (甘0402, 白银区人民法院)
 that between them pass through every phase and end in every closure mode the workflows
 support. ``python examples/full_docket.py`` writes the file; docs/docket.md explains each case
 and the figures a simulation gives.
@@ -19,7 +19,11 @@ from domain.models import (
     CaseCategory,
     Claim,
     DishonestGround,
+    ObjectedAct,
+    ObjectionOutcome,
+    ReviewOutcome,
     SettlementChoice,
+    Standing,
     SuspensionReason,
 )
 from domain.rules import AssetKind, Channel
@@ -442,9 +446,82 @@ def sanctions() -> list[DocketCase]:
     ]
 
 
+def objections() -> list[DocketCase]:
+    """Objections and outsiders' claims (docs/rules.md §7), numbered from 41 (34-40 are left
+    to the other contested cases of issue 13)."""
+    return [
+        # 41 an outsider claims the sealed flat on day 3: the car is auctioned, the flat waits;
+        # the claim is rejected on day 10 and served on day 11; nobody sues within 15 days;
+        # then the flat is auctioned.
+        case(41, CaseCategory.LOAN, person("罗平", "19780315", 411),
+             person("石磊", "19830920", 413), basis("(2026)甘0402民初1441号"), "750000.00",
+             World(report=PropertyReport(day=5), assets=(
+                 asset(Channel.REAL_ESTATE, "flat-41", AssetKind.REAL_ESTATE,
+                       "住宅 白银区四龙路41号", "600000.00", indivisible=True,
+                       rounds=(bids(("bidder-41f", "600000.00", 60)),)),
+                 asset(Channel.VEHICLES, "car-41", AssetKind.VEHICLE, "轿车 甘D·41041",
+                       "150000.00", rounds=(bids(("bidder-41c", "150000.00", 60)),))),
+                 acts=(ScheduledAct(day=3, act=a.RecordOutsiderClaim(
+                           actor=CLERK, objection_id="CL-41", claimant="王五",
+                           asset_id="flat-41", grounds="该房屋系王五购买并付清全款, 未办理过户")),
+                       ScheduledAct(day=10, act=a.RuleOnObjection(
+                           actor=JUDGE, objection_id="CL-41",
+                           outcome=ObjectionOutcome.REJECTED)),
+                       ScheduledAct(day=11, act=a.RecordObjectionService(
+                           actor=CLERK, objection_id="CL-41"))))),
+        # 42 the debtor objects on day 3 that the frozen account holds his wages; upheld on
+        # day 5: the freeze is released before its transfer; he pays on day 20.
+        case(42, CaseCategory.LOAN, person("冯涛", "19800808", 421),
+             person("韩冰", "19870101", 423), basis("(2026)甘0402民初1442号"), "50000.00",
+             World(report=PropertyReport(day=5), payments=(pay(20, "50000.00"),), assets=(
+                 asset(Channel.DEPOSITS, "acct-42", AssetKind.DEPOSIT, "工资账户 ****4242",
+                       "30000.00"),), acts=(
+                 ScheduledAct(day=3, act=a.RecordObjection(
+                     actor=CLERK, objection_id="OB-42", objector="韩冰",
+                     standing=Standing.PARTY, act=ObjectedAct.CONTROL, asset_id="acct-42",
+                     grounds="被冻结账户为工资账户, 系本人及家属生活所必需")),
+                 ScheduledAct(day=5, act=a.RuleOnObjection(
+                     actor=JUDGE, objection_id="OB-42", outcome=ObjectionOutcome.UPHELD)),
+                 ScheduledAct(day=5, act=a.RecordObjectionService(
+                     actor=CLERK, objection_id="OB-42"))))),
+        # 43 an outsider claims the seized car on day 2 (upheld on day 14, served on day 15:
+        # the applicant does not sue, the car is released); the debtor objects to the freeze
+        # on day 3 and the judge stays its transfer on day 4; rejected on day 12, 复议 on
+        # day 15, maintained on day 40; the deposit is transferred, the debtor pays the rest.
+        case(43, CaseCategory.CONTRACT, company("白银某商贸有限公司", "MA43C4D5E", "邓超"),
+             person("易峰", "19790909", 431), basis("(2026)甘0402民初1443号"), "60000.00",
+             World(report=PropertyReport(day=5), payments=(pay(50, "40000.00"),), assets=(
+                 asset(Channel.DEPOSITS, "acct-43", AssetKind.DEPOSIT, "银行账户 ****4343",
+                       "20000.00"),
+                 asset(Channel.VEHICLES, "car-43", AssetKind.VEHICLE, "货车 甘D·43043",
+                       "100000.00", rounds=(bids(("bidder-43", "80000.00", 60)),))), acts=(
+                 ScheduledAct(day=2, act=a.RecordOutsiderClaim(
+                     actor=CLERK, objection_id="CL-43", claimant="某物流有限公司",
+                     asset_id="car-43", grounds="车辆系某物流有限公司所有, 挂靠登记在被执行人名下")),
+                 ScheduledAct(day=3, act=a.RecordObjection(
+                     actor=CLERK, objection_id="OB-43", objector="易峰",
+                     standing=Standing.PARTY, act=ObjectedAct.CONTROL, asset_id="acct-43",
+                     grounds="冻结前未送达执行通知")),
+                 ScheduledAct(day=4, act=a.OrderObjectionStay(
+                     actor=JUDGE, objection_id="OB-43", reason="被执行人提供了同等数额的担保")),
+                 ScheduledAct(day=12, act=a.RuleOnObjection(
+                     actor=JUDGE, objection_id="OB-43", outcome=ObjectionOutcome.REJECTED)),
+                 ScheduledAct(day=12, act=a.RecordObjectionService(
+                     actor=CLERK, objection_id="OB-43")),
+                 ScheduledAct(day=14, act=a.RuleOnObjection(
+                     actor=JUDGE, objection_id="CL-43", outcome=ObjectionOutcome.UPHELD)),
+                 ScheduledAct(day=15, act=a.RecordObjectionService(
+                     actor=CLERK, objection_id="CL-43")),
+                 ScheduledAct(day=15, act=a.ApplyForReview(
+                     actor=CLERK, objection_id="OB-43", applicant="易峰")),
+                 ScheduledAct(day=40, act=a.RecordReviewDecision(
+                     actor=CLERK, objection_id="OB-43", outcome=ReviewOutcome.MAINTAINED))))),
+    ]
+
+
 def docket() -> Docket:
     cases = [*first_four(), *livelihood(), *disposal(), *settlements(), *terminations(),
-             *others(), *endings(), *sanctions()]
+             *others(), *endings(), *sanctions(), *objections()]
     return Docket(cases=tuple(sorted(cases, key=lambda c: int(c.case_number[12:-1]))))
 
 

@@ -26,7 +26,7 @@ from enum import StrEnum
 from domain import rules as r
 from domain.calendar import add_months
 from domain.rules import RuleSet
-from projections.facts import AssetFact, CaseFacts, Finding, RespondentFact
+from projections.facts import AssetFact, CaseFacts, Finding, ObjectionFact, RespondentFact
 from projections.settings import ProjectionSettings
 
 MISREPORT, SUBSTANTIVE, PROCEDURAL = "misreport", "substantive", "procedural"
@@ -70,6 +70,7 @@ def findings_at_ruling(f: CaseFacts, ruled_on: date, settings: ProjectionSetting
     _inquiry(f, settings.rules, out)
     _time(f, ruled_on, out)
     _debtor(f, out)
+    _objections(f, ruled_on, settings, out)
     return out
 
 
@@ -229,6 +230,42 @@ def _debtor(f: CaseFacts, out: list[Finding]) -> None:
     if f.obstructions and not any(s.kind in ("fine", "detention") for s in f.sanctions):
         _add(out, SUBSTANTIVE, "termination.obstruction_unsanctioned",
              f"{f.obstructions} obstruction(s) not met with a fine or detention", ART1 + "(5)")
+
+
+# --- objections and outsiders' claims (docs/rules.md §7.3) ------------------------------------
+
+def _claim_open(o: ObjectionFact, on: date, settings: ProjectionSettings) -> str | None:
+    """Why the claimed asset's fate was still open on ``on`` (the 终本 ruling), or None."""
+    if o.outcome is None:
+        return "the claim was not ruled on"
+    if o.suit_filed_on is not None:
+        return None if o.suit_judgment is not None else "a suit about it was pending"
+    if o.served_on is None:
+        return f"the ruling ({o.outcome}) was not served: the 15 days to sue had not begun"
+    last = settings.calendar.period_end(o.served_on, r.OBJECTION_SUIT_DAYS)
+    return f"the 15 days to sue ran until {last}" if on <= last else None
+
+
+def _objections(f: CaseFacts, ruled_on: date, settings: ProjectionSettings,
+                out: list[Finding]) -> None:
+    """An objection or claim left unanswered at the ruling (不合规: the court owed its answer
+    within 15 days, 民诉法 arts.236, 238), and an asset whose claim was not finally decided
+    (误报结: it may yet be the debtor's to dispose of, 终本规定 art.1(3))."""
+    for oid, o in f.objections.items():
+        source = r.SRC_CLAIM if o.kind == "claim" else r.SRC_OBJECTION
+        if o.outcome is None:
+            _add(out, SUBSTANTIVE, "termination.objection_unanswered",
+                 f"{'claim' if o.kind == 'claim' else 'objection'} {oid} received on "
+                 f"{o.received_on} (to be examined by {o.due_on}) was not ruled on",
+                 source + "; docs/rules.md §7.3", oid)
+        if o.kind != "claim" or o.asset_id is None:
+            continue
+        asset = f.assets.get(o.asset_id)
+        why = _claim_open(o, ruled_on, settings)
+        if why is not None and asset is not None and asset.under_control:
+            _add(out, MISREPORT, "misreport.asset_under_claim",
+                 f"asset {o.asset_id} was under the outsider's claim {oid}: {why}",
+                 r.SRC_CLAIM + "; " + ART1 + "(3); docs/rules.md §7.3", o.asset_id)
 
 
 # --- 待完善 ---------------------------------------------------------------------------------

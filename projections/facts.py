@@ -116,6 +116,32 @@ class PeriodFact:
 
 
 @dataclass(slots=True, kw_only=True)
+class ObjectionFact:
+    """An objection to an act (kind ``act``, 执行异议) or an outsider's claim to an asset
+    (``claim``, 案外人异议) and what became of it (docs/rules.md §7)."""
+
+    objection_id: str
+    kind: str  # act | claim
+    act: str | None = None
+    asset_id: str | None = None
+    received_on: date | None = None
+    due_on: date | None = None
+    stayed: bool = False
+    outcome: str | None = None  # upheld | rejected (the ruling)
+    ruled_on: date | None = None
+    late: bool = False
+    served_on: date | None = None
+    review_applied_on: date | None = None
+    review_outcome: str | None = None
+    review_decided_on: date | None = None
+    suit_plaintiff: str | None = None
+    suit_filed_on: date | None = None
+    suit_judgment: str | None = None
+    suit_decided_on: date | None = None
+    revoked_on: date | None = None
+
+
+@dataclass(slots=True, kw_only=True)
 class TerminationFact:
     """The 终本 ruling and what the log showed when it was made."""
 
@@ -185,6 +211,8 @@ class CaseFacts:
     settlement_paid: Decimal = ZERO
     # sanctions
     sanctions: list[SanctionFact] = field(default_factory=list)
+    # objections and outsiders' claims (docs/rules.md §7)
+    objections: dict[str, ObjectionFact] = field(default_factory=dict)
     # deadline
     extensions_months: int = 0
     periods: list[PeriodFact] = field(default_factory=list)

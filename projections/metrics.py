@@ -32,6 +32,8 @@ Definitions (C = confirmed in docs/rules.md, M = working definition, configurabl
 - 平均执行天数 (mean_days, M) = mean calendar days from filing to closure over closed cases.
 - 案款发放及时率 (payout_timeliness, M) = receipts paid out in full by their due day (30 days after
   arrival, 执行款物规定) ÷ receipts whose due day falls within the period.
+- 异议审查及时率 (objection_timeliness, M) = objections and outsiders' claims ruled on within
+  their 15 days (民诉法 arts.236, 238) ÷ those ruled on within the period (docs/rules.md §7.3).
 
 Rates are percentages rounded half-up to 0.1; ``None`` where the denominator is zero.
 """
@@ -97,6 +99,8 @@ class Metrics(BaseModel):
     days: int = 0
     payouts_due: int = 0
     payouts_on_time: int = 0
+    objections_answered: int = 0
+    objections_on_time: int = 0
 
     @property
     def closure_rate(self) -> Decimal | None:
@@ -140,13 +144,18 @@ class Metrics(BaseModel):
     def payout_timeliness(self) -> Decimal | None:
         return percent(self.payouts_on_time, self.payouts_due)
 
+    @property
+    def objection_timeliness(self) -> Decimal | None:
+        return percent(self.objections_on_time, self.objections_answered)
+
     def rates(self) -> dict[str, Decimal | None]:
         """Every metric by its Chinese name."""
         return {"执结率": self.closure_rate, "执行完毕率": self.completion_rate,
                 "实际执结率": self.actual_closure_rate, "执行到位率": self.recovery_rate,
                 "终本率": self.termination_rate, "终本合格率": self.termination_compliance_rate,
                 "法定期限内结案率": self.on_time_closure_rate, "结收比": self.closed_to_new_ratio,
-                "平均执行天数": self.mean_days, "案款发放及时率": self.payout_timeliness}
+                "平均执行天数": self.mean_days, "案款发放及时率": self.payout_timeliness,
+                "异议审查及时率": self.objection_timeliness}
 
 
 CASE_COLUMNS = ("kind, imported, court, officer, filed_on, closed_on, closure_mode, by_settlement, "
@@ -184,6 +193,15 @@ def quality_metrics(store: ReadModelStore, start: date, end: date, *,
         m = group(row)
         m.payouts_due += 1
         m.payouts_on_time += int(row["paid_on"] is not None and row["paid_on"] <= row["due_on"])
+    for values in store.query(
+            "SELECT o.case_kind, c.imported, o.court, o.officer, o.ruled_on, o.due_on "
+            "FROM objections o JOIN cases c ON c.case_id = o.case_id "
+            "WHERE o.ruled_on >= ? AND o.ruled_on <= ?", (first, last)):
+        row = dict(zip(("kind", "imported", "court", "officer", "ruled_on", "due_on"), values,
+                       strict=True))
+        m = group(row)
+        m.objections_answered += 1
+        m.objections_on_time += int(row["due_on"] is not None and row["ruled_on"] <= row["due_on"])
     return [groups[k] for k in sorted(groups)]
 
 

@@ -5,11 +5,15 @@
 - case funds not paid out within 30 days of arrival (执行款物规定);
 - applicant's leads not verified in 7 (urgent: 3) days (财产调查规定 art.2);
 - re-inquiries due every 6 months for 5 years after a 终本 (终本规定 art.9);
-- 失信 entries due for deletion (失信规定 arts.2, 10).
+- 失信 entries due for deletion (失信规定 arts.2, 10);
+- objections and outsiders' claims: examinations due in 15 days, the outsider's or the
+  applicant's 15 days to sue, a claimed asset's release (民诉法 arts.236, 238; docs/rules.md §7).
 
-The DeadlineWatchView holds what the other read models do not: leads, excluded periods and the
-post-终本 monitoring; the watch reads them together with the cases, assets, payouts and
-sanctions rows, all as of the date it is asked about (the rows never depend on the wall clock).
+The DeadlineWatchView holds what the other read models do not: leads, excluded periods, the
+post-终本 monitoring and the objections (their table was added with them: no event recorded
+before them yields a row, so a store built earlier needs no rebuild); the watch reads them
+together with the cases, assets, payouts and sanctions rows, all as of the date it is asked
+about (the rows never depend on the wall clock).
 """
 
 from __future__ import annotations
@@ -21,8 +25,8 @@ from typing import ClassVar
 from pydantic import BaseModel
 
 from domain import rules as r
-from domain.calendar import add_months, add_years
-from projections.facts import CaseFacts
+from domain.calendar import HolidayCalendar, add_months, add_years
+from projections.facts import CaseFacts, ObjectionFact
 from projections.metrics_view import IMPORTED, ORIGIN
 from projections.periods import closure_deadline, excluded_days
 from projections.read_store import ReadModelStore
@@ -35,6 +39,12 @@ LEADS = Table("leads", columns(
 PERIODS = Table("case_periods", columns(
     "case_id TEXT, seq INTEGER, kind TEXT, asset_id TEXT, start_on TEXT, end_on TEXT"),
     ("case_id", "seq"))
+OBJECTIONS = Table("objections", columns(
+    "case_id TEXT, objection_id TEXT, case_number TEXT, court TEXT, officer TEXT, kind TEXT, "
+    "case_kind TEXT, act TEXT, asset_id TEXT, received_on TEXT, due_on TEXT, ruled_on TEXT, "
+    "late INTEGER, outcome TEXT, served_on TEXT, review_until TEXT, review_applied_on TEXT, "
+    "suit_until TEXT, suit_filed_on TEXT, suit_judgment TEXT, release_due_on TEXT, "
+    "revoked_on TEXT"), ("case_id", "objection_id"), indexes=(("due_on",), ("ruled_on",)))
 MONITORING = Table("monitoring", columns(
     "case_id TEXT, case_number TEXT, court TEXT, officer TEXT, terminated_on TEXT, "
     "last_inquiry_on TEXT, next_due_on TEXT, ends_on TEXT, resumed_as TEXT"), ("case_id",))
@@ -53,7 +63,7 @@ def next_reinquiry(f: CaseFacts) -> tuple[date | None, date | None, date | None]
 
 class DeadlineWatchProjection(CaseProjection):
     name: ClassVar[str] = "deadline_watch"
-    tables: ClassVar[tuple[Table, ...]] = (LEADS, PERIODS, MONITORING)
+    tables: ClassVar[tuple[Table, ...]] = (LEADS, PERIODS, MONITORING, OBJECTIONS)
 
     def case_rows(self, facts: CaseFacts, settings: ProjectionSettings) -> Rows:
         f = facts
@@ -67,13 +77,40 @@ class DeadlineWatchProjection(CaseProjection):
             "monitoring": [(f.case_id, f.case_number, f.court, f.officer,
                             iso(f.termination.ruled_on), iso(last), iso(following), iso(ends),
                             f.resumed_as)] if f.termination else [],
+            "objections": [objection_row(f, o, settings.calendar)
+                           for o in f.objections.values()],
         }
+
+
+def objection_row(f: CaseFacts, o: ObjectionFact, calendar: HolidayCalendar
+                  ) -> tuple[object, ...]:
+    """One objection or claim with its open dates (docs/rules.md §7): the last day for 复议
+    (10 days from service) or to sue (15 days), and when a claimed asset's release is due (7
+    days after the applicant's 15 days, 民诉法解释 art.314; at once on a judgment excluding
+    enforcement)."""
+    review_until = suit_until = release = None
+    if o.served_on is not None and o.kind == "act" and o.review_applied_on is None:
+        review_until = calendar.period_end(o.served_on, r.REVIEW_APPLICATION_DAYS)
+    if o.served_on is not None and o.kind == "claim" and o.suit_filed_on is None:
+        suit_until = calendar.period_end(o.served_on, r.OBJECTION_SUIT_DAYS)
+    asset = f.assets.get(o.asset_id) if o.asset_id else None
+    if o.kind == "claim" and asset is not None and asset.under_control and o.revoked_on is None:
+        if o.suit_judgment == "enforcement_excluded":
+            release = o.suit_decided_on
+        elif o.outcome == "upheld" and suit_until is not None:
+            release = calendar.period_end(suit_until, r.CLAIM_RELEASE_DAYS)
+    return (f.case_id, o.objection_id, f.case_number, f.court, f.officer, o.kind, f.kind, o.act,
+            o.asset_id, iso(o.received_on), iso(o.due_on), iso(o.ruled_on), int(o.late),
+            o.outcome, iso(o.served_on), iso(review_until), iso(o.review_applied_on),
+            iso(suit_until), iso(o.suit_filed_on), o.suit_judgment, iso(release),
+            iso(o.revoked_on))
 
 
 class WatchItem(BaseModel):
     """Something due on ``due_on`` (``days_left`` < 0: overdue)."""
 
-    watch: str  # control_expiry | closure_deadline | payout | lead | reinquiry | dishonest_deletion
+    watch: str  # control_expiry | closure_deadline | payout | lead | reinquiry |
+    # dishonest_deletion | objection | objection_suit_window | claim_release
     case_number: str
     court: str
     subject: str
@@ -87,8 +124,10 @@ class WatchItem(BaseModel):
     date ignores that year's holidays and may move (docs/rules.md §1.14)."""
 
 
-CALENDAR_COUNTED = frozenset({"closure_deadline", "payout", "lead", "dishonest_deletion"})
-"""Watches whose dates are counted over the holiday calendar (the others are calendar days)."""
+CALENDAR_COUNTED = frozenset({"closure_deadline", "payout", "lead", "dishonest_deletion",
+                              "objection", "objection_suit_window", "claim_release"})
+"""Watches whose dates are counted over the holiday calendar (the others are calendar days); a
+claimed asset's release due from a judgment's own day is not counted."""
 
 
 def deadline_watch(store: ReadModelStore, as_of: date, within_days: int = 30,
@@ -98,7 +137,8 @@ def deadline_watch(store: ReadModelStore, as_of: date, within_days: int = 30,
     items: list[WatchItem] = []
 
     def add(watch: str, source: str, columns: str, table: str, where: str,
-            subject: Callable[[tuple[object, ...]], str]) -> None:
+            subject: Callable[[tuple[object, ...]], str],
+            counted: Callable[[tuple[object, ...]], bool] = lambda row: True) -> None:
         for row in store.query(f"SELECT {columns}, {IMPORTED} FROM {table} t {ORIGIN} "
                                f"WHERE {where}", (horizon,)):
             due = date.fromisoformat(str(row[2]))
@@ -107,7 +147,7 @@ def deadline_watch(store: ReadModelStore, as_of: date, within_days: int = 30,
                                    days_left=(due - as_of).days, source=source,
                                    imported=bool(row[-1]),
                                    beyond_calendar=watch in CALENDAR_COUNTED
-                                   and not settings.calendar.covers(due)))
+                                   and counted(row) and not settings.calendar.covers(due)))
 
     add("control_expiry", r.SRC_CONTROL_LAPSE,
         "t.case_number, t.court, t.expires_on, t.asset_id, t.measure", "assets",
@@ -126,8 +166,44 @@ def deadline_watch(store: ReadModelStore, as_of: date, within_days: int = 30,
         "t.case_number, t.court, t.deletion_due_on, t.subject", "sanctions",
         "t.kind = 'dishonest' AND t.ended_on IS NULL AND t.deletion_due_on <= ?",
         lambda row: f"失信 entry of {row[3]}")
+    add("objection", r.SRC_OBJECTION + "; " + r.SRC_CLAIM,
+        "t.case_number, t.court, t.due_on, t.objection_id, t.kind, t.act, t.asset_id",
+        "objections", "t.ruled_on IS NULL AND t.due_on <= ?",
+        _unanswered)
+    add("claim_release", r.SRC_CLAIM_RELEASE,
+        "t.case_number, t.court, t.release_due_on, t.objection_id, t.asset_id, t.suit_judgment",
+        "objections", "t.release_due_on IS NOT NULL AND t.release_due_on <= ?",
+        lambda row: f"release {row[4]} (outsider's claim {row[3]})",
+        lambda row: row[5] != "enforcement_excluded")  # else the judgment's own day
+    items.extend(_suit_windows(store, as_of, horizon, settings))
     items.extend(_closure_deadlines(store, as_of, horizon, settings))
     return sorted(items, key=lambda i: (i.due_on, i.watch, i.case_number))
+
+
+def _unanswered(row: tuple[object, ...]) -> str:
+    what = f"outsider's claim {row[3]} to {row[6]}" if row[4] == "claim" \
+        else f"objection {row[3]} to the {row[5]}" + (f" of {row[6]}" if row[6] else "")
+    return f"{what} not ruled on"
+
+
+def _suit_windows(store: ReadModelStore, as_of: date, horizon: str,
+                  settings: ProjectionSettings) -> list[WatchItem]:
+    """The open 15-day periods to sue about a claimed asset (民诉法 art.238): after the last
+    day the disposal proceeds (claim rejected) or the asset is released (claim upheld)."""
+    out = []
+    for number, court, until, oid, asset_id, outcome, imported in store.query(
+            f"SELECT t.case_number, t.court, t.suit_until, t.objection_id, t.asset_id, "
+            f"t.outcome, {IMPORTED} FROM objections t {ORIGIN} WHERE t.suit_until IS NOT NULL "
+            "AND t.suit_judgment IS NULL AND t.suit_until >= ? AND t.suit_until <= ?",
+            (as_of.isoformat(), horizon)):
+        due = date.fromisoformat(until)
+        then = "its disposal proceeds" if outcome == "rejected" else "it is released"
+        out.append(WatchItem(
+            watch="objection_suit_window", case_number=number, court=court,
+            subject=f"last day to sue about {asset_id} (claim {oid}); then {then}", due_on=due,
+            days_left=(due - as_of).days, source=r.SRC_CLAIM, imported=bool(imported),
+            beyond_calendar=not settings.calendar.covers(due)))
+    return out
 
 
 def _closure_deadlines(store: ReadModelStore, as_of: date, horizon: str,

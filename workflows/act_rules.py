@@ -9,6 +9,7 @@ stand, and its refusal reaches the caller as an ApplicationError with the rule's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
@@ -16,13 +17,21 @@ from pydantic import ValidationError
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
+from workflows import versions
 from workflows.context import CaseContext
 from workflows.termination import resume
 
 with workflow.unsafe.imports_passed_through():
     from domain import commands as c
-    from domain.models import ClosureMode, EndingGround, FundsSource, SettlementChoice
-    from domain.rules import AssetKind, announcement_days
+    from domain.models import (
+        ClosureMode,
+        EndingGround,
+        FundsSource,
+        ObjectionOutcome,
+        ReviewOutcome,
+        SettlementChoice,
+    )
+    from domain.rules import SRC_OBJECTION_RULING, AssetKind, announcement_days
     from domain.values import Role
     from workflows import acts as a
     from workflows.messages import SYSTEM, ActRecord, ActResult, CommandOutcome, Filing
@@ -38,7 +47,10 @@ with workflow.unsafe.imports_passed_through():
 Built = list[c.Command]
 DATE_FIELDS = ("paid_on", "submitted_on", "verified_on", "served_on", "reported_on",
                "defaulted_on", "sold_on", "transferred_on", "reached_on", "requested_on",
-               "ordered_on", "heard_on", "bid_at", "closed_at", "raised_on")
+               "ordered_on", "heard_on", "bid_at", "closed_at", "raised_on",
+               # doors to commands decided in the domain (docs/architecture.md)
+               "to_date", "searched_on", "decided_on", "recorded_on", "occurred_on",
+               "lapsed_on", "received_on", "applied_on", "filed_on")
 SRC_INPUT = "operator contract (docs/workflows.md)"
 SRC_IDENTITY = "docs/operations.md (Identity)"
 
@@ -208,22 +220,136 @@ def _simple(b: _Builder, x: a.ActBase) -> None:
         raise invalid(f"{type(x).__name__} is not applied through commands")
 
 
+def _objection(b: _Builder, x: a.ActBase) -> None:
+    """Objections, reviews, outsiders' claims and suits (docs/rules.md §7)."""
+    e, today = b.env, b.today
+    if isinstance(x, a.RecordObjection):
+        b.add(c.RecordObjection(**e(), objection_id=x.objection_id or default_objection_id(b.ctx),
+                                objector=x.objector, standing=x.standing, act=x.act,
+                                asset_id=x.asset_id, act_version=x.act_version,
+                                grounds=x.grounds, received_on=b.day(x.received_on)))
+    elif isinstance(x, a.RecordOutsiderClaim):
+        b.add(c.RecordOutsiderClaim(**e(), objection_id=x.objection_id
+                                    or default_objection_id(b.ctx), claimant=x.claimant,
+                                    asset_id=x.asset_id, grounds=x.grounds,
+                                    received_on=b.day(x.received_on)))
+    elif isinstance(x, a.OrderObjectionStay):
+        b.add(c.OrderObjectionStay(**e(), objection_id=x.objection_id, ordered_on=today,
+                                   reason=x.reason))
+    elif isinstance(x, a.RuleOnObjection):
+        b.add(c.RuleOnObjection(**e(), objection_id=x.objection_id, outcome=x.outcome,
+                                ruled_on=today, served_on=x.served_on))
+        if x.outcome is ObjectionOutcome.UPHELD:
+            _revoke(b, x.objection_id)
+    elif isinstance(x, a.RecordObjectionService):
+        b.add(c.RecordObjectionService(**e(), objection_id=x.objection_id,
+                                       served_on=b.day(x.served_on)))
+    elif isinstance(x, a.ApplyForReview):
+        b.add(c.ApplyForReview(**e(), objection_id=x.objection_id, applicant=x.applicant,
+                               applied_on=b.day(x.applied_on)))
+    elif isinstance(x, a.RecordReviewDecision):
+        b.add(c.RecordReviewDecision(**e(), objection_id=x.objection_id, outcome=x.outcome,
+                                     decided_on=b.day(x.decided_on)))
+        known = b.ctx.case.objection(x.objection_id) if b.ctx.view else None
+        if known is not None and known.outcome == ObjectionOutcome.REJECTED.value \
+                and x.outcome is ReviewOutcome.REVERSED:
+            _revoke(b, x.objection_id)
+    elif isinstance(x, a.RecordObjectionSuit):
+        b.add(c.RecordObjectionSuit(**e(), objection_id=x.objection_id,
+                                    filed_on=b.day(x.filed_on)))
+    elif isinstance(x, a.RecordSuitJudgment):
+        b.add(c.RecordSuitJudgment(**e(), objection_id=x.objection_id, judgment=x.judgment,
+                                   decided_on=b.day(x.decided_on)))
+        # enforcement excluded: the workflow releases the asset (workflows/objections.py)
+
+
+def _revoke(b: _Builder, objection_id: str) -> None:
+    """An objection upheld: the workflow revokes the act objected to through its existing path,
+    naming the objection (docs/rules.md §7.1; 异议复议规定 art.17). Acts it has no command
+    for stay recorded in the ruling."""
+    view = b.ctx.view
+    known = view.objection(objection_id) if view else None
+    if view is None or known is None or known.kind != "act":
+        return
+    step = f"revoke:{objection_id}"
+    basis = f"{SRC_OBJECTION_RULING}: objection {objection_id} upheld"
+    asset = view.asset(known.asset_id) if known.asset_id else None
+    if known.act == "control" and asset is not None and asset.control in ("active", "queued"):
+        b.add(c.ReleaseControl(**b.ctx.envelope(step, SYSTEM, basis), asset_id=asset.asset_id,
+                               released_on=b.today, reason=f"objection {objection_id} upheld: "
+                               "the control is revoked", objection_id=objection_id))
+    elif known.act == "restriction" and view.restriction_active:
+        b.add(c.LiftConsumptionRestriction(**b.ctx.envelope(step, SYSTEM, basis),
+                                           lifted_on=b.today, reason="objection_upheld",
+                                           objection_id=objection_id))
+    elif known.act == "dishonest" and view.dishonest_active:
+        b.add(c.DeleteDishonestEntry(**b.ctx.envelope(step, SYSTEM, basis), deleted_on=b.today,
+                                     reason="objection_upheld", objection_id=objection_id))
+
+
+def default_objection_id(ctx: CaseContext) -> str:
+    """The id of an objection or claim sent without one: ``OB-`` and the version its event
+    will have (unique within the case; the result answers it)."""
+    return f"OB-{ctx.case.version + 1 if ctx.view else 1}"
+
+
 def default_approval_id(ctx: CaseContext) -> str:
     """The id of an approval request sent without one: ``AR-`` and the version its event will
     have (unique within the case; the result answers it)."""
     return f"AR-{ctx.case.version + 1 if ctx.view else 1}"
 
 
-BUILDERS = {a.RecordPayment: _funds, a.RecordPropertyReport: _report,
-            a.AnnounceAuction: _announce, a.OrderMeasure: _measure,
-            a.WithdrawApplication: _withdraw, a.CloseCase: _close}
+def _recorded(b: _Builder, x: a.ActBase) -> None:
+    """The doors to commands the aggregate decided before any act sent them
+    (docs/architecture.md, "What the checklists found"): one command each."""
+    e, day = b.env, b.day
+    if isinstance(x, a.AssessDelayInterest):
+        b.add(c.AssessDelayInterest(**e(), to_date=day(x.to_date)))
+    elif isinstance(x, a.RecordSearch):
+        b.add(c.RecordSearch(**e(), searched_on=day(x.searched_on), findings=x.findings))
+    elif isinstance(x, a.RequestReward):
+        b.add(c.RequestReward(**e(), requested_on=day(x.requested_on)))
+    elif isinstance(x, a.DecideReward):
+        b.add(c.DecideReward(**e(), decided_on=day(x.decided_on), granted=x.granted))
+    elif isinstance(x, a.RequestAudit):
+        b.add(c.RequestAudit(**e(), requested_on=day(x.requested_on)))
+    elif isinstance(x, a.DecideAudit):
+        b.add(c.DecideAudit(**e(), decided_on=day(x.decided_on), granted=x.granted))
+    elif isinstance(x, a.RecordDebtorMissing):
+        b.add(c.RecordDebtorMissing(**e(), recorded_on=day(x.recorded_on)))
+    elif isinstance(x, a.RecordDebtorSearch):
+        b.add(c.RecordDebtorSearch(**e(), searched_on=day(x.searched_on), located=x.located))
+    elif isinstance(x, a.RecordObstruction):
+        b.add(c.RecordObstruction(**e(), occurred_on=day(x.occurred_on),
+                                  description=x.description))
+    elif isinstance(x, a.RecordControlLapse):
+        b.add(c.RecordControlLapse(**e(), asset_id=x.asset_id, lapsed_on=day(x.lapsed_on)))
+    elif isinstance(x, a.AdjustLivingAllowance):
+        b.add(c.AdjustLivingAllowance(**e(), asset_id=x.asset_id, allowance=x.allowance,
+                                      panel_decision=x.panel_decision,
+                                      decided_on=day(x.decided_on)))
+    else:
+        raise invalid(f"{type(x).__name__} is not applied through commands")
+
+
+RECORDED: tuple[type[a.ActBase], ...] = (
+    a.AssessDelayInterest, a.RecordSearch, a.RequestReward, a.DecideReward, a.RequestAudit,
+    a.DecideAudit, a.RecordDebtorMissing, a.RecordDebtorSearch, a.RecordObstruction,
+    a.RecordControlLapse, a.AdjustLivingAllowance)
+"""The acts ``_recorded`` translates."""
+
+BUILDERS: dict[type[a.ActBase], Callable[[_Builder, Any], None]] = {
+    a.RecordPayment: _funds, a.RecordPropertyReport: _report,
+    a.AnnounceAuction: _announce, a.OrderMeasure: _measure,
+    a.WithdrawApplication: _withdraw, a.CloseCase: _close,
+    **dict.fromkeys(RECORDED, _recorded), **dict.fromkeys(a.OBJECTION_ACTS, _objection)}
 
 
 def build(ctx: CaseContext, act: a.ActBase, base: str) -> Built:
     """The commands an act stands for (malformed input raises ``input.invalid``)."""
     b = _Builder(ctx, act, base)
     try:
-        BUILDERS.get(type(act), _simple)(b, act)  # type: ignore[operator]
+        BUILDERS.get(type(act), _simple)(b, act)
     except ValidationError as err:
         detail = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}"
                            for e in err.errors())
@@ -233,7 +359,8 @@ def build(ctx: CaseContext, act: a.ActBase, base: str) -> Built:
 
 def validate(ctx: CaseContext, act: a.ActBase, key: str | None = None) -> None:
     """Update validator: reject what is malformed; leave what is lawful to the aggregate."""
-    known = ctx.journal.get(key) if key and ctx.versions.acts_as_facts else None
+    facts = ctx.versions.acts_as_facts or not ctx.versions.taken  # validators never replay
+    known = ctx.journal.get(key) if key and facts else None
     if known is not None and known.fingerprint != a.fingerprint(act):
         raise invalid(f"{a.act_name(act)}: request_id {key!r} was already used for another "
                       f"act ({known.act} received {known.received_at.isoformat()})")
@@ -277,6 +404,14 @@ def after(ctx: CaseContext, act: a.ActBase) -> None:
         memo.done.add("withdrawn")
     elif isinstance(act, a.RecordNoticeService):
         memo.dues.pop("notice_service", None)
+
+
+async def decisions_taken(ctx: CaseContext) -> None:
+    """Before an act's handler reads the run's version decisions: an act that came with the
+    start runs before ``run`` took them, and waits (workflows/versions.py,
+    ``ACTS_AWAIT_DECISIONS``); any other returns at once, without yielding."""
+    if versions.awaits_decisions(ctx.versions):
+        await workflow.wait_condition(lambda: ctx.versions.taken)
 
 
 async def receive(ctx: CaseContext, act: a.ActBase, base: str, key: str,
@@ -374,7 +509,11 @@ async def apply(ctx: CaseContext, act: a.ActBase, base: str) -> ActResult:
     after(ctx, act)
     done = result(ctx, outcomes)
     asked = [cmd.approval_id for cmd in commands if isinstance(cmd, c.RequestApproval)]
-    return done.model_copy(update={"approval_id": asked[0]}) if asked else done
+    if asked:
+        return done.model_copy(update={"approval_id": asked[0]})
+    objected = [cmd.objection_id for cmd in commands
+                if isinstance(cmd, c.RecordObjection | c.RecordOutsiderClaim)]
+    return done.model_copy(update={"objection_id": objected[0]}) if objected else done
 
 
 def result(ctx: CaseContext, outcomes: list[CommandOutcome]) -> ActResult:

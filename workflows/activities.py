@@ -25,11 +25,12 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from domain.application import EnforcementCases
-from domain.calendar import legal_date
+from domain.calendar import HolidayCalendar, legal_date
 from domain.commands import COMMANDS, Command
 from domain.deadlines import closure_deadline
 from domain.errors import EnforcementError
-from domain.state import AssetState, CaseState
+from domain.objections import holds, release_due, review_last_day, suit_last_day
+from domain.state import AssetState, CaseState, ObjectionState
 from domain.termination import unmet_conditions
 from workflows import messages as m
 
@@ -165,7 +166,8 @@ def refusal(err: EnforcementError) -> ApplicationError:
                             category=ApplicationErrorCategory.BENIGN)
 
 
-def _asset_view(asset_id: str, a: AssetState) -> m.AssetView:
+def _asset_view(asset_id: str, a: AssetState, s: CaseState, calendar: HolidayCalendar
+                ) -> m.AssetView:
     f = a.finding
     return m.AssetView(
         asset_id=asset_id, kind=f.kind.value, value=f.value, found_on=a.found_on,
@@ -178,7 +180,26 @@ def _asset_view(asset_id: str, a: AssetState) -> m.AssetView:
             round=r.round, status=r.status, start_price=r.start_price, deposit=r.deposit,
             announced_on=r.announced_on, opens_at=r.opens_at, closes_at=r.closes_at,
             reauction=r.reauction, best_bid=r.best_bid, price=r.price, buyer=r.buyer,
-            ended_on=r.ended_on) for r in a.rounds))
+            ended_on=r.ended_on) for r in a.rounds),
+        holds=tuple(m.HoldView(objection_id=h.objection_id, code=h.code, source=h.source,
+                               until=h.until) for h in holds(s, asset_id, calendar)))
+
+
+def _objection_view(oid: str, o: ObjectionState, s: CaseState, calendar: HolidayCalendar
+                    ) -> m.ObjectionView:
+    """An objection or claim with the dates the workflow plans by (docs/rules.md §7)."""
+    review_until = review_last_day(o, calendar) if o.review_applied_on is None else None
+    suit_until = suit_last_day(o, calendar) if o.suit_filed_on is None else None
+    return m.ObjectionView(
+        objection_id=oid, kind="act" if o.kind == "act" else "claim", objector=o.objector,
+        act=o.act.value if o.act else None, asset_id=o.asset_id, received_on=o.received_on,
+        due_on=o.due_on, stayed=o.stayed, outcome=o.outcome.value if o.outcome else None,
+        upheld=o.upheld, ruled_on=o.ruled_on, late=o.late, served_on=o.served_on,
+        review_until=review_until, review_applied_on=o.review_applied_on,
+        review_decided_on=o.review_decided_on, suit_until=suit_until,
+        suit_plaintiff=o.suit_plaintiff, suit_filed_on=o.suit_filed_on,
+        suit_judgment=o.suit_judgment.value if o.suit_judgment else None,
+        release_on=release_due(s, o, calendar), revoked_on=o.revoked_on)
 
 
 def view_of(s: CaseState, today: date, app: EnforcementCases) -> m.CaseView:
@@ -193,7 +214,7 @@ def view_of(s: CaseState, today: date, app: EnforcementCases) -> m.CaseView:
         report_status=s.report_status.value if s.report_status else None,
         channels_queried=tuple(sorted(ch.value for ch in s.channels_queried)),
         onsite_on=s.onsite_on,
-        assets=tuple(_asset_view(k, a) for k, a in s.assets.items()),
+        assets=tuple(_asset_view(k, a, s, app.calendar) for k, a in s.assets.items()),
         leads=tuple(m.LeadView(lead_id=k, submitted_on=v.submitted_on, due_on=v.due_on,
                                urgent=v.urgent, verified_on=v.verified_on)
                     for k, v in s.leads.items()),
@@ -218,5 +239,7 @@ def view_of(s: CaseState, today: date, app: EnforcementCases) -> m.CaseView:
         calendar_years=tuple(sorted(app.calendar.known_years)),
         application_period_passed=s.application_period_passed,
         limitation_objection=s.limitation_objection,
-        limitation_objection_raised_on=s.limitation_objection_raised_on)
+        limitation_objection_raised_on=s.limitation_objection_raised_on,
+        objections=tuple(_objection_view(k, v, s, app.calendar)
+                         for k, v in s.objections.items()))
 

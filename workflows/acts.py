@@ -25,8 +25,13 @@ from domain.models import (
     ApprovalMode,
     AssetFinding,
     DishonestGround,
+    ObjectedAct,
+    ObjectionOutcome,
+    ReviewOutcome,
     SettlementChoice,
     ShortId,
+    Standing,
+    SuitJudgment,
     SuspensionReason,
     Text,
 )
@@ -346,6 +351,200 @@ class RuleOnLimitationObjection(ActBase):
     reason: Text
 
 
+# --- Doors to commands the aggregate decided before any act sent them (docs/architecture.md,
+# "What the checklists found"): one act each, the aggregate checks the rest -------------------
+
+class AssessDelayInterest(ActBase):
+    """Assess the double-rate delay interest (民诉法 art.264) from where the last assessment
+    ended (else the performance deadline) to ``to_date`` (default: the business date); the
+    balance grows by it (docs/rules.md §1.2)."""
+
+    kind: Literal["assess_delay_interest"] = "assess_delay_interest"
+    to_date: date | None = None
+
+
+class RecordSearch(ActBase):
+    """A search 搜查 of the debtor's premises and what it found (assets registered with source
+    ``search``, then controlled by the workflow; docs/rules.md §1.3)."""
+
+    kind: Literal["record_search"] = "record_search"
+    findings: Annotated[tuple[AssetFinding, ...], Field(max_length=50)] = ()
+    searched_on: date | None = None
+
+
+class RequestReward(ActBase):
+    """The applicant asks for a reward notice 悬赏 (财产调查规定 art.21); the court decides
+    within 10 days (``decide_reward``). Undecided, it bars 终本."""
+
+    kind: Literal["request_reward"] = "request_reward"
+    requested_on: date | None = None
+
+
+class DecideReward(ActBase):
+    """The court (a judge or the president) grants or refuses the reward request."""
+
+    kind: Literal["decide_reward"] = "decide_reward"
+    granted: bool
+    decided_on: date | None = None
+
+
+class RequestAudit(ActBase):
+    """The applicant asks for an audit 审计 of a debtor that is an organisation (财产调查规定
+    art.17); decided by ``decide_audit``. Undecided, it bars 终本."""
+
+    kind: Literal["request_audit"] = "request_audit"
+    requested_on: date | None = None
+
+
+class DecideAudit(ActBase):
+    """The court (a judge or the president) grants or refuses the audit request."""
+
+    kind: Literal["decide_audit"] = "decide_audit"
+    granted: bool
+    decided_on: date | None = None
+
+
+class RecordDebtorMissing(ActBase):
+    """The debtor's whereabouts are unknown: before 终本 it must be searched for (终本规定
+    art.1(5), ``record_debtor_search``)."""
+
+    kind: Literal["record_debtor_missing"] = "record_debtor_missing"
+    recorded_on: date | None = None
+
+
+class RecordDebtorSearch(ActBase):
+    """The search for a missing debtor, and whether it located them."""
+
+    kind: Literal["record_debtor_search"] = "record_debtor_search"
+    located: bool
+    searched_on: date | None = None
+
+
+class RecordObstruction(ActBase):
+    """Obstruction of enforcement: before 终本 it is met with a fine or detention
+    (``order_measure``) and the debtor is listed as dishonest (终本规定 art.1)."""
+
+    kind: Literal["record_obstruction"] = "record_obstruction"
+    description: Text
+    occurred_on: date | None = None
+
+
+class RecordControlLapse(ActBase):
+    """A control expired without renewal (查封规定 art.27), e.g. the workflow's renewal came
+    after the expiry and was refused (a problem in the status). The aggregate refuses it
+    before the expiry; the workflow controls the asset again once it has lapsed."""
+
+    kind: Literal["record_control_lapse"] = "record_control_lapse"
+    asset_id: ShortId
+    lapsed_on: date | None = None
+
+
+class AdjustLivingAllowance(ActBase):
+    """A collegial panel's decision raising (or setting) the living allowance a wage
+    garnishment leaves the debtor (民诉法 art.254; docs/rules.md §1.4, §4); a judge or the
+    president records it."""
+
+    kind: Literal["adjust_living_allowance"] = "adjust_living_allowance"
+    asset_id: ShortId
+    allowance: Money
+    panel_decision: Annotated[str, Field(min_length=1, max_length=120)]
+    decided_on: date | None = None
+
+
+# --- objections, reviews, outsiders' claims (docs/rules.md §7) ------------------------------
+
+class RecordObjection(ActBase):
+    """A party's or interested person's written objection to an enforcement act (执行异议):
+    the act (its kind, its asset, its version in the record if known), the grounds.
+    ``objection_id``: default ``OB-<n>`` (answered in the result)."""
+
+    kind: Literal["record_objection"] = "record_objection"
+    objection_id: ShortId | None = None
+    objector: Text
+    standing: Standing
+    act: ObjectedAct
+    asset_id: ShortId | None = None
+    act_version: Annotated[int, Field(ge=1)] | None = None
+    grounds: Text
+    received_on: date | None = None
+
+
+class RecordOutsiderClaim(ActBase):
+    """An outsider's written claim to one controlled asset (案外人异议): its disposal waits."""
+
+    kind: Literal["record_outsider_claim"] = "record_outsider_claim"
+    objection_id: ShortId | None = None
+    claimant: Text
+    asset_id: ShortId
+    grounds: Text
+    received_on: date | None = None
+
+
+class OrderObjectionStay(ActBase):
+    """The judge stays the disposal the objected act concerns (the default is no stay)."""
+
+    kind: Literal["order_objection_stay"] = "order_objection_stay"
+    objection_id: ShortId
+    reason: Text
+
+
+class RuleOnObjection(ActBase):
+    """The judge's ruling on an objection or claim; an upheld objection's act is revoked at
+    once (a control released, the restriction lifted, the 失信 entry deleted)."""
+
+    kind: Literal["rule_on_objection"] = "rule_on_objection"
+    objection_id: ShortId
+    outcome: ObjectionOutcome
+    served_on: date | None = None  # served at once (else record_objection_service)
+
+
+class RecordObjectionService(ActBase):
+    kind: Literal["record_objection_service"] = "record_objection_service"
+    objection_id: ShortId
+    served_on: date | None = None
+
+
+class ApplyForReview(ActBase):
+    """复议 of the ruling on an objection, within 10 days of its service."""
+
+    kind: Literal["apply_for_review"] = "apply_for_review"
+    objection_id: ShortId
+    applicant: Text
+    applied_on: date | None = None
+
+
+class RecordReviewDecision(ActBase):
+    """The higher court's decision on the 复议 (a reversal to upheld revokes the act)."""
+
+    kind: Literal["record_review_decision"] = "record_review_decision"
+    objection_id: ShortId
+    outcome: ReviewOutcome
+    decided_on: date | None = None
+
+
+class RecordObjectionSuit(ActBase):
+    """A 执行异议之诉 about a claimed asset filed within 15 days of the ruling's service."""
+
+    kind: Literal["record_objection_suit"] = "record_objection_suit"
+    objection_id: ShortId
+    filed_on: date | None = None
+
+
+class RecordSuitJudgment(ActBase):
+    """The suit's judgment: enforcement of the asset allowed, or excluded (then released)."""
+
+    kind: Literal["record_suit_judgment"] = "record_suit_judgment"
+    objection_id: ShortId
+    judgment: SuitJudgment
+    decided_on: date | None = None
+
+
+OBJECTION_ACTS: tuple[type[ActBase], ...] = (
+    RecordObjection, RecordOutsiderClaim, OrderObjectionStay, RuleOnObjection,
+    RecordObjectionService, ApplyForReview, RecordReviewDecision, RecordObjectionSuit,
+    RecordSuitJudgment)
+
+
 Act = Annotated[
     RecordPayment | SubmitLead | VerifyLead | RecordNoticeService | RecordPropertyReport
     | AnnounceAuction | RecordBid | RecordAuctionResult | RecordBuyerDefault | SellAsset
@@ -355,7 +554,14 @@ Act = Annotated[
     | ApproveTermination | WithdrawApplication | CloseCase | RequestResumption
     | SuspendEnforcement
     | EndSuspension | RequestApproval | GiveApproval | RefuseApproval
-    | RaiseLimitationObjection | RuleOnLimitationObjection,
+    | RaiseLimitationObjection | RuleOnLimitationObjection
+    # doors to commands decided in the domain (docs/architecture.md)
+    | AssessDelayInterest | RecordSearch | RequestReward | DecideReward | RequestAudit
+    | DecideAudit | RecordDebtorMissing | RecordDebtorSearch | RecordObstruction
+    | RecordControlLapse | AdjustLivingAllowance
+    | RecordObjection | RecordOutsiderClaim | OrderObjectionStay | RuleOnObjection
+    | RecordObjectionService | ApplyForReview | RecordReviewDecision | RecordObjectionSuit
+    | RecordSuitJudgment,
     Field(discriminator="kind"),
 ]
 """Any act: the payload of the ``act`` signal (fire and forget; refusals are kept as problems)."""
@@ -369,6 +575,10 @@ ACT_TYPES: tuple[type[ActBase], ...] = (
     CloseCase,
     RequestResumption, SuspendEnforcement, EndSuspension, RequestApproval, GiveApproval,
     RefuseApproval, RaiseLimitationObjection, RuleOnLimitationObjection,
+    # doors to commands decided in the domain (docs/architecture.md)
+    AssessDelayInterest, RecordSearch, RequestReward, DecideReward, RequestAudit, DecideAudit,
+    RecordDebtorMissing, RecordDebtorSearch, RecordObstruction, RecordControlLapse,
+    AdjustLivingAllowance, *OBJECTION_ACTS,
 )
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
-from workflows import act_rules
+from workflows import act_rules, objections
 from workflows.agenda import Task
 from workflows.context import CaseContext
 from workflows.deadlines import open_deadlines
@@ -33,7 +33,7 @@ def approvals_pending(ctx: CaseContext) -> list[Due]:
             for x in (ctx.view.approvals if ctx.view else ()) if x.status == "pending"]
 
 
-def objection_pending(ctx: CaseContext) -> list[Due]:
+def limitation_objection_pending(ctx: CaseContext) -> list[Due]:
     """The debtor's limitation objection, waiting for the court's ruling."""
     view = ctx.view
     if view is None or view.limitation_objection != "pending" or view.closure_mode:
@@ -64,7 +64,8 @@ def status(ctx: CaseContext) -> CaseStatus:
     """Where the case stands: phase, balance, open deadlines, what people owe, what comes next."""
     view = ctx.view
     dues = sorted([*ctx.memo.dues.values(), *termination_dues(ctx), *approvals_pending(ctx),
-                   *objection_pending(ctx)], key=lambda d: (d.since, d.update))
+                   *limitation_objection_pending(ctx), *objections.dues(ctx)],
+                  key=lambda d: (d.since, d.update))
     return CaseStatus(
         case_number=ctx.case_number, stage=ctx.stage, phase=view.phase if view else "unfiled",
         outstanding=view.outstanding if view else None,
@@ -86,6 +87,7 @@ class OperatorHandlers:
     _signals: int
 
     async def _act(self, act: a.ActBase) -> ActResult:
+        await act_rules.decisions_taken(self.ctx)
         info = workflow.current_update_info()
         update_id = info.id if info else str(workflow.uuid4())
         base = f"request:{act.request_id}" if act.request_id else f"update:{update_id}"
@@ -106,6 +108,7 @@ class OperatorHandlers:
         key = act.request_id or base
         token = SIGNAL_TOKEN.get()  # the header, as the worker's interceptor found it
         acted: a.ActBase = act
+        await act_rules.decisions_taken(self.ctx)  # it may have come with the start
         try:
             if self.ctx.versions.principals:
                 acted = await act_rules.verified_signal(self.ctx, act, token)
@@ -364,4 +367,165 @@ class OperatorHandlers:
 
     @rule_on_limitation_objection.validator
     def _v_rule_on_limitation_objection(self, act: a.RuleOnLimitationObjection) -> None:
+        self._check(act)
+
+    # --- doors to commands decided in the domain (docs/architecture.md) ---
+    @workflow.update(name="assess_delay_interest")
+    async def assess_delay_interest(self, act: a.AssessDelayInterest) -> ActResult:
+        return await self._act(act)
+
+    @assess_delay_interest.validator
+    def _v_assess_delay_interest(self, act: a.AssessDelayInterest) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_search")
+    async def record_search(self, act: a.RecordSearch) -> ActResult:
+        return await self._act(act)
+
+    @record_search.validator
+    def _v_record_search(self, act: a.RecordSearch) -> None:
+        self._check(act)
+
+    @workflow.update(name="request_reward")
+    async def request_reward(self, act: a.RequestReward) -> ActResult:
+        return await self._act(act)
+
+    @request_reward.validator
+    def _v_request_reward(self, act: a.RequestReward) -> None:
+        self._check(act)
+
+    @workflow.update(name="decide_reward")
+    async def decide_reward(self, act: a.DecideReward) -> ActResult:
+        return await self._act(act)
+
+    @decide_reward.validator
+    def _v_decide_reward(self, act: a.DecideReward) -> None:
+        self._check(act)
+
+    @workflow.update(name="request_audit")
+    async def request_audit(self, act: a.RequestAudit) -> ActResult:
+        return await self._act(act)
+
+    @request_audit.validator
+    def _v_request_audit(self, act: a.RequestAudit) -> None:
+        self._check(act)
+
+    @workflow.update(name="decide_audit")
+    async def decide_audit(self, act: a.DecideAudit) -> ActResult:
+        return await self._act(act)
+
+    @decide_audit.validator
+    def _v_decide_audit(self, act: a.DecideAudit) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_debtor_missing")
+    async def record_debtor_missing(self, act: a.RecordDebtorMissing) -> ActResult:
+        return await self._act(act)
+
+    @record_debtor_missing.validator
+    def _v_record_debtor_missing(self, act: a.RecordDebtorMissing) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_debtor_search")
+    async def record_debtor_search(self, act: a.RecordDebtorSearch) -> ActResult:
+        return await self._act(act)
+
+    @record_debtor_search.validator
+    def _v_record_debtor_search(self, act: a.RecordDebtorSearch) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_obstruction")
+    async def record_obstruction(self, act: a.RecordObstruction) -> ActResult:
+        return await self._act(act)
+
+    @record_obstruction.validator
+    def _v_record_obstruction(self, act: a.RecordObstruction) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_control_lapse")
+    async def record_control_lapse(self, act: a.RecordControlLapse) -> ActResult:
+        return await self._act(act)
+
+    @record_control_lapse.validator
+    def _v_record_control_lapse(self, act: a.RecordControlLapse) -> None:
+        self._check(act)
+
+    @workflow.update(name="adjust_living_allowance")
+    async def adjust_living_allowance(self, act: a.AdjustLivingAllowance) -> ActResult:
+        return await self._act(act)
+
+    @adjust_living_allowance.validator
+    def _v_adjust_living_allowance(self, act: a.AdjustLivingAllowance) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_objection")
+    async def record_objection(self, act: a.RecordObjection) -> ActResult:
+        return await self._act(act)
+
+    @record_objection.validator
+    def _v_record_objection(self, act: a.RecordObjection) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_outsider_claim")
+    async def record_outsider_claim(self, act: a.RecordOutsiderClaim) -> ActResult:
+        return await self._act(act)
+
+    @record_outsider_claim.validator
+    def _v_record_outsider_claim(self, act: a.RecordOutsiderClaim) -> None:
+        self._check(act)
+
+    @workflow.update(name="order_objection_stay")
+    async def order_objection_stay(self, act: a.OrderObjectionStay) -> ActResult:
+        return await self._act(act)
+
+    @order_objection_stay.validator
+    def _v_order_objection_stay(self, act: a.OrderObjectionStay) -> None:
+        self._check(act)
+
+    @workflow.update(name="rule_on_objection")
+    async def rule_on_objection(self, act: a.RuleOnObjection) -> ActResult:
+        return await self._act(act)
+
+    @rule_on_objection.validator
+    def _v_rule_on_objection(self, act: a.RuleOnObjection) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_objection_service")
+    async def record_objection_service(self, act: a.RecordObjectionService) -> ActResult:
+        return await self._act(act)
+
+    @record_objection_service.validator
+    def _v_record_objection_service(self, act: a.RecordObjectionService) -> None:
+        self._check(act)
+
+    @workflow.update(name="apply_for_review")
+    async def apply_for_review(self, act: a.ApplyForReview) -> ActResult:
+        return await self._act(act)
+
+    @apply_for_review.validator
+    def _v_apply_for_review(self, act: a.ApplyForReview) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_review_decision")
+    async def record_review_decision(self, act: a.RecordReviewDecision) -> ActResult:
+        return await self._act(act)
+
+    @record_review_decision.validator
+    def _v_record_review_decision(self, act: a.RecordReviewDecision) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_objection_suit")
+    async def record_objection_suit(self, act: a.RecordObjectionSuit) -> ActResult:
+        return await self._act(act)
+
+    @record_objection_suit.validator
+    def _v_record_objection_suit(self, act: a.RecordObjectionSuit) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_suit_judgment")
+    async def record_suit_judgment(self, act: a.RecordSuitJudgment) -> ActResult:
+        return await self._act(act)
+
+    @record_suit_judgment.validator
+    def _v_record_suit_judgment(self, act: a.RecordSuitJudgment) -> None:
         self._check(act)

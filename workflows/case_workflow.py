@@ -22,6 +22,7 @@ from workflows import (
     funds,
     inquiry,
     notice,
+    objections,
     settlement,
     termination,
     versions,
@@ -45,9 +46,11 @@ TASKS: dict[str, Handler] = {
     "payout": funds.payout, "conclude": funds.conclude,
     "settlement_performed": settlement.performed, "settlement_due": settlement.overdue,
     "deadline": deadlines.deadline_near,
+    "objection_overdue": objections.overdue, "claim_release": objections.release,
+    "hold_end": objections.hold_ended,
 }
 PLANNERS = (notice.plan, inquiry.plan, control.plan, disposal.plan, funds.plan,
-            settlement.plan, deadlines.plan)
+            settlement.plan, deadlines.plan, objections.plan)
 
 
 def plan(ctx: CaseContext) -> None:

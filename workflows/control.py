@@ -10,6 +10,7 @@ from temporalio import workflow
 
 from workflows.agenda import Task, Wanted
 from workflows.context import CaseContext
+from workflows.objections import held_from
 
 with workflow.unsafe.imports_passed_through():
     from domain import commands as c
@@ -35,7 +36,11 @@ def is_money(asset: AssetView) -> bool:
 
 
 def _controllable(view: CaseView, a: AssetView) -> bool:
-    return a.control == "none" and not a.exempt and not a.necessary_home and a.value > 0
+    """Never controlled, or its control lapsed unrenewed (``record_control_lapse``): a lapsed
+    asset may be controlled again (查封规定 art.27), and until it is it bars 终本. No recorded
+    history holds a lapse (no door sent one before), so none replays differently."""
+    return a.control in ("none", "lapsed") and not a.exempt and not a.necessary_home \
+        and a.value > 0
 
 
 def plan(ctx: CaseContext) -> None:
@@ -53,8 +58,9 @@ def plan(ctx: CaseContext) -> None:
         if not open_case or a.control != "active":
             continue
         if is_money(a) and a.amount > a.transferred and view.outstanding > 0 and a.effective_on:
-            day = a.effective_on + timedelta(days=ctx.policy.transfer_after_days)
-            transfer[a.asset_id] = (ctx.at(day), True)
+            when = held_from(a, a.effective_on + timedelta(days=ctx.policy.transfer_after_days))
+            if when is not None:  # a claim to the deposit holds its transfer (§7)
+                transfer[a.asset_id] = (ctx.at(when), True)
         if a.expires_on is not None:
             lead = ctx.policy.renewal_lead_days or view.renewal_lead_days
             renew[f"{a.asset_id}@{a.expires_on.isoformat()}"] = (

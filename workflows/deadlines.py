@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 
+from workflows import objections
 from workflows.agenda import Task, Wanted
 from workflows.context import CaseContext
 
@@ -94,5 +95,6 @@ def open_deadlines(ctx: CaseContext) -> list[Deadline]:
     if ctx.memo.settlement_due_on and view.settlement_status == "reached":
         out.append(Deadline(name="settlement performance", due_on=ctx.memo.settlement_due_on,
                             source="和解规定 art.2"))
+    out += objections.deadlines(view)  # docs/rules.md §7
     return sorted(out, key=lambda d: (d.due_on, d.name))
 

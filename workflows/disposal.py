@@ -11,6 +11,7 @@ from temporalio import workflow
 
 from workflows.agenda import Task, Wanted
 from workflows.context import CaseContext
+from workflows.objections import held_from, held_on
 
 with workflow.unsafe.imports_passed_through():
     from domain import commands as c
@@ -47,8 +48,11 @@ def plan(ctx: CaseContext) -> None:
                 value[a.asset_id] = (ctx.at(day), True)
             elif ticket is not None and ticket.check_on is not None:
                 price[a.asset_id] = (ctx.at(ticket.check_on), True)
-        elif _auctionable(a) and (last is None or last.status in ("failed", "defaulted")):
+        elif _auctionable(a) and (last is None
+                                  or last.status in ("failed", "defaulted", "withdrawn")):
             after = _announce_after(ctx, a)
+            if after is not None:
+                after = held_from(a, after)  # an objection or claim holds it (§7)
             if after is not None:
                 announce[a.asset_id] = (ctx.at(after), True)
         if last is not None and last.status == "announced":
@@ -74,6 +78,8 @@ def _announce_after(ctx: CaseContext, a: AssetView) -> date | None:
     if last.status == "failed" and a.failed_rounds >= 2:
         return None
     assert last.ended_on is not None
+    if last.status == "withdrawn":  # by an objection or claim: again once it allows (§7)
+        return last.ended_on
     return last.ended_on + timedelta(days=ctx.policy.reauction_after_days)
 
 
@@ -81,7 +87,8 @@ def _second_failure_due(ctx: CaseContext, a: AssetView) -> None:
     key = f"second_failure:{a.asset_id}"
     last = a.last_round
     if a.control == "active" and a.failed_rounds >= 2 and last is not None \
-            and last.status == "failed" and last.ended_on is not None:
+            and last.status == "failed" and last.ended_on is not None \
+            and not held_on(a, ctx.today()):
         ctx.memo.dues.setdefault(key, Due(
             update="sell_asset", since=last.ended_on, source=SRC_SALE,
             by=last.ended_on + timedelta(days=60),
@@ -127,6 +134,8 @@ def terms(ctx: CaseContext, a: AssetView) -> tuple[Decimal, Decimal, bool]:
     """Start price, deposit, and whether it is a re-auction after a failed round."""
     last = a.last_round
     assert a.reference_price is not None
+    if last is not None and last.status == "withdrawn":  # the same terms again (§7)
+        return last.start_price, last.deposit, a.failed_rounds > 0
     if last is None or last.status == "defaulted":
         start, reauction = yuan(a.reference_price * ctx.policy.start_ratio), False
     else:

@@ -194,6 +194,16 @@ class RoundView(Message):
     ended_on: date | None = None
 
 
+class HoldView(Message):
+    """A hold on the disposal of an asset by an objection or claim (docs/rules.md §7):
+    ``until`` its last day (None: until a further act)."""
+
+    objection_id: str
+    code: str
+    source: str
+    until: date | None = None
+
+
 class AssetView(Message):
     asset_id: str
     kind: str
@@ -212,6 +222,7 @@ class AssetView(Message):
     rounds: tuple[RoundView, ...] = ()
     failed_rounds: int = 0
     disposed_how: str | None = None
+    holds: tuple[HoldView, ...] = ()  # views recorded before objections: ()
 
     @property
     def last_round(self) -> RoundView | None:
@@ -244,6 +255,34 @@ class ApprovalView(Message):
     requested_on: date
     subject: str | None = None
     used: bool = False
+
+
+class ObjectionView(Message):
+    """An objection (kind ``act``) or an outsider's claim (``claim``) and its dates
+    (docs/rules.md §7), computed by the domain."""
+
+    objection_id: str
+    kind: Literal["act", "claim"]
+    objector: str
+    act: str | None = None
+    asset_id: str | None = None
+    received_on: date
+    due_on: date  # examination due (15 days)
+    stayed: bool = False
+    outcome: str | None = None  # the ruling: upheld | rejected
+    upheld: bool | None = None  # after a 复议
+    ruled_on: date | None = None
+    late: bool = False
+    served_on: date | None = None
+    review_until: date | None = None  # last day for 复议 (served, none applied)
+    review_applied_on: date | None = None
+    review_decided_on: date | None = None
+    suit_until: date | None = None  # last day to sue (a served claim, no suit yet)
+    suit_plaintiff: str | None = None
+    suit_filed_on: date | None = None
+    suit_judgment: str | None = None
+    release_on: date | None = None  # a claimed asset's release is due from this day
+    revoked_on: date | None = None
 
 
 class CaseView(Message):
@@ -287,6 +326,7 @@ class CaseView(Message):
     application_period_passed: bool = False  # applied after the 2 years (民诉法解释 art.481)
     limitation_objection: str | None = None  # pending | upheld | rejected
     limitation_objection_raised_on: date | None = None
+    objections: tuple[ObjectionView, ...] = ()  # views recorded before objections: ()
 
     def beyond_calendar(self, day: date) -> bool:
         """Whether ``day`` lies in a year the holiday calendar does not cover (views recorded
@@ -295,6 +335,9 @@ class CaseView(Message):
 
     def asset(self, asset_id: str) -> AssetView | None:
         return next((a for a in self.assets if a.asset_id == asset_id), None)
+
+    def objection(self, objection_id: str) -> ObjectionView | None:
+        return next((o for o in self.objections if o.objection_id == objection_id), None)
 
 
 class CommandOutcome(Message):
@@ -323,6 +366,7 @@ class ActResult(Message):
     outstanding: Decimal
     request_id: str | None = None
     approval_id: str | None = None  # the id of the approval request a request_approval made
+    objection_id: str | None = None  # the id of the objection or claim an act recorded (§7)
 
 
 ActState = Literal["received", "applied", "refused"]

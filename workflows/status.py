@@ -28,6 +28,7 @@ class Due(Message):
     since: date
     by: date | None = None
     source: str = ""
+    overdue: bool = False  # ``by`` has passed (an objection's examination: docs/rules.md §7)
 
 
 class Problem(Message):

@@ -44,6 +44,9 @@ ASKS = {
     "termination.report_breach_unsanctioned": ("order_measure", "sanction the report breach"),
     "termination.obstruction_unsanctioned": ("order_measure", "sanction the obstruction"),
     "termination.report_unverified": ("record_property_report", "record the property report"),
+    "termination.reward_undecided": ("decide_reward", "decide the reward request"),
+    "termination.audit_undecided": ("decide_audit", "decide the audit request"),
+    "termination.debtor_not_searched": ("record_debtor_search", "search for the missing debtor"),
 }
 
 

@@ -38,6 +38,14 @@ PRINCIPALS = "principals"
 ``enforce-principal`` header is checked by the local activity ``verify_principal`` (docs/
 operations.md "Identity"); runs without the marker took the act's actor as it came."""
 
+ACTS_AWAIT_DECISIONS = "acts-await-decisions"
+"""An act that comes with the run's start (signalled or sent before any worker took the first
+workflow task) reaches its handler before ``run`` has taken the decisions above; it waits for
+them. Runs recorded without the marker handled such an act as if no patch were taken (not
+verified, not journalled, applied once the case was filed: before its notice). The one patch
+not asked for in ``at_start``: a handler asks for it only while the decisions are not taken,
+that is in the run's first activation, before ``run``'s first step and so before any command."""
+
 WORLD_TOP_LEVEL_RELEASED = datetime(2026, 11, 22, 3, 2, 30, tzinfo=UTC)
 """When the code that writes ``world-top-level`` after the filing was released (commit 28f0abf)."""
 
@@ -51,6 +59,8 @@ class Versions:
     world_top_level: bool | None
     acts_as_facts: bool = False
     principals: bool = False
+    taken: bool = False
+    """False until ``run`` has taken them (:func:`at_start`): an act's handler can run first."""
 
 
 def at_start(starts_world: bool) -> Versions:
@@ -59,7 +69,13 @@ def at_start(starts_world: bool) -> Versions:
     if starts_world and not (workflow.unsafe.is_replaying() and not _notified(WORLD_TOP_LEVEL)):
         world = workflow.patched(WORLD_TOP_LEVEL)  # else an old history: decided at the world
     return Versions(world_top_level=world, acts_as_facts=workflow.patched(ACTS_AS_FACTS),
-                    principals=workflow.patched(PRINCIPALS))
+                    principals=workflow.patched(PRINCIPALS), taken=True)
+
+
+def awaits_decisions(versions: Versions) -> bool:
+    """Whether an act handler must wait for :func:`at_start` before it reads ``versions``:
+    only while they are not taken, and only in runs with :data:`ACTS_AWAIT_DECISIONS`."""
+    return not versions.taken and workflow.patched(ACTS_AWAIT_DECISIONS)
 
 
 def world_top_level(versions: Versions) -> bool:

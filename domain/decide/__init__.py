@@ -52,5 +52,6 @@ def load_all() -> None:
         funds,
         inquiry,
         limitation,
+        objections,
         sanctions,
     )

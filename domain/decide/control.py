@@ -9,12 +9,14 @@ from domain import commands as c
 from domain import events as ev
 from domain import rules as r
 from domain.calendar import add_years
-from domain.models import FundsSource
+from domain.models import FundsSource, ObjectedAct
+from domain.objections import check_disposal
 from domain.rules import MONEY_KINDS, AssetKind
 from domain.state import CaseState, ControlStatus
 
 from . import Context, Pending, decides
 from .common import asset_of, require
+from .objections import check_revocation
 
 
 @decides(c.ControlAsset)
@@ -109,8 +111,11 @@ def release(s: CaseState, cmd: c.ReleaseControl, ctx: Context) -> list[Pending]:
     a = asset_of(s, cmd.asset_id)
     require(a.under_control, "control.not_active", "the asset is not under control",
             r.SRC_ENGINE)
+    if cmd.objection_id is not None:  # carries out a ruling (docs/rules.md §7)
+        check_revocation(s, cmd.objection_id, ObjectedAct.CONTROL, cmd.asset_id,
+                         cmd.released_on, ctx)
     return [(ev.ControlReleased, {"asset_id": cmd.asset_id, "released_on": cmd.released_on,
-                                  "reason": cmd.reason})]
+                                  "reason": cmd.reason, "objection_id": cmd.objection_id})]
 
 
 @decides(c.AdvanceQueue)
@@ -156,6 +161,7 @@ def transfer_deposit(s: CaseState, cmd: c.TransferDeposit, ctx: Context) -> list
     a = asset_of(s, cmd.asset_id)
     require(a.finding.kind in MONEY_KINDS, "transfer.not_money",
             "only deposits and similar funds are transferred directly", r.SRC_DEPOSIT_TRANSFER)
+    check_disposal(s, cmd.asset_id, cmd.transferred_on, ctx.calendar)  # docs/rules.md §7
     require(a.control is ControlStatus.ACTIVE, "transfer.not_frozen",
             "only an effective freeze of ours can be transferred (a queued one waits)",
             r.SRC_QUEUED_SEIZURE)

@@ -10,6 +10,7 @@ from domain import events as ev
 from domain import rules as r
 from domain.calendar import add_months, add_years, legal_date
 from domain.models import FundsSource
+from domain.objections import check_disposal
 from domain.rules import MONEY_KINDS
 from domain.state import AssetState, CaseState, ControlStatus, RoundState
 from domain.values import CENT
@@ -89,6 +90,7 @@ def _check_price(a: AssetState, cmd: c.AnnounceAuction, ctx: Context) -> bool:
 def announce(s: CaseState, cmd: c.AnnounceAuction, ctx: Context) -> list[Pending]:
     a = asset_of(s, cmd.asset_id)
     _disposable(a, cmd.asset_id)
+    check_disposal(s, cmd.asset_id, cmd.announced_on, ctx.calendar)  # docs/rules.md §7
     require(a.reference_price is not None and a.reference_valid_until is not None,
             "auction.no_reference_price", "an auction needs a reference price",
             r.SRC_REFERENCE_PRICE)
@@ -100,7 +102,8 @@ def announce(s: CaseState, cmd: c.AnnounceAuction, ctx: Context) -> list[Pending
             "within it: fix a new reference price", r.SRC_REFERENCE_VALIDITY)
     _within_grace(legal_date(cmd.opens_at), valid_until, ctx, "auction", "an auction")
     last = a.last_round
-    require(last is None or last.status in ("failed", "defaulted"), "auction.round_open",
+    require(last is None or last.status in ("failed", "defaulted", "withdrawn"),
+            "auction.round_open",
             "the previous round is still open or the asset is sold", r.SRC_REAUCTION)
     require(a.failed_rounds < 2, "auction.failed_twice", "after two failed auctions the asset "
             "is sold on the platform or taken in lieu", r.SRC_REAUCTION)
@@ -211,6 +214,7 @@ def buyer_default(s: CaseState, cmd: c.RecordBuyerDefault, ctx: Context) -> list
 def sell(s: CaseState, cmd: c.SellAsset, ctx: Context) -> list[Pending]:
     a = asset_of(s, cmd.asset_id)
     _disposable(a, cmd.asset_id)
+    check_disposal(s, cmd.asset_id, cmd.sold_on, ctx.calendar)  # docs/rules.md §7
     last = a.last_round
     require(a.failed_rounds >= 2 and last is not None and last.status == "failed",
             "sale.not_after_two_failures", "a sale 变卖 follows the second failed auction",
@@ -233,6 +237,7 @@ def sell(s: CaseState, cmd: c.SellAsset, ctx: Context) -> list[Pending]:
 def in_lieu(s: CaseState, cmd: c.TransferInLieu, ctx: Context) -> list[Pending]:
     a = asset_of(s, cmd.asset_id)
     _disposable(a, cmd.asset_id)
+    check_disposal(s, cmd.asset_id, cmd.transferred_on, ctx.calendar)  # docs/rules.md §7
     last = a.last_round
     require(last is not None and last.status == "failed", "in_lieu.no_failed_round",
             "transfer in lieu follows a failed auction, at that round's reserve price",

@@ -14,12 +14,13 @@ from domain.approvals import approval_for
 from domain.calendar import add_years
 from domain.deadlines import closure_deadline
 from domain.models import DishonestGround as G
-from domain.models import ReportStatus
+from domain.models import ObjectedAct, ReportStatus
 from domain.state import CaseState, ControlStatus, Phase
 from domain.values import Party, PartyKind
 
 from . import Context, Pending, decides
 from .common import require
+from .objections import check_revocation
 
 
 @decides(c.RestrictConsumption)
@@ -44,8 +45,20 @@ def lift_restriction(s: CaseState, cmd: c.LiftConsumptionRestriction, ctx: Conte
     require(s.restriction_on is not None and s.restriction_lifted_on is None,
             "restriction.not_active", "no consumption restriction is in force",
             r.SRC_RESTRICTION_LIFT)
+    _by_objection(s, cmd.reason, cmd.objection_id, ObjectedAct.RESTRICTION, cmd.lifted_on, ctx)
     return [(ev.ConsumptionRestrictionLifted, {"lifted_on": cmd.lifted_on,
-                                               "reason": cmd.reason})]
+                                               "reason": cmd.reason,
+                                               "objection_id": cmd.objection_id})]
+
+
+def _by_objection(s: CaseState, reason: str, objection_id: str | None, act: ObjectedAct,
+                  on: date, ctx: Context) -> None:
+    """A lifting or deletion for an upheld objection names it (docs/rules.md §7.1)."""
+    require((reason == "objection_upheld") == (objection_id is not None),
+            "objection.reason_mismatch", "a measure revoked on an objection gives the reason "
+            "objection_upheld and names the objection, and only then", r.SRC_OBJECTION_RULING)
+    if objection_id is not None:
+        check_revocation(s, objection_id, act, None, on, ctx)
 
 
 _EVIDENCE: dict[G, Callable[[CaseState], bool]] = {
@@ -146,11 +159,12 @@ def delete_dishonest(s: CaseState, cmd: c.DeleteDishonestEntry, ctx: Context
                 "dishonest.period_not_expired",
                 f"the listing runs until {listing.until or 'performance (ground 1)'}",
                 r.SRC_DISHONEST_PERIOD)
+    _by_objection(s, cmd.reason, cmd.objection_id, ObjectedAct.DISHONEST, cmd.deleted_on, ctx)
     trigger = s.closed_on if cmd.reason in ("performance", "settlement_performed") else None
     late = trigger is not None and cmd.deleted_on > ctx.calendar.working_days_after(
         trigger, r.DISHONEST_DELETION_WORKING_DAYS)
     return [(ev.DishonestEntryDeleted, {"deleted_on": cmd.deleted_on, "reason": cmd.reason,
-                                        "late": late})]
+                                        "late": late, "objection_id": cmd.objection_id})]
 
 
 @decides(c.ImposeFine)

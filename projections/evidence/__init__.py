@@ -1,7 +1,8 @@
 """How each stored event changes a case's facts: one handler per event class, registered in
 ``projections.evidence.registry`` by the modules of this package (``inquiry``: filing, notice,
 report, inquiry; ``assets``: control, valuation, auction, money; ``measures``: sanctions,
-closure), imported here so that the registry is complete when ``apply`` runs.
+closure; ``objections``: objections and outsiders' claims), imported here so that the
+registry is complete when ``apply`` runs.
 
 Handlers are total: an irregular imported history (a lead verified that was never submitted, an
 asset controlled that was never found) still yields facts, never an error.
@@ -15,6 +16,7 @@ from domain import events as ev
 from domain.calendar import legal_date
 from projections.evidence import assets as _assets  # noqa: F401  (registers its handlers)
 from projections.evidence import measures as _measures  # noqa: F401
+from projections.evidence import objections as _objections  # noqa: F401
 from projections.evidence.inquiry import filed, placeholder
 from projections.evidence.registry import HANDLERS, Step
 from projections.facts import CaseFacts

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domain import events as ev
 from domain.calendar import legal_date
+from projections.evidence.objections import revoked
 from projections.evidence.registry import Step, end_periods, handles, no_payout, payout_due
 from projections.facts import AssetFact, CaseFacts, PeriodFact, ReceiptFact
 
@@ -40,6 +41,7 @@ def lapsed(f: CaseFacts, e: ev.ControlLapsed, s: Step) -> None:
 def released(f: CaseFacts, e: ev.ControlReleased, s: Step) -> None:
     a = asset(f, e.asset_id)
     a.control, a.ended_on = "released", e.released_on
+    revoked(f, e.objection_id, e.released_on)  # released on an objection (docs/rules.md §7)
 
 
 @handles(ev.QueueAdvanced)

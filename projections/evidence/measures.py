@@ -8,6 +8,7 @@ from typing import Any
 from domain import events as ev
 from domain.models import ClosureMode
 from projections.audit import findings_at_ruling
+from projections.evidence.objections import revoked
 from projections.evidence.registry import Step, end_periods, handles
 from projections.facts import CaseFacts, PeriodFact, SanctionFact, TerminationFact
 from projections.settings import ProjectionSettings
@@ -50,6 +51,7 @@ def restricted(f: CaseFacts, e: ev.ConsumptionRestricted, s: Step) -> None:
 @handles(ev.ConsumptionRestrictionLifted)
 def restriction_lifted(f: CaseFacts, e: ev.ConsumptionRestrictionLifted, s: Step) -> None:
     end_sanctions(f, "restriction", e.lifted_on, e.reason)
+    revoked(f, e.objection_id, e.lifted_on)  # docs/rules.md §7.1
 
 
 @handles(ev.DebtorListedDishonest)
@@ -64,6 +66,7 @@ def listed(f: CaseFacts, e: ev.DebtorListedDishonest, s: Step) -> None:
 @handles(ev.DishonestEntryDeleted)
 def delisted(f: CaseFacts, e: ev.DishonestEntryDeleted, s: Step) -> None:
     end_sanctions(f, "dishonest", e.deleted_on, e.reason, e.late)
+    revoked(f, e.objection_id, e.deleted_on)  # docs/rules.md §7.1
 
 
 @handles(ev.FineImposed)

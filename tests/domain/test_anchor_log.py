@@ -58,6 +58,32 @@ def test_a_lost_anchor_log_refuses_saves_until_the_cases_are_adopted(db: Path) -
     assert app.adopt_anchors() == []  # nothing left to adopt
 
 
+def test_an_act_refused_for_the_missing_log_leaves_no_trace_in_the_cached_case(db: Path) -> None:
+    """The refusal comes at the save, after the case decided and applied its events: the cached
+    case must not keep them, or the case would show an act that is not in the record and the
+    same command, sent again once the cases are adopted, would be answered as a duplicate with
+    nothing written (found with tests/fixtures/store_ae57571, a store older than the log)."""
+    terminated = "(2026)甘0402执3号"
+    for suffix in ("", "-wal", "-shm"):
+        (db.parent / (LOG + suffix)).unlink(missing_ok=True)
+    app = EnforcementCases.sqlite(db, chain_key=KEY)
+    version = app.get_case(terminated).version  # the case is cached
+    driver = Driver(app, terminated)
+    with pytest.raises(AnchorError) as refused:
+        driver.send("RecordTerminationService", date(2026, 4, 17), command_id="serve-1",
+                    served_on=date(2026, 4, 17))
+    assert refused.value.code == "anchor.log_missing"
+    assert app.get_case(terminated).version == version
+    assert app.get_case(terminated).termination_served_on is None
+
+    app.adopt_anchors()
+    result = driver.send("RecordTerminationService", date(2026, 4, 17), command_id="serve-1",
+                         served_on=date(2026, 4, 17))
+    assert not result.duplicate
+    assert len(app.case_events(terminated)) == version + 1
+    assert app.get_case(terminated).termination_served_on == date(2026, 4, 17)
+
+
 def test_adopting_refuses_a_store_whose_chains_are_broken(db: Path) -> None:
     (db.parent / LOG).unlink()
     with sqlite3.connect(db) as conn:

@@ -1,4 +1,4 @@
-"""The permission table, role by role and command by command: every one of the 63 commands ×
+"""The permission table, role by role and command by command: every one of the 72 commands ×
 6 roles goes through ``app.execute`` and must end as the table written out below says.
 
 ``allowed``: the role may give the command: it is applied, or refused by a rule of the case (never
@@ -96,6 +96,15 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "ConcludeCase":                 (NO, NO, OK, OK, NO, OK),
     "EndEnforcement":               (NO, NO, OK, OK, NO, NO),
     "CloseCase":                    (NO, NO, OK, OK, NO, NO),
+    "RecordObjection":              (OK, OK, OK, OK, NO, NO),
+    "RecordOutsiderClaim":          (OK, OK, OK, OK, NO, NO),
+    "OrderObjectionStay":           (NO, NO, OK, OK, NO, NO),
+    "RuleOnObjection":              (NO, NO, OK, OK, NO, NO),
+    "RecordObjectionService":       (OK, OK, OK, OK, NO, OK),
+    "ApplyForReview":               (OK, OK, OK, OK, NO, NO),
+    "RecordReviewDecision":         (OK, OK, OK, OK, NO, NO),
+    "RecordObjectionSuit":          (OK, OK, OK, OK, NO, NO),
+    "RecordSuitJudgment":           (OK, OK, OK, OK, NO, NO),
     "RecordRefusedAct":             (NO, NO, NO, NO, NO, OK),
 }
 """Every command, its approval (if it rests on one) requested and given before."""
@@ -153,9 +162,9 @@ PAIRS = [(name, role) for name in EXPECTED for role in ROLES]
 
 
 def test_the_table_names_every_command_and_role_once() -> None:
-    assert len(EXPECTED) == len(COMMANDS) == 63 and set(EXPECTED) == set(COMMANDS)
+    assert len(EXPECTED) == len(COMMANDS) == 72 and set(EXPECTED) == set(COMMANDS)
     assert len(ROLES) == len(Role) == 6 and set(ROLES) == set(Role)
-    assert len(PAIRS) == 378
+    assert len(PAIRS) == 432
 
 
 @pytest.mark.parametrize(("name", "role"), PAIRS, ids=[f"{r.value}-{n}" for n, r in PAIRS])

@@ -32,7 +32,17 @@ from domain.rules import AssetKind
 from domain.state import ControlStatus
 from domain.values import Party, PartyKind, ResidentId
 from tests.domain.test_rules_termination import RULING, _ready
-from tests.support import CLERK, DEBTOR, JUDGE, NUMBER, OFFICER, Driver, at, new_app
+from tests.support import (
+    CLERK,
+    COMPANY,
+    DEBTOR,
+    JUDGE,
+    NUMBER,
+    OFFICER,
+    Driver,
+    at,
+    new_app,
+)
 
 MINOR = Party(name="赵六", kind=PartyKind.PERSON,
               document=ResidentId(number="620402200803160013"))  # born 2008-03-16
@@ -194,6 +204,34 @@ def test_listings_recorded_without_a_respondent_load_and_name_every_respondent()
     assert fingerprint(old) == hashlib.sha256(
         old.__pydantic_serializer__.to_json(old, exclude={"recorded_at", "respondent"})
     ).hexdigest()[:32]
+
+
+def test_an_upheld_objection_to_the_listing_deletes_each_respondents_entry() -> None:
+    """Listings naming their respondents meet an objection (docs/rules.md §7.1): upheld, the
+    deletion naming it ends every entry in force, 李四's and the company's, and the objection
+    records its act revoked."""
+    app = new_app()
+    d = Driver(app)
+    d.file(date(2026, 1, 10), respondents=(DEBTOR, COMPANY))
+    d.send("IssueNotice", date(2026, 1, 12), CLERK, issued_on=date(2026, 1, 12),
+           report_due_on=date(2026, 1, 22))
+    d.send("RecordPropertyReport", date(2026, 1, 20), CLERK, status="refused",
+           reported_on=date(2026, 1, 20))
+    for day, who in ((2, "李四"), (3, COMPANY.name)):
+        d.send("ListDishonest", date(2026, 3, day), ground=DishonestGround.REPORT_VIOLATION,
+               listed_on=date(2026, 3, day), respondent=who, approved=date(2026, 3, day))
+    d.send("RecordObjection", date(2026, 3, 5), CLERK, objection_id="OB-1", objector=COMPANY.name,
+           standing="party", act="dishonest", grounds="已如实申报财产", received_on=date(2026, 3, 5))
+    d.send("RuleOnObjection", date(2026, 3, 12), JUDGE, objection_id="OB-1", outcome="upheld",
+           ruled_on=date(2026, 3, 12))
+    deleted = d.send("DeleteDishonestEntry", date(2026, 3, 12), deleted_on=date(2026, 3, 12),
+                     reason="objection_upheld", objection_id="OB-1")
+    assert deleted.events == ("DishonestEntryDeleted",)
+    state = app.get_case(NUMBER)
+    assert [(e.respondent, e.deleted_on) for e in state.dishonest] == [
+        ("李四", date(2026, 3, 12)), (COMPANY.name, date(2026, 3, 12))]
+    assert state.dishonest_active is None
+    assert state.objections["OB-1"].revoked_on == date(2026, 3, 12)
 
 
 # --- 3. delay interest on the part not yet performed, period by period -----------------------

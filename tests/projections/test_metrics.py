@@ -124,6 +124,7 @@ def test_first_enforcement_metrics_of_the_docket(docket: SQLiteReadModelStore) -
         "结收比": Decimal("80.0"),  # 4 closed ÷ 5 new
         "平均执行天数": Decimal("142.0"),  # (13 + 203 + 130 + 222) ÷ 4
         "案款发放及时率": Decimal("75.0"),  # A, C, F on time; D's 300,000 late
+        "异议审查及时率": None,  # no objection ruled
     }
 
 
@@ -137,12 +138,14 @@ def test_resumed_and_preservation_cases_are_counted_apart(docket: SQLiteReadMode
                          "实际执结率": Decimal("100.0"), "执行到位率": Decimal("100.0"),
                          "终本率": Decimal("0.0"), "终本合格率": None,
                          "法定期限内结案率": Decimal("100.0"), "结收比": Decimal("100.0"),
-                         "平均执行天数": Decimal("50.0"), "案款发放及时率": Decimal("100.0")}
+                         "平均执行天数": Decimal("50.0"), "案款发放及时率": Decimal("100.0"),
+                         "异议审查及时率": None}
     assert p.rates() == {"执结率": Decimal("100.0"), "执行完毕率": Decimal("0.0"),
                          "实际执结率": Decimal("0.0"), "执行到位率": Decimal("0.0"),
                          "终本率": Decimal("0.0"), "终本合格率": None,
                          "法定期限内结案率": Decimal("100.0"), "结收比": Decimal("100.0"),
-                         "平均执行天数": Decimal("28.0"), "案款发放及时率": None}
+                         "平均执行天数": Decimal("28.0"), "案款发放及时率": None,
+                         "异议审查及时率": None}
 
 
 def test_metrics_per_officer_and_per_court(docket: SQLiteReadModelStore) -> None:

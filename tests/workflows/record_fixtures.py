@@ -25,12 +25,20 @@ from domain.models import ApprovalMeasure
 from domain.values import Approval, PartyKind, Role
 from engine.runtime import create_worker, start_time_skipping
 from tests.principals import TEST_RING, HarnessEngine
-from tests.support import KEY, OFFICER, PRESIDENT
+from tests.support import CLERK, KEY, OFFICER, PRESIDENT
 from tests.workflows import dockets
 from tests.workflows.conftest import Rig
-from workflows.acts import AnnounceAuction, Fine, GiveApproval, OrderMeasure, RequestApproval
+from workflows.acts import (
+    AnnounceAuction,
+    Fine,
+    GiveApproval,
+    OrderMeasure,
+    RecordPayment,
+    RecordPropertyReport,
+    RequestApproval,
+)
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
-from workflows.docket import DocketCase
+from workflows.docket import DocketCase, Payment, World
 from workflows.messages import case_workflow_id, world_workflow_id
 
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -53,17 +61,25 @@ async def runs(client: Client, workflow_id: str, first_run: str | None = None
 
 
 async def record(name: str, case: DocketCase,
-                 drive: Callable[[Rig], Awaitable[None]] | None = None) -> None:
+                 drive: Callable[[Rig], Awaitable[None]] | None = None,
+                 early: Callable[[Rig], Awaitable[None]] | None = None) -> None:
+    """``early`` runs after the case's start and before its worker polls: what it signals comes
+    with the start, in the run's first workflow task."""
     env = await start_time_skipping()
     async with env:
         app = EnforcementCases.in_memory(chain_key=KEY)
         world = SimulatedWorld()
         worker = create_worker(env.client, app, simulated_adapters(world),
                                identity=TEST_RING, task_queue="fixtures")
-        async with worker.worker:
-            rig = Rig(env=env, app=app, world=world, engine=HarnessEngine(env.client, "fixtures"),
-                      worker=worker)
+        rig = Rig(env=env, app=app, world=world, engine=HarnessEngine(env.client, "fixtures"),
+                  worker=worker)
+        handle = None
+        if early is not None:  # before the worker polls
             handle = await rig.file(case)
+            await early(rig)
+        async with worker.worker:
+            if handle is None:
+                handle = await rig.file(case)
             if drive is not None:
                 await drive(rig)
             outcome = await handle.result()
@@ -127,7 +143,27 @@ async def refused_announcement(rig: Rig) -> None:
         print("refused as expected:", type(err).__name__)
 
 
-SCENARIOS: dict[str, tuple[Callable[[], DocketCase], Callable[[Rig], Awaitable[None]] | None]] = {
+def acts_with_the_start() -> DocketCase:
+    """Paid in full on day 14; two acts are signalled before the first workflow task."""
+    return dockets.case("(2026)甘0402执113号", World(
+        payments=(Payment(day=14, amount=Decimal("37999.00")),)), principal="38000.00")
+
+
+async def signalled_with_the_start(rig: Rig) -> None:
+    """A party's report (vouched for) and a payment nobody vouched for, both signalled before
+    any worker took the case's first task (recorded before acts waited for the run's version
+    decisions: the report was refused before the notice, the claim applied as claimed)."""
+    number = acts_with_the_start().case_number
+    await rig.engine.notify(number, RecordPropertyReport(
+        actor=CLERK.model_copy(update={"id": "portal-clerk"}),
+        status="filed", request_id="report-1"))
+    await rig.env.client.get_workflow_handle(case_workflow_id(number)).signal(
+        "act", RecordPayment(actor=PRESIDENT, amount=Decimal("1.00"), request_id="claimed-1"))
+
+
+Drive = Callable[[Rig], Awaitable[None]] | None
+SCENARIOS: dict[str, tuple[Callable[[], DocketCase], Drive] | tuple[
+        Callable[[], DocketCase], Drive, Drive]] = {
     "paid_in_full": (dockets.paid_in_full, None),
     "real_estate_refused_update": (dockets.real_estate, refused_announcement),
     "buyer_default": (dockets.buyer_default, None),
@@ -138,14 +174,16 @@ SCENARIOS: dict[str, tuple[Callable[[], DocketCase], Callable[[Rig], Awaitable[N
     "resumed_on_request_world_apart": (dockets.resumed_on_request, None),
     # recorded after approvals became acts (request_approval, give_approval)
     "approvals_as_acts": (dockets.approvals, approvals_by_update),
+    # acts in the first workflow task, recorded before they waited for the version decisions
+    "acts_with_the_start": (acts_with_the_start, None, signalled_with_the_start),
 }
 
 
 async def main(names: list[str]) -> None:
     """Record the named scenarios (all when none is named)."""
     for name in names or list(SCENARIOS):
-        build, drive = SCENARIOS[name]
-        await record(name, build(), drive)
+        build, drive, *early = SCENARIOS[name]
+        await record(name, build(), drive, *early)
 
 
 if __name__ == "__main__":

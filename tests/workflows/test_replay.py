@@ -70,6 +70,28 @@ def test_the_fixtures_hold_a_world_patch_split_from_its_filing() -> None:
     assert kinds[8] == (9, "marker_recorded_event_attributes", "core_patch")
 
 
+def test_the_fixtures_hold_acts_that_came_with_the_start() -> None:
+    """Two acts signalled before the first workflow task, recorded before such acts waited for
+    the run's version decisions (no ``acts-await-decisions`` marker; workflows/versions.py)."""
+    (case_run,) = [h for h in histories(FIXTURES_DIR / "acts_with_the_start.json")
+                   if h.workflow_id.startswith("case:")]
+    first_task = []
+    for event in case_run.events:
+        if event.HasField("workflow_task_started_event_attributes"):
+            break
+        first_task.append(event.WhichOneof("attributes"))
+    assert first_task.count("workflow_execution_signaled_event_attributes") == 2
+    assert patches(case_run) == ["world-top-level", "acts-as-facts", "principals"]
+
+
+def patches(history: WorkflowHistory) -> list[str]:
+    """The patch ids of a history's ``core_patch`` markers, in order."""
+    return [json.loads(m.details["patch-data"].payloads[0].data)["id"]
+            for m in (e.marker_recorded_event_attributes for e in history.events
+                      if e.HasField("marker_recorded_event_attributes"))
+            if m.marker_name == "core_patch"]
+
+
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
 async def test_recorded_histories_replay_without_nondeterminism(path: Path) -> None:
     replayer = Replayer(workflows=registry.workflows(), data_converter=converter(path),

@@ -11,7 +11,7 @@ import pytest
 
 from domain import events as ev
 from domain.errors import RuleViolationError
-from domain.models import DishonestGround
+from domain.models import DishonestGround, ObjectedAct, Standing
 from domain.values import Party, PartyKind, ResidentId
 from tests.support import CLERK, DEBTOR, JUDGE, OFFICER
 from tests.workflows.conftest import Rig
@@ -101,7 +101,8 @@ async def test_the_adult_co_debtor_is_listed_by_name_beside_a_minor(rig: Rig) ->
 
 async def test_deadlines_beyond_the_calendar_are_flagged_in_the_status(rig: Rig) -> None:
     """The shipped calendar covers 2025–2026 (docs/rules.md §1.14): a case filed now has its
-    closure deadline flagged once it falls in a year the calendar does not cover."""
+    closure deadline, and an objection's examination (docs/rules.md §7.1), flagged once it
+    falls in a year the calendar does not cover."""
     subject = case("(2026)甘0402执624号", World(report=PropertyReport(day=1)))
     number = subject.case_number
     handle = await rig.file(subject)
@@ -111,4 +112,10 @@ async def test_deadlines_beyond_the_calendar_are_flagged_in_the_status(rig: Rig)
     assert closure.beyond_calendar == (closure.due_on.year not in (2025, 2026))
     reminder = [p for p in status.agenda if p.task == "deadline"]
     assert all(p.beyond_calendar == closure.beyond_calendar for p in reminder)
+    await rig.engine.act(number, a.RecordObjection(  # its 15 days run over the calendar too
+        actor=CLERK, objector="李四", standing=Standing.PARTY, act=ObjectedAct.OTHER,
+        act_version=1, grounds="立案程序违法"))
+    status = await rig.engine.status(number)
+    examination = next(d for d in status.deadlines if d.name.startswith("examination of"))
+    assert examination.beyond_calendar == (examination.due_on.year not in (2025, 2026))
     await handle.terminate("test over")
