@@ -168,14 +168,28 @@ def sqlite_events_path(env: Mapping[str, str]) -> Path:
     return Path(env.get(EVENTS_DB_ENV) or data_dir(env) / "events.sqlite")
 
 
+IDLE_IN_TRANSACTION_ENV = "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT"
+IDLE_IN_TRANSACTION_DEFAULT = "60"
+"""Seconds PostgreSQL lets a transaction of ours sit idle before it ends the session, unless
+``POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT`` says otherwise. eventsourcing's default, 5 s,
+ends a command's transaction (it holds the case's lock while the aggregate decides) when the
+process is starved of CPU for that long; the next statement then fails with "server closed the
+connection unexpectedly" (a soak run on a machine at load 10 met it). A hung client still
+releases its locks after this bound."""
+
+
 def postgres_cases(settings: PostgresSettings, env: Mapping[str, str] | None = None,
                    **kwargs: Any) -> EnforcementCases:
     """The application on eventsourcing's PostgreSQL recorder (tables made if missing).
 
     ``env``: more application settings (e.g. the cipher key), over ``os.environ``."""
     settings.create_schema()
+    given = {**os.environ, **(env or {})}
+    idle = {} if given.get(IDLE_IN_TRANSACTION_ENV) else {
+        IDLE_IN_TRANSACTION_ENV: IDLE_IN_TRANSACTION_DEFAULT}
     with settings.setup_lock():
-        return EnforcementCases({"APPLICATION_RECORDER_TOPIC": RECORDER_TOPIC, **(env or {}),
+        return EnforcementCases({"APPLICATION_RECORDER_TOPIC": RECORDER_TOPIC, **idle,
+                                 **(env or {}),
                                  "PERSISTENCE_MODULE": "eventsourcing.postgres",
                                  **settings.library_env()}, **kwargs)
 

@@ -33,8 +33,10 @@ are not part of the facade.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import uuid
+import weakref
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -119,6 +121,21 @@ FILING_WAIT = 30.0
 """Seconds ``file`` waits for a worker to file the case before it gives up."""
 ACT_WAIT = 30.0
 """Seconds ``act`` waits for an act's outcome before it answers ``act.unconfirmed``."""
+UPDATE_SLOTS = 8
+"""Acts this facade has in flight on one case at a time; the rest queue here. Temporal admits
+10 in-flight updates per workflow (the server's default) and answers more with
+RESOURCE_EXHAUSTED: the engine stays under it (docs/operations.md "Concurrent acts")."""
+BUSY_BACKOFF = (0.05, 0.1, 0.2, 0.4, 0.8)
+"""Seconds between re-sends of an act the server refused as too many in flight (other
+processes acting on the same case); the last repeats until the act's ``wait`` runs out."""
+
+
+def resendable(err: RPCError) -> bool:
+    """Whether the server refused an Update without deciding it, so that sending it again
+    with the same key is the way on: too many updates in flight on the workflow, or the
+    update aborted by the server (Temporal: "workflow update was aborted", to be retried)."""
+    return err.status == RPCStatusCode.RESOURCE_EXHAUSTED or (
+        err.status == RPCStatusCode.UNAVAILABLE and "update was aborted" in err.message)
 
 
 def new_request_id() -> str:
@@ -165,6 +182,8 @@ class Engine(StuckDoor, RecordsDoor):
         self.client = vouching_client(client, host) if host is not None else client
         self.task_queue = task_queue
         self.records = Records(store_env(data_dir), cases=cases, views=views)
+        self._slots: weakref.WeakValueDictionary[str, asyncio.Semaphore] = (
+            weakref.WeakValueDictionary())
 
     # --- connecting ------------------------------------------------------------------------------
     @classmethod
@@ -270,13 +289,33 @@ class Engine(StuckDoor, RecordsDoor):
         case_number = self._number(case_number)
         key = payload.request_id or ""
         try:
-            result: ActResult = await asyncio.wait_for(self.handle(case_number).execute_update(
-                act_name(payload), payload, id=update_id, result_type=ActResult), wait)
+            result = await asyncio.wait_for(self._update(case_number, payload, update_id), wait)
         except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
             raise ActNotConfirmedError(case_number, act_name(payload), key, wait) from None
         except Exception as err:
             raise await self._typed(err, case_number) from None
         return result
+
+    async def _update(self, case_number: str, payload: ActBase,
+                      update_id: str | None) -> ActResult:
+        """The act's Update, at most ``UPDATE_SLOTS`` per case from this facade; re-sent (same
+        key: never applied twice) while the server answers that the case has too many updates
+        in flight from other processes, or that it aborted the update (its worker went away
+        while the update waited). The caller's ``wait`` bounds it all."""
+        slot = self._slots.get(case_number)
+        if slot is None:
+            slot = self._slots[case_number] = asyncio.Semaphore(UPDATE_SLOTS)
+        async with slot:
+            for attempt in itertools.count():
+                try:
+                    result: ActResult = await self.handle(case_number).execute_update(
+                        act_name(payload), payload, id=update_id, result_type=ActResult)
+                    return result
+                except RPCError as err:
+                    if not resendable(err):
+                        raise
+                await asyncio.sleep(BUSY_BACKOFF[min(attempt, len(BUSY_BACKOFF) - 1)])
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def act_status(self, case_number: str, request_id: str) -> ActRecord | None:
         """The case's journal entry of an act by its key: received, applied (with its result)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -68,10 +69,13 @@ def run_suite(i: int, runs: int, args: Sequence[str], log_dir: Path, hog_count: 
               hog_seconds: float) -> list[str]:
     """One run of the suite beside the hogs; the failing tests ([] when it passed)."""
     log = log_dir / f"run-{i}.log"
+    # A temporary directory of its own: pytest's shared /tmp/pytest-of-<user>/pytest-N keeps
+    # only the newest few, so another pytest on the machine could delete this run's files.
+    basetemp = log_dir / f"tmp-{i}"
     with hogs(hog_count, hog_seconds), log.open("w") as out:
         suite = subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                                  *args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                 stdin=subprocess.DEVNULL, process_group=0,
+                                  f"--basetemp={basetemp}", *args], cwd=ROOT, stdout=out,
+                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, process_group=0,
                                  preexec_fn=die_with_parent())
         try:
             code = suite.wait(RUN_TIMEOUT)
@@ -82,6 +86,7 @@ def run_suite(i: int, runs: int, args: Sequence[str], log_dir: Path, hog_count: 
                 with suppress(ProcessLookupError):
                     os.killpg(suite.pid, signal.SIGKILL)
                 suite.wait()
+            shutil.rmtree(basetemp, ignore_errors=True)
     text = log.read_text("utf-8", "replace")
     failed = failures(text)
     if code == 0:

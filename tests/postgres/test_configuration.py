@@ -141,3 +141,21 @@ def test_the_case_lock_wait_comes_from_the_environment() -> None:
 def test_an_unknown_read_store_is_refused() -> None:
     with pytest.raises(StoreConfigurationError, match="choose sqlite or postgres"):
         ReadStoreConfig.from_env({"ENFORCEMENT_READ_STORE": "mongodb"})
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "1min"), ("7", "7s")])
+def test_a_transaction_may_sit_idle_a_minute_unless_configured(
+        pg_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, given: str | None,
+        expected: str) -> None:
+    """A command's transaction survives a process starved of CPU for seconds (eventsourcing's
+    own default, 5 s, ended it); an operator's setting wins."""
+    monkeypatch.delenv("POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT", raising=False)
+    env = pg_env if given is None else {
+        **pg_env, "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": given}
+    app = cases_from_env(env)
+    assert isinstance(app.recorder, PostgresApplicationRecorder)
+    with app.recorder.datastore.get_connection() as conn, conn.cursor() as cursor:
+        cursor.execute("SHOW idle_in_transaction_session_timeout")
+        row = cursor.fetchone()
+    assert row is not None and list(row.values()) == [expected]
+    app.close()

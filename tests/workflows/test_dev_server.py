@@ -4,6 +4,7 @@ uninterrupted run leaves it; and a rejected update leaves no trace in the histor
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -16,7 +17,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pytest
 import pytest_asyncio
@@ -24,12 +25,14 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
 from domain.application import EnforcementCases
+from domain.events import FundsReceived
 from domain.keys import init_keys
 from engine.facade import Engine
 from engine.runtime import DevServer, connect, create_worker
 from tests.principals import TEST_RING, HarnessEngine
 from tests.support import CLERK, KEY
 from tests.workflows.dockets import case, deposit
+from workflows.acts import RecordPayment
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
 from workflows.docket import Docket, DocketCase, PropertyReport, World
 from workflows.messages import Policy, case_workflow_id
@@ -216,3 +219,44 @@ async def test_a_rejected_update_leaves_no_history_on_a_real_server(server: DevS
         await handle.terminate("test over")
         await client.get_workflow_handle(f"world:{subject.case_number}").terminate("test over")
     worker.commands.close()
+
+
+async def test_more_concurrent_acts_than_the_server_admits_are_each_applied_once(
+        server: DevServer) -> None:
+    """Temporal admits 10 in-flight updates per workflow and refuses more (RESOURCE_EXHAUSTED).
+    Two facades (two host processes) send 15 acts each to one case while its worker is away:
+    each facade keeps at most ``UPDATE_SLOTS`` in flight and re-sends what the server refused,
+    so every act is applied once when the worker is back, none is lost or doubled."""
+    client: Client = await connect(server.address)
+    queue = f"inflight-{uuid.uuid4().hex[:6]}"
+    subject = twin("(2026)甘0402执240号")
+    number = subject.case_number
+    app = EnforcementCases.in_memory(chain_key=KEY)
+
+    def serving() -> Any:
+        return create_worker(client, app, simulated_adapters(SimulatedWorld(Docket(
+            cases=(subject,)))), identity=TEST_RING, task_queue=queue)
+
+    first = serving()
+    async with first.worker:
+        engine = HarnessEngine(client, queue)
+        await engine.start_case(subject, policy=Policy(routine_hour=0))
+        await settled(engine, number)
+    first.commands.close()
+
+    hosts = [HarnessEngine(client, queue), HarnessEngine(client, queue)]
+    sent = [asyncio.create_task(host.act(number, RecordPayment(
+        actor=CLERK, amount=Decimal("10.00"), request_id=f"pay-{h}-{i:02d}"), wait=120))
+        for h, host in enumerate(hosts) for i in range(15)]
+    await asyncio.sleep(15)  # the worker comes back late (longer than the SDK retries a refusal)
+    second = serving()
+    async with second.worker:
+        results = await asyncio.gather(*sent)
+        assert [r.duplicate for r in results] == [False] * 30
+        stored = [e for e in app.case_events(number) if isinstance(e, FundsReceived)]
+        assert Counter(e.command_id.rsplit("/", 1)[-1] for e in stored) == {
+            f"request:pay-{h}-{i:02d}": 1 for h in range(2) for i in range(15)}
+        assert app.get_case(number).outstanding == Decimal("119700.00")
+        await engine.handle(number).terminate("test over")
+        await client.get_workflow_handle(f"world:{number}").terminate("test over")
+    second.commands.close()
