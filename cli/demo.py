@@ -344,7 +344,8 @@ def where(console: Console, server: EmbeddedServer | None, data_dir: Path,
         ("the president gives it (the requester may not)",
          "ENFORCE_TOKEN=$(enforce users token president-1) "
          f"enforce case do '{first}' give_approval --field approval_id=listing-1"),
-        ("the officer lists the debtor on that approval",
+        ("the officer lists the debtor on that approval (from the day after the notice: a "
+         "listing follows the notice's period passed unperformed, docs/rules.md §1.9)",
          "ENFORCE_TOKEN=$(enforce users token officer-3) "
          f"enforce case do '{first}' list_dishonest --field ground=able_but_refuses "
          "--field approval_id=listing-1"),

@@ -78,10 +78,14 @@ def print_status(status: CaseStatus) -> None:
         ["closure deadline", status.closure_deadline],
         ["postponed until (暂缓执行)", status.postponed_until],
         ["bound guarantors", ", ".join(status.bound_persons) or None],
+        ["application period", "passed before the application (the debtor may object)"
+         if status.application_period_passed else "kept"],
+        ["limitation objection", status.limitation_objection],
         ["monitoring round", status.monitoring_round], ["resumed as", status.resumed_as]])
     if status.deadlines:
         table("open deadlines", ["due on", "deadline", "source"],
-              [[d.due_on, d.name, d.source] for d in status.deadlines])
+              [[f"{d.due_on}{BEYOND if d.beyond_calendar else ''}", d.name, d.source]
+               for d in status.deadlines])
     if status.approvals_due:
         table("waiting for people (send with `enforce case do`)",
               ["update", "reason", "since", "by", "source"],
@@ -152,10 +156,14 @@ def print_metrics(metrics: Sequence[Metrics], title: str) -> None:
     table(title, ["metric", *groups], rows)
 
 
+BEYOND = " (holidays unknown)"
+"""Marks a date counted in a year the holiday calendar does not cover (docs/rules.md §1.14)."""
+
+
 def print_watch(items: Sequence[WatchItem], as_of: str, within: int) -> None:
     table(f"due by {as_of} + {within} days (overdue first)",
           ["due on", "days left", "what", "case", "subject", "source"],
-          [[i.due_on, i.days_left, i.watch,
+          [[f"{i.due_on}{BEYOND if i.beyond_calendar else ''}", i.days_left, i.watch,
             i.case_number + (" (imported)" if i.imported else ""), i.subject, i.source]
            for i in items])
 

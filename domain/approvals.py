@@ -21,6 +21,7 @@ from datetime import date
 from domain.commands import Command
 from domain.errors import NotPermitted
 from domain.models import ApprovalMeasure, ApprovalMode
+from domain.rules import SRC_DISHONEST_APPROVAL, SRC_RESTRICTION_APPROVAL
 from domain.state import ApprovalState, CaseState
 from domain.values import Approval, Role
 
@@ -44,8 +45,8 @@ RULES: dict[ApprovalMeasure, Requirement] = {
     m: Requirement(m, Role.PRESIDENT, src) for m, src in (
         (ApprovalMeasure.FINE, "民诉法 art.119"),
         (ApprovalMeasure.DETENTION, "民诉法 art.119"),
-        (ApprovalMeasure.RESTRICTION, "限消规定 art.4"),
-        (ApprovalMeasure.DISHONEST, "失信规定 art.6"),
+        (ApprovalMeasure.RESTRICTION, SRC_RESTRICTION_APPROVAL),
+        (ApprovalMeasure.DISHONEST, SRC_DISHONEST_APPROVAL),
         (ApprovalMeasure.EXTENSION, "审限规定 art.5; 执行工作规定 art.63"),
         (ApprovalMeasure.TERMINATION, "民诉法解释 art.517"),
     )}

@@ -46,12 +46,15 @@ WHILE_SUSPENDED_BLOCKED = frozenset({
     "TerminateCurrentProcedure", "RuleAgainstSecurity", "CollectFromSecurity",
 })
 FUTURE_FIELDS = frozenset({"report_due_on", "expires_on", "due_on", "opens_at", "closes_at",
-                           "until"})
+                           "until", "performance_due_on"})
 CLOCK_TOLERANCE = timedelta(minutes=5)
 """How far before the case's last recorded act a command's business time may lie and still be
 recorded (at the case's time): the writers' clocks, and their waits for the case's lock
 (at most domain.caselock.MAX_LOCK_WAIT), differ by less. Further back is ``time.backwards``."""
 C = TypeVar("C", bound=Command)
+ADDED_LATER = ("approval_id", "objection_id", "respondent", "performance_due_on")
+"""Optional command fields added after commands were first recorded: left out of the
+fingerprint while None, so that a command built before them hashes the same."""
 
 
 class CommandResult(BaseModel):
@@ -70,14 +73,14 @@ def fingerprint(cmd: Command) -> str:
 
     The SHA-256 of the command's JSON without ``recorded_at``, cut to 32 hex digits. The
     business time is left out because a retried command is the same act even when its
-    workflow re-issues it a little later (a local activity re-run after a worker crash); an
-    ``approval_id`` or ``objection_id`` of None too, so that a command built before that field
-    existed hashes the same.
+    workflow re-issues it a little later (a local activity re-run after a worker crash); a
+    field of ``ADDED_LATER`` (``approval_id``, ``objection_id``, ...) of None too, so that a
+    command built before that field existed hashes the same.
     """
     exclude = {"recorded_at"}
-    for later in ("approval_id", "objection_id"):  # fields added later: absent, commands
-        if getattr(cmd, later, "") is None:  # hash as before
-            exclude.add(later)
+    for name in ADDED_LATER:  # fields added later: absent, commands hash as before
+        if getattr(cmd, name, "") is None:
+            exclude.add(name)
     return hashlib.sha256(cmd.__pydantic_serializer__.to_json(
         cmd, exclude=exclude)).hexdigest()[:32]
 

@@ -109,9 +109,14 @@ class FileCase(Command):
 
 
 class IssueNotice(Command):
+    """The enforcement notice with the property-report order. ``performance_due_on``: the last
+    day the notice gives the debtor to perform; none: performance at once, on the notice's
+    day (docs/rules.md §1.2)."""
+
     issued_on: date
     report_order: bool = True
     report_due_on: date | None = None
+    performance_due_on: date | None = None
 
 
 class RecordNoticeService(Command):
@@ -125,6 +130,23 @@ class RecordPropertyReport(Command):
 
 class AssessDelayInterest(Command):
     to_date: date
+
+
+class RaiseLimitationObjection(Command):
+    """The debtor's objection that the application came after the 2-year application period
+    (民诉法解释 art.481), recorded from its written objection (docs/rules.md §1.13)."""
+
+    raised_on: date
+    grounds: Text
+
+
+class RuleOnLimitationObjection(Command):
+    """The court's ruling on the debtor's limitation objection: upheld, the case ends as 不予执行
+    (controls released, restriction lifted, 失信 entries deleted); rejected, it goes on."""
+
+    ruled_on: date
+    upheld: bool
+    reason: Text
 
 
 # --- inquiry --------------------------------------------------------------------------------
@@ -349,6 +371,10 @@ class LiftConsumptionRestriction(Command):
 
 
 class ListDishonest(Command):
+    """List the debtor as 失信 (失信规定). ``respondent``: the respondent listed, by name or
+    identity-document number; none: every respondent (what a listing meant before the field
+    existed, docs/rules.md §1.9)."""
+
     ground: DishonestGround
     listed_on: date
     extra_years: Annotated[int, Field(ge=0, le=3)] = 0
@@ -356,6 +382,7 @@ class ListDishonest(Command):
     approval: LegacyApproval = None
     security_given: bool = False
     later_in_order: bool = False
+    respondent: Annotated[str, Field(min_length=1, max_length=100)] | None = None
 
 
 class DeleteDishonestEntry(Command):

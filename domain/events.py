@@ -100,6 +100,8 @@ class CaseFiled(CaseEvent):
     resumed_from: str | None = None  # case number of the terminated case (恢复执行)
     resumed_from_id: UUID | None = None
     filing_late: bool = False  # decision later than 7 days (执行工作规定 art.16)
+    application_period_passed: bool = False  # applied after the 2 years (民诉法解释 art.481)
+    application_period_ended_on: date | None = None  # last day of the period (None: before)
 
 
 class NoticeIssued(CaseEvent):
@@ -107,6 +109,7 @@ class NoticeIssued(CaseEvent):
     report_order: bool
     report_due_on: date | None
     late: bool  # later than 10 days after filing (执行工作规定 art.22)
+    performance_due_on: date | None = None  # None: performance at once (the notice's day)
 
 
 class NoticeServed(CaseEvent):
@@ -122,6 +125,21 @@ class DelayInterestAssessed(CaseEvent):
     amount: Decimal
     from_date: date
     to_date: date
+
+
+class LimitationObjectionRaised(CaseEvent):
+    """The debtor objected that the application period had passed (民诉法解释 art.481)."""
+
+    raised_on: date
+    grounds: str
+
+
+class LimitationObjectionRuled(CaseEvent):
+    """The court ruled on the limitation objection (upheld: a CaseClosed 不予执行 follows)."""
+
+    ruled_on: date
+    upheld: bool
+    reason: str
 
 
 # --- inquiry --------------------------------------------------------------------------------
@@ -381,6 +399,7 @@ class DebtorListedDishonest(CaseEvent):
     until: date | None  # None: until performance (ground 1)
     approval: Approval  # as recorded: by ApprovalGiven (or typed, before approvals were acts)
     approval_id: str | None = None  # the approval request it rests on (None: recorded before)
+    respondent: str | None = None  # the respondent's name; None: every respondent (as before)
 
 
 class DishonestEntryDeleted(CaseEvent):

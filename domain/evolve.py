@@ -27,6 +27,7 @@ from domain.state import (
     Phase,
     PostponementState,
     ReceiptState,
+    Recovery,
     ReferralState,
     RoundState,
     SecurityState,
@@ -52,6 +53,8 @@ def start(event: ev.CaseFiled) -> CaseState:
         category=event.category, applicants=event.applicants, respondents=event.respondents,
         basis=event.enforcement_basis, claim=event.claim, applied_on=event.applied_on,
         filed_on=event.filed_on, resumed_from=event.resumed_from,
+        application_period_passed=event.application_period_passed,
+        application_period_ended_on=event.application_period_ended_on,
         resumed_from_id=event.resumed_from_id, imported=event.imported,
     )
 
@@ -70,6 +73,7 @@ def _advance(state: CaseState, phase: Phase) -> None:
 def _notice(s: CaseState, e: ev.NoticeIssued) -> None:
     s.notice_issued_on, s.report_ordered, s.report_due_on = e.issued_on, e.report_order, \
         e.report_due_on
+    s.notice_performance_due_on = e.performance_due_on
     _advance(s, Phase.NOTICE)
 
 
@@ -87,6 +91,17 @@ def _report(s: CaseState, e: ev.PropertyReportRecorded) -> None:
 def _interest(s: CaseState, e: ev.DelayInterestAssessed) -> None:
     s.delay_interest += e.amount
     s.delay_interest_to = e.to_date
+
+
+@applies(ev.LimitationObjectionRaised)
+def _limitation_raised(s: CaseState, e: ev.LimitationObjectionRaised) -> None:
+    s.limitation_objection, s.limitation_objection_raised_on = "pending", e.raised_on
+
+
+@applies(ev.LimitationObjectionRuled)
+def _limitation_ruled(s: CaseState, e: ev.LimitationObjectionRuled) -> None:
+    """The ruling's outcome; an upheld objection's closure is the CaseClosed that follows."""
+    s.limitation_objection = "upheld" if e.upheld else "rejected"
 
 
 @applies(ev.NetworkInquiryMade)
@@ -278,11 +293,13 @@ def _in_lieu(s: CaseState, e: ev.AssetTransferredInLieu) -> None:
     a = s.assets[e.asset_id]
     a.control, a.disposed_how = ControlStatus.DISPOSED, "in_lieu"
     s.in_lieu += e.value
+    s.recoveries.append(Recovery(on=e.transferred_on, amount=e.value))
 
 
 @applies(ev.FundsReceived)
 def _funds(s: CaseState, e: ev.FundsReceived) -> None:
     s.received += e.amount
+    s.recoveries.append(Recovery(on=e.received_on, amount=e.amount))
     if e.source not in NO_PAYOUT_SOURCES:
         s.receipts.append(ReceiptState(amount=e.amount, received_on=e.received_on,
                                        due_on=e.payout_due_on, unpaid=e.amount))
@@ -311,6 +328,7 @@ def _settled(s: CaseState, e: ev.SettlementReached) -> None:
 def _settlement_paid(s: CaseState, e: ev.SettlementPaymentRecorded) -> None:
     s.settlement_paid += e.amount
     s.received += e.amount
+    s.recoveries.append(Recovery(on=e.paid_on, amount=e.amount))
 
 
 @applies(ev.SettlementPerformed)
@@ -344,14 +362,17 @@ def _restriction_lifted(s: CaseState, e: ev.ConsumptionRestrictionLifted) -> Non
 @applies(ev.DebtorListedDishonest)
 def _listed(s: CaseState, e: ev.DebtorListedDishonest) -> None:
     _use_approval(s, e.approval_id, e.command_id)
-    s.dishonest.append(DishonestEntry(ground=e.ground, listed_on=e.listed_on, until=e.until))
+    s.dishonest.append(DishonestEntry(ground=e.ground, listed_on=e.listed_on, until=e.until,
+                                      respondent=e.respondent))
 
 
 @applies(ev.DishonestEntryDeleted)
 def _delisted(s: CaseState, e: ev.DishonestEntryDeleted) -> None:
-    entry = s.dishonest_active
-    if entry is not None:
-        entry.deleted_on = e.deleted_on
+    """Every entry in force is deleted (a case recorded before listings named a respondent
+    had at most one in force); one deleted on an upheld objection is revoked by it."""
+    for entry in s.dishonest:
+        if entry.deleted_on is None:
+            entry.deleted_on = e.deleted_on
     _revoked(s, e.objection_id, e.deleted_on)
 
 

@@ -140,8 +140,8 @@ class ApprovalMeasure(StrEnum):
 
     FINE = "fine"  # 罚款 (民诉法 art.119)
     DETENTION = "detention"  # 拘留 (民诉法 art.119)
-    RESTRICTION = "restriction"  # 限制消费令 (限消规定 art.4)
-    DISHONEST = "dishonest"  # 纳入失信名单 (失信规定 art.6)
+    RESTRICTION = "restriction"  # 限制消费令 (限消规定 art.5)
+    DISHONEST = "dishonest"  # 纳入失信名单 (失信规定 art.5)
     EXTENSION = "extension"  # 延长执行期限 (审限规定 art.5)
     TERMINATION = "termination"  # 终本 without the applicant's signature (民诉法解释 art.517)
 

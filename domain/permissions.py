@@ -26,6 +26,9 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "RecordNoticeService": _ALL_ACTING,
     "RecordPropertyReport": _ALL_ACTING,
     "AssessDelayInterest": _COURT | {S},
+    # the debtor's limitation objection (recorded from its writing) and the court's ruling
+    "RaiseLimitationObjection": frozenset({C, OF, J, P}),
+    "RuleOnLimitationObjection": frozenset({J, P}),
     # inquiry
     "RecordNetworkInquiry": _COURT | {S},
     "RegisterAsset": _ALL_ACTING,

@@ -440,6 +440,9 @@ class CaseStore(Application[UUID]):
             return "no chain value or seal (taken before snapshots were sealed)"
         if not hmac.compare_digest(snapshot.seal, snapshot.sealed_with(self.chain)):
             return "its seal does not hold: the snapshot was edited"
+        missing = sorted(set(CaseState.model_fields) - set(snapshot.state))
+        if missing:  # its defaults would stand for facts the events hold (e.g. recoveries)
+            return "taken before the case state held " + ", ".join(missing)
         version = snapshot.originator_version
         rows = self.recorder.select_events(snapshot.originator_id, gt=version - 1, lte=version)
         if not rows:

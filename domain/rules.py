@@ -17,6 +17,8 @@ from domain.values import yuan
 
 # --- sources ------------------------------------------------------------------------------
 SRC_APPLICATION_PERIOD = "民诉法 art.250"
+SRC_LIMITATION_OBJECTION = "民诉法解释 art.481"
+"""A late application is accepted; the debtor's objection upheld → 不予执行 (docs/rules.md §1.13)."""
 SRC_FILING_DECISION = "执行工作规定 art.16"
 SRC_NOTICE_PERIOD = "执行工作规定 art.22"
 SRC_REPORT_ORDER = "财产调查规定 art.3"
@@ -36,6 +38,9 @@ SRC_LIVING_COSTS = "民诉法 art.254; 查封规定 art.3"
 SRC_GOOD_FAITH = "善意执行意见 (法发〔2019〕35号)"
 SRC_DEPOSIT_TRANSFER = "民诉法 art.253"
 SRC_REFERENCE_PRICE = "参考价规定 arts.1, 27"
+SRC_REFERENCE_VALIDITY = "参考价规定 art.27"
+"""The price's year, and the six months an auction or sale announced within it may run over
+(docs/rules.md §1.5)."""
 SRC_AUCTION_FLOOR = "网拍规定 art.10"
 SRC_AUCTION_NOTICE = "网拍规定 art.12"
 SRC_AUCTION_DEPOSIT = "网拍规定 art.17"
@@ -52,18 +57,34 @@ SRC_DETENTION = "民诉法 arts.118, 119"
 SRC_SUMMONS = "民诉法解释 art.482"
 SRC_EXIT_BAN = "民诉法 art.266"
 SRC_RESTRICTION = "限消规定 arts.1, 3, 4"
+SRC_RESTRICTION_NOTICE = "限消规定 art.1"
+"""A restriction follows the enforcement notice's period passed unperformed (§1.9)."""
+SRC_RESTRICTION_APPROVAL = "限消规定 art.5"
+"""The restriction order is signed by the court president (限制消费令由人民法院院长签发, §1.9)."""
 SRC_RESTRICTION_LIFT = "限消规定 art.9"
 SRC_DISHONEST_GROUNDS = "失信规定 art.1"
+SRC_DISHONEST_OBSTRUCTION_GROUND = "失信规定 art.1(2)"
+"""以伪造证据、暴力、威胁等方法妨碍、抗拒执行 (docs/rules.md §1.9, §1.15)."""
+SRC_DISHONEST_REPORT_GROUND = "失信规定 art.1(4)"
+"""违反财产报告制度 (docs/rules.md §1.9)."""
+SRC_DISHONEST_SETTLEMENT_GROUND = "失信规定 art.1(6)"
+"""无正当理由拒不履行执行和解协议 (docs/rules.md §1.9)."""
 SRC_DISHONEST_PERIOD = "失信规定 art.2"
 SRC_DISHONEST_EXCLUSIONS = "失信规定 art.3"
 SRC_DISHONEST_MINOR = "失信规定 art.4"
-SRC_DISHONEST_APPROVAL = "失信规定 art.6"
+SRC_DISHONEST_APPROVAL = "失信规定 art.5"
+"""The listing decision is signed by the court president (决定书由院长签发; §1.9, §1.15)."""
+SRC_DISHONEST_NOTICE = "失信规定 arts.1, 5"
+"""A listing follows the notice that warned of it, its period passed unperformed (§1.9)."""
 SRC_DISHONEST_DELETION = "失信规定 art.10"
 SRC_TERMINATION = "终本规定 art.1"
 SRC_TERMINATION_REPORT = "终本规定 art.2"
+SRC_TERMINATION_REPORT_SANCTION = "终本规定 art.2(3)"
+"""A refused, late or false report met with 罚款、拘留等强制措施 (docs/rules.md §1.10)."""
 SRC_TERMINATION_INQUIRY = "终本规定 art.3"
 SRC_TERMINATION_APPROVAL = "民诉法解释 art.517"
-SRC_TERMINATION_HEARING = "终本规定 art.1 (约谈 practice)"
+SRC_TERMINATION_HEARING = "终本规定 art.5"
+"""Before 终本 the applicant is told the case's state and heard (§1.10, §1.15)."""
 SRC_POST_TERMINATION = "终本规定 art.9"
 SRC_CLOSURE_LIMIT = "期限规定 art.1"
 SRC_EXTENSION = "审限规定 art.5; 执行工作规定 art.63"
@@ -182,6 +203,9 @@ class RuleSet(BaseModel):
     """Applicant heard (约谈) before 终本 (P)."""
     renewal_lead_days: int = 30
     """How long before expiry a workflow starts renewing a control (configurable)."""
+    reference_price_grace_months: int = 6
+    """An auction or sale announced while the reference price was valid may still be held up to
+    this many months after it lapsed (参考价规定 art.27; P)."""
 
 
 DEFAULT_RULES = RuleSet()
@@ -220,10 +244,54 @@ def announcement_days(kind: AssetKind, reauction: bool) -> int:
     return ANNOUNCE_DAYS_MOVABLE if movable else ANNOUNCE_DAYS_IMMOVABLE
 
 
-def delay_interest(principal: Decimal, start: date, end: date, rules: RuleSet) -> Decimal:
-    """Double-rate delay interest for the days after ``start`` up to ``end`` (民诉法 art.264)."""
-    days = max(0, (end - start).days)
-    return yuan(principal * rules.delay_interest_daily_rate * days)
+class InterestPeriod(BaseModel):
+    """One stretch of days over which the unperformed principal stayed the same."""
+
+    model_config = ConfigDict(frozen=True)
+
+    first: date
+    last: date
+    base: Decimal  # the principal not yet performed on these days
+    days: int
+    amount: Decimal  # base × daily rate × days, exact (rounded once, over the total)
+
+
+def principal_unperformed(principal: Decimal, interest: Decimal, fees: Decimal,
+                          recovered: Decimal) -> Decimal:
+    """The principal not yet performed once ``recovered`` was received: what is recovered pays
+    the claimed fees, then the claimed interest, then the principal (民法典 art.561), and the
+    doubled interest only after the document's debt (迟延履行利息解释 art.4; docs/rules.md §1.2)."""
+    paid = min(principal, max(Decimal("0.00"), recovered - fees - interest))
+    return principal - paid
+
+
+def delay_interest_periods(*, principal: Decimal, interest: Decimal, fees: Decimal,
+                           recoveries: tuple[tuple[date, Decimal], ...], start: date, end: date,
+                           rules: RuleSet) -> list[InterestPeriod]:
+    """The doubled part of delay interest for the days after ``start`` up to ``end``, period by
+    period (民诉法 art.264; 迟延履行利息解释 arts.1, 3): each day bears interest on the principal
+    not yet performed when it begins, so an amount recovered on a day still bears interest on
+    that day and no longer from the next (分次履行的, 计算至每次履行之日)."""
+    def base(before: date) -> Decimal:
+        got = sum((amount for day, amount in recoveries if day < before), Decimal("0.00"))
+        return principal_unperformed(principal, interest, fees, got)
+
+    cuts = sorted({day for day, _ in recoveries if start < day < end})
+    out: list[InterestPeriod] = []
+    first = start + timedelta(days=1)
+    for last in (*cuts, end):
+        days = (last - first).days + 1
+        owed = base(first)
+        if days > 0 and owed > 0:
+            out.append(InterestPeriod(first=first, last=last, base=owed, days=days,
+                                      amount=owed * rules.delay_interest_daily_rate * days))
+        first = last + timedelta(days=1)
+    return out
+
+
+def delay_interest_total(periods: list[InterestPeriod]) -> Decimal:
+    """The assessment: the periods' exact sum, rounded half up to the cent once."""
+    return yuan(sum((p.amount for p in periods), Decimal("0")))
 
 
 def age_on(birth: date, day: date) -> int:

@@ -129,6 +129,14 @@ class LeadState(Mutable):
     found: bool = False
 
 
+class Recovery(Mutable):
+    """What reached the applicant on a day: money received into the case (direct payments,
+    settlement payments included) or property taken in lieu at its value."""
+
+    on: date
+    amount: Decimal
+
+
 class ReceiptState(Mutable):
     amount: Decimal
     received_on: date
@@ -147,6 +155,11 @@ class DishonestEntry(Mutable):
     listed_on: date
     until: date | None
     deleted_on: date | None = None
+    respondent: str | None = None  # the respondent's name; None: every respondent
+
+    def names(self, party: str) -> bool:
+        """Whether this entry lists the respondent named ``party``."""
+        return self.respondent is None or self.respondent == party
 
 
 class ApprovalState(Mutable):
@@ -270,12 +283,17 @@ class CaseState(Mutable):
     claim: Claim
     applied_on: date
     filed_on: date
+    application_period_passed: bool = False  # applied after it (民诉法解释 art.481)
+    application_period_ended_on: date | None = None
+    limitation_objection: str | None = None  # pending | upheld | rejected
+    limitation_objection_raised_on: date | None = None
     resumed_from: str | None = None
     resumed_from_id: UUID | None = None
     imported: bool = False
     phase: Phase = Phase.FILED
     # notice and report
     notice_issued_on: date | None = None
+    notice_performance_due_on: date | None = None  # None: performance at once
     report_ordered: bool = False
     report_due_on: date | None = None
     notice_served_on: date | None = None
@@ -300,6 +318,7 @@ class CaseState(Mutable):
     in_lieu: Decimal = ZERO
     paid_out: Decimal = ZERO
     receipts: list[ReceiptState] = Field(default_factory=list)
+    recoveries: list[Recovery] = Field(default_factory=list)  # dated: delay interest's base
     late_payouts: int = 0
     # settlement
     settlement_status: str | None = None  # reached | performed | defaulted
@@ -390,3 +409,7 @@ class CaseState(Mutable):
         art.11), within its amount; they do not become respondents."""
         return [x.provider_name for x in self.securities.values()
                 if x.ruled_on is not None and x.provider is SecurityProvider.THIRD_PARTY]
+    def listed_active(self, party: str) -> DishonestEntry | None:
+        """The entry in force that lists the respondent named ``party``, if any."""
+        return next((d for d in self.dishonest if d.deleted_on is None and d.names(party)),
+                    None)

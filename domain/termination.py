@@ -33,18 +33,35 @@ def _report_and_notice(s: CaseState, out: list[Unmet]) -> None:
     if s.report_ordered and s.report_status is None:
         out.append(Unmet(code="termination.report_unverified", source=r.SRC_TERMINATION_REPORT,
                          message="the debtor's property report was never recorded or verified"))
-    if breach and not (s.fines or s.detentions or s.dishonest):
+    if breach and not (s.fines or s.detentions):
+        # 终本规定 art.2(3): 罚款、拘留等强制措施; a 失信 listing is a credit sanction owed on its
+        # own (财产调查规定 art.10), not a coercive measure (docs/rules.md §1.10)
+        listed = " (a 失信 listing alone does not sanction it)" if s.dishonest else ""
         out.append(Unmet(code="termination.report_breach_unsanctioned",
-                         source=r.SRC_TERMINATION_REPORT,
-                         message="a breach of the report order was not sanctioned"))
+                         source=r.SRC_TERMINATION_REPORT_SANCTION,
+                         message=f"the {s.report_status.value if s.report_status else ''} "
+                         "property report was not met with a 罚款 or 拘留 (fine or detention)"
+                         + listed))
 
 
-def _listable(s: CaseState, on: date) -> bool:
-    """Whether the respondents may be put on the 失信 list on ``on``: a listing names every
-    respondent and no minor is ever listed (失信规定 art.4), so one minor among them rules it
-    out (the 终本 cannot demand a listing the aggregate must refuse)."""
-    births = [p.born_on() for p in s.respondents]
-    return all(born is None or r.age_on(born, on) >= r.ADULT_AGE for born in births)
+def listable(s: CaseState, on: date) -> list[str]:
+    """The respondents who may be put on the 失信 list on ``on``: every one but a minor
+    (失信规定 art.4 protects the minor only; the adults are listed by name, docs/rules.md
+    §1.9)."""
+    return [p.name for p in s.respondents
+            if (born := p.born_on()) is None or r.age_on(born, on) >= r.ADULT_AGE]
+
+
+def dishonest_grounds(s: CaseState) -> list[str]:
+    """The sources of the grounds on which a listing is owed (失信规定 art.1: 应当纳入)."""
+    out = []
+    if s.report_status in (ReportStatus.REFUSED, ReportStatus.FALSE):
+        out.append(r.SRC_REPORT_DISHONEST + "; " + r.SRC_DISHONEST_REPORT_GROUND)
+    if s.obstructions > 0:
+        out.append(r.SRC_DISHONEST_OBSTRUCTION_GROUND)
+    if s.settlement_status == "defaulted":
+        out.append(r.SRC_DISHONEST_SETTLEMENT_GROUND)
+    return out
 
 
 def _measures(s: CaseState, ruled_on: date, out: list[Unmet]) -> None:
@@ -56,12 +73,14 @@ def _measures(s: CaseState, ruled_on: date, out: list[Unmet]) -> None:
                          source=r.SRC_TERMINATION + "(2)",
                          message=f"the consumption restriction was lifted on "
                          f"{s.restriction_lifted_on} and is not in force"))
-    must_list = s.report_status in (ReportStatus.REFUSED, ReportStatus.FALSE) \
-        or s.obstructions > 0 or s.settlement_status == "defaulted"
-    if must_list and not s.dishonest and _listable(s, ruled_on):
+    grounds = dishonest_grounds(s)
+    unlisted = [name for name in listable(s, ruled_on)
+                if not any(entry.names(name) for entry in s.dishonest)]
+    if grounds and unlisted:
         out.append(Unmet(code="termination.dishonest_required",
-                         source=r.SRC_TERMINATION + "(2); " + r.SRC_REPORT_DISHONEST,
-                         message="the grounds for 失信 listing hold but the debtor is not listed"))
+                         source=r.SRC_TERMINATION + "(2); " + "; ".join(grounds),
+                         message="the grounds for 失信 listing hold but not listed: "
+                         + ", ".join(unlisted)))
 
 
 def _inquiry(s: CaseState, rules: RuleSet, out: list[Unmet]) -> None:

@@ -3,7 +3,8 @@ anything reaches Temporal, with the same code and source as inside.
 
 It builds the FileCase command with the function the workflow uses (``workflows/filing.py``)
 and runs the aggregate's own decision for a new case on it (``domain.case.decide_new_case``:
-the role may file, the application period, a 执恢 number …) without saving anything. What it
+the role may file, a 执恢 number …; an application after its period is accepted and
+flagged, docs/rules.md §1.13) without saving anything. What it
 cannot know at the door — whether the number is already in the record — the aggregate still
 decides inside. The business date is today's in the court's zone: the workflow files a
 moment later, never earlier, so the door is never stricter than the workflow.

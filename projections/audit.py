@@ -26,7 +26,7 @@ from enum import StrEnum
 from domain import rules as r
 from domain.calendar import add_months
 from domain.rules import RuleSet
-from projections.facts import AssetFact, CaseFacts, Finding, ObjectionFact
+from projections.facts import AssetFact, CaseFacts, Finding, ObjectionFact, RespondentFact
 from projections.settings import ProjectionSettings
 
 MISREPORT, SUBSTANTIVE, PROCEDURAL = "misreport", "substantive", "procedural"
@@ -123,7 +123,9 @@ def _misreport(f: CaseFacts, out: list[Finding]) -> None:
 # --- 不合规: 终本规定 art.1 (1)-(5) -----------------------------------------------------------
 
 def _sanctioned(f: CaseFacts) -> bool:
-    return any(s.kind in ("fine", "detention", "dishonest") for s in f.sanctions)
+    """A report breach met with 罚款、拘留等强制措施 (终本规定 art.2(3)): a fine or a detention;
+    a 失信 listing is not a coercive measure (docs/rules.md §1.10)."""
+    return any(s.kind in ("fine", "detention") for s in f.sanctions)
 
 
 def _notice_and_report(f: CaseFacts, out: list[Finding]) -> None:
@@ -140,14 +142,16 @@ def _notice_and_report(f: CaseFacts, out: list[Finding]) -> None:
              r.SRC_TERMINATION_REPORT)
     if f.report_status in ("refused", "false", "late") and not _sanctioned(f):
         _add(out, SUBSTANTIVE, "termination.report_breach_unsanctioned",
-             f"the property report was {f.report_status} and the breach was not sanctioned",
-             r.SRC_TERMINATION_REPORT + "; " + r.SRC_REPORT_SANCTION)
+             f"the property report was {f.report_status} and the breach was not met with a "
+             "fine or detention", r.SRC_TERMINATION_REPORT_SANCTION + "; " + r.SRC_REPORT_SANCTION)
 
 
-def _listable(f: CaseFacts, on: date) -> bool:
-    """Whether any respondent may be put on the 失信 list (minors never: 失信规定 art.4)."""
-    return any(p.organisation or p.born_on is None or r.age_on(p.born_on, on) >= r.ADULT_AGE
-               for p in f.respondents) or not f.respondents
+def _adult(p: RespondentFact, on: date) -> bool:
+    return p.organisation or p.born_on is None or r.age_on(p.born_on, on) >= r.ADULT_AGE
+
+
+def _listed(f: CaseFacts, name: str) -> bool:
+    return any(s.kind == "dishonest" and s.respondent in (None, name) for s in f.sanctions)
 
 
 def _measures(f: CaseFacts, ruled_on: date, out: list[Finding]) -> None:
@@ -161,12 +165,16 @@ def _measures(f: CaseFacts, ruled_on: date, out: list[Finding]) -> None:
              "in force at the ruling", ART1 + "(2); " + r.SRC_RESTRICTION)
     listings = [s for s in f.sanctions if s.kind == "dishonest"]
     grounds = _dishonest_grounds(f)
-    if grounds and not listings and _listable(f, ruled_on):
+    unlisted = [p.name for p in f.respondents if _adult(p, ruled_on) and not _listed(f, p.name)]
+    if grounds and (unlisted or not (f.respondents or listings)):
+        who = ": " + ", ".join(unlisted) if unlisted else ""
         _add(out, SUBSTANTIVE, "termination.dishonest_required",
-             "the grounds for 失信 listing hold (" + ", ".join(grounds) + ") but the debtor "
-             "is not listed", ART1 + "(2); " + r.SRC_DISHONEST_GROUNDS)
-    for entry in listings:
-        if not _listable(f, entry.started_on):
+             "the grounds for 失信 listing hold (" + ", ".join(grounds) + ") but not listed"
+             + who, ART1 + "(2); " + r.SRC_DISHONEST_GROUNDS)
+    for entry in listings:  # a listing naming no respondent listed every respondent
+        minors = [p.name for p in f.respondents if entry.respondent in (None, p.name)
+                  and not _adult(p, entry.started_on)]
+        if minors:
             _add(out, SUBSTANTIVE, "termination.dishonest_minor_listed",
                  f"a minor was put on the 失信 list on {entry.started_on}",
                  ART1 + "(2); " + r.SRC_DISHONEST_MINOR, entry.started_on.isoformat())

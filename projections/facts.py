@@ -97,6 +97,7 @@ class SanctionFact:
     started_on: date
     subject: str = ""
     ground: str | None = None
+    respondent: str | None = None  # 失信: the respondent listed (None: every respondent)
     ends_on: date | None = None  # fixed end (失信 period, detention days)
     ended_on: date | None = None  # lifted / deleted on
     end_reason: str | None = None
@@ -211,6 +212,8 @@ class CaseFacts:
     applied_on: date | None = None
     non_litigation: bool = False
     applied: Decimal = ZERO  # principal + interest + fees claimed at filing
+    application_period_passed: bool = False  # applied after the 2 years (民诉法解释 art.481)
+    limitation_objection: str | None = None  # pending | upheld | rejected
     respondents: list[RespondentFact] = field(default_factory=list)
     resumed_from: str | None = None
     officer: str = ""

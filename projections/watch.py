@@ -130,6 +130,15 @@ class WatchItem(BaseModel):
     source: str
     imported: bool = False
     """Of an imported legacy case: no workflow watches it (docs/legacy-format.md)."""
+    beyond_calendar: bool = False
+    """A day counted over the holiday calendar (民诉法 art.85) in a year it does not cover: the
+    date ignores that year's holidays and may move (docs/rules.md §1.14)."""
+
+
+CALENDAR_COUNTED = frozenset({"closure_deadline", "payout", "lead", "dishonest_deletion",
+                              "objection", "objection_suit_window", "claim_release"})
+"""Watches whose dates are counted over the holiday calendar (the others are calendar days); a
+claimed asset's release due from a judgment's own day is not counted."""
 
 
 def deadline_watch(store: ReadModelStore, as_of: date, within_days: int = 30,
@@ -139,14 +148,17 @@ def deadline_watch(store: ReadModelStore, as_of: date, within_days: int = 30,
     items: list[WatchItem] = []
 
     def add(watch: str, source: str, columns: str, table: str, where: str,
-            subject: Callable[[tuple[object, ...]], str]) -> None:
+            subject: Callable[[tuple[object, ...]], str],
+            counted: Callable[[tuple[object, ...]], bool] = lambda row: True) -> None:
         for row in store.query(f"SELECT {columns}, {IMPORTED} FROM {table} t {ORIGIN} "
                                f"WHERE {where}", (horizon,)):
             due = date.fromisoformat(str(row[2]))
             items.append(WatchItem(watch=watch, case_number=str(row[0]), court=str(row[1]),
                                    subject=subject(row), due_on=due,
                                    days_left=(due - as_of).days, source=source,
-                                   imported=bool(row[-1])))
+                                   imported=bool(row[-1]),
+                                   beyond_calendar=watch in CALENDAR_COUNTED
+                                   and counted(row) and not settings.calendar.covers(due)))
 
     add("control_expiry", r.SRC_CONTROL_LAPSE,
         "t.case_number, t.court, t.expires_on, t.asset_id, t.measure", "assets",
@@ -175,10 +187,11 @@ def deadline_watch(store: ReadModelStore, as_of: date, within_days: int = 30,
         "objections", "t.ruled_on IS NULL AND t.due_on <= ?",
         _unanswered)
     add("claim_release", r.SRC_CLAIM_RELEASE,
-        "t.case_number, t.court, t.release_due_on, t.objection_id, t.asset_id", "objections",
-        "t.release_due_on IS NOT NULL AND t.release_due_on <= ?",
-        lambda row: f"release {row[4]} (outsider's claim {row[3]})")
-    items.extend(_suit_windows(store, as_of, horizon))
+        "t.case_number, t.court, t.release_due_on, t.objection_id, t.asset_id, t.suit_judgment",
+        "objections", "t.release_due_on IS NOT NULL AND t.release_due_on <= ?",
+        lambda row: f"release {row[4]} (outsider's claim {row[3]})",
+        lambda row: row[5] != "enforcement_excluded")  # else the judgment's own day
+    items.extend(_suit_windows(store, as_of, horizon, settings))
     items.extend(_closure_deadlines(store, as_of, horizon, settings))
     return sorted(items, key=lambda i: (i.due_on, i.watch, i.case_number))
 
@@ -189,7 +202,8 @@ def _unanswered(row: tuple[object, ...]) -> str:
     return f"{what} not ruled on"
 
 
-def _suit_windows(store: ReadModelStore, as_of: date, horizon: str) -> list[WatchItem]:
+def _suit_windows(store: ReadModelStore, as_of: date, horizon: str,
+                  settings: ProjectionSettings) -> list[WatchItem]:
     """The open 15-day periods to sue about a claimed asset (民诉法 art.238): after the last
     day the disposal proceeds (claim rejected) or the asset is released (claim upheld)."""
     out = []
@@ -203,7 +217,8 @@ def _suit_windows(store: ReadModelStore, as_of: date, horizon: str) -> list[Watc
         out.append(WatchItem(
             watch="objection_suit_window", case_number=number, court=court,
             subject=f"last day to sue about {asset_id} (claim {oid}); then {then}", due_on=due,
-            days_left=(due - as_of).days, source=r.SRC_CLAIM, imported=bool(imported)))
+            days_left=(due - as_of).days, source=r.SRC_CLAIM, imported=bool(imported),
+            beyond_calendar=not settings.calendar.covers(due)))
     return out
 
 
@@ -226,5 +241,6 @@ def _closure_deadlines(store: ReadModelStore, as_of: date, horizon: str,
                                  subject=f"close within {months} months of filing "
                                  f"({excluded} excluded days)", due_on=due,
                                  days_left=(due - as_of).days, source=r.SRC_CLOSURE_LIMIT,
-                                 imported=bool(imported)))
+                                 imported=bool(imported),
+                                 beyond_calendar=not settings.calendar.covers(due)))
     return out

@@ -74,6 +74,9 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "request_approval": {"measure": "restriction"},
     "give_approval": {"approval_id": "AP1"},
     "refuse_approval": {"approval_id": "AP1", "reason": "理由不足"},
+    # the application period (docs/rules.md §1.13)
+    "raise_limitation_objection": {"grounds": "申请执行时效已过"},
+    "rule_on_limitation_objection": {"upheld": False, "reason": "时效中断"},
     # doors to commands decided in the domain (docs/architecture.md)
     "assess_delay_interest": {},
     "record_search": {"findings": [{"asset_id": "A2", "kind": "movable", "description": "字画",

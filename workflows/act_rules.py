@@ -48,7 +48,7 @@ with workflow.unsafe.imports_passed_through():
 Built = list[c.Command]
 DATE_FIELDS = ("paid_on", "submitted_on", "verified_on", "served_on", "reported_on",
                "defaulted_on", "sold_on", "transferred_on", "reached_on", "requested_on",
-               "ordered_on", "heard_on", "bid_at", "closed_at",
+               "ordered_on", "heard_on", "bid_at", "closed_at", "raised_on",
                # doors to commands decided in the domain (docs/architecture.md)
                "to_date", "searched_on", "decided_on", "recorded_on", "occurred_on",
                "lapsed_on", "received_on", "applied_on", "filed_on",
@@ -194,7 +194,7 @@ def _simple(b: _Builder, x: a.ActBase) -> None:
     elif isinstance(x, a.ListDishonest):
         b.add(c.ListDishonest(**e(), ground=x.ground, listed_on=b.today,
                               extra_years=x.extra_years, approval_id=x.approval_id,
-                              approval=x.approval))
+                              approval=x.approval, respondent=x.respondent))
     elif isinstance(x, a.RecordApplicantHearing):
         b.add(c.RecordApplicantHearing(**e(), heard_on=b.day(x.heard_on), record=x.record))
     elif isinstance(x, a.ApproveTermination):
@@ -214,6 +214,11 @@ def _simple(b: _Builder, x: a.ActBase) -> None:
         b.add(c.SuspendEnforcement(**e(), suspended_on=b.today, reason=x.reason))
     elif isinstance(x, a.EndSuspension):
         b.add(c.EndSuspension(**e(), ended_on=b.today))
+    elif isinstance(x, a.RaiseLimitationObjection):
+        b.add(c.RaiseLimitationObjection(**e(), raised_on=b.day(x.raised_on), grounds=x.grounds))
+    elif isinstance(x, a.RuleOnLimitationObjection):
+        b.add(c.RuleOnLimitationObjection(**e(), ruled_on=b.today, upheld=x.upheld,
+                                          reason=x.reason))
     else:
         raise invalid(f"{type(x).__name__} is not applied through commands")
 

@@ -249,6 +249,10 @@ def view_of(s: CaseState, today: date, app: EnforcementCases) -> m.CaseView:
                                        referred_on=v.referred_on,
                                        outcome=v.outcome.value if v.outcome else None)
                         for k, v in s.referrals.items()),
+        calendar_years=tuple(sorted(app.calendar.known_years)),
+        application_period_passed=s.application_period_passed,
+        limitation_objection=s.limitation_objection,
+        limitation_objection_raised_on=s.limitation_objection_raised_on,
         objections=tuple(_objection_view(k, v, s, app.calendar)
                          for k, v in s.objections.items()))
 

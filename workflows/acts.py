@@ -53,13 +53,18 @@ class ActBase(Message, CheckedText):
     note: Note | None = None
 
 
+ADDED_LATER = ("approval_id", "respondent")
+"""Optional act fields added after acts were first journaled."""
+
+
 def fingerprint(act: ActBase) -> str:
-    """What makes two acts sent with one key the same act (its JSON, hashed). An
-    ``approval_id`` of None is left out: acts journaled before that field existed keep their
+    """What makes two acts sent with one key the same act (its JSON, hashed). A field added
+    later (``ADDED_LATER``) is left out while None: acts journaled before it existed keep their
     fingerprint."""
     exclude: dict[str, Any] = {}
-    if getattr(act, "approval_id", "") is None:
-        exclude["approval_id"] = True
+    for name in ADDED_LATER:
+        if getattr(act, name, "") is None:
+            exclude[name] = True
     measure = getattr(act, "measure", None)
     if isinstance(measure, Message) and getattr(measure, "approval_id", "") is None:
         exclude["measure"] = {"approval_id": True}
@@ -205,11 +210,15 @@ class RestrictConsumption(ActBase):
 
 
 class ListDishonest(ActBase):
+    """List as 失信: the respondent named (by name or identity-document number), or every
+    respondent when none is named (docs/rules.md §1.9)."""
+
     kind: Literal["list_dishonest"] = "list_dishonest"
     ground: DishonestGround
     approval_id: ApprovalRef = None
     approval: LegacyApproval = None
     extra_years: Annotated[int, Field(ge=0, le=3)] = 0
+    respondent: Annotated[str, Field(min_length=1, max_length=100)] | None = None
 
 
 class Fine(Message, CheckedText):
@@ -370,6 +379,22 @@ class RecordSecurityBreach(ActBase):
     security_id: ShortId
     description: Text
     occurred_on: date | None = None
+class RaiseLimitationObjection(ActBase):
+    """The debtor objects that the application came after the 2-year application period
+    (民诉法解释 art.481): recorded from its written objection (docs/rules.md §1.13)."""
+
+    kind: Literal["raise_limitation_objection"] = "raise_limitation_objection"
+    grounds: Text
+    raised_on: date | None = None
+
+
+class RuleOnLimitationObjection(ActBase):
+    """The court rules on the limitation objection: upheld, the case ends as 不予执行 (controls
+    released, restriction lifted, 失信 entries deleted); rejected, enforcement goes on."""
+
+    kind: Literal["rule_on_limitation_objection"] = "rule_on_limitation_objection"
+    upheld: bool
+    reason: Text
 
 
 # --- Doors to commands the aggregate decided before any act sent them (docs/architecture.md,
@@ -631,7 +656,7 @@ Act = Annotated[
     | EndSuspension | RequestApproval | GiveApproval | RefuseApproval
     | RecordSecurity | PostponeEnforcement | RecordSecurityBreach | EndPostponement
     | RuleAgainstSecurity | CollectFromSecurity | FindRefusalToEnforce | ReferRefusalToEnforce
-    | RecordReferralOutcome
+    | RecordReferralOutcome | RaiseLimitationObjection | RuleOnLimitationObjection
     # doors to commands decided in the domain (docs/architecture.md)
     | AssessDelayInterest | RecordSearch | RequestReward | DecideReward | RequestAudit
     | DecideAudit | RecordDebtorMissing | RecordDebtorSearch | RecordObstruction
@@ -653,7 +678,7 @@ ACT_TYPES: tuple[type[ActBase], ...] = (
     RequestResumption, SuspendEnforcement, EndSuspension, RequestApproval, GiveApproval,
     RefuseApproval, RecordSecurity, PostponeEnforcement, RecordSecurityBreach, EndPostponement,
     RuleAgainstSecurity, CollectFromSecurity, FindRefusalToEnforce, ReferRefusalToEnforce,
-    RecordReferralOutcome,
+    RecordReferralOutcome, RaiseLimitationObjection, RuleOnLimitationObjection,
     # doors to commands decided in the domain (docs/architecture.md)
     AssessDelayInterest, RecordSearch, RequestReward, DecideReward, RequestAudit, DecideAudit,
     RecordDebtorMissing, RecordDebtorSearch, RecordObstruction, RecordControlLapse,

@@ -4,16 +4,20 @@ operators' stable contract (docs/workflows.md)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 from workflows import act_rules, objections
+from workflows.agenda import Task
 from workflows.context import CaseContext
 from workflows.deadlines import open_deadlines
 from workflows.security import security_deadlines, security_dues
 from workflows.termination import termination_dues
 
 with workflow.unsafe.imports_passed_through():
+    from domain.rules import SRC_LIMITATION_OBJECTION
     from workflows import acts as a
     from workflows.acts import Act
     from workflows.messages import ActRecord, ActResult
@@ -30,11 +34,39 @@ def approvals_pending(ctx: CaseContext) -> list[Due]:
             for x in (ctx.view.approvals if ctx.view else ()) if x.status == "pending"]
 
 
+def limitation_objection_pending(ctx: CaseContext) -> list[Due]:
+    """The debtor's limitation objection, waiting for the court's ruling."""
+    view = ctx.view
+    if view is None or view.limitation_objection != "pending" or view.closure_mode:
+        return []
+    return [Due(update="rule_on_limitation_objection", source=SRC_LIMITATION_OBJECTION,
+                since=view.limitation_objection_raised_on or view.as_of,
+                reason="the debtor objects that the application period had passed: rule on it "
+                       "(upheld: 不予执行; rejected: enforcement goes on)")]
+
+
+def _planned(ctx: CaseContext, t: Task) -> Planned:
+    """An agenda entry; a deadline reminder is flagged when its deadline's year lies beyond
+    the holiday calendar (docs/rules.md §1.14)."""
+    beyond = t.kind == "deadline" and ctx.view is not None and _is_day(t.key) \
+        and ctx.view.beyond_calendar(date.fromisoformat(t.key))
+    return Planned(when=t.when, task=t.kind, key=t.key, beyond_calendar=beyond)
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def status(ctx: CaseContext) -> CaseStatus:
     """Where the case stands: phase, balance, open deadlines, what people owe, what comes next."""
     view = ctx.view
     dues = sorted([*ctx.memo.dues.values(), *termination_dues(ctx), *approvals_pending(ctx),
-                   *objections.dues(ctx), *security_dues(ctx)], key=lambda d: (d.since, d.update))
+                   *limitation_objection_pending(ctx), *objections.dues(ctx),
+                   *security_dues(ctx)], key=lambda d: (d.since, d.update))
     return CaseStatus(
         case_number=ctx.case_number, stage=ctx.stage, phase=view.phase if view else "unfiled",
         outstanding=view.outstanding if view else None,
@@ -43,10 +75,12 @@ def status(ctx: CaseContext) -> CaseStatus:
         deadlines=tuple(sorted([*open_deadlines(ctx), *security_deadlines(ctx)],
                                key=lambda d: (d.due_on, d.name))),
         approvals_due=tuple(dues),
-        agenda=tuple(Planned(when=t.when, task=t.kind, key=t.key) for t in ctx.agenda.tasks()),
+        agenda=tuple(_planned(ctx, t) for t in ctx.agenda.tasks()),
         problems=tuple(ctx.memo.problems),
         monitoring_round=ctx.input.monitoring.round if ctx.input.monitoring else None,
         resumed_as=view.resumed_as if view else None,
+        application_period_passed=view.application_period_passed if view else False,
+        limitation_objection=view.limitation_objection if view else None,
         postponed_until=view.postponed_until if view else None,
         bound_persons=tuple(x.provider_name for x in view.securities
                             if x.ruled_on is not None and x.provider == "third_party")
@@ -395,6 +429,23 @@ class OperatorHandlers:
 
     @record_referral_outcome.validator
     def _v_record_referral_outcome(self, act: a.RecordReferralOutcome) -> None:
+        self._check(act)
+
+    @workflow.update(name="raise_limitation_objection")
+    async def raise_limitation_objection(self, act: a.RaiseLimitationObjection) -> ActResult:
+        return await self._act(act)
+
+    @raise_limitation_objection.validator
+    def _v_raise_limitation_objection(self, act: a.RaiseLimitationObjection) -> None:
+        self._check(act)
+
+    @workflow.update(name="rule_on_limitation_objection")
+    async def rule_on_limitation_objection(self, act: a.RuleOnLimitationObjection
+                                           ) -> ActResult:
+        return await self._act(act)
+
+    @rule_on_limitation_objection.validator
+    def _v_rule_on_limitation_objection(self, act: a.RuleOnLimitationObjection) -> None:
         self._check(act)
 
     # --- doors to commands decided in the domain (docs/architecture.md) ---

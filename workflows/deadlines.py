@@ -66,9 +66,11 @@ def open_deadlines(ctx: CaseContext) -> list[Deadline]:
     if view is None or ctx.stage in ("ended",):
         return []
     out: list[Deadline] = []
+    beyond = view.beyond_calendar  # dates counted over the holiday calendar (民诉法 art.85)
     if view.closure_mode is None:
         out.append(Deadline(name="closure", due_on=view.closure_deadline,
-                            source=SRC_CLOSURE_LIMIT))
+                            source=SRC_CLOSURE_LIMIT,
+                            beyond_calendar=beyond(view.closure_deadline)))
         if view.outstanding > 0:
             out.append(Deadline(name="earliest 终本 ruling (after)", source=SRC_TERMINATION + "(4)",
                                 due_on=add_months(view.filed_on, TERMINATION_MIN_MONTHS)))
@@ -76,8 +78,10 @@ def open_deadlines(ctx: CaseContext) -> list[Deadline]:
         out.append(Deadline(name="property report", due_on=view.report_due_on,
                             source=SRC_REPORT_ORDER))
     out += [Deadline(name=f"verify lead {x.lead_id}", due_on=x.due_on,
-                     source=SRC_LEAD_VERIFICATION) for x in view.leads if x.verified_on is None]
-    out += [Deadline(name="payout", due_on=d, source=SRC_PAYOUT) for d in view.payout_due]
+                     source=SRC_LEAD_VERIFICATION, beyond_calendar=beyond(x.due_on))
+            for x in view.leads if x.verified_on is None]
+    out += [Deadline(name="payout", due_on=d, source=SRC_PAYOUT, beyond_calendar=beyond(d))
+            for d in view.payout_due]
     for a in view.assets:
         if a.control == "active" and a.expires_on:
             out.append(Deadline(name=f"control of {a.asset_id} expires", due_on=a.expires_on,

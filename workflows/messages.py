@@ -351,7 +351,16 @@ class CaseView(Message):
     securities: tuple[SecurityView, ...] = ()
     refusal_found_on: date | None = None
     referrals: tuple[ReferralView, ...] = ()
+    calendar_years: tuple[int, ...] = ()  # years the holiday calendar covers (() : not known)
+    application_period_passed: bool = False  # applied after the 2 years (民诉法解释 art.481)
+    limitation_objection: str | None = None  # pending | upheld | rejected
+    limitation_objection_raised_on: date | None = None
     objections: tuple[ObjectionView, ...] = ()  # views recorded before objections: ()
+
+    def beyond_calendar(self, day: date) -> bool:
+        """Whether ``day`` lies in a year the holiday calendar does not cover (views recorded
+        before they carried the years: never)."""
+        return bool(self.calendar_years) and day.year not in self.calendar_years
 
     def asset(self, asset_id: str) -> AssetView | None:
         return next((a for a in self.assets if a.asset_id == asset_id), None)

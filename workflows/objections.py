@@ -114,20 +114,26 @@ def dues(ctx: CaseContext) -> list[Due]:
 
 
 def deadlines(view: CaseView) -> list[Deadline]:
-    """Open dates of objections and claims (docs/rules.md §7)."""
+    """Open dates of objections and claims (docs/rules.md §7); each is counted over the holiday
+    calendar (民诉法 art.85) and flagged in a year it does not cover (§1.14), except a release
+    from a judgment's own day."""
     out: list[Deadline] = []
+    beyond = view.beyond_calendar
     for o in view.objections:
         what = f"{NAME[o.kind]} {o.objection_id}"
         if o.outcome is None:
             out.append(Deadline(name=f"examination of {what}", due_on=o.due_on,
-                                source=SRC[o.kind]))
+                                source=SRC[o.kind], beyond_calendar=beyond(o.due_on)))
         if o.review_until is not None:
             out.append(Deadline(name=f"复议 of the ruling on {what} (last day)",
-                                due_on=o.review_until, source=r.SRC_OBJECTION))
+                                due_on=o.review_until, source=r.SRC_OBJECTION,
+                                beyond_calendar=beyond(o.review_until)))
         if o.suit_until is not None and o.suit_judgment is None:
             out.append(Deadline(name=f"suit about {what} (last day)", due_on=o.suit_until,
-                                source=r.SRC_CLAIM))
+                                source=r.SRC_CLAIM, beyond_calendar=beyond(o.suit_until)))
         if o.release_on is not None:
+            counted = o.suit_judgment != "enforcement_excluded"  # else its own day
             out.append(Deadline(name=f"release of {o.asset_id} ({what})", due_on=o.release_on,
-                                source=r.SRC_CLAIM_RELEASE))
+                                source=r.SRC_CLAIM_RELEASE,
+                                beyond_calendar=counted and beyond(o.release_on)))
     return out

@@ -10,11 +10,14 @@ from workflows.messages import Message
 
 
 class Deadline(Message):
-    """An open legal or procedural date."""
+    """An open legal or procedural date. ``beyond_calendar``: counted over the holiday calendar
+    (民诉法 art.85) in a year it does not cover, so that year's holidays are ignored and the date
+    may move (docs/rules.md §1.14)."""
 
     name: str
     due_on: date
     source: str
+    beyond_calendar: bool = False
 
 
 class Due(Message):
@@ -42,6 +45,7 @@ class Planned(Message):
     when: datetime
     task: str
     key: str
+    beyond_calendar: bool = False  # a deadline reminder for a date the calendar does not cover
 
 
 class CaseStatus(Message):
@@ -61,3 +65,7 @@ class CaseStatus(Message):
     resumed_as: str | None = None
     postponed_until: date | None = None  # 暂缓执行 in force until this day (docs/rules.md §8)
     bound_persons: tuple[str, ...] = ()  # guarantors a ruling enforces against (§8)
+    application_period_passed: bool = False
+    """Applied after the 2-year application period: accepted, the debtor may object
+    (民诉法解释 art.481; docs/rules.md §1.13)."""
+    limitation_objection: str | None = None  # pending | upheld | rejected

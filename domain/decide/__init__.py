@@ -51,6 +51,7 @@ def load_all() -> None:
         filing,
         funds,
         inquiry,
+        limitation,
         objections,
         referral,
         sanctions,

@@ -8,7 +8,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from domain import commands as c
 from domain import events as ev
 from domain import rules as r
-from domain.calendar import add_years, legal_date
+from domain.calendar import add_months, add_years, legal_date
 from domain.models import FundsSource
 from domain.objections import check_disposal
 from domain.rules import MONEY_KINDS
@@ -94,10 +94,13 @@ def announce(s: CaseState, cmd: c.AnnounceAuction, ctx: Context) -> list[Pending
     require(a.reference_price is not None and a.reference_valid_until is not None,
             "auction.no_reference_price", "an auction needs a reference price",
             r.SRC_REFERENCE_PRICE)
-    assert a.reference_valid_until is not None
-    require(cmd.announced_on <= a.reference_valid_until, "auction.reference_price_expired",
-            f"the reference price was valid until {a.reference_valid_until}",
-            r.SRC_REFERENCE_PRICE)
+    valid_until = a.reference_valid_until
+    assert valid_until is not None
+    require(cmd.announced_on <= valid_until or _announced_within(a, valid_until),
+            "auction.reference_price_expired",
+            f"the reference price was valid until {valid_until} and no auction was announced "
+            "within it: fix a new reference price", r.SRC_REFERENCE_VALIDITY)
+    _within_grace(legal_date(cmd.opens_at), valid_until, ctx, "auction", "an auction")
     last = a.last_round
     require(last is None or last.status in ("failed", "defaulted", "withdrawn"),
             "auction.round_open",
@@ -116,6 +119,24 @@ def announce(s: CaseState, cmd: c.AnnounceAuction, ctx: Context) -> list[Pending
         "asset_id": cmd.asset_id, "round": len(a.rounds) + 1, "start_price": cmd.start_price,
         "deposit": cmd.deposit, "announced_on": cmd.announced_on, "opens_at": cmd.opens_at,
         "closes_at": cmd.closes_at, "reauction": reauction})]
+
+
+def _announced_within(a: AssetState, valid_until: date) -> bool:
+    """Whether a round of the asset was announced while its reference price was valid: later
+    rounds (re-auction, a new round after a default) and the sale may then follow after the
+    price lapsed (参考价规定 art.27; docs/rules.md §1.5)."""
+    fixed = add_years(valid_until, -r.REFERENCE_PRICE_VALID_YEARS)
+    return any(fixed <= rnd.announced_on <= valid_until for rnd in a.rounds)
+
+
+def _within_grace(held_on: date, valid_until: date, ctx: Context, code: str, what: str) -> None:
+    """An auction or sale is held at most ``reference_price_grace_months`` (6) after the
+    reference price lapsed (参考价规定 art.27: 拍卖、变卖时未超过有效期六个月)."""
+    latest = add_months(valid_until, ctx.rules.reference_price_grace_months)
+    require(held_on <= latest, f"{code}.reference_price_stale",
+            f"{what} on {held_on} lies more than {ctx.rules.reference_price_grace_months} "
+            f"months after the reference price lapsed on {valid_until} (by {latest}): fix a new "
+            "reference price", r.SRC_REFERENCE_VALIDITY)
 
 
 def _open_round(a: AssetState) -> RoundState:
@@ -205,6 +226,8 @@ def sell(s: CaseState, cmd: c.SellAsset, ctx: Context) -> list[Pending]:
     require(cmd.price >= last.start_price, "sale.price_below_second_start",
             f"the sale price may not be below the second round's start {last.start_price}",
             r.SRC_SALE)
+    if a.reference_valid_until is not None:
+        _within_grace(cmd.sold_on, a.reference_valid_until, ctx, "sale", "a sale")
     return [(ev.AssetSold, {"asset_id": cmd.asset_id, "price": cmd.price, "buyer": cmd.buyer,
                             "sold_on": cmd.sold_on}),
             *_apply_forfeit(cmd.asset_id, a, cmd.price, ctx, cmd.sold_on)]

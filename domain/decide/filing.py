@@ -24,15 +24,15 @@ def decide_filing(cmd: c.FileCase, ctx: Context) -> list[Pending]:
             "a 执恢 number is given only by resuming a terminated case", r.SRC_POST_TERMINATION)
     period_start = basis.limitation_restarted_on or basis.performance_deadline
     last_day = ctx.calendar.roll_forward(add_years(period_start, r.APPLICATION_PERIOD_YEARS))
-    require(cmd.applied_on <= last_day, "filing.application_period_expired",
-            f"applied on {cmd.applied_on}, but the 2-year application period ended on "
-            f"{last_day}", r.SRC_APPLICATION_PERIOD)
+    # A late application is accepted (民诉法解释 art.481): flagged, the debtor may object.
+    passed = cmd.applied_on > last_day
     decision_due = ctx.calendar.period_end(cmd.applied_on, r.FILING_DECISION_DAYS)
     return [(ev.CaseFiled, {
         "case_number": cmd.case_number, "category": cmd.category,
         "applicants": cmd.applicants, "respondents": cmd.respondents,
         "enforcement_basis": basis, "claim": cmd.claim, "applied_on": cmd.applied_on,
         "filed_on": cmd.filed_on, "filing_late": cmd.filed_on > decision_due,
+        "application_period_passed": passed, "application_period_ended_on": last_day,
     })]
 
 
@@ -46,10 +46,15 @@ def issue_notice(s: CaseState, cmd: c.IssueNotice, ctx: Context) -> list[Pending
     require(cmd.report_due_on is not None and cmd.report_due_on > cmd.issued_on,
             "notice.report_due_invalid", "the report order needs a due date after the notice",
             r.SRC_REPORT_ORDER)
+    require(cmd.performance_due_on is None or cmd.performance_due_on >= cmd.issued_on,
+            "notice.performance_due_invalid", "the period for performance the notice gives "
+            "cannot end before the notice", r.SRC_NOTICE_PERIOD + "; " + r.SRC_RESTRICTION_NOTICE)
     due = ctx.calendar.period_end(s.applied_on, r.NOTICE_DAYS)
+    performance = {"performance_due_on": cmd.performance_due_on} \
+        if cmd.performance_due_on is not None else {}
     return [(ev.NoticeIssued, {"issued_on": cmd.issued_on, "report_order": cmd.report_order,
                                "report_due_on": cmd.report_due_on,
-                               "late": cmd.issued_on > due})]
+                               "late": cmd.issued_on > due, **performance})]
 
 
 @decides(c.RecordNoticeService)
@@ -79,6 +84,10 @@ def assess_interest(s: CaseState, cmd: c.AssessDelayInterest, ctx: Context) -> l
     start = s.delay_interest_to or s.basis.performance_deadline
     require(cmd.to_date > start, "interest.period_empty",
             f"delay interest runs from {start}; {cmd.to_date} adds no day", r.SRC_DELAY_INTEREST)
-    amount = r.delay_interest(s.claim.principal, start, cmd.to_date, ctx.rules)
+    periods = r.delay_interest_periods(
+        principal=s.claim.principal, interest=s.claim.interest, fees=s.claim.fees,
+        recoveries=tuple((x.on, x.amount) for x in s.recoveries), start=start,
+        end=cmd.to_date, rules=ctx.rules)
+    amount = r.delay_interest_total(periods)
     return [(ev.DelayInterestAssessed, {"amount": amount, "from_date": start,
                                         "to_date": cmd.to_date})]

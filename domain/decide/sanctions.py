@@ -16,7 +16,7 @@ from domain.deadlines import closure_deadline
 from domain.models import DishonestGround as G
 from domain.models import ObjectedAct, ReportStatus
 from domain.state import CaseState, ControlStatus, Phase
-from domain.values import PartyKind
+from domain.values import Party, PartyKind
 
 from . import Context, Pending, decides
 from .common import require
@@ -26,6 +26,7 @@ from .objections import check_revocation
 @decides(c.RestrictConsumption)
 def restrict(s: CaseState, cmd: c.RestrictConsumption, ctx: Context) -> list[Pending]:
     approval = approval_for(s, cmd)
+    notice_period_passed(s, cmd.issued_on, "restriction", r.SRC_RESTRICTION_NOTICE)
     require(s.restriction_on is None or s.restriction_lifted_on is not None,
             "restriction.already_active", "a consumption restriction is already in force",
             r.SRC_RESTRICTION)
@@ -76,16 +77,52 @@ def _covered(s: CaseState, on: date) -> Decimal:
                 and (a.expires_on is None or a.expires_on >= on)), Decimal("0.00"))
 
 
+def notice_period_passed(s: CaseState, on: date, code: str, source: str) -> None:
+    """The enforcement notice was issued and the period it gave for performance has passed
+    unperformed by ``on`` (限消规定 art.1; 失信规定 arts.1, 5): a notice that names no period
+    orders performance at once, so its period is its own day (docs/rules.md §1.9)."""
+    require(s.notice_issued_on is not None, f"{code}.no_notice",
+            "no enforcement notice was issued: the measure follows the notice's period passed "
+            "unperformed", source)
+    assert s.notice_issued_on is not None
+    last = s.notice_performance_due_on or s.notice_issued_on
+    require(on > last, f"{code}.notice_period_running",
+            f"the notice of {s.notice_issued_on} gave until {last} to perform: the measure may "
+            f"be taken from the day after", source)
+    require(s.outstanding > 0, f"{code}.performed", "nothing is owed: the debt is performed",
+            source)
+
+
+def respondent_of(s: CaseState, ref: str | None) -> Party | None:
+    """The respondent a command names by name or identity-document number (None: none named)."""
+    if ref is None:
+        return None
+    found = [p for p in s.respondents if ref in (p.name, p.document.number)]
+    require(bool(found), "dishonest.respondent_unknown",
+            f"no respondent of this case is named or numbered {ref!r}", r.SRC_ENGINE)
+    require(len(found) == 1, "dishonest.respondent_ambiguous",
+            f"{len(found)} respondents are named {ref!r}: name one by its document number",
+            r.SRC_ENGINE)
+    return found[0]
+
+
 @decides(c.ListDishonest)
 def list_dishonest(s: CaseState, cmd: c.ListDishonest, ctx: Context) -> list[Pending]:
     approval = approval_for(s, cmd)
-    for party in s.respondents:
+    notice_period_passed(s, cmd.listed_on, "dishonest", r.SRC_DISHONEST_NOTICE)
+    named = respondent_of(s, cmd.respondent)
+    listed = (named,) if named is not None else s.respondents
+    for party in listed:
         born = party.born_on()
+        every = "" if named is not None or len(s.respondents) == 1 else (
+            " (a listing naming no respondent lists every respondent: name the adult "
+            "respondents one by one with respondent)")
         require(born is None or r.age_on(born, cmd.listed_on) >= r.ADULT_AGE,
-                "dishonest.minor", f"{party.name} is a minor and is never listed",
+                "dishonest.minor", f"{party.name} is a minor and is never listed{every}",
                 r.SRC_DISHONEST_MINOR)
-    require(s.dishonest_active is None, "dishonest.already_listed",
-            "the debtor is already on the list", r.SRC_DISHONEST_PERIOD)
+    on_list = [p.name for p in listed if s.listed_active(p.name) is not None]
+    require(not on_list, "dishonest.already_listed",
+            f"already on the list: {', '.join(on_list)}", r.SRC_DISHONEST_PERIOD)
     require(not cmd.security_given, "dishonest.security_given",
             "full security was given", r.SRC_DISHONEST_EXCLUSIONS)
     covered = _covered(s, cmd.listed_on)
@@ -104,7 +141,8 @@ def list_dishonest(s: CaseState, cmd: c.ListDishonest, ctx: Context) -> list[Pen
     else:
         until = add_years(cmd.listed_on, r.DISHONEST_BASE_YEARS + cmd.extra_years)
     return [(ev.DebtorListedDishonest, {"ground": cmd.ground, "listed_on": cmd.listed_on,
-                                        "until": until, **approval})]
+                                        "until": until, **approval,
+                                        **({"respondent": named.name} if named else {})})]
 
 
 @decides(c.DeleteDishonestEntry)
@@ -114,10 +152,12 @@ def delete_dishonest(s: CaseState, cmd: c.DeleteDishonestEntry, ctx: Context
     require(entry is not None, "dishonest.not_listed", "the debtor is not on the list",
             r.SRC_DISHONEST_DELETION)
     assert entry is not None
-    if cmd.reason == "period_expired":
-        require(entry.until is not None and cmd.deleted_on >= entry.until,
+    if cmd.reason == "period_expired":  # every entry in force is deleted: each has run out
+        for listing in s.dishonest:
+            require(listing.deleted_on is not None or (
+                listing.until is not None and cmd.deleted_on >= listing.until),
                 "dishonest.period_not_expired",
-                f"the listing runs until {entry.until or 'performance (ground 1)'}",
+                f"the listing runs until {listing.until or 'performance (ground 1)'}",
                 r.SRC_DISHONEST_PERIOD)
     _by_objection(s, cmd.reason, cmd.objection_id, ObjectedAct.DISHONEST, cmd.deleted_on, ctx)
     trigger = s.closed_on if cmd.reason in ("performance", "settlement_performed") else None

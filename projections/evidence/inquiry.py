@@ -27,7 +27,7 @@ def filed(e: ev.CaseFiled) -> CaseFacts:
         non_litigation=e.enforcement_basis.kind is BasisKind.ADMINISTRATIVE,
         respondents=[RespondentFact(name=p.name, organisation=p.kind is PartyKind.ORGANISATION,
                                     born_on=p.born_on()) for p in e.respondents],
-        resumed_from=e.resumed_from)
+        resumed_from=e.resumed_from, application_period_passed=e.application_period_passed)
 
 
 def placeholder(e: ev.CaseEvent) -> CaseFacts:

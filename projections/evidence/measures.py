@@ -56,8 +56,11 @@ def restriction_lifted(f: CaseFacts, e: ev.ConsumptionRestrictionLifted, s: Step
 
 @handles(ev.DebtorListedDishonest)
 def listed(f: CaseFacts, e: ev.DebtorListedDishonest, s: Step) -> None:
+    """A listing of the respondent it names, or (named none: recorded before listings named
+    one) of every respondent (docs/rules.md §1.9)."""
     add_sanction(f, "dishonest", e.listed_on, ground=e.ground.value, ends_on=e.until,
-                 subject=", ".join(p.name for p in f.respondents))
+                 respondent=e.respondent,
+                 subject=e.respondent or ", ".join(p.name for p in f.respondents))
 
 
 @handles(ev.DishonestEntryDeleted)
@@ -100,6 +103,17 @@ def terminate(f: CaseFacts, on: date, version: int, settings: ProjectionSettings
     findings = findings_at_ruling(f, on, settings)
     f.termination = TerminationFact(ruled_on=on, version=version, findings=findings, **fields)
     close(f, ClosureMode.TERMINATED, on)
+
+
+@handles(ev.LimitationObjectionRaised)
+def limitation_raised(f: CaseFacts, e: ev.LimitationObjectionRaised, s: Step) -> None:
+    f.limitation_objection = "pending"
+
+
+@handles(ev.LimitationObjectionRuled)
+def limitation_ruled(f: CaseFacts, e: ev.LimitationObjectionRuled, s: Step) -> None:
+    """Its outcome; upheld, the CaseClosed (不予执行) that follows closes the case's facts."""
+    f.limitation_objection = "upheld" if e.upheld else "rejected"
 
 
 @handles(ev.ApplicantHeard)

@@ -106,7 +106,7 @@ def test_approvals_are_acts_of_the_approver(filed: Enforce) -> None:
                    "approval.role=president", "--field", "approval.approved_on=2000-01-01",
                    **first)
     assert forged.code == 1
-    assert "approval.typed_not_accepted" in forged.error and "失信规定 art.6" in forged.error
+    assert "approval.typed_not_accepted" in forged.error and "失信规定 art.5" in forged.error
     missing = filed("case", "do", LOAN, "list_dishonest", "--field", "ground=able_but_refuses",
                     **first)
     assert missing.code == 1 and "approval.required" in missing.error

@@ -32,6 +32,8 @@ FIELDS: dict[str, dict[str, Any]] = {
     "RecordNoticeService": {"served_on": DAY},
     "RecordPropertyReport": {"status": "filed", "reported_on": DAY},
     "AssessDelayInterest": {"to_date": DAY},
+    "RaiseLimitationObjection": {"raised_on": DAY, "grounds": "申请执行时效已届满"},
+    "RuleOnLimitationObjection": {"ruled_on": DAY, "upheld": False, "reason": "未超过时效"},
     "RecordNetworkInquiry": {"channel": "deposits", "queried_on": DAY},
     "RegisterAsset": {"asset": ASSET, "found_on": DAY},
     "SubmitLead": {"lead_id": "L1", "description": "债务人在某银行有存款", "submitted_on": DAY},

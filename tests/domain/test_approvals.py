@@ -28,14 +28,16 @@ DETENTION: dict[str, Any] = {"days": 15, "ordered_on": ON, "subject": "李四"}
 
 @pytest.fixture
 def d() -> Driver:
-    """A case against a person, filed on 2 March 2026."""
+    """A case against a person, filed on 2 March 2026, its notice issued on 3 March."""
     driver = Driver(new_app())
     driver.file(date(2026, 3, 2))
+    driver.send("IssueNotice", date(2026, 3, 3), issued_on=date(2026, 3, 3),
+                report_due_on=date(2026, 3, 13))
     return driver
 
 
 def refused(d: Driver, code: str, name: str, actor: Actor = OFFICER, on: date = ON,
-            source: str = "失信规定 art.6", **fields: Any) -> None:
+            source: str = "失信规定 art.5", **fields: Any) -> None:
     """Send the command; assert the refusal (code, source) and that nothing was written."""
     before = d.app.recorder.max_notification_id()
     with pytest.raises(NotPermittedError) as err:
@@ -68,7 +70,7 @@ def test_an_approval_by_nobody_typed_into_a_restriction_is_refused(d: Driver) ->
     """Issue 11: an officer's restriction with ``approver_id=nobody-at-all role=president``."""
     nobody = Approval(approver_id="nobody-at-all", role=Role.PRESIDENT, approved_on=ON)
     refused(d, "approval.typed_not_accepted", "RestrictConsumption", approval=nobody,
-            issued_on=ON, source="限消规定 art.4")
+            issued_on=ON, source="限消规定 art.5")
 
 
 def test_a_detention_without_a_recorded_approval_is_refused(d: Driver) -> None:
@@ -179,7 +181,7 @@ def test_unknown_and_duplicate_requests_are_refused(d: Driver) -> None:
     assert d.app.recorder.max_notification_id() == before
     request(d, "R1", ApprovalMeasure.DISHONEST)
     refused(d, "approval.duplicate_request", "RequestApproval", approval_id="R1",
-            measure=ApprovalMeasure.RESTRICTION, requested_on=ON, source="限消规定 art.4")
+            measure=ApprovalMeasure.RESTRICTION, requested_on=ON, source="限消规定 art.5")
 
 
 def test_an_approval_neither_predates_its_request_nor_follows_its_measure(d: Driver) -> None:

@@ -1,4 +1,4 @@
-"""The permission table, role by role and command by command: every one of the 79 commands ×
+"""The permission table, role by role and command by command: every one of the 81 commands ×
 6 roles goes through ``app.execute`` and must end as the table written out below says.
 
 ``allowed``: the role may give the command: it is applied, or refused by a rule of the case (never
@@ -38,6 +38,8 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "IssueNotice":                  (OK, OK, OK, OK, NO, OK),
     "RecordNoticeService":          (OK, OK, OK, OK, NO, OK),
     "RecordPropertyReport":         (OK, OK, OK, OK, NO, OK),
+    "RaiseLimitationObjection":     (OK, OK, OK, OK, NO, NO),
+    "RuleOnLimitationObjection":    (NO, NO, OK, OK, NO, NO),
     "AssessDelayInterest":          (NO, OK, OK, OK, NO, OK),
     "RecordNetworkInquiry":         (NO, OK, OK, OK, NO, OK),
     "RegisterAsset":                (OK, OK, OK, OK, NO, OK),
@@ -169,9 +171,9 @@ PAIRS = [(name, role) for name in EXPECTED for role in ROLES]
 
 
 def test_the_table_names_every_command_and_role_once() -> None:
-    assert len(EXPECTED) == len(COMMANDS) == 79 and set(EXPECTED) == set(COMMANDS)
+    assert len(EXPECTED) == len(COMMANDS) == 81 and set(EXPECTED) == set(COMMANDS)
     assert len(ROLES) == len(Role) == 6 and set(ROLES) == set(Role)
-    assert len(PAIRS) == 474
+    assert len(PAIRS) == 486
 
 
 @pytest.mark.parametrize(("name", "role"), PAIRS, ids=[f"{r.value}-{n}" for n, r in PAIRS])

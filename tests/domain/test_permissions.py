@@ -1,5 +1,5 @@
 """Who may give which command (docs/design.md, Actor), and the acts the law reserves to the court
-president's approval (民诉法 art.119; 限消规定 art.4; 失信规定 art.6; 审限规定 art.5)."""
+president's approval (民诉法 art.119; 限消规定 art.5; 失信规定 art.5; 审限规定 art.5)."""
 
 from __future__ import annotations
 
@@ -136,10 +136,10 @@ DOC = "docs/rules.md, Approvals"
     ("ImposeFine", date(2026, 4, 1), FINE, "民诉法 art.119"),
     ("OrderDetention", date(2026, 4, 1),
      {"days": 10, "ordered_on": date(2026, 4, 1), "subject": "李四"}, "民诉法 art.119"),
-    ("RestrictConsumption", date(2026, 4, 1), {"issued_on": date(2026, 4, 1)}, "限消规定 art.4"),
+    ("RestrictConsumption", date(2026, 4, 1), {"issued_on": date(2026, 4, 1)}, "限消规定 art.5"),
     ("ListDishonest", date(2026, 4, 1),
      {"ground": DishonestGround.ABLE_BUT_REFUSES, "listed_on": date(2026, 4, 1)},
-     "失信规定 art.6"),
+     "失信规定 art.5"),
     ("RequestExtension", date(2026, 8, 20), {"requested_on": date(2026, 8, 20)},
      "审限规定 art.5; 执行工作规定 art.63"),
 ], ids=["ImposeFine", "OrderDetention", "RestrictConsumption", "ListDishonest", "RequestExtension"])

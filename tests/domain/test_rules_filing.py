@@ -40,14 +40,13 @@ def test_accepts_application_on_the_last_day_of_the_two_year_period() -> None:
     assert d.app.get_case(NUMBER).applied_on == date(2027, 12, 1)
 
 
-def test_refuses_application_one_day_after_the_two_year_period() -> None:
+def test_accepts_application_one_day_after_the_two_year_period_flagged() -> None:
+    """The court accepts it; the debtor may object (民诉法解释 art.481, docs/rules.md §1.13)."""
     d = Driver(new_app())
-    before = d.app.recorder.max_notification_id()
-    with pytest.raises(RuleViolationError) as refused:
-        d.file(date(2027, 12, 2), performance_deadline=date(2025, 12, 1))
-    assert (refused.value.code, refused.value.source) == (
-        "filing.application_period_expired", "民诉法 art.250")
-    assert d.app.recorder.max_notification_id() == before
+    d.file(date(2027, 12, 2), performance_deadline=date(2025, 12, 1))
+    case = d.app.get_case(NUMBER)
+    assert (case.application_period_passed, case.application_period_ended_on) == (
+        True, date(2027, 12, 1))
 
 
 def test_application_period_ending_in_a_holiday_runs_to_the_next_working_day() -> None:
@@ -56,16 +55,19 @@ def test_application_period_ending_in_a_holiday_runs_to_the_next_working_day() -
            applicants=(APPLICANT,), respondents=(DEBTOR,), enforcement_basis=DUE_IN_HOLIDAY,
            claim=Claim(principal=Decimal("80000.00")), applied_on=date(2026, 10, 8),
            filed_on=date(2026, 10, 8))
-    assert d.app.get_case(NUMBER).applied_on == date(2026, 10, 8)
+    case = d.app.get_case(NUMBER)
+    assert (case.applied_on, case.application_period_passed) == (date(2026, 10, 8), False)
 
 
-def test_refuses_application_the_day_after_the_holiday_rolled_last_day() -> None:
+def test_flags_application_the_day_after_the_holiday_rolled_last_day() -> None:
     d = Driver(new_app())
-    refuses(d, "filing.application_period_expired", "民诉法 art.250", "FileCase",
-            date(2026, 10, 9), CLERK, category=CaseCategory.LOAN, applicants=(APPLICANT,),
-            respondents=(DEBTOR,), enforcement_basis=DUE_IN_HOLIDAY,
-            claim=Claim(principal=Decimal("80000.00")), applied_on=date(2026, 10, 9),
-            filed_on=date(2026, 10, 9))
+    d.send("FileCase", date(2026, 10, 9), CLERK, category=CaseCategory.LOAN,
+           applicants=(APPLICANT,), respondents=(DEBTOR,), enforcement_basis=DUE_IN_HOLIDAY,
+           claim=Claim(principal=Decimal("80000.00")), applied_on=date(2026, 10, 9),
+           filed_on=date(2026, 10, 9))
+    case = d.app.get_case(NUMBER)
+    assert (case.application_period_passed, case.application_period_ended_on) == (
+        True, date(2026, 10, 8))
 
 
 def test_refuses_filing_under_a_resumed_case_number() -> None:

@@ -23,10 +23,13 @@ JUDGE_SIGNATURE = Approval(approver_id="judge-1", role=Role.JUDGE, approved_on=d
 
 
 def _case(respondent: Party = DEBTOR) -> tuple[EnforcementCases, Driver]:
-    """A ¥1,000,000.00 case against ``respondent`` filed on 2026-01-10."""
+    """A ¥1,000,000.00 case against ``respondent`` filed on 2026-01-10, its notice issued on
+    2026-01-12 (performance at once)."""
     app = new_app()
     d = Driver(app)
     d.file(date(2026, 1, 10), respondents=(respondent,))
+    d.send("IssueNotice", date(2026, 1, 12), CLERK, issued_on=date(2026, 1, 12),
+           report_due_on=date(2026, 1, 22))
     return app, d
 
 
@@ -124,8 +127,6 @@ def test_refuses_to_list_a_debtor_later_in_the_order_of_performance() -> None:
 
 def test_lists_for_two_years_on_a_report_violation() -> None:
     app, d = _case()
-    d.send("IssueNotice", date(2026, 1, 12), CLERK, issued_on=date(2026, 1, 12),
-           report_due_on=date(2026, 1, 22))
     d.send("RecordPropertyReport", date(2026, 1, 20), CLERK, status="refused",
            reported_on=date(2026, 1, 20))
     d.send("ListDishonest", date(2026, 3, 2), ground=DishonestGround.REPORT_VIOLATION,
@@ -135,8 +136,6 @@ def test_lists_for_two_years_on_a_report_violation() -> None:
 
 def test_lists_for_up_to_three_more_years_when_serious() -> None:
     app, d = _case()
-    d.send("IssueNotice", date(2026, 1, 12), CLERK, issued_on=date(2026, 1, 12),
-           report_due_on=date(2026, 1, 22))
     d.send("RecordPropertyReport", date(2026, 1, 20), CLERK, status="false",
            reported_on=date(2026, 1, 20))
     pre = d.approve("ListDishonest", date(2026, 3, 2), ground=DishonestGround.REPORT_VIOLATION,
@@ -167,8 +166,6 @@ def test_refuses_a_fixed_period_for_ground_one() -> None:
 
 def test_refuses_report_violation_listing_without_a_recorded_violation() -> None:
     app, d = _case()
-    d.send("IssueNotice", date(2026, 1, 12), CLERK, issued_on=date(2026, 1, 12),
-           report_due_on=date(2026, 1, 22))
     d.send("RecordPropertyReport", date(2026, 1, 20), CLERK, status="filed",
            reported_on=date(2026, 1, 20))
     pre = d.approve("ListDishonest", date(2026, 3, 2), ground=DishonestGround.REPORT_VIOLATION,
@@ -203,8 +200,6 @@ def test_deletion_later_than_three_working_days_after_performance_is_flagged_lat
 
 def test_refuses_deletion_for_an_expired_period_before_it_ends() -> None:
     app, d = _case()
-    d.send("IssueNotice", date(2026, 1, 12), CLERK, issued_on=date(2026, 1, 12),
-           report_due_on=date(2026, 1, 22))
     d.send("RecordPropertyReport", date(2026, 1, 20), CLERK, status="refused",
            reported_on=date(2026, 1, 20))
     d.send("ListDishonest", date(2026, 3, 2), ground=DishonestGround.REPORT_VIOLATION,
@@ -244,7 +239,7 @@ def test_refuses_restriction_without_the_presidents_approval() -> None:
         d.send("RestrictConsumption", date(2026, 3, 2), issued_on=date(2026, 3, 2),
                approval=JUDGE_SIGNATURE)
     assert (refused.value.code, refused.value.source) == (
-        "approval.typed_not_accepted", "限消规定 art.4; docs/rules.md, Approvals")
+        "approval.typed_not_accepted", "限消规定 art.5; docs/rules.md, Approvals")
     assert app.recorder.max_notification_id() == before
 
 

@@ -48,7 +48,7 @@ def _ready(*, notice: bool = True, report: str | None = "filed", restriction: bo
     if notice and report is not None:
         d.send("RecordPropertyReport", date(2026, 1, 20), CLERK, status=report,
                reported_on=date(2026, 1, 20))
-    if restriction:
+    if restriction and notice:  # a restriction follows the notice (限消规定 art.1)
         d.send("RestrictConsumption", date(2026, 2, 2), issued_on=date(2026, 2, 2),
                approved=date(2026, 2, 2))
     if heard:
@@ -89,6 +89,8 @@ def test_refuses_termination_without_notice_and_report_order() -> None:
            report_due_on=date(2026, 4, 14))
     d.send("RecordPropertyReport", date(2026, 4, 14), CLERK, status="filed",
            reported_on=date(2026, 4, 14))
+    d.send("RestrictConsumption", date(2026, 4, 14), issued_on=date(2026, 4, 14),
+           approved=date(2026, 4, 14))
     d.send("TerminateCurrentProcedure", date(2026, 4, 15), JUDGE, ruled_on=date(2026, 4, 15),
            ruling_number=RULING, approval_mode=ApprovalMode.APPLICANT_SIGNED)
 
@@ -117,7 +119,7 @@ def test_refuses_termination_while_a_late_report_goes_unsanctioned() -> None:
         d.send("TerminateCurrentProcedure", date(2026, 5, 6), JUDGE, ruled_on=date(2026, 5, 6),
                ruling_number=RULING, approval_mode=ApprovalMode.APPLICANT_SIGNED)
     assert (refused.value.code, refused.value.source) == (
-        "termination.report_breach_unsanctioned", "终本规定 art.2")
+        "termination.report_breach_unsanctioned", "终本规定 art.2(3)")
     assert app.recorder.max_notification_id() == before
     d.send("ImposeFine", date(2026, 5, 6), amount=Decimal("10000.00"),
            imposed_on=date(2026, 5, 6), subject="李四", subject_kind=PartyKind.PERSON,
@@ -154,7 +156,8 @@ def test_refuses_termination_without_listing_after_a_bad_property_report(report:
         d.send("TerminateCurrentProcedure", date(2026, 4, 15), JUDGE, ruled_on=date(2026, 4, 15),
                ruling_number=RULING, approval_mode=ApprovalMode.APPLICANT_SIGNED)
     assert (refused.value.code, refused.value.source) == (
-        "termination.dishonest_required", "终本规定 art.1(2); 财产调查规定 art.10")
+        "termination.dishonest_required",
+        "终本规定 art.1(2); 财产调查规定 art.10; 失信规定 art.1(4)")
     assert app.recorder.max_notification_id() == before
     d.send("ListDishonest", date(2026, 4, 14), ground=DishonestGround.REPORT_VIOLATION,
            listed_on=date(2026, 4, 14), approved=date(2026, 4, 14))
@@ -335,7 +338,7 @@ def test_refuses_termination_before_the_applicant_is_heard() -> None:
         d.send("TerminateCurrentProcedure", date(2026, 4, 15), JUDGE, ruled_on=date(2026, 4, 15),
                ruling_number=RULING, approval_mode=ApprovalMode.APPLICANT_SIGNED)
     assert (refused.value.code, refused.value.source) == ("termination.applicant_not_heard",
-                                                          "终本规定 art.1 (约谈 practice)")
+                                                          "终本规定 art.5")
     assert app.recorder.max_notification_id() == before
     d.send("RecordApplicantHearing", date(2026, 4, 14), heard_on=date(2026, 4, 14),
            record="约谈笔录")

@@ -109,3 +109,25 @@ def test_a_sound_snapshot_is_used(tmp_path: Path) -> None:
     app.repository.event_store.get = spy  # type: ignore[method-assign]
     assert app.get_case(NUMBER).received == Decimal("99.00")
     assert asked == [100] and app.snapshots_rejected == 0
+
+
+def taken_before_recoveries(data: dict[str, Any]) -> dict[str, Any]:
+    """A sound snapshot as the code before the dated recoveries (issue 13) took it: sealed, of
+    the right event, without the field."""
+    data["state"].pop("recoveries")
+    snapshot = CaseSnapshot.model_validate({**data, "originator_id": case_id(NUMBER),
+                                            "originator_version": 100})
+    data["seal"] = snapshot.sealed_with(HashChain(KEY))
+    return data
+
+
+def test_a_snapshot_older_than_a_field_of_the_state_is_passed_over(tmp_path: Path) -> None:
+    """Its default (no recoveries) would stand for facts the events hold: delay interest would
+    again run on the whole principal (docs/rules.md §1.2)."""
+    db = tmp_path / "events.sqlite"
+    build(db)
+    rewrite_snapshot(db, taken_before_recoveries)
+    app = EnforcementCases.sqlite(db, chain_key=KEY)
+    state = app.get_case(NUMBER)
+    assert app.snapshots_rejected == 1
+    assert [(x.on, x.amount) for x in state.recoveries] == [(date(2026, 1, 11), Decimal("99.00"))]

@@ -139,6 +139,9 @@ def test_a_legacy_closure_recorded_as_terminated_lacks_its_procedural_records(
 def test_listing_a_minor_violates_the_dishonest_condition(
         audited: dict[str, AuditedTermination]) -> None:
     a = audited["(2018)甘0402执5号"]
-    assert (a.audit_class, _reasons(a)) == (
-        AuditClass.NON_COMPLIANT, [("substantive", "termination.dishonest_minor_listed", "2018-03-09")])
-    assert a.findings[0].source == "终本规定 art.1(2); 失信规定 art.4"
+    assert (a.audit_class, _reasons(a)) == (AuditClass.NON_COMPLIANT, [
+        # the refused report met by the listing alone: no fine or detention (终本规定 art.2(3))
+        ("substantive", "termination.report_breach_unsanctioned", ""),
+        ("substantive", "termination.dishonest_minor_listed", "2018-03-09")])
+    assert a.findings[0].source == "终本规定 art.2(3); 财产调查规定 art.9"
+    assert a.findings[1].source == "终本规定 art.1(2); 失信规定 art.4"

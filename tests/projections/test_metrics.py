@@ -32,11 +32,12 @@ from domain.application import EnforcementCases
 from domain.calendar import COURT_ZONE
 from domain.models import AssetFinding, ControlMeasure, PriceMethod
 from domain.rules import AssetKind, Channel
+from projections.facts import FACTS
 from projections.metrics import MetricDefinitions, Metrics, periods, quality_metrics
 from projections.read_store import SQLiteReadModelStore
 from projections.runner import ReadModelRunner
 from tests.projections.dockets import Script, officer
-from tests.support import JUDGE, new_app
+from tests.support import CLERK, JUDGE, new_app
 
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))
 NUMBERS = {k: f"(2026)甘0402执{n}号" for k, n in zip("ABCDF", (101, 102, 103, 104, 105),
@@ -172,3 +173,32 @@ def test_metrics_per_quarter_and_configurable_definitions(docket: SQLiteReadMode
     assert _by_kind(docket, definitions=only_performed)["执"].closed == 3
     with pytest.raises(ValueError, match="cannot group"):
         quality_metrics(docket, *YEAR, by=("category",))
+
+
+def test_a_case_refused_on_the_debtors_limitation_objection_counts_as_closed_not_enforced(
+        views: SQLiteReadModelStore) -> None:
+    """民诉法解释 art.481: filed 2027-12-02 after the period ended 2027-12-01, ¥5,000.00 paid
+    and paid out, the objection upheld on 12-20 → 不予执行 (docs/rules.md §1.13, §3): closed,
+    not 执行完毕 nor 终本; its claim stays in 执行到位率's base (a court leaves it out with
+    ``MetricDefinitions.closed_modes``)."""
+    app = new_app()
+    s = Script(app, "(2027)甘0402执9号", filed=date(2027, 12, 2), principal="100000.00",
+               performance_deadline=date(2025, 12, 1)).notice()
+    s.funds("5000.00")
+    on = s.at()
+    s.send("RaiseLimitationObjection", on, CLERK, raised_on=on, grounds="申请执行时效已届满")
+    s.send("RuleOnLimitationObjection", date(2027, 12, 20), JUDGE, ruled_on=date(2027, 12, 20),
+           upheld=True, reason="裁定不予执行")
+    ReadModelRunner(app, views, page_size=10).catch_up()
+    (m,) = quality_metrics(views, date(2027, 12, 1), date(2027, 12, 31))
+    assert (m.new, m.closed, m.actually_closed, m.completed, m.terminated) == (1, 1, 0, 0, 0)
+    assert (m.applied, m.recovered, m.recovery_rate) == (
+        Decimal("100000.00"), Decimal("5000.00"), Decimal("5.0"))
+    modes = MetricDefinitions(closed_modes=frozenset({"concluded", "terminated", "ended"}))
+    (left_out,) = quality_metrics(views, date(2027, 12, 1), date(2027, 12, 31),
+                                  definitions=modes)
+    assert (left_out.closed, left_out.applied) == (0, Decimal("0.00"))
+    (facts,) = [FACTS.validate_json(row[0]) for row in views.query(
+        "SELECT facts FROM case_facts")]
+    assert (facts.closure_mode, facts.application_period_passed,
+            facts.limitation_objection) == ("not_enforced", True, "upheld")

@@ -20,6 +20,7 @@ from projections.facts import FACTS
 from projections.metrics import quality_metrics
 from projections.read_store import SQLiteReadModelStore
 from projections.runner import ReadModelRunner
+from projections.settings import DEFAULT_SETTINGS
 from projections.timeline import timeline
 from projections.watch import deadline_watch
 from tests.domain.test_rules_objections import ACCOUNT, CAR, FLAT
@@ -128,6 +129,21 @@ def test_the_deadline_watch_lists_examinations_suit_windows_and_releases(
     overdue = [(i.watch, i.days_left) for i in deadline_watch(views, date(2026, 4, 20), 3)
                if i.watch in kinds]
     assert overdue == [("objection", -4), ("claim_release", 3)]
+
+
+def test_the_watch_flags_their_dates_beyond_the_holiday_calendar(
+        live: EnforcementCases, views: SQLiteReadModelStore) -> None:
+    """The examination's 15 days, the days to sue and a release counted from them run over the
+    holiday calendar (民诉法 art.85): in a year it does not cover they are flagged
+    (docs/rules.md §1.14)."""
+    kinds = {"objection", "objection_suit_window", "claim_release"}
+    calendar = DEFAULT_SETTINGS.calendar.model_copy(update={"years": frozenset({2025})})
+    only_2025 = DEFAULT_SETTINGS.model_copy(update={"calendar": calendar})
+    flagged = [(i.watch, i.beyond_calendar) for i in deadline_watch(
+        views, date(2026, 4, 10), 30, settings=only_2025) if i.watch in kinds]
+    assert flagged == [("objection", True), ("objection_suit_window", True),
+                       ("objection_suit_window", True), ("claim_release", True)]
+    assert not any(i.beyond_calendar for i in deadline_watch(views, date(2026, 4, 10), 30))
 
 
 def test_objection_timeliness_counts_the_rulings_in_the_period(live: EnforcementCases,

@@ -13,6 +13,7 @@ from domain.rules import AssetKind, Channel
 from projections.read_store import SQLiteReadModelStore
 from projections.registers import asset_register, sanctions_register
 from projections.runner import ReadModelRunner
+from projections.settings import DEFAULT_SETTINGS
 from projections.timeline import timeline
 from projections.watch import deadline_watch
 from tests.projections.dockets import Script, officer, terminated
@@ -108,3 +109,17 @@ def test_deadline_watch_lists_what_falls_due_soonest_first(store: SQLiteReadMode
     later = deadline_watch(store, date(2026, 11, 1), within_days=30)
     assert [(i.watch, i.case_number, i.due_on) for i in later if i.watch == "reinquiry"] == \
         [("reinquiry", W2, date(2026, 11, 10))]  # 6 months after the 终本 of 2026-05-10
+
+
+def test_deadline_watch_flags_dates_counted_beyond_the_calendar(
+        store: SQLiteReadModelStore) -> None:
+    """With a calendar that covers 2025 only, every date counted over it in 2026 (closure,
+    payout, lead, 失信 deletion) is flagged; calendar-day dates (a control's expiry) are not
+    (docs/rules.md §1.14)."""
+    only_2025 = DEFAULT_SETTINGS.model_copy(update={"calendar": CAL.model_copy(
+        update={"years": frozenset({2025})})})
+    items = deadline_watch(store, date(2026, 6, 20), within_days=30, settings=only_2025)
+    assert {(i.watch, i.beyond_calendar) for i in items} == {
+        ("lead", True), ("payout", True), ("dishonest_deletion", True),
+        ("control_expiry", False), ("closure_deadline", True)}
+    assert not any(i.beyond_calendar for i in deadline_watch(store, date(2026, 6, 20), 30))

@@ -32,6 +32,7 @@ from workflows.acts import (
     RecordDebtorMissing,
     RecordDebtorSearch,
     RecordObstruction,
+    RecordPayment,
     RecordSearch,
     RequestAudit,
     RequestReward,
@@ -128,6 +129,25 @@ async def test_assessed_delay_interest_grows_the_balance(rig: Rig) -> None:
     with pytest.raises(RuleViolationError) as again:  # the period up to today is counted
         await rig.engine.act(number, AssessDelayInterest(actor=OFFICER))
     assert again.value.code == "interest.period_empty"
+    await handle.terminate("test over")
+
+
+async def test_assessed_delay_interest_counts_period_by_period(rig: Rig) -> None:
+    """The act's assessment runs period by period on the principal not yet performed
+    (docs/rules.md §1.2): ¥100,000.00 due 30 days before filing, ¥40,000.00 paid on day 3,
+    assessed on day 10: 33 days × 100,000.00 × 0.000175 = 577.50 (the payment's day still
+    bears it) plus 7 days × 60,000.00 × 0.000175 = 73.50, i.e. 651.00, not 700.00 on the
+    whole principal."""
+    number = "(2026)甘0402执712号"
+    handle = await rig.file(case(number, PLAIN))
+    await rig.env.sleep(timedelta(days=3))
+    await rig.engine.act(number, RecordPayment(actor=OFFICER, amount=Decimal("40000.00")))
+    await rig.env.sleep(timedelta(days=7))
+    await rig.engine.act(number, AssessDelayInterest(actor=OFFICER))
+    interest = next(e for e in rig.app.case_events(number)
+                    if isinstance(e, ev.DelayInterestAssessed))
+    filed = rig.filed_on(number)
+    assert (interest.to_date, interest.amount) == (filed + timedelta(10), Decimal("651.00"))
     await handle.terminate("test over")
 
 

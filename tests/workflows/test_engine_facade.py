@@ -28,7 +28,7 @@ from projections.read_store import SQLiteReadModelStore
 from tests.principals import TEST_HOST, HarnessEngine
 from tests.support import CLERK, PRESIDENT
 from tests.workflows.conftest import Rig
-from tests.workflows.dockets import BASIS, nothing_found, paid_in_full
+from tests.workflows.dockets import nothing_found, paid_in_full
 from workflows.acts import RecordPayment
 from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.messages import CaseInput, case_workflow_id
@@ -86,12 +86,10 @@ async def test_file_answers_the_filed_case_and_refuses_a_second_filing(rig: Rig)
 async def test_a_refused_filing_raises_the_rule_and_malformed_filings_name_the_field(
         rig: Rig) -> None:
     await rig.morning()
-    stale = paid_in_full().filing().model_copy(update={"basis": BASIS.model_copy(update={
-        "effective_days_before_filing": 1300, "performance_days_before_filing": 1200})})
-    with pytest.raises(RuleViolationError) as expired:
-        await rig.engine.file("(2026)甘0402执151号", stale)
-    assert expired.value.code == "filing.application_period_expired"
-    assert expired.value.source
+    with pytest.raises(RuleViolationError) as resumed:
+        await rig.engine.file("(2026)甘0402执恢151号", paid_in_full().filing())
+    assert resumed.value.code == "filing.resumed_number"
+    assert resumed.value.source
 
     with pytest.raises(InvalidInputError) as malformed:
         await rig.engine.file("(2026)甘0402执152号", {"category": "loan", "claim": {

@@ -70,12 +70,6 @@ async def test_a_poison_filing_is_refused_at_the_door_naming_the_field(rig: Rig)
 async def test_what_the_aggregate_refuses_from_the_filing_alone_is_refused_at_the_door(
         rig: Rig) -> None:
     await rig.morning()
-    stale = filing(BASIS.model_copy(update={"effective_days_before_filing": 1300,
-                                            "performance_days_before_filing": 1200}))
-    with pytest.raises(RuleViolationError) as expired:
-        await rig.engine.file(NUMBER, stale)
-    assert (expired.value.code, expired.value.source) == (
-        "filing.application_period_expired", r.SRC_APPLICATION_PERIOD)
     with pytest.raises(RuleViolationError) as resumed:
         await rig.engine.file("(2026)甘0402执恢161号", filing())
     assert resumed.value.code == "filing.resumed_number"
@@ -84,6 +78,20 @@ async def test_what_the_aggregate_refuses_from_the_filing_alone_is_refused_at_th
     assert auditor.value.code == "role.not_permitted"
     for number in (NUMBER, "(2026)甘0402执恢161号"):
         assert not await rig.engine.exists(number)
+
+
+async def test_an_application_after_the_period_is_filed_and_flagged(rig: Rig) -> None:
+    """民诉法解释 art.481: the court accepts it; the status says the period had passed and
+    the debtor may object (docs/rules.md §1.13)."""
+    await rig.morning()
+    stale = filing(BASIS.model_copy(update={"effective_days_before_filing": 1300,
+                                            "performance_days_before_filing": 1200}))
+    filed = await rig.engine.file(NUMBER, stale)
+    assert (filed.status.stage, filed.status.application_period_passed) == ("procedure", True)
+    case = rig.app.get_case(NUMBER)
+    assert case.application_period_passed and case.application_period_ended_on == \
+        add_years(case.filed_on - timedelta(days=1200), r.APPLICATION_PERIOD_YEARS)
+    await rig.engine.handle(NUMBER).terminate("test over")
 
 
 async def test_a_filing_refused_inside_fails_its_workflow_and_frees_the_number(
@@ -109,10 +117,11 @@ async def test_a_filing_refused_inside_fails_its_workflow_and_frees_the_number(
     await rig.engine.handle(NUMBER).terminate("test over")
 
 
-async def test_a_refusal_the_door_could_not_foresee_is_raised_by_file_and_frees_the_number(
+async def test_a_period_that_ends_between_the_door_and_the_workflow_is_flagged(
         rig: Rig) -> None:
     """The workflow files on its own business date; here the server's clock runs 60 days
-    ahead of the door's, and the application period ends between the two."""
+    ahead of the door's, and the application period ends between the two: the door's check
+    passes unflagged, the filing is recorded flagged (民诉法解释 art.481)."""
     await rig.env.sleep(timedelta(days=60))
     await rig.morning()
     today = datetime.now(COURT_ZONE).date()
@@ -120,12 +129,9 @@ async def test_a_refusal_the_door_could_not_foresee_is_raised_by_file_and_frees_
     edge = filing(BASIS.model_copy(update={
         "effective_days_before_filing": None, "performance_days_before_filing": None,
         "effective_on": deadline - timedelta(days=30), "performance_deadline": deadline}))
-    with pytest.raises(RuleViolationError) as expired:
-        await rig.engine.file(NUMBER, edge)  # accepted at the door, refused by the aggregate
-    assert expired.value.code == "filing.application_period_expired"
-    assert (await rig.engine.handle(NUMBER).describe()).status == \
-        WorkflowExecutionStatus.FAILED
-
-    filed = await rig.engine.file(NUMBER, filing())
-    assert filed.status.stage == "procedure"
+    filed = await rig.engine.file(NUMBER, edge)
+    assert filed.status.stage == "procedure" and filed.status.application_period_passed
+    case = rig.app.get_case(NUMBER)
+    assert case.application_period_ended_on is not None
+    assert today < case.application_period_ended_on < case.filed_on
     await rig.engine.handle(NUMBER).terminate("test over")
