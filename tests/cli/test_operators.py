@@ -49,7 +49,9 @@ def test_filing_records_the_clerk_and_refuses_a_second_filing(filed: Enforce,
     again.write_text(case(LOAN, World(), principal="120000.00").model_dump_json(), "utf-8")
     result = filed("case", "file", again)
     assert result.code == 1
-    assert result.error == f"error: case.already_filed: case {LOAN} is already filed [engine]"
+    assert result.error == (f"error: case.already_filed: case {LOAN} is already filed: a case "
+                            "with this number already has a workflow [立案结案意见 (one case per "
+                            "number)]")  # the facade's answer (tests/workflows/test_engine_facade.py)
 
 
 def test_a_valid_act_is_applied_and_records_who_acted(filed: Enforce) -> None:
@@ -174,7 +176,7 @@ def test_unknown_cases_and_an_unreachable_temporal_are_one_line(filed: Enforce) 
     assert filed("case", "show", "(2026)甘0402执899号").code == 1
     down = filed("case", "show", LOAN, TEMPORAL_ADDRESS="127.0.0.1:9")
     assert down.code == 1 and down.error.startswith(
-        "error: cannot reach Temporal at 127.0.0.1:9")
+        "error: engine.unavailable: cannot reach Temporal at 127.0.0.1:9 (namespace default): ")
 
 
 def test_case_show_answers_the_get_status_query(filed: Enforce) -> None:
