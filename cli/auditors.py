@@ -405,10 +405,10 @@ def projections_rebuild(as_json: JsonFlag = False) -> None:
     """Rebuild every read model from the first event (stop other projection runners first)."""
     report = run(_read_models(rebuild=True, progress=not as_json))
     if as_json:
-        print_json({"events": report.applied, "position": report.position,
+        print_json({"events": report.events, "position": report.position,
                     "seconds": report.seconds, "store": report.store})
     else:
-        out.print(f"rebuilt {report.store}: {report.applied:,} events in "
+        out.print(f"rebuilt {report.store}: {report.events:,} events in "
                   f"{report.seconds:.1f} s ({report.events_per_second:,.0f} events/s), "
                   f"position {report.position}")
 
@@ -419,9 +419,9 @@ def projections_catch_up(as_json: JsonFlag = False) -> None:
     """Apply every event recorded since the last run to the read models."""
     report = run(_read_models(rebuild=False, progress=not as_json))
     if as_json:
-        print_json({"applied": report.applied, "position": report.position})
+        print_json({"applied": report.events, "position": report.position})
     else:
-        out.print(f"caught up: {report.applied:,} events applied, position {report.position}")
+        out.print(f"caught up: {report.events:,} events applied, position {report.position}")
 
 
 async def _read_models(*, rebuild: bool, progress: bool) -> ReadModelsRun:

@@ -29,9 +29,7 @@ from rich.table import Table
 
 from cli.accounts import cli_principal, refuse_claims
 from cli.errors import BAD_INPUT as BAD_INPUT
-from cli.errors import REFUSED as REFUSED
-from cli.errors import UNCONFIRMED as UNCONFIRMED
-from cli.errors import refusal
+from cli.errors import REFUSED, refusal
 from cli.terminal import SafeConsole, json_printable, safe_cell
 from domain.calendar import COURT_ZONE
 from domain.errors import EnforcementError

@@ -11,6 +11,9 @@
         cases = await engine.list_cases(phase="inquiry")   # from the event store
         audit = await engine.termination_audit()           # read models, caught up first
 
+    async with Engine.offline() as records:                # the record only, no Temporal
+        verified = await records.verify_all()
+
 Everything in and out is a pydantic model of ours (``workflows.messages``, ``workflows.acts``,
 ``workflows.status``, ``domain.state``, ``projections``); every refusal is an
 :class:`~domain.errors.EnforcementError` subclass with ``code``, ``message`` and ``source``

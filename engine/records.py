@@ -57,7 +57,7 @@ from projections.auditor import (
 from projections.metrics import Metrics, quality_metrics
 from projections.read_store import ReadModelStore
 from projections.read_store_config import ReadStoreConfig, open_read_store, rebuild_read_store
-from projections.runner import ReadModelRunner
+from projections.runner import ReadModelRunner, RebuildReport
 from projections.watch import WatchItem, deadline_watch
 
 T = TypeVar("T")
@@ -74,20 +74,12 @@ class AnchorCheck(BaseModel):
     """Every case (or the anchor log) behind the export; none: the store holds the export."""
 
 
-class ReadModelsRun(BaseModel):
-    """What a catch-up or a rebuild of the read models did."""
+class ReadModelsRun(RebuildReport):
+    """What a catch-up or a rebuild of the read models did: events applied, the position (the
+    notification id of the last event applied), how long it took, and where they are."""
 
     store: str
-    """Where the read models are (``SQLite <path>``, ``PostgreSQL … schema …``)."""
-    applied: int
-    """Events applied."""
-    position: int
-    """Notification id of the last event applied."""
-    seconds: float
-
-    @property
-    def events_per_second(self) -> float:
-        return self.applied / self.seconds if self.seconds else 0.0
+    """``SQLite <path>`` or ``PostgreSQL … schema …``."""
 
 
 class EngineConfigurationError(EnforcementError):
@@ -338,7 +330,7 @@ class Records:
         started = time.perf_counter()
         runner = ReadModelRunner(self.cases, self.views)
         applied = runner.catch_up(progress=progress)
-        return ReadModelsRun(store=self._read_config().describe(), applied=applied,
+        return ReadModelsRun(store=self._read_config().describe(), events=applied,
                              position=runner.position, seconds=time.perf_counter() - started)
 
     def rebuild(self, progress: bool) -> ReadModelsRun:
@@ -349,8 +341,7 @@ class Records:
             self._views.close()
             self._views = None
         report = rebuild_read_store(self.cases, config, progress=progress)
-        return ReadModelsRun(store=config.describe(), applied=report.events,
-                             position=report.position, seconds=report.seconds)
+        return ReadModelsRun(store=config.describe(), **report.model_dump())
 
     def _read_config(self) -> ReadStoreConfig:
         try:

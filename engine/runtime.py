@@ -43,8 +43,8 @@ from workflows.messages import TASK_QUEUE
 from workflows.principals import KeyRing
 
 __all__ = ["DataFileInUseError", "DevServer", "EmbeddedServer", "EngineWorker", "Served",
-           "binary", "connect", "create_worker", "free_port", "served", "start_time_skipping",
-           "tls_from_env", "workflow_runner"]
+           "binary", "connect", "create_worker", "free_port", "quiet_core", "served",
+           "start_time_skipping", "tls_from_env", "workflow_runner"]
 
 
 def binary(name: str) -> Path:
@@ -339,6 +339,16 @@ def tls_from_env() -> TLSConfig | bool:
                          client_private_key=read("TEMPORAL_TLS_KEY", key),
                          server_root_ca_cert=read("TEMPORAL_TLS_CA", ca), domain=name or None)
     return env.get("TEMPORAL_TLS", "").lower() in ("1", "true", "yes")
+
+
+def quiet_core() -> None:
+    """Only errors from the SDK's core in this process (the test server's capability warnings
+    are noise on a terminal; ``enforce simulate``)."""
+    from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
+
+    Runtime.set_default(Runtime(telemetry=TelemetryConfig(logging=LoggingConfig(
+        filter=TelemetryFilter(core_level="ERROR", other_level="ERROR")))),
+        error_if_already_set=False)
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:

@@ -16,7 +16,9 @@ import pytest
 from cli.accounts import os_user
 from domain.calendar import COURT_ZONE
 from domain.models import CaseCategory
+from engine.facade import Engine
 from engine.key_ring import KEY_FILE, KEY_FILE_ENV
+from engine.runtime import EmbeddedServer
 from tests.cli.conftest import OS_ACCOUNT, Enforce
 from tests.projections.legacy import LegacyCase
 from tests.workflows.dockets import case
@@ -412,3 +414,33 @@ def test_an_act_on_a_closed_case_is_case_closed_as_at_the_facade(filed: Enforce,
     assert paid.code == 1
     assert paid.error.startswith(f"error: record_payment refused for {number}: case.closed: "), \
         paid.error
+
+
+async def test_the_cli_finds_the_engine_and_its_task_queue_in_server_json(
+        filed: Enforce, tmp_path: Path) -> None:
+    """Without TEMPORAL_ADDRESS or ENFORCEMENT_TASK_QUEUE the CLI finds the engine where its
+    worker recorded it, through ``Engine.connect`` (the facade's pair:
+    tests/engine/test_facade_process.py): a data directory whose ``server.json`` names the
+    running server and another task queue, which no worker serves: a case started there
+    answers ``engine.no_worker`` to ``case show`` as to ``Engine.status``
+    (tests/workflows/test_engine_facade.py)."""
+    data = tmp_path / "data"
+    recorded = EmbeddedServer.read(filed.data)
+    assert recorded is not None
+    recorded.model_copy(update={"task_queue": "court-7"}).write(data)
+    run = Enforce(data)
+    found = run("case", "stuck")
+    assert found.code == 0, found.err
+    assert found.out.strip() == "no stuck case on task queue 'court-7'"
+
+    number = "(2026)甘0402执809号"
+    async with await Engine.connect(data_dir=data) as door:
+        assert door.task_queue == "court-7"
+        await door.start(number, case(number, World()).filing())
+        try:
+            shown = run("case", "show", number)
+        finally:
+            await door.handle(number).terminate("test over")
+    assert shown.code == 1
+    assert shown.error.startswith(f"error: engine.no_worker: no worker answered for {number} "
+                                  "within 10 s: is a worker serving task queue 'court-7'?")
