@@ -340,8 +340,9 @@ class Engine(StuckDoor, RecordsDoor):
                 EnforcementCaseWorkflow.get_status, rpc_timeout=timedelta(seconds=wait))
         except Exception as err:
             typed = await self._typed(err, case_number)
-            if isinstance(err, RPCError) and err.status == RPCStatusCode.DEADLINE_EXCEEDED \
-                    and not isinstance(typed, CaseStuckError):
+            if isinstance(err, RPCError) and not isinstance(typed, CaseStuckError) and \
+                    err.status in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED):
+                # the query's own deadline: DEADLINE_EXCEEDED, or CANCELLED "Timeout expired"
                 raise EngineUnavailableError(
                     "engine.no_worker", f"no worker answered for {case_number} within "
                     f"{wait:.0f} s: is a worker serving task queue {self.task_queue!r}? (make "
