@@ -1,19 +1,17 @@
 """Auditors: replay a case from its events, verify the hash chains, audit every 终本, compute the
-quality metrics, export the read models, rebuild them. Reads only: no identity needed."""
+quality metrics, export the read models, rebuild them. Reads only: no identity needed, no
+Temporal either: every command calls the records side of the ``Engine`` facade
+(``Engine.offline``, ``cli.common.records``) and renders its answer."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
-from uuid import UUID
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
-from pydantic import BaseModel
 
 from cli import render
 from cli.common import (
@@ -22,30 +20,29 @@ from cli.common import (
     UserError,
     case_number,
     error_line,
-    events,
     friendly,
-    open_events,
     out,
     parse_date,
     print_json,
-    read_models,
+    records,
+    run,
     table,
 )
 from cli.terminal import printable
-from domain.anchor_export import export_anchors, read_export, verify_against
-from domain.application import EnforcementCases
 from domain.errors import CipherKeyError
-from domain.event_store_config import cases_without_cipher, event_store_kind, sqlite_events_path
-from domain.ids import case_id
-from domain.keys import load_anchor_key
 from domain.state import CaseState
-from domain.tamper import AnchorFinding
 from projections.audit import AuditClass
-from projections.audit_view import AuditedTermination, audit_summary, termination_audit
-from projections.auditor import READ_MODELS, export_all, export_read_model, state_as_of
+from projections.auditor import READ_MODELS, StoreVerification
 from projections.csv_cells import csv_row
-from projections.metrics import GROUPS, Metrics, quality_metrics
-from projections.read_store import ReadModelStore
+from projections.metrics import GROUPS, Metrics
+
+if TYPE_CHECKING:
+    from domain.anchor_export import AnchorExport
+    from domain.anchors import Head
+    from domain.tamper import CaseVerification
+    from engine.facade import CaseHistory
+    from engine.records import AnchorCheck, ReadModelsRun
+    from projections.audit_view import AuditedTermination
 
 audit_app = typer.Typer(help="Auditors: replay, verify, audit 终本, metrics, exports.",
                         no_args_is_help=True, rich_markup_mode="markdown")
@@ -76,20 +73,23 @@ def audit_history(case: Annotated[str, typer.Argument(help="Case number.")],
     on = parse_date(at, "--at")
     if on is not None and version is not None:
         raise UserError("give --at or --version, not both", BAD_INPUT)
-    with events() as app:
-        if on is None and version is None:
-            history = app.case_events(number)
-            if as_json:
-                print_json([{"event": type(e).__name__, **e.model_dump(mode="json")}
-                            for e in history])
-            else:
-                render.print_events(number, history)
-            return
-        state = state_as_of(app, number, on=on, version=version)
+    history = run(_history(number, on, version))
+    if on is None and version is None:
+        if as_json:
+            print_json([{"event": e.event, **e.data} for e in history.events])
+        else:
+            render.print_events(number, history.events)
+        return
     if as_json:
-        print_json(state_json(state))
+        print_json(state_json(history.state))
     else:
-        render.print_state(state, f"at the end of {on}" if on else f"at version {version}")
+        render.print_state(history.state, f"at the end of {on}" if on else
+                           f"at version {version}")
+
+
+async def _history(number: str, on: date | None, version: int | None) -> CaseHistory:
+    async with records() as door:
+        return await door.history(number, on=on, version=version)
 
 
 def state_json(state: CaseState) -> dict[str, Any]:
@@ -110,29 +110,20 @@ def audit_verify(case: Annotated[str | None, typer.Argument(
 
     `--json`: one case's verification, or every case's head beside its anchored head.
     """
-    data: BaseModel
-    store_findings: list[AnchorFinding] = []
+    number = case_number(case) if case is not None else None
     try:
-        opened = open_events()
+        data, names = run(_verify(number))
     except CipherKeyError as exc:
         if exc.code != "cipher.key_missing":
             raise
-        _verify_heads_only(exc, as_json, case_number(case) if case is not None else None)
+        _verify_heads_only(exc, as_json, number)
         return
-    with contextlib.closing(opened) as app:
-        if case is not None:
-            number = case_number(case)
-            result = app.verify(number)
-            names = {result.case_id: number}
-            broken, cases, count, data = ([result] if not result.ok else [], 1, result.events,
-                                          result)
-        else:
-            from projections.auditor import verify_store
-
-            report = verify_store(app)
-            broken, cases, count, data = report.broken, report.cases, report.events, report
-            store_findings = report.findings
-            names = {b.case_id: _number(app, b.case_id) for b in broken}
+    if isinstance(data, StoreVerification):
+        broken, cases, count = data.broken, data.cases, data.events
+        store_findings = data.findings
+    else:
+        broken, cases, count, store_findings = ([data] if not data.ok else []), 1, \
+            data.events, []
     if as_json:
         print_json(data)
     else:
@@ -155,17 +146,23 @@ def audit_verify(case: Annotated[str | None, typer.Argument(
         raise typer.Exit(1)
 
 
+async def _verify(number: str | None
+                  ) -> tuple[CaseVerification | StoreVerification, dict[Any, str]]:
+    """One case's verification (named by its number), or the whole store's (the broken cases
+    named by their numbers)."""
+    async with records() as door:
+        if number is not None:
+            one = await door.verify(number)
+            return one, {one.case_id: number}
+        report = await door.verify_all()
+        return report, await door.case_numbers([b.case_id for b in report.broken])
+
+
 def _verify_heads_only(why: CipherKeyError, as_json: bool, number: str | None) -> None:
     """Without the cipher key: every case's (or one case's) version against the anchor log
     (truncated, deleted, rolled back named); no chain verified, so never a success (exit 1)."""
-    with contextlib.closing(cases_without_cipher()) as app:
-        from projections.auditor import store_report
-
-        anchored = app.verify_anchored(chains=False)
-        if number is not None:
-            anchored.cases = [v for v in anchored.cases if v.case_id == case_id(number)]
-        report = store_report(anchored)
-        names = {b.case_id: number or str(b.case_id) for b in report.broken}
+    report = run(_heads(number))
+    names = {b.case_id: number or str(b.case_id) for b in report.broken}
     if as_json:
         print_json({**report.model_dump(mode="json"), "ok": False, "chains_verified": False})
     else:
@@ -185,19 +182,12 @@ def _verify_heads_only(why: CipherKeyError, as_json: bool, number: str | None) -
     raise typer.Exit(1)
 
 
-def _number(app: EnforcementCases, ref: UUID) -> str:
-    try:
-        return str(app.repository.get(ref).state.case_number)
-    except Exception:  # a case whose events do not even load, or are gone: name it by its id
-        return str(ref)
+async def _heads(number: str | None) -> StoreVerification:
+    async with records() as door:
+        return await door.verify_heads(number)
 
 
 # --- anchors --------------------------------------------------------------------------------
-
-def _anchor_key() -> bytes:
-    path = sqlite_events_path(os.environ) if event_store_kind(os.environ) == "sqlite" else None
-    return load_anchor_key(path)
-
 
 @anchors_app.command("export")
 @friendly
@@ -205,9 +195,7 @@ def anchors_export(file: Annotated[Path | None, typer.Argument(
                        help="File to write (default: print the JSON).")] = None) -> None:
     """The anchor log's global head and every case's head, signed with the anchor key
     (docs/operations.md, Anchors): hand the file to a third party."""
-    key = _anchor_key()
-    with events() as app:
-        export = export_anchors(app, key)
+    export = run(_export_anchors())
     text = export.model_dump_json(indent=2)
     if file is None:
         print(text)
@@ -224,15 +212,12 @@ def anchors_verify(against: Annotated[Path, typer.Option(
                    as_json: JsonFlag = False) -> None:
     """Check the store against an exported file: names every case behind the export; exit 1
     if any."""
-    key = _anchor_key()
     try:
         text = against.read_bytes()
     except OSError as exc:
         raise UserError(f"cannot read {against}: {exc.strerror or exc}", BAD_INPUT) from None
-    export = read_export(text, key, str(against))
-    with events() as app:
-        found = verify_against(app, export)
-        names = {f.case_id: _number(app, f.case_id) for f in found if f.case_id is not None}
+    checked, names = run(_check_anchors(text, str(against)))
+    export, found = checked.export, checked.findings
     if as_json:
         print_json({"ok": not found, "exported_at": export.exported_at.isoformat(),
                     "cases": len(export.heads),
@@ -254,13 +239,29 @@ def anchors_adopt(as_json: JsonFlag = False) -> None:
     """Anchor the cases (or events) the anchor log does not hold yet: a store written before
     the anchor log, or whose log was lost. Refused while any chain is broken. Stop the workers
     first."""
-    with events() as app:
-        heads = app.adopt_anchors()
+    heads = run(_adopt_anchors())
     if as_json:
         print_json([{"case_id": str(h.case_id), "version": h.version, "chain": h.chain}
                     for h in heads])
     else:
         out.print(f"anchored {len(heads)} case head(s) (docs/operations.md, Anchors)")
+
+
+async def _export_anchors() -> AnchorExport:
+    async with records() as door:
+        return await door.export_anchors()
+
+
+async def _check_anchors(text: bytes, origin: str) -> tuple[AnchorCheck, dict[Any, str]]:
+    async with records() as door:
+        checked = await door.check_anchors(text, origin=origin)
+        return checked, await door.case_numbers(
+            [f.case_id for f in checked.findings if f.case_id is not None])
+
+
+async def _adopt_anchors() -> list[Head]:
+    async with records() as door:
+        return await door.adopt_anchors()
 
 
 # --- 终本 audit, metrics -------------------------------------------------------------------
@@ -283,10 +284,7 @@ def audit_termination(
                         f"{', '.join(CLASSES)}", BAD_INPUT)
     if as_csv and as_json:
         raise UserError("give --csv or --json, not both", BAD_INPUT)
-    with read_models() as (_, store):
-        audited = termination_audit(store, classes=[CLASSES[c] for c in cls or []],
-                                    court=court, imported=imported)
-        summary = {k.label: n for k, n in audit_summary(store).items()}
+    audited, summary = run(_termination(cls or [], court, imported))
     if as_json:
         print_json(audited)
     elif as_csv:
@@ -294,6 +292,13 @@ def audit_termination(
     else:
         render.print_audit(audited, summary if not (cls or court or imported is not None)
                            else None)
+
+
+async def _termination(classes: list[str], court: str | None, imported: bool | None
+                       ) -> tuple[list[AuditedTermination], dict[str, int]]:
+    async with records() as door:
+        return (await door.termination_audit(classes=classes, court=court, imported=imported),
+                await door.audit_summary())
 
 
 def write_audit_csv(audited: list[AuditedTermination]) -> None:
@@ -340,9 +345,9 @@ def audit_metrics(court: Annotated[str | None, typer.Option(
     if set(groups) - set(GROUPS):
         raise UserError(f"invalid --by: choose from {', '.join(GROUPS)}", BAD_INPUT)
     first, last = parse_date(start, "--from"), parse_date(end, "--to")
-    with read_models() as (_, store):
-        first, last = _period(store, first, last)
-        found = quality_metrics(store, first, last, by=groups)
+    if first is not None and last is not None and last < first:
+        raise UserError(f"invalid period: --to {last} is before --from {first}", BAD_INPUT)
+    first, last, found = run(_metrics(first, last, groups))
     found = [m for m in found if (court is None or m.court == court)
              and (imported is None or m.imported == imported)]
     if as_json:
@@ -352,14 +357,13 @@ def audit_metrics(court: Annotated[str | None, typer.Option(
                              + (f", court {court}" if court else ""))
 
 
-def _period(store: ReadModelStore, first: date | None, last: date | None) -> tuple[date, date]:
-    row = store.query("SELECT MIN(filed_on), MAX(filed_on), MAX(closed_on) FROM cases")[0]
-    known = [date.fromisoformat(str(v)) for v in row if v is not None]
-    first = first or (date.fromisoformat(str(row[0])) if row[0] else date.today())
-    last = last or (max(known) if known else first)
-    if last < first:
-        raise UserError(f"invalid period: --to {last} is before --from {first}", BAD_INPUT)
-    return first, last
+async def _metrics(first: date | None, last: date | None, groups: list[str]
+                   ) -> tuple[date, date, list[Metrics]]:
+    """The metrics over [first, last], by default the record's period (first filing to last
+    filing or closure)."""
+    async with records() as door:
+        first, last = await door.metrics_period(first, last)
+        return first, last, await door.metrics(first, last, by=groups)
 
 
 def metrics_json(metrics: list[Metrics]) -> list[dict[str, Any]]:
@@ -383,31 +387,28 @@ def audit_export(name: Annotated[str, typer.Argument(
         raise UserError(f"unknown read model {name!r}: choose from "
                         f"{', '.join(sorted(READ_MODELS))} or all", BAD_INPUT)
     kind: Literal["csv", "json"] = "csv" if fmt == "csv" else "json"
-    with read_models() as (_, store):
-        written = export_all(store, to, kind) if name == "all" else \
-            export_read_model(store, name, to, kind)
+    written = run(_export(to, kind, None if name == "all" else name))
     if as_json:
-        print_json({str(path): rows for path, rows in written.items()})
+        print_json(written)
     else:
         table(f"exported to {to}", ["file", "rows"], [[p, n] for p, n in written.items()])
+
+
+async def _export(to: Path, kind: Literal["csv", "json"], name: str | None) -> dict[str, int]:
+    async with records() as door:
+        return await door.export(to, fmt=kind, read_model=name)
 
 
 @projections_app.command("rebuild")
 @friendly
 def projections_rebuild(as_json: JsonFlag = False) -> None:
     """Rebuild every read model from the first event (stop other projection runners first)."""
-    from projections.read_store_config import ReadStoreConfig, rebuild_read_store
-
-    config = ReadStoreConfig.from_env()
-    app = open_events()
-    try:
-        report = rebuild_read_store(app, config, progress=not as_json)
-    finally:
-        app.close()
+    report = run(_read_models(rebuild=True, progress=not as_json))
     if as_json:
-        print_json({**report.model_dump(mode="json"), "store": config.describe()})
+        print_json({"events": report.events, "position": report.position,
+                    "seconds": report.seconds, "store": report.store})
     else:
-        out.print(f"rebuilt {config.describe()}: {report.events:,} events in "
+        out.print(f"rebuilt {report.store}: {report.events:,} events in "
                   f"{report.seconds:.1f} s ({report.events_per_second:,.0f} events/s), "
                   f"position {report.position}")
 
@@ -416,21 +417,18 @@ def projections_rebuild(as_json: JsonFlag = False) -> None:
 @friendly
 def projections_catch_up(as_json: JsonFlag = False) -> None:
     """Apply every event recorded since the last run to the read models."""
-    from projections.read_store_config import open_read_store
-    from projections.runner import ReadModelRunner
-
-    with events() as app:
-        store = open_read_store()
-        try:
-            runner = ReadModelRunner(app, store)
-            applied = runner.catch_up(progress=not as_json)
-            position = runner.position
-        finally:
-            store.close()
+    report = run(_read_models(rebuild=False, progress=not as_json))
     if as_json:
-        print_json({"applied": applied, "position": position})
+        print_json({"applied": report.events, "position": report.position})
     else:
-        out.print(f"caught up: {applied:,} events applied, position {position}")
+        out.print(f"caught up: {report.events:,} events applied, position {report.position}")
+
+
+async def _read_models(*, rebuild: bool, progress: bool) -> ReadModelsRun:
+    async with records() as door:
+        if rebuild:
+            return await door.rebuild_read_models(progress=progress)
+        return await door.refresh_read_models(progress=progress)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,10 +1,12 @@
-"""What every command shares: configuration, the stores, Temporal, errors as one line, output.
+"""What every command shares: configuration, the engine, errors as one line, output.
 
-Exit codes: 0 done; 1 refused or failed (a rule, a permission, an unknown case, Temporal
-unreachable, a broken hash chain); 2 bad input (malformed JSON, a field that fails its model,
-an act date after the business date, a configuration variable). Every error is one line on
-stderr: what, which field or rule, and its source. ``ENFORCE_DEBUG=1`` adds the traceback of
-an unexpected error.
+Every command reaches the engine through the ``Engine`` facade (:func:`engine` for the running
+cases, :func:`records` for the record and the read models); its refusals become one line and an
+exit code in ``cli.errors``. Exit codes: 0 done; 1 refused or failed (a rule, a permission, an
+unknown case, Temporal unreachable, a broken hash chain); 2 bad input (malformed JSON, a field
+that fails its model, an act date after the business date, a configuration variable); 3 an act
+not yet confirmed. Every error is one line on stderr: what, which field or rule, and its
+source. ``ENFORCE_DEBUG=1`` adds the traceback of an unexpected error.
 """
 
 from __future__ import annotations
@@ -15,37 +17,29 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Coroutine, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Coroutine
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from rich.markup import escape
 from rich.table import Table
-from temporalio.client import WorkflowFailureError, WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError, FailureError
-from temporalio.service import RPCError
 
 from cli.accounts import cli_principal, refuse_claims
+from cli.errors import BAD_INPUT as BAD_INPUT
+from cli.errors import REFUSED, refusal
 from cli.terminal import SafeConsole, json_printable, safe_cell
-from domain.application import EnforcementCases
 from domain.calendar import COURT_ZONE
-from domain.errors import EnforcementError, InvalidInputError
-from domain.event_store_config import (
-    StoreConfigurationError,
-    cases_from_env,
-    data_dir,
-    event_store_kind,
-    sqlite_events_path,
-)
+from domain.errors import EnforcementError
+from domain.event_store_config import StoreConfigurationError, data_dir
 from domain.values import CaseNumber
-from projections.read_store import ReadModelMismatchError, ReadModelStore
-from projections.read_store_config import open_read_store
-from projections.runner import ReadModelRunner
+from projections.read_store import ReadModelMismatchError
 from workflows.principals import Principal
+
+if TYPE_CHECKING:
+    from engine.facade import Engine
 
 WIDTH = None if sys.stdout.isatty() else 150  # pipes and files: wide tables, not cramped ones
 out = SafeConsole(highlight=False, soft_wrap=True, markup=False, width=WIDTH)
@@ -53,10 +47,7 @@ err = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
 """Both escape control, format and bidirectional characters of the record (cli/terminal.py)."""
 P = ParamSpec("P")
 R = TypeVar("R")
-BAD_INPUT, REFUSED, UNCONFIRMED = 2, 1, 3
-
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")]
-PAYLOAD_KEY_NAME = "payload.key"
 
 
 TEMPORAL_RUNTIME = {"started": False}
@@ -107,24 +98,6 @@ def validate(model: Any, data: Any, what: str, source: str) -> Any:
         raise UserError(f"{describe_validation(exc, what)} [{source}]", BAD_INPUT) from None
 
 
-def enforcement_line(exc: EnforcementError) -> str:
-    return f"{exc.code}: {exc.message}" + (f" [{exc.source}]" if exc.source else "")
-
-
-def application_line(cause: BaseException | None, fallback: str) -> tuple[str, int]:
-    """One line and an exit code for a refusal that came back from a workflow."""
-    if isinstance(cause, ApplicationError):
-        detail = cause.details[0] if cause.details and isinstance(cause.details[0], dict) \
-            else {}
-        code = cause.type or detail.get("code") or "refused"
-        source = detail.get("source") or ""
-        line = f"{code}: {cause.message}" + (f" [{source}]" if source else "")
-        return line, BAD_INPUT if code == "input.invalid" else REFUSED
-    if isinstance(cause, FailureError):
-        return f"{fallback}: {cause.message}", REFUSED
-    return fallback, REFUSED
-
-
 def friendly(func: Callable[P, R]) -> Callable[P, R]:
     """Turn every error a user can cause into one clear line and an exit code."""
     @functools.wraps(func)
@@ -135,15 +108,8 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
             raise
         except UserError as exc:
             fail(exc.message, exc.code)
-        except WorkflowUpdateFailedError as exc:
-            line, code = application_line(exc.cause, "the update failed")
-            fail(f"refused: {line}", code)
-        except WorkflowFailureError as exc:
-            line, code = application_line(exc.cause, "the case workflow failed")
-            fail(f"the case workflow failed: {line}", code)
         except EnforcementError as exc:
-            fail(enforcement_line(exc), BAD_INPUT if isinstance(exc, InvalidInputError)
-                 else REFUSED)
+            fail(*refusal(exc))
         except ValidationError as exc:
             fail(describe_validation(exc, exc.title), BAD_INPUT)
         except json.JSONDecodeError as exc:
@@ -152,8 +118,6 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
             fail(str(exc), BAD_INPUT)
         except ReadModelMismatchError as exc:
             fail(f"{exc} (enforce projections rebuild)")
-        except RPCError as exc:
-            fail(f"Temporal refused the request ({exc.status.name}): {exc.message}")
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             fail(f"cannot use {where}{exc.strerror or exc}", BAD_INPUT)
@@ -216,37 +180,29 @@ def principal(actor: str | None = None, role: str | None = None) -> Principal:
     return cli_principal(data_dir(os.environ))
 
 
-# --- the stores ---------------------------------------------------------------------------
+# --- the engine ---------------------------------------------------------------------------
 
-def open_events() -> EnforcementCases:
-    """The configured event store; refuses to create an SQLite store that is not there."""
-    if event_store_kind(os.environ) == "sqlite":
-        path = sqlite_events_path(os.environ)
-        if not path.exists():
-            raise UserError(f"no event store at {path} (set ENFORCEMENT_DATA_DIR or --data-dir, "
-                            "or start the engine: python worker.py)")
-    return cases_from_env()
+async def engine(who: Principal | None = None) -> Engine:
+    """The Engine facade on the engine's Temporal (``Engine.connect``: the address, namespace and
+    task queue of the environment or of ``<data>/server.json``); with ``who``, the CLI is the
+    host system that vouches for that principal (its account, signed with
+    ``<data>/identity.key``)."""
+    from engine.facade import Engine
+    from engine.key_ring import read_ring
+    from workflows.principals import HostSystem
 
-
-@contextmanager
-def events() -> Iterator[EnforcementCases]:
-    app = open_events()
-    try:
-        yield app
-    finally:
-        app.close()
+    TEMPORAL_RUNTIME["started"] = True
+    data = data_dir(os.environ)
+    host = HostSystem(who.vouched_by, read_ring(data)) if who is not None else None
+    return await Engine.connect(data_dir=data, host=host)
 
 
-@contextmanager
-def read_models(progress: bool = False) -> Iterator[tuple[EnforcementCases, ReadModelStore]]:
-    """The event store and its read models, caught up with every event recorded so far."""
-    with events() as app:
-        store = open_read_store()
-        try:
-            ReadModelRunner(app, store).catch_up(progress=progress)
-            yield app, store
-        finally:
-            store.close()
+def records() -> Engine:
+    """The Engine facade on the record and the read models only (``Engine.offline``): no
+    Temporal needed."""
+    from engine.facade import Engine
+
+    return Engine.offline(data_dir(os.environ))
 
 
 # --- output -------------------------------------------------------------------------------

@@ -30,15 +30,6 @@ from domain.errors import InvalidInputError
 from domain.event_store_config import cases_from_env, data_dir, first_start_keys
 
 
-def quiet_temporal_core() -> None:
-    """Only errors from the SDK's core (the test server's capability warnings are noise)."""
-    from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
-
-    Runtime.set_default(Runtime(telemetry=TelemetryConfig(logging=LoggingConfig(
-        filter=TelemetryFilter(core_level="ERROR", other_level="ERROR")))),
-        error_if_already_set=False)
-
-
 def simulate(docket_path: Annotated[Path, typer.Argument(metavar="DOCKET.json",
                                                          help="A Docket (JSON).")],
              out_dir: Annotated[Path | None, typer.Option(
@@ -50,6 +41,7 @@ def simulate(docket_path: Annotated[Path, typer.Argument(metavar="DOCKET.json",
     The workflows run on the time-skipping server with the simulated world (true legal dates)
     into a fresh store; prints each case's outcome, the 终本 audit and the quality metrics.
     """
+    from engine.runtime import quiet_core
     from engine.simulate import default_out, simulate_docket
     from workflows.docket import Docket
 
@@ -59,7 +51,7 @@ def simulate(docket_path: Annotated[Path, typer.Argument(metavar="DOCKET.json",
     if (target / "events.sqlite").exists() or (target / "views.sqlite").exists():
         raise UserError(f"{target} already holds a store: give a fresh --out directory",
                         BAD_INPUT)
-    quiet_temporal_core()
+    quiet_core()
     TEMPORAL_RUNTIME["started"] = True
     report = run(simulate_docket(docket, target))
     if as_json:

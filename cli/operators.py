@@ -1,88 +1,55 @@
 """Operators (clerks, officers, judges): file cases, send acts to running case workflows, look at
 cases and at what falls due. Acts are the updates of docs/workflows.md ("Operators"), validated
-here with their pydantic models before anything reaches Temporal."""
+here with their pydantic models before anything reaches the engine; every command then calls
+the ``Engine`` facade (``cli.common.engine``/``records``) and renders its answer."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-from datetime import timedelta
+from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from temporalio.client import (
-    Client,
-    WorkflowExecutionStatus,
-    WorkflowQueryFailedError,
-    WorkflowQueryRejectedError,
-)
-from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError, RPCStatusCode
 
 from cli import render
 from cli.acts import act_payload
 from cli.common import (
-    BAD_INPUT,
-    REFUSED,
-    UNCONFIRMED,
     JsonFlag,
     UserError,
-    application_line,
     case_number,
-    enforcement_line,
+    engine,
     err,
     error_line,
-    events,
     fail,
     friendly,
     parse_date,
     principal,
     print_json,
     read_json,
-    read_models,
+    records,
     run,
     table,
     today,
     validate,
 )
-from cli.imported import imported_case_line
+from cli.errors import refusal
 from cli.stuck import register as register_stuck
-from cli.stuck import stuck_line
-from cli.temporal import (
-    CaseHandle,
-    case_handle,
-    engine,
-    start_case,
-    task_queue,
-    temporal_client,
-    unknown_case,
-)
-from domain.errors import EnforcementError, InvalidInputError, UnknownCaseError
-from domain.event_store_config import data_dir
+from domain.errors import EnforcementError
 from domain.models import CaseCategory
-from domain.state import CaseState, Phase
-from engine.facade import (
-    ActNotConfirmedError,
-    EngineUnavailableError,
-    priority_of,
-    with_request_id,
-)
-from engine.filing_check import check_filing
-from engine.key_ring import read_ring
-from engine.signing import vouching_client
-from engine.stuck import diagnose, stuck_error
-from workflows.acts import ActBase
-from workflows.case_workflow import EnforcementCaseWorkflow
-from workflows.docket import Docket, DocketCase
-from workflows.messages import ActRecord, ActResult
-from workflows.principals import HostSystem, Principal
-from workflows.status import CaseStatus
+from domain.state import Phase
+
+if TYPE_CHECKING:
+    from engine.facade import CaseSummary, FiledCase
+    from engine.records import Order
+    from projections.watch import WatchItem
+    from workflows.acts import ActBase
+    from workflows.docket import DocketCase
+    from workflows.messages import ActRecord, ActResult
+    from workflows.principals import Principal
+    from workflows.status import CaseStatus
 
 case_app = typer.Typer(help="Operators: file cases, send acts, look at cases.",
                        no_args_is_help=True, rich_markup_mode="markdown")
-QUERY_TIMEOUT = timedelta(seconds=10)
-FILING_WAIT_SECONDS = 30.0
 
 ActorOpt = Annotated[str | None, typer.Option(
     "--actor", hidden=True, help="Refused: who acts is your account, not a claim.")]
@@ -103,6 +70,8 @@ def case_file(path: Annotated[Path, typer.Argument(help="A DocketCase or a whole
     worker is configured with. Who files: your account (your OS user's, or ENFORCE_TOKEN's;
     docs/operations.md "Identity").
     """
+    from workflows.docket import Docket, DocketCase
+
     data = read_json(path)
     source = "workflows/docket.py; docs/workflows.md (docket format)"
     if isinstance(data, dict) and "cases" in data:
@@ -110,14 +79,16 @@ def case_file(path: Annotated[Path, typer.Argument(help="A DocketCase or a whole
     else:
         cases = [validate(DocketCase, data, f"docket case {path}", source)]
     who = principal(actor, role)
-    filed, failures = run(_file_all(cases, who))
+    queue, filed, failures = run(_file_all(cases, who))
     if as_json:
-        print_json(filed)
+        print_json([{"case_number": f.case_number, "workflow_id": f.workflow_id,
+                     "priority": f.priority, "stage": f.status.stage, "phase": f.status.phase,
+                     "outstanding": f.status.outstanding} for f in filed])
     elif filed:
-        table(f"filed on task queue {task_queue()!r}", ["case", "workflow id", "priority",
-                                                       "stage", "phase", "outstanding"],
-              [[f["case_number"], f["workflow_id"], f["priority"], f["stage"], f["phase"],
-                render.yuan(f["outstanding"])] for f in filed])
+        table(f"filed on task queue {queue!r}", ["case", "workflow id", "priority", "stage",
+                                                 "phase", "outstanding"],
+              [[f.case_number, f.workflow_id, f.priority, f.status.stage, f.status.phase,
+                render.yuan(f.status.outstanding)] for f in filed])
     for failure in failures[:-1]:
         error_line(failure.message)
     if failures:
@@ -125,71 +96,18 @@ def case_file(path: Annotated[Path, typer.Argument(help="A DocketCase or a whole
 
 
 async def _file_all(cases: list[DocketCase], who: Principal
-                    ) -> tuple[list[dict[str, Any]], list[UserError]]:
-    """File each case as ``who`` (the CLI vouches: the start carries its signed header); a
-    filing the workflow would refuse is refused here (the check of ``Engine.file``,
-    engine/filing_check.py) and never reaches Temporal."""
-    client = vouching_client(await temporal_client(), HostSystem(
-        who.vouched_by, read_ring(data_dir(os.environ))))
-    filed: list[dict[str, Any]] = []
+                    ) -> tuple[str, list[FiledCase], list[UserError]]:
+    """File each case as ``who`` through ``Engine.file_case`` (live: the worker's world answers
+    its ports, not the docket's simulated one); the task queue, the filed cases, the refusals."""
+    filed: list[FiledCase] = []
     failures: list[UserError] = []
-    for case in cases:
-        filing = case.filing().model_copy(update={"actor": who.actor})
-        try:
-            check_filing(case.case_number, filing)
-            handle = await start_case(client, case.case_number, filing)
-            status = await _wait_filed(client, handle, case.case_number)
-        except EnforcementError as exc:
-            failures.append(UserError(enforcement_line(exc), BAD_INPUT if isinstance(
-                exc, InvalidInputError) else REFUSED))
-            continue
-        except WorkflowAlreadyStartedError:
-            line = await stuck_line(client, case.case_number)
-            failures.append(UserError(line or f"case.already_filed: case {case.case_number} "
-                                      "is already filed [engine]"))
-            continue
-        except UserError as exc:
-            failures.append(exc)
-            continue
-        filed.append({"case_number": case.case_number, "workflow_id": handle.id,
-                      "priority": priority_of(case.category, float(case.claim.total)),
-                      "stage": status.stage, "phase": status.phase,
-                      "outstanding": status.outstanding})
-    return filed, failures
-
-
-async def _wait_filed(client: Client, handle: CaseHandle, number: str) -> CaseStatus:
-    """Wait until the workflow has filed the case (or failed to, or is stuck)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + FILING_WAIT_SECONDS
-    while True:
-        described = await handle.describe()
-        failing = await diagnose(client, described)
-        if failing is not None:
-            raise UserError(enforcement_line(stuck_error(failing)))
-        if described.status == WorkflowExecutionStatus.RUNNING:
+    async with await engine(who) as door:
+        for case in cases:
             try:
-                status = await handle.query(EnforcementCaseWorkflow.get_status,
-                                            rpc_timeout=timedelta(seconds=5))
-                if status.stage != "filing":
-                    return status
-            except (RPCError, WorkflowQueryFailedError, WorkflowQueryRejectedError):
-                pass
-        elif described.status in (WorkflowExecutionStatus.COMPLETED,
-                                  WorkflowExecutionStatus.CONTINUED_AS_NEW):
-            found: CaseStatus = await handle.query(EnforcementCaseWorkflow.get_status)
-            return found
-        else:
-            try:
-                await handle.result()
-            except Exception as exc:
-                line, _ = application_line(getattr(exc, "cause", None), str(exc))
-                raise UserError(f"filing {number} failed: {line}") from None
-        if loop.time() > deadline:
-            raise UserError(f"case {number} was started but not filed within "
-                            f"{FILING_WAIT_SECONDS:.0f} s: is a worker serving task queue "
-                            f"{task_queue()!r}? (python worker.py)")
-        await asyncio.sleep(0.2)
+                filed.append(await door.file_case(case, principal=who, simulated=False))
+            except EnforcementError as exc:
+                failures.append(UserError(*refusal(exc)))
+        return door.task_queue, filed, failures
 
 
 # --- case do ------------------------------------------------------------------------------
@@ -227,6 +145,8 @@ def case_do(case: Annotated[str, typer.Argument(help="Case number, e.g. '(2026)�
     The act's key (--request-id, or a new one) is printed on stderr first: with no answer
     within 30 s the act is "not yet confirmed" (exit 3) — check it with `enforce case act CASE
     KEY`, or send it again with --request-id KEY: one key is never applied twice."""
+    from engine.facade import with_request_id
+
     number = case_number(case)
     who = principal(actor, role)
     body = with_request_id(act_payload(act, field or [], payload, who.actor, request_id, note))
@@ -242,16 +162,8 @@ async def _act(number: str, kind: str, body: ActBase, who: Principal) -> ActResu
     async with await engine(who) as door:
         try:
             return await door.act(number, body, principal=who)
-        except ActNotConfirmedError as exc:
-            raise UserError(enforcement_line(exc), UNCONFIRMED) from None
-        except (UnknownCaseError, EngineUnavailableError) as exc:
-            imported = imported_case_line(number) if isinstance(exc, UnknownCaseError) else None
-            raise UserError(imported or enforcement_line(exc)) from None
         except EnforcementError as exc:
-            bad = isinstance(exc, InvalidInputError)
-            verb = "invalid" if bad else "refused"
-            raise UserError(f"{kind} {verb} for {number}: {enforcement_line(exc)}",
-                            BAD_INPUT if bad else REFUSED) from None
+            raise UserError(*refusal(exc, act=kind, case=number)) from None
 
 
 @case_app.command("act")
@@ -292,23 +204,8 @@ def case_show(case: Annotated[str, typer.Argument(help="Case number.")],
 
 
 async def _status(number: str) -> CaseStatus:
-    client = await temporal_client()
-    line = await stuck_line(client, number)  # a stuck case answers no query
-    if line is not None:
-        raise UserError(line)
-    handle = case_handle(client, number)
-    try:
-        status: CaseStatus = await handle.query(EnforcementCaseWorkflow.get_status,
-                                                rpc_timeout=QUERY_TIMEOUT)
-    except RPCError as exc:
-        if exc.status == RPCStatusCode.DEADLINE_EXCEEDED:
-            raise UserError(f"no worker answered for {number} within "
-                            f"{QUERY_TIMEOUT.seconds} s: is python worker.py running?") from None
-        imported = imported_case_line(number) if exc.status == RPCStatusCode.NOT_FOUND else None
-        raise (UserError(imported) if imported else unknown_case(exc, number)) from None
-    except (WorkflowQueryFailedError, WorkflowQueryRejectedError) as exc:
-        raise UserError(f"the get_status query of {number} failed: {exc}") from None
-    return status
+    async with await engine() as door:
+        return await door.status(number)
 
 
 @case_app.command("list")
@@ -319,33 +216,33 @@ def case_list(phase: Annotated[list[Phase] | None, typer.Option(help="Only cases
                   help="Only cases of this category (repeat).")] = None,
               priority: Annotated[bool, typer.Option(
                   "--priority", help="Livelihood cases first, then simple ones "
-                  "(claim ≤ ¥100,000), then the rest.")] = False,
+                  "(claim with delay interest ≤ ¥100,000), then the rest.")] = False,
               as_json: JsonFlag = False) -> None:
     """Cases in the event store (filing order), with their phase, balance and origin
     (imported legacy history or live case)."""
-    rows: list[dict[str, Any]] = []
-    with events() as app:
-        for ref in app.case_ids():
-            state: CaseState = app.repository.get(ref).state
-            if (phase and state.phase not in phase) or \
-                    (category and state.category not in category):
-                continue
-            rows.append({"case_number": state.case_number, "category": state.category.value,
-                         "phase": state.phase.value, "filed_on": state.filed_on,
-                         "claim": state.claim_total, "outstanding": state.outstanding,
-                         "priority": priority_of(state.category, float(state.claim.total)),
-                         "closure_mode": state.closure_mode.value if state.closure_mode
-                         else None, "imported": state.imported})
-    if priority:
-        rows.sort(key=lambda r: (r["priority"], r["filed_on"], r["case_number"]))
+    rows = run(_list([p.value for p in phase or []], [c.value for c in category or []],
+                     "priority" if priority else "filed"))
     if as_json:
-        print_json(rows)
+        print_json([_listed(r) for r in rows])
         return
     table(f"{len(rows)} case(s)", ["case", "category", "phase", "filed on", "claim",
                                    "outstanding", "priority", "closure", "origin"],
-          [[r["case_number"], r["category"], r["phase"], r["filed_on"], render.yuan(r["claim"]),
-            render.yuan(r["outstanding"]), r["priority"], r["closure_mode"],
-            render.origin(r["imported"])] for r in rows])
+          [[r.case_number, r.category.value, r.phase, r.filed_on, render.yuan(r.claim),
+            render.yuan(r.outstanding), r.priority, r.closure_mode, render.origin(r.imported)]
+           for r in rows])
+
+
+async def _list(phases: list[str], categories: list[str], order: Order) -> list[CaseSummary]:
+    async with records() as door:
+        return await door.list_cases(phase=phases, category=categories, order=order)
+
+
+def _listed(row: CaseSummary) -> dict[str, Any]:
+    """A case list line as ``--json`` prints it (money as exact decimal strings)."""
+    return {"case_number": row.case_number, "category": row.category.value,
+            "phase": row.phase, "filed_on": row.filed_on, "claim": row.claim,
+            "outstanding": row.outstanding, "priority": row.priority,
+            "closure_mode": row.closure_mode, "imported": row.imported}
 
 
 def deadlines(within: Annotated[int, typer.Option(min=0, max=3650, help="Days ahead.")] = 30,
@@ -357,15 +254,17 @@ def deadlines(within: Annotated[int, typer.Option(min=0, max=3650, help="Days ah
     Control expiries, closure deadlines, payouts, leads, re-inquiries after 终本, 失信
     deletions.
     """
-    from projections.watch import deadline_watch
-
     day = parse_date(as_of, "--as-of") or today()
-    with read_models() as (_, store):
-        items = deadline_watch(store, day, within)
+    items = run(_deadlines(day, within))
     if as_json:
         print_json(items)
     else:
         render.print_watch(items, str(day), within)
+
+
+async def _deadlines(day: date, within: int) -> list[WatchItem]:
+    async with records() as door:
+        return await door.deadlines(as_of=day, within_days=within)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 from cli.common import out, table
 from domain.calendar import COURT_ZONE
-from domain.events import CaseEvent
-from domain.state import CaseState
-from projections.audit_view import AuditedTermination
-from projections.metrics import Metrics
-from projections.watch import WatchItem
-from workflows.messages import ActRecord, ActResult
-from workflows.status import CaseStatus
 
 if TYPE_CHECKING:
+    from domain.state import CaseState
+    from engine.records import HistoryEntry
     from engine.simulate import SimulationReport
+    from projections.audit_view import AuditedTermination
+    from projections.metrics import Metrics
+    from projections.watch import WatchItem
+    from workflows.messages import ActRecord, ActResult
+    from workflows.status import CaseStatus
 
 RATES = ("执结率", "执行完毕率", "实际执结率", "执行到位率", "终本率", "终本合格率",
          "法定期限内结案率", "结收比", "平均执行天数", "案款发放及时率", "异议审查及时率")
@@ -40,13 +40,12 @@ def origin(imported: bool) -> str:
     return "imported" if imported else "live"
 
 
-def print_events(number: str, events: Sequence[CaseEvent]) -> None:
+def print_events(number: str, events: Sequence[HistoryEntry]) -> None:
     table(f"{number} — {len(events)} events (replayed from the event store)",
           ["v", "business time", "event", "actor", "basis"],
-          [[e.originator_version,
-            e.recorded_at.astimezone(COURT_ZONE).strftime("%Y-%m-%d %H:%M"),
-            type(e).__name__ + (" (imported)" if e.imported else ""),
-            f"{e.actor.id} ({e.actor.role.value})", e.basis] for e in events])
+          [[e.version, e.recorded_at.astimezone(COURT_ZONE).strftime("%Y-%m-%d %H:%M"),
+            e.event + (" (imported)" if e.imported else ""), f"{e.actor_id} ({e.role})",
+            e.basis] for e in events])
 
 
 def print_state(state: CaseState, as_of: str) -> None:

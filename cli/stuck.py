@@ -1,34 +1,34 @@
 """Stuck cases (docs/operations.md, "Stuck cases"): ``enforce case stuck`` lists the running
 cases whose workflow task keeps failing, with the reason; ``enforce case repair NUMBER`` resets
-one to its last completed workflow task once the fix is deployed. ``enforce case show`` of a
-stuck case prints the same reason (``stuck_line``)."""
+one to its last completed workflow task once the fix is deployed (``Engine.stuck_cases``,
+``Engine.repair``). ``enforce case show`` of a stuck case answers ``case.stuck`` with the same
+reason (``Engine.status``)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from temporalio.client import Client
 
-from cli.common import JsonFlag, case_number, enforcement_line, friendly, out, print_json, run, table
-from cli.temporal import task_queue, temporal_client
+from cli.common import JsonFlag, case_number, engine, friendly, out, print_json, run, table
 from domain.calendar import COURT_ZONE
-from engine.facade import Engine
-from engine.stuck import CaseRepair, StuckCase, stuck_error
+
+if TYPE_CHECKING:
+    from engine.stuck import CaseRepair, StuckCase
 
 
 @friendly
 def case_stuck(as_json: JsonFlag = False) -> None:
     """Running cases whose workflow task keeps failing (a bug, a nondeterminism error after
     a deploy), each with the reason; they answer no query and no act until repaired."""
-    stuck = run(_stuck())
+    queue, stuck = run(_stuck())
     if as_json:
         print_json(stuck)
         return
     if not stuck:
-        out.print(f"no stuck case on task queue {task_queue()!r}")
+        out.print(f"no stuck case on task queue {queue!r}")
         return
-    table(f"{len(stuck)} stuck case(s) on task queue {task_queue()!r} — repair: "
+    table(f"{len(stuck)} stuck case(s) on task queue {queue!r} — repair: "
           "docs/operations.md (Stuck cases)", ["case", "attempt", "failing since", "cause",
                                                "reason"],
           [[s.case_number, s.attempts,
@@ -50,23 +50,14 @@ def case_repair(case: Annotated[str, typer.Argument(help="Case number.")],
               f"{repaired.reason}")
 
 
-async def _engine() -> Engine:
-    client: Client = await temporal_client()
-    return Engine(client, task_queue())
-
-
-async def _stuck() -> list[StuckCase]:
-    return await (await _engine()).stuck_cases()
+async def _stuck() -> tuple[str, list[StuckCase]]:
+    async with await engine() as door:
+        return door.task_queue, await door.stuck_cases()
 
 
 async def _repair(number: str) -> CaseRepair:
-    return await (await _engine()).repair(number)
-
-
-async def stuck_line(client: Client, number: str) -> str | None:
-    """The one error line of a stuck case, or None if it is not stuck."""
-    stuck = await Engine(client, task_queue()).stuck_case(number)
-    return enforcement_line(stuck_error(stuck)) if stuck is not None else None
+    async with await engine() as door:
+        return await door.repair(number)
 
 
 def register(case_app: typer.Typer) -> None:

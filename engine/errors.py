@@ -15,7 +15,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from temporalio.exceptions import ApplicationError
 
 from domain import errors
-from domain.errors import EnforcementError, InvalidInputError
+from domain.errors import EnforcementError, InvalidInputError, UnknownCaseError
 from workflows.acts import Act, ActBase
 
 M = TypeVar("M", bound=BaseModel)
@@ -38,6 +38,17 @@ class ActNotConfirmedError(EngineUnavailableError):
             f"(enforce case act '{case_number}' {request_id}), or re-send it with "
             f"--request-id {request_id}; the same key is never applied twice", SOURCE)
         self.request_id = request_id
+
+
+class CaseImportedError(UnknownCaseError):
+    """The number names an imported legacy history (docs/legacy-format.md): it has no
+    workflow, so no query or act reaches it; its record is read with ``Engine.history``."""
+
+    def __init__(self, case_number: str) -> None:
+        EnforcementError.__init__(
+            self, "case.imported", f"case {case_number} is an imported legacy history: no "
+            "workflow runs it and no act is recorded on it; read it with `enforce audit "
+            "history`", "docs/legacy-format.md § Live cases")
 
 
 class CaseStuckError(EnforcementError):

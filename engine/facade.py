@@ -11,6 +11,9 @@
         cases = await engine.list_cases(phase="inquiry")   # from the event store
         audit = await engine.termination_audit()           # read models, caught up first
 
+    async with Engine.offline() as records:                # the record only, no Temporal
+        verified = await records.verify_all()
+
 Everything in and out is a pydantic model of ours (``workflows.messages``, ``workflows.acts``,
 ``workflows.status``, ``domain.state``, ``projections``); every refusal is an
 :class:`~domain.errors.EnforcementError` subclass with ``code``, ``message`` and ``source``
@@ -56,7 +59,7 @@ from temporalio.common import Priority, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain import errors
+from domain import errors, event_store_config
 from domain.application import EnforcementCases
 from domain.errors import EnforcementError, UnknownCaseError
 from domain.models import CaseCategory
@@ -64,6 +67,7 @@ from domain.tamper import CaseVerification
 from engine.errors import (
     SOURCE,
     ActNotConfirmedError,
+    CaseImportedError,
     CaseStuckError,
     EngineUnavailableError,
     application_cause,
@@ -83,7 +87,7 @@ from engine.records import (
     priority_of,
     store_env,
 )
-from engine.runtime import EmbeddedServer, connect, tls_from_env
+from engine.runtime import connect, served, tls_from_env
 from engine.signing import vouching_client
 from engine.stuck import CaseRepair, StuckCase, StuckDoor, diagnose, stuck_error
 from projections.audit_view import AuditedTermination
@@ -136,6 +140,8 @@ def resendable(err: RPCError) -> bool:
     update aborted by the server (Temporal: "workflow update was aborted", to be retried)."""
     return err.status == RPCStatusCode.RESOURCE_EXHAUSTED or (
         err.status == RPCStatusCode.UNAVAILABLE and "update was aborted" in err.message)
+STATUS_WAIT = 10.0
+"""Seconds ``status`` waits for a worker to answer its query before ``engine.no_worker``."""
 
 
 def new_request_id() -> str:
@@ -168,22 +174,34 @@ class FiledCase(Message):
 
 
 class Engine(StuckDoor, RecordsDoor):
-    """Async facade over the engine (module docstring); ``Engine.connect()`` makes one."""
+    """Async facade over the engine (module docstring); ``Engine.connect()`` makes one, and
+    ``Engine.offline()`` one that reads the records only."""
 
-    def __init__(self, client: Client, task_queue: str = TASK_QUEUE, *,
+    def __init__(self, client: Client | None, task_queue: str = TASK_QUEUE, *,
                  host: HostSystem | None = None, data_dir: Path | None = None,
                  cases: EnforcementCases | None = None,
                  views: ReadModelStore | None = None) -> None:
         """Temporal-level constructor (tests, simulations): host applications use ``connect``.
         ``host``: the system that vouches for the principals of acts (without one, acts are
         refused; reading is not). ``cases``/``views``: stores already open in this process
-        (else opened from the environment and ``data_dir`` when first needed)."""
+        (else opened from the environment and ``data_dir`` when first needed). ``client``
+        None: the records side only (``offline``)."""
         self.host = host
-        self.client = vouching_client(client, host) if host is not None else client
+        self._client = vouching_client(client, host) if client is not None and host is not None \
+            else client
         self.task_queue = task_queue
         self.records = Records(store_env(data_dir), cases=cases, views=views)
         self._slots: weakref.WeakValueDictionary[str, asyncio.Semaphore] = (
             weakref.WeakValueDictionary())
+
+    @property
+    def client(self) -> Client:
+        """The Temporal client (``engine.offline`` for an engine made by ``offline``)."""
+        if self._client is None:
+            raise EngineUnavailableError(
+                "engine.offline", "this Engine reads the records only (Engine.offline): "
+                "Engine.connect reaches the running cases", SOURCE)
+        return self._client
 
     # --- connecting ------------------------------------------------------------------------------
     @classmethod
@@ -192,22 +210,19 @@ class Engine(StuckDoor, RecordsDoor):
                       host: HostSystem | str | None = None) -> Engine:
         """Connect to the engine's Temporal service.
 
-        ``address``: default ``TEMPORAL_ADDRESS``; without it, the embedded dev server that
-        ``python worker.py`` (``make run``) started for ``data_dir`` (it records its address in
-        ``<data>/server.json``), else 127.0.0.1:7233. ``namespace``: ``TEMPORAL_NAMESPACE`` or
-        ``default``; ``task_queue``: ``ENFORCEMENT_TASK_QUEUE`` or ``enforcement``;
-        ``data_dir``: ``ENFORCEMENT_DATA_DIR`` or ``./data`` (stores, the embedded payload key).
-        TLS from ``TEMPORAL_TLS*``; the payload key from ``ENFORCEMENT_PAYLOAD_KEY(_FILE)``, else
-        ``<data>/payload.key`` if it exists (the embedded worker makes it; docs/operations.md).
-        ``host``: the system that vouches for principals, or its name (the key ring is then
-        ``<data>/identity.key``, made by the worker's first start): needed to act."""
-        env = os.environ
-        data = Path(data_dir or env.get("ENFORCEMENT_DATA_DIR") or "data")
-        address = address or env.get("TEMPORAL_ADDRESS")
-        if not address:
-            embedded = EmbeddedServer.read(data)
-            address = embedded.address if embedded else "127.0.0.1:7233"
-        namespace = namespace or env.get("TEMPORAL_NAMESPACE") or "default"
+        ``address``, ``namespace``, ``task_queue``: default ``TEMPORAL_ADDRESS``,
+        ``TEMPORAL_NAMESPACE``, ``ENFORCEMENT_TASK_QUEUE``; without them, what the embedded
+        worker (``python worker.py``, ``make run``) running for ``data_dir`` recorded in
+        ``<data>/server.json``; else 127.0.0.1:7233, ``default``, ``enforcement``
+        (``engine.runtime.served``). ``data_dir``: ``ENFORCEMENT_DATA_DIR`` or ``./data``
+        (stores, the embedded payload key). TLS from ``TEMPORAL_TLS*``; the payload key from
+        ``ENFORCEMENT_PAYLOAD_KEY(_FILE)``, else ``<data>/payload.key`` if it exists (the
+        embedded worker makes it; docs/operations.md). ``host``: the system that vouches for
+        principals, or its name (the key ring is then ``<data>/identity.key``, made by the
+        worker's first start): needed to act."""
+        data = Path(data_dir) if data_dir else event_store_config.data_dir(os.environ)
+        where = served(data)
+        address, namespace = address or where.address, namespace or where.namespace
         try:
             tls = tls_from_env()
             client = await connect(address, namespace, tls, create_key=False,
@@ -218,14 +233,25 @@ class Engine(StuckDoor, RecordsDoor):
         except EnforcementError:
             raise
         except Exception as err:
+            reason = str(err).split("(")[0].removeprefix("Failed client connect: ").strip()
             raise EngineUnavailableError(
                 "engine.unavailable", f"cannot reach Temporal at {address} (namespace "
-                f"{namespace}): {err}. Start the engine (make run, or python worker.py) or set "
-                "TEMPORAL_ADDRESS", SOURCE) from None
+                f"{namespace}): {reason or type(err).__name__}. Start the engine (make run, or "
+                "python worker.py) or set TEMPORAL_ADDRESS", SOURCE) from None
         if isinstance(host, str):
             host = HostSystem(host, read_ring(data))
-        return cls(client, task_queue or env.get("ENFORCEMENT_TASK_QUEUE") or TASK_QUEUE,
-                   host=host, data_dir=data)
+        return cls(client, task_queue or where.task_queue, host=host, data_dir=data)
+
+    @classmethod
+    def offline(cls, data_dir: Path | str | None = None, *,
+                cases: EnforcementCases | None = None,
+                views: ReadModelStore | None = None) -> Engine:
+        """An engine on the records only (event store and read models), without Temporal:
+        list, replay, verify, audit, measure, export (an auditor's tools, ``enforce case list``).
+        What needs the running cases (file, act, status …) raises ``engine.offline``.
+        ``data_dir``: ``ENFORCEMENT_DATA_DIR`` or ``./data``."""
+        data = Path(data_dir) if data_dir else None
+        return cls(None, host=None, data_dir=data, cases=cases, views=views)
 
     async def close(self) -> None:
         """Close the stores this engine opened (the Temporal client needs no closing)."""
@@ -340,18 +366,27 @@ class Engine(StuckDoor, RecordsDoor):
             raise await self._typed(err, case_number) from None
         return payload.request_id or ""
 
-    async def status(self, case_number: str) -> CaseStatus:
+    async def status(self, case_number: str, *, wait: float = STATUS_WAIT) -> CaseStatus:
         """Where the case's workflow stands (the ``get_status`` query); a case whose workflow
-        task keeps failing raises ``CaseStuckError`` (``case.stuck``) with the reason."""
+        task keeps failing raises ``CaseStuckError`` (``case.stuck``) with the reason; no
+        worker answering within ``wait`` seconds, ``engine.no_worker``."""
         case_number = self._number(case_number)
         stuck = await self.stuck_case(case_number)  # it would answer no query
         if stuck is not None:
             raise stuck_error(stuck)
         try:
             result: CaseStatus = await self.handle(case_number).query(
-                EnforcementCaseWorkflow.get_status)
+                EnforcementCaseWorkflow.get_status, rpc_timeout=timedelta(seconds=wait))
         except Exception as err:
-            raise await self._typed(err, case_number) from None
+            typed = await self._typed(err, case_number)
+            if isinstance(err, RPCError) and not isinstance(typed, CaseStuckError) and \
+                    err.status in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED):
+                # the query's own deadline: DEADLINE_EXCEEDED, or CANCELLED "Timeout expired"
+                raise EngineUnavailableError(
+                    "engine.no_worker", f"no worker answered for {case_number} within "
+                    f"{wait:.0f} s: is a worker serving task queue {self.task_queue!r}? (make "
+                    "run, or python worker.py)", SOURCE) from None
+            raise typed from None
         return result
 
     async def result(self, case_number: str, *, timeout: float | None = None) -> CaseOutcome:
@@ -433,8 +468,8 @@ class Engine(StuckDoor, RecordsDoor):
             if stuck is not None:
                 raise stuck_error(stuck) from None
             raise errors.CaseAlreadyFiledError(
-                "case.already_filed", "a case with this number already has a workflow",
-                "立案结案意见 (one case per number)") from None
+                "case.already_filed", f"case {number} is already filed: a case with this "
+                "number already has a workflow", "立案结案意见 (one case per number)") from None
         except Exception as err:
             raise await self._typed(err, "") from None
 
@@ -484,6 +519,8 @@ class Engine(StuckDoor, RecordsDoor):
         if isinstance(err, RPCError) and err.status == RPCStatusCode.NOT_FOUND and case_number:
             if await self.exists(case_number):
                 return await self._closed(case_number, err)
+            if await self._imported(case_number):
+                return CaseImportedError(case_number)
             return UnknownCaseError(case_number)
         if case_number and self._stuck_now(err):
             stuck = await self.stuck_case(case_number)

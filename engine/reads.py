@@ -10,14 +10,24 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Literal, TypeVar
+from uuid import UUID
 
+from domain.anchor_export import AnchorExport
+from domain.anchors import Head
 from domain.calendar import COURT_ZONE
 from domain.errors import EnforcementError, InvalidInputError
 from domain.state import CaseState
 from domain.tamper import CaseVerification
 from domain.values import CaseNumber
 from engine.errors import SOURCE, parse
-from engine.records import CaseHistory, CaseSummary, Order, Records
+from engine.records import (
+    AnchorCheck,
+    CaseHistory,
+    CaseSummary,
+    Order,
+    ReadModelsRun,
+    Records,
+)
 from projections.audit_view import AuditedTermination
 from projections.auditor import StoreVerification
 from projections.metrics import Metrics
@@ -89,22 +99,68 @@ class RecordsDoor:
         return await self._records(lambda: self.records.verify(case_number))
 
     async def verify_all(self) -> StoreVerification:
-        """Recompute every case's hash chain."""
+        """Recompute every case's hash chain and check the store against the anchor log
+        (truncated, deleted, rolled-back cases named)."""
         return await self._records(self.records.verify_all)
 
-    async def refresh_read_models(self) -> int:
-        """Catch the read models up with the event store (the queries below do it first)."""
-        return await self._records(self.records.refresh)
+    async def verify_heads(self, case_number: str | None = None) -> StoreVerification:
+        """Without the cipher key (``cipher.key_missing`` from ``verify``): every case's (or
+        one case's) version against the anchor log; no chain is verified, so it is never a
+        success (docs/operations.md, Anchors)."""
+        number = None if case_number is None else self._number(case_number)
+        return await self._records(lambda: self.records.verify_heads(number))
 
-    async def termination_audit(self, *, classes: Sequence[str] = (), court: str | None = None
-                                ) -> list[AuditedTermination]:
+    async def case_numbers(self, case_ids: Sequence[UUID]) -> dict[UUID, str]:
+        """The number of each case id a verification names (a case whose events do not load,
+        or are gone, keeps its id)."""
+        return await self._records(lambda: self.records.case_numbers(case_ids))
+
+    # --- the anchor log (docs/operations.md, Anchors) -----------------------------------------------
+    async def export_anchors(self) -> AnchorExport:
+        """The anchor log's global head and every case's head, signed with the anchor key: a
+        file for a third party."""
+        return await self._records(self.records.export_anchors)
+
+    async def check_anchors(self, export: str | bytes, *, origin: str = "the export"
+                            ) -> AnchorCheck:
+        """The store against an exported anchor file (its signature checked first,
+        ``anchor.export_*``): every case behind the export named."""
+        return await self._records(lambda: self.records.check_anchors(export, origin))
+
+    async def adopt_anchors(self) -> list[Head]:
+        """Anchor what the anchor log does not hold yet (a store written before it, or whose
+        log was lost); refused while any chain is broken. Stop the workers first."""
+        return await self._records(self.records.adopt_anchors)
+
+    # --- the read models ----------------------------------------------------------------------------
+    async def refresh_read_models(self, *, progress: bool = False) -> ReadModelsRun:
+        """Catch the read models up with the event store (the queries below do it first);
+        ``progress``: a progress bar on the terminal."""
+        return await self._records(lambda: self.records.catch_up(progress))
+
+    async def rebuild_read_models(self, *, progress: bool = False) -> ReadModelsRun:
+        """Rebuild every read model from the first event (stop other projection runners
+        first): a fresh store replaces the old one when complete."""
+        return await self._records(lambda: self.records.rebuild(progress))
+
+    async def termination_audit(self, *, classes: Sequence[str] = (), court: str | None = None,
+                                imported: bool | None = None) -> list[AuditedTermination]:
         """Every 终本 classified 合规/不合规/待完善/误报结 with its findings (``classes``: by
-        value ``compliant`` … or label ``合规`` …)."""
-        return await self._records(lambda: self.records.termination_audit(classes, court))
+        value ``compliant`` … or label ``合规`` …; ``imported``: only imported legacy or only
+        live cases)."""
+        return await self._records(lambda: self.records.termination_audit(classes, court,
+                                                                           imported))
 
     async def audit_summary(self) -> dict[str, int]:
         """How many 终本 per audit class (by label)."""
         return await self._records(self.records.audit_summary)
+
+    async def metrics_period(self, start: date | None = None, end: date | None = None
+                             ) -> tuple[date, date]:
+        """The period of ``metrics``: ``start`` and ``end``, by default the record's first
+        filing and its last filing or closure; an end before the start is invalid input."""
+        today = datetime.now(COURT_ZONE).date()
+        return await self._records(lambda: self.records.period(start, end, today))
 
     async def metrics(self, start: date, end: date, *, by: Sequence[str] = ()) -> list[Metrics]:
         """Quality metrics (执结率, 执行到位率 … via ``Metrics.rates()``) over [start, end],
@@ -122,6 +178,11 @@ class RecordsDoor:
         """Write every read model (or one) to ``directory``; rows per file written."""
         return await self._records(lambda: self.records.export(Path(directory), fmt,
                                                                read_model))
+
+    async def _imported(self, case_number: str) -> bool:
+        """Whether the event store holds an imported legacy case of that number (best effort:
+        False when the store cannot be read here)."""
+        return await self.records.run(lambda: self.records.imported(case_number))
 
     async def _records(self, work: Callable[[], T]) -> T:
         try:

@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
+from uuid import UUID
 
 from pydantic import BaseModel
 
+from domain.anchor_export import AnchorExport, export_anchors, read_export, verify_against
+from domain.anchors import Head
 from domain.application import EnforcementCases
 from domain.calendar import COURT_ZONE, legal_date
 from domain.deadlines import closure_deadline
@@ -30,12 +34,15 @@ from domain.event_store_config import (
     DATA_DIR_ENV,
     StoreConfigurationError,
     cases_from_env,
+    cases_without_cipher,
     event_store_kind,
     sqlite_events_path,
 )
+from domain.ids import case_id
+from domain.keys import load_anchor_key
 from domain.models import LIVELIHOOD, CaseCategory
 from domain.state import CaseState
-from domain.tamper import CaseVerification
+from domain.tamper import AnchorFinding, CaseVerification
 from projections.audit import AuditClass
 from projections.audit_view import AuditedTermination, audit_summary, termination_audit
 from projections.auditor import (
@@ -44,12 +51,13 @@ from projections.auditor import (
     export_all,
     export_read_model,
     state_as_of,
+    store_report,
     verify_store,
 )
 from projections.metrics import Metrics, quality_metrics
 from projections.read_store import ReadModelStore
-from projections.read_store_config import ReadStoreConfig, open_read_store
-from projections.runner import ReadModelRunner
+from projections.read_store_config import ReadStoreConfig, open_read_store, rebuild_read_store
+from projections.runner import ReadModelRunner, RebuildReport
 from projections.watch import WatchItem, deadline_watch
 
 T = TypeVar("T")
@@ -58,11 +66,27 @@ SIMPLE_CLAIM = 100_000
 Order = Literal["filed", "priority", "deadline"]
 
 
+class AnchorCheck(BaseModel):
+    """The store checked against an exported anchor file (``Engine.check_anchors``)."""
+
+    export: AnchorExport
+    findings: list[AnchorFinding]
+    """Every case (or the anchor log) behind the export; none: the store holds the export."""
+
+
+class ReadModelsRun(RebuildReport):
+    """What a catch-up or a rebuild of the read models did: events applied, the position (the
+    notification id of the last event applied), how long it took, and where they are."""
+
+    store: str
+    """``SQLite <path>`` or ``PostgreSQL … schema …``."""
+
+
 class EngineConfigurationError(EnforcementError):
     """A setting (store, key, address, TLS) is missing or invalid; the message names it."""
 
 
-def priority_of(category: CaseCategory, claim_total: float | Decimal) -> int:
+def priority_of(category: CaseCategory, claim_total: Decimal | int) -> int:
     """Temporal priority key (1 = first): livelihood 1, simple 2, other cases 3 (docs/rules.md §4)."""
     if category in LIVELIHOOD:
         return 1
@@ -87,6 +111,8 @@ class CaseSummary(BaseModel):
     outstanding: Decimal
     resumed_from: str | None
     resumed_as: str | None
+    imported: bool = False
+    """An imported legacy history (docs/legacy-format.md), not a live case."""
 
 
 class HistoryEntry(BaseModel):
@@ -100,6 +126,8 @@ class HistoryEntry(BaseModel):
     role: str
     basis: str | None
     imported: bool
+    data: dict[str, Any] = {}
+    """The event as the record holds it (every field, JSON values)."""
 
 
 class CaseHistory(BaseModel):
@@ -119,7 +147,7 @@ def _entry(event: object) -> HistoryEntry:
     return HistoryEntry(version=event.originator_version, recorded_at=event.recorded_at,
                         business_date=legal_date(event.recorded_at), event=type(event).__name__,
                         actor_id=event.actor.id, role=event.actor.role.value, basis=event.basis,
-                        imported=event.imported)
+                        imported=event.imported, data=event.model_dump(mode="json"))
 
 
 def store_env(data_dir: Path | None) -> dict[str, str]:
@@ -187,11 +215,7 @@ class Records:
     @property
     def views(self) -> ReadModelStore:
         if self._views is None:
-            try:
-                self._views = open_read_store(ReadStoreConfig.from_env(self._env))
-            except StoreConfigurationError as err:
-                raise EngineConfigurationError("store.config", str(err),
-                                               "README (Stores)") from None
+            self._views = open_read_store(self._read_config())
         return self._views
 
     def refresh(self) -> int:
@@ -208,7 +232,8 @@ class Records:
             closure_deadline=None if state.closure_mode else closure_deadline(
                 state, today, self.cases.calendar),
             claim=state.claim_total, recovered=state.recovered, outstanding=state.outstanding,
-            resumed_from=state.resumed_from, resumed_as=state.resumed_as)
+            resumed_from=state.resumed_from, resumed_as=state.resumed_as,
+            imported=state.imported)
 
     def list_cases(self, *, phases: Sequence[str] = (), categories: Sequence[str] = (),
                    deadline_by: date | None = None, today: date | None = None,
@@ -246,18 +271,102 @@ class Records:
                            events=[_entry(e) for e in events
                                    if e.originator_version <= state.version])
 
+    def imported(self, number: str) -> bool:
+        """Whether the store holds an imported legacy case of that number (False if it holds
+        none, or cannot be read: a best-effort answer for an error message)."""
+        try:
+            return self.cases.get_case(number).imported
+        except Exception:
+            return False
+
+    def case_numbers(self, refs: Sequence[UUID]) -> dict[UUID, str]:
+        """Each case id's number (a case whose events do not load, or are gone: its id)."""
+        found = {}
+        for ref in refs:
+            try:
+                found[ref] = str(self.cases.repository.get(ref).state.case_number)
+            except Exception:
+                found[ref] = str(ref)
+        return found
+
     def verify(self, number: str) -> CaseVerification:
         return self.cases.verify(number)
 
     def verify_all(self) -> StoreVerification:
         return verify_store(self.cases)
 
+    def verify_heads(self, number: str | None) -> StoreVerification:
+        """Every case's (or one case's) version against the anchor log, from the store opened
+        without its cipher key: no chain verified (docs/operations.md, Anchors)."""
+        try:
+            app = cases_without_cipher(self._env)
+        except StoreConfigurationError as err:
+            raise EngineConfigurationError("store.config", str(err), "README (Stores)") from None
+        try:
+            anchored = app.verify_anchored(chains=False)
+        finally:
+            app.close()
+        if number is not None:
+            anchored.cases = [v for v in anchored.cases if v.case_id == case_id(number)]
+        return store_report(anchored)
+
+    # --- the anchor log ---------------------------------------------------------------------------
+    def _anchor_key(self) -> bytes:
+        sqlite = event_store_kind(self._env) == "sqlite"
+        return load_anchor_key(sqlite_events_path(self._env) if sqlite else None, self._env)
+
+    def export_anchors(self) -> AnchorExport:
+        return export_anchors(self.cases, self._anchor_key())
+
+    def check_anchors(self, text: str | bytes, origin: str) -> AnchorCheck:
+        export = read_export(text, self._anchor_key(), origin)
+        return AnchorCheck(export=export, findings=verify_against(self.cases, export))
+
+    def adopt_anchors(self) -> list[Head]:
+        return self.cases.adopt_anchors()
+
     # --- read models ------------------------------------------------------------------------------
-    def termination_audit(self, classes: Sequence[str], court: str | None
-                          ) -> list[AuditedTermination]:
+    def catch_up(self, progress: bool) -> ReadModelsRun:
+        started = time.perf_counter()
+        runner = ReadModelRunner(self.cases, self.views)
+        applied = runner.catch_up(progress=progress)
+        return ReadModelsRun(store=self._read_config().describe(), events=applied,
+                             position=runner.position, seconds=time.perf_counter() - started)
+
+    def rebuild(self, progress: bool) -> ReadModelsRun:
+        """Every read model rebuilt from the first event into the configured store (this
+        engine's own connection to it closed first; stop other projection runners)."""
+        config = self._read_config()
+        if self._own_views and self._views is not None:
+            self._views.close()
+            self._views = None
+        report = rebuild_read_store(self.cases, config, progress=progress)
+        return ReadModelsRun(store=config.describe(), **report.model_dump())
+
+    def _read_config(self) -> ReadStoreConfig:
+        try:
+            return ReadStoreConfig.from_env(self._env)
+        except StoreConfigurationError as err:
+            raise EngineConfigurationError("store.config", str(err), "README (Stores)") from None
+
+    def termination_audit(self, classes: Sequence[str], court: str | None,
+                          imported: bool | None = None) -> list[AuditedTermination]:
         self.refresh()
         return termination_audit(self.views, classes=[_audit_class(c) for c in classes],
-                                 court=court)
+                                 court=court, imported=imported)
+
+    def period(self, start: date | None, end: date | None, today: date) -> tuple[date, date]:
+        """``start`` and ``end``, by default the first filing and the last filing or closure
+        in the record (an empty record: today)."""
+        self.refresh()
+        row = self.views.query("SELECT MIN(filed_on), MAX(filed_on), MAX(closed_on) "
+                               "FROM cases")[0]
+        known = [date.fromisoformat(str(v)) for v in row if v is not None]
+        start = start or (date.fromisoformat(str(row[0])) if row[0] else today)
+        end = end or (max(known) if known else start)
+        if end < start:
+            raise ValueError(f"invalid period: it ends on {end}, before it starts on {start}")
+        return start, end
 
     def audit_summary(self) -> dict[str, int]:
         self.refresh()

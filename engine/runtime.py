@@ -11,11 +11,11 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from pydantic import BaseModel
 from temporalio.client import Client, TLSConfig
@@ -42,9 +42,9 @@ from workflows.identity_worker import PrincipalCheck
 from workflows.messages import TASK_QUEUE
 from workflows.principals import KeyRing
 
-__all__ = ["DataFileInUseError", "DevServer", "EmbeddedServer", "EngineWorker", "binary",
-           "connect", "create_worker", "free_port", "start_time_skipping", "tls_from_env",
-           "workflow_runner"]
+__all__ = ["DataFileInUseError", "DevServer", "EmbeddedServer", "EngineWorker", "Served",
+           "binary", "connect", "create_worker", "free_port", "quiet_core", "served",
+           "start_time_skipping", "tls_from_env", "workflow_runner"]
 
 
 def binary(name: str) -> Path:
@@ -292,6 +292,29 @@ class EmbeddedServer(BaseModel):
         (data_dir / cls.FILE).unlink(missing_ok=True)
 
 
+class Served(NamedTuple):
+    """Where a client finds the engine: the Temporal address, namespace and task queue."""
+
+    address: str
+    namespace: str
+    task_queue: str
+
+
+def served(data_dir: Path, env: Mapping[str, str] | None = None) -> Served:
+    """Where the engine of ``data_dir`` is served, for its clients (the Engine facade, and the
+    CLI through it): ``TEMPORAL_ADDRESS``, ``TEMPORAL_NAMESPACE`` and
+    ``ENFORCEMENT_TASK_QUEUE``; each one not set from what the embedded worker running for
+    ``data_dir`` recorded in ``<data>/server.json`` (its address, namespace and ``--task-queue``);
+    else ``127.0.0.1:7233``, ``default`` and ``enforcement``."""
+    env = os.environ if env is None else env
+    record = EmbeddedServer.read(data_dir)
+    return Served(
+        address=env.get("TEMPORAL_ADDRESS") or (record.address if record else "127.0.0.1:7233"),
+        namespace=env.get("TEMPORAL_NAMESPACE") or (record.namespace if record else "default"),
+        task_queue=env.get("ENFORCEMENT_TASK_QUEUE") or (record.task_queue if record
+                                                          else TASK_QUEUE))
+
+
 def tls_from_env() -> TLSConfig | bool:
     """TLS settings for a cluster: TEMPORAL_TLS_CERT + TEMPORAL_TLS_KEY (mTLS client pair, paths),
     TEMPORAL_TLS_CA (the server's root CA, path), TEMPORAL_TLS_SERVER_NAME (name to verify), or
@@ -316,6 +339,16 @@ def tls_from_env() -> TLSConfig | bool:
                          client_private_key=read("TEMPORAL_TLS_KEY", key),
                          server_root_ca_cert=read("TEMPORAL_TLS_CA", ca), domain=name or None)
     return env.get("TEMPORAL_TLS", "").lower() in ("1", "true", "yes")
+
+
+def quiet_core() -> None:
+    """Only errors from the SDK's core in this process (the test server's capability warnings
+    are noise on a terminal; ``enforce simulate``)."""
+    from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
+
+    Runtime.set_default(Runtime(telemetry=TelemetryConfig(logging=LoggingConfig(
+        filter=TelemetryFilter(core_level="ERROR", other_level="ERROR")))),
+        error_if_already_set=False)
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:

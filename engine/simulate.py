@@ -174,7 +174,7 @@ async def _start(client: Client, queue: str, case: DocketCase) -> None:
     """Start a docket case's workflow, its simulated world answering its ports."""
     filing = case.filing()
     data = CaseInput(case_number=case.case_number, filing=filing, category=case.category,
-                     priority=priority_of(case.category, float(case.claim.total)),
+                     priority=priority_of(case.category, case.claim.total),
                      scenario=ScenarioRef(key=case.case_number))
     await client.start_workflow(EnforcementCaseWorkflow.run, data,
                                 id=case_workflow_id(case.case_number), task_queue=queue,

@@ -200,8 +200,11 @@ def stuck_error(stuck: StuckCase) -> CaseStuckError:
 class StuckDoor:
     """The stuck-case part of the Engine facade (mixed into ``engine.facade.Engine``)."""
 
-    client: Client
     task_queue: str
+
+    @property
+    def client(self) -> Client:
+        raise NotImplementedError
 
     async def stuck_cases(self, *, limit: int = MAX_CASES) -> list[StuckCase]:
         """Running cases of this engine's task queue whose workflow task keeps failing, each

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from domain import commands as c
@@ -120,3 +121,35 @@ def sample_commands() -> dict[str, list[c.Command]]:
     return {"(2026)甘0402执1号": list(_paid_in_full()),
             "(2026)甘0402执2号": list(_deposit_frozen()),
             "(2026)甘0402执3号": list(_nothing_found())}
+
+
+INTEREST = "(2026)甘0402执4号"
+"""A loan of ¥99,000 whose delay interest takes its claim over ¥100,000 (no longer simple)."""
+
+
+def _interest_over_simple() -> Iterator[c.Command]:
+    s = _Script(INTEREST)
+    s.file(date(2026, 2, 10), "99000.00", CaseCategory.LOAN)
+    s.notice(date(2026, 2, 11))
+    s.add("AssessDelayInterest", date(2026, 3, 1), to_date=date(2026, 3, 1))
+    return iter(s.commands)
+
+
+def sample_store(data: Path) -> dict[str, list[c.Command]]:
+    """An SQLite store in ``data`` whose keys are made as ``enforce keys init`` makes them,
+    holding the three sample cases and :data:`INTEREST` (filed in that order); its commands."""
+    from domain.event_store_config import cases_from_env
+    from domain.keys import init_keys
+
+    env = {"ENFORCEMENT_DATA_DIR": str(data)}
+    data.mkdir(parents=True, exist_ok=True)
+    init_keys(data / "events.sqlite", env)
+    written = {**sample_commands(), INTEREST: list(_interest_over_simple())}
+    app = cases_from_env(env)
+    try:
+        for commands in written.values():
+            for cmd in commands:
+                app.execute(cmd)
+    finally:
+        app.close()
+    return written

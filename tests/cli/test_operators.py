@@ -16,7 +16,9 @@ import pytest
 from cli.accounts import os_user
 from domain.calendar import COURT_ZONE
 from domain.models import CaseCategory
+from engine.facade import Engine
 from engine.key_ring import KEY_FILE, KEY_FILE_ENV
+from engine.runtime import EmbeddedServer
 from tests.cli.conftest import OS_ACCOUNT, Enforce
 from tests.projections.legacy import LegacyCase
 from tests.workflows.dockets import case
@@ -49,7 +51,9 @@ def test_filing_records_the_clerk_and_refuses_a_second_filing(filed: Enforce,
     again.write_text(case(LOAN, World(), principal="120000.00").model_dump_json(), "utf-8")
     result = filed("case", "file", again)
     assert result.code == 1
-    assert result.error == f"error: case.already_filed: case {LOAN} is already filed [engine]"
+    assert result.error == (f"error: case.already_filed: case {LOAN} is already filed: a case "
+                            "with this number already has a workflow [立案结案意见 (one case per "
+                            "number)]")  # the facade's answer (tests/workflows/test_engine_facade.py)
 
 
 def test_a_valid_act_is_applied_and_records_who_acted(filed: Enforce) -> None:
@@ -174,7 +178,7 @@ def test_unknown_cases_and_an_unreachable_temporal_are_one_line(filed: Enforce) 
     assert filed("case", "show", "(2026)甘0402执899号").code == 1
     down = filed("case", "show", LOAN, TEMPORAL_ADDRESS="127.0.0.1:9")
     assert down.code == 1 and down.error.startswith(
-        "error: cannot reach Temporal at 127.0.0.1:9")
+        "error: engine.unavailable: cannot reach Temporal at 127.0.0.1:9 (namespace default): ")
 
 
 def test_case_show_answers_the_get_status_query(filed: Enforce) -> None:
@@ -410,3 +414,33 @@ def test_an_act_on_a_closed_case_is_case_closed_as_at_the_facade(filed: Enforce,
     assert paid.code == 1
     assert paid.error.startswith(f"error: record_payment refused for {number}: case.closed: "), \
         paid.error
+
+
+async def test_the_cli_finds_the_engine_and_its_task_queue_in_server_json(
+        filed: Enforce, tmp_path: Path) -> None:
+    """Without TEMPORAL_ADDRESS or ENFORCEMENT_TASK_QUEUE the CLI finds the engine where its
+    worker recorded it, through ``Engine.connect`` (the facade's pair:
+    tests/engine/test_facade_process.py): a data directory whose ``server.json`` names the
+    running server and another task queue, which no worker serves: a case started there
+    answers ``engine.no_worker`` to ``case show`` as to ``Engine.status``
+    (tests/workflows/test_engine_facade.py)."""
+    data = tmp_path / "data"
+    recorded = EmbeddedServer.read(filed.data)
+    assert recorded is not None
+    recorded.model_copy(update={"task_queue": "court-7"}).write(data)
+    run = Enforce(data)
+    found = run("case", "stuck")
+    assert found.code == 0, found.err
+    assert found.out.strip() == "no stuck case on task queue 'court-7'"
+
+    number = "(2026)甘0402执809号"
+    async with await Engine.connect(data_dir=data) as door:
+        assert door.task_queue == "court-7"
+        await door.start(number, case(number, World()).filing())
+        try:
+            shown = run("case", "show", number)
+        finally:
+            await door.handle(number).terminate("test over")
+    assert shown.code == 1
+    assert shown.error.startswith(f"error: engine.no_worker: no worker answered for {number} "
+                                  "within 10 s: is a worker serving task queue 'court-7'?")

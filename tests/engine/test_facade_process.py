@@ -8,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from engine.facade import Engine
 from tests.engine.conftest import readme_block
 from tests.worker_process import WorkerProcess, clean_env
 
@@ -104,3 +107,17 @@ def test_a_host_application_meets_typed_errors(worker: WorkerProcess, tmp_path: 
     assert "127.0.0.1:1" in errors["no server"][2]
     assert "(2026)甘0402执901号" in next(line for line in done.stdout.splitlines()
                                        if line.startswith("inquiry:"))
+
+
+async def test_connect_finds_the_server_and_task_queue_the_worker_recorded(
+        worker: WorkerProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without TEMPORAL_ADDRESS / ENFORCEMENT_TASK_QUEUE, ``Engine.connect`` takes both from
+    ``<data>/server.json`` (``engine.runtime.served``; the CLI's pair:
+    tests/cli/test_operators.py)."""
+    for name in ("TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "ENFORCEMENT_TASK_QUEUE"):
+        monkeypatch.delenv(name, raising=False)
+    data = tmp_path / "data"
+    worker.server.model_copy(update={"task_queue": "court-7"}).write(data)
+    async with await Engine.connect(data_dir=data) as engine:
+        assert engine.task_queue == "court-7"
+        assert await engine.stuck_cases() == []  # the recorded server answers

@@ -5,8 +5,9 @@ every refusal Temporal carries, and the records side over the event store and re
 from __future__ import annotations
 
 import inspect
+import json
 import typing
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,11 @@ from domain.errors import (
     UnknownCaseError,
 )
 from domain.values import Role
+from engine.errors import CaseImportedError, EngineUnavailableError
 from engine.facade import Engine, FiledCase
 from projections.read_store import SQLiteReadModelStore
 from tests.principals import TEST_HOST, HarnessEngine
+from tests.projections.legacy import NOW, LegacyCase
 from tests.support import CLERK, PRESIDENT
 from tests.workflows.conftest import Rig
 from tests.workflows.dockets import nothing_found, paid_in_full
@@ -34,9 +37,11 @@ from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.messages import CaseInput, case_workflow_id
 
 PUBLIC = ("connect", "close", "file", "file_case", "act", "notify", "status", "result", "exists",
-          "list_cases", "case", "state", "history", "verify", "verify_all",
-          "refresh_read_models", "termination_audit", "audit_summary", "metrics", "deadlines",
-          "export", "stuck_cases", "stuck_case", "repair")
+          "list_cases", "case", "state", "history", "verify", "verify_all", "verify_heads",
+          "case_numbers", "export_anchors", "check_anchors", "adopt_anchors",
+          "refresh_read_models", "rebuild_read_models", "termination_audit", "audit_summary",
+          "metrics_period", "metrics", "deadlines", "export", "stuck_cases", "stuck_case",
+          "repair")
 """The facade's documented methods (README, "Embedding")."""
 
 
@@ -80,6 +85,7 @@ async def test_file_answers_the_filed_case_and_refuses_a_second_filing(rig: Rig)
     with pytest.raises(CaseAlreadyFiledError) as twice:
         await rig.engine.file(case.case_number, case.filing())
     assert twice.value.code == "case.already_filed"
+    assert twice.value.message.startswith(f"case {case.case_number} is already filed: ")
     await rig.engine.handle(case.case_number).terminate("test over")
 
 
@@ -119,6 +125,44 @@ async def test_acts_on_unknown_and_closed_cases_raise_typed_errors(rig: Rig) -> 
     assert closed.value.code == "case.closed"
     assert "concluded" in closed.value.message
     assert (await rig.engine.result(case.case_number)).closure_mode == "concluded"
+
+
+async def test_an_imported_case_answers_case_imported_to_acts_and_queries(
+        rig: Rig, tmp_path: Path) -> None:
+    """A number held by an imported legacy history has no workflow: an act, an act's key or a
+    status query answers ``case.imported`` (a subclass of UnknownCaseError), not
+    ``case.unknown`` (docs/legacy-format.md § Live cases; the CLI: tests/cli/test_operators.py)."""
+    engine = records_engine(rig, tmp_path)
+    number = "(2019)甘0402执77号"
+    lines = LegacyCase(number, date(2019, 3, 1)).notice().report().lines
+    rig.app.import_legacy([json.dumps(x, ensure_ascii=False) for x in lines], NOW)
+    for attempt in (engine.act(number, RecordPayment(actor=CLERK, amount=Decimal("1.00"))),
+                    engine.status(number), engine.act_status(number, "receipt-1")):
+        with pytest.raises(CaseImportedError) as imported:
+            await attempt
+        assert (imported.value.code, imported.value.source) == (
+            "case.imported", "docs/legacy-format.md § Live cases")
+        assert isinstance(imported.value, UnknownCaseError)
+    with pytest.raises(UnknownCaseError) as unknown:
+        await engine.status("(2019)甘0402执78号")
+    assert unknown.value.code == "case.unknown"
+    [listed] = await engine.list_cases()
+    assert (listed.case_number, listed.imported) == (number, True)
+    await engine.close()
+
+
+async def test_a_status_no_worker_answers_is_engine_no_worker(rig: Rig) -> None:
+    """A case whose task queue no worker serves: ``status`` gives up after ``wait`` seconds
+    with ``engine.no_worker`` naming the queue (the CLI's ``case show`` answers the same)."""
+    await rig.morning()
+    nobody = Engine(rig.engine.client, "no-worker-serves-this")
+    case = paid_in_full()
+    await nobody.start(case.case_number, case.filing())
+    with pytest.raises(EngineUnavailableError) as waited:
+        await nobody.status(case.case_number, wait=1.0)
+    assert waited.value.code == "engine.no_worker"
+    assert "'no-worker-serves-this'" in waited.value.message
+    await nobody.handle(case.case_number).terminate("test over")
 
 
 async def test_the_records_side_lists_replays_verifies_and_audits(rig: Rig,
