@@ -17,9 +17,8 @@ from domain.errors import RuleViolationError
 from domain.models import ApprovalMode, AssetFinding, ControlMeasure, PriceMethod
 from domain.rules import AssetKind
 from domain.state import ControlStatus
-from domain.values import Actor
 from tests.domain.test_rules_termination import RULING, _ready
-from tests.support import CLERK, JUDGE, NUMBER, OFFICER, Driver, at, new_app
+from tests.support import CLERK, JUDGE, NUMBER, Driver, at, new_app, refuses
 
 FILED = date(2026, 2, 2)
 FLAT = AssetFinding(asset_id="flat-1", kind=AssetKind.REAL_ESTATE,
@@ -30,16 +29,6 @@ CAR = AssetFinding(asset_id="car-1", kind=AssetKind.VEHICLE, description="甘D·
 ACCOUNT = AssetFinding(asset_id="acct-1", kind=AssetKind.DEPOSIT,
                        description="工商银行 账户 ****1234", value=Decimal("100000.00"))
 SRC_236 = "民诉法 art.236"
-
-
-def refuses(d: Driver, code: str, source: str, name: str, on: date, actor: Actor = OFFICER,
-            **fields: Any) -> None:
-    """Send the command; assert the refusal's code and source and that nothing was stored."""
-    before = d.app.recorder.max_notification_id()
-    with pytest.raises(RuleViolationError) as refused:
-        d.send(name, on, actor, **fields)
-    assert (refused.value.code, refused.value.source) == (code, source)
-    assert d.app.recorder.max_notification_id() == before
 
 
 @pytest.fixture
