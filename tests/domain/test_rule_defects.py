@@ -18,7 +18,7 @@ from domain import commands as c
 from domain import events as ev
 from domain import rules as r
 from domain.calendar import CalendarFileError, HolidayCalendar
-from domain.case import fingerprint
+from domain.case import CommandResult, fingerprint
 from domain.models import (
     ApprovalMode,
     AssetFinding,
@@ -257,15 +257,14 @@ def test_a_payment_on_the_last_day_of_the_assessment_still_bears_that_day() -> N
 
 # --- 4. a late application is accepted; the debtor may object (民诉法解释 art.481) ----------------
 
-def _late(d: Driver) -> None:
+def _late(d: Driver) -> CommandResult:
     """Applied and filed 2027-12-02: the 2-year period from 2025-12-01 ended 2027-12-01."""
-    d.file(date(2027, 12, 2), performance_deadline=date(2025, 12, 1))
+    return d.file(date(2027, 12, 2), performance_deadline=date(2025, 12, 1))
 
 
 def test_an_application_after_the_two_year_period_is_accepted_and_flagged() -> None:
     app = new_app()
-    d = Driver(app)
-    result = d.file(date(2027, 12, 2), performance_deadline=date(2025, 12, 1))
+    result = _late(Driver(app))
     assert result.events == ("CaseFiled",)
     filed = app.case_events(NUMBER)[0]
     assert isinstance(filed, ev.CaseFiled)
@@ -481,11 +480,16 @@ def _priced() -> Driver:
     return d
 
 
+def _announcing(announced: date, opens: date, start: str) -> dict[str, Any]:
+    """A round announced on ``announced``, bidding from ``opens`` 10:00 for 24 hours:
+    AnnounceAuction's fields."""
+    return {"asset_id": "car-1", "start_price": Decimal(start), "deposit": Decimal(start) / 10,
+            "announced_on": announced, "opens_at": at(opens),
+            "closes_at": at(opens) + timedelta(hours=24)}
+
+
 def _round(d: Driver, announced: date, opens: date, start: str) -> Any:
-    """A round announced on ``announced``, bidding from ``opens`` 10:00 for 24 hours."""
-    return d.send("AnnounceAuction", announced, asset_id="car-1", start_price=Decimal(start),
-                  deposit=Decimal(start) / 10, announced_on=announced, opens_at=at(opens),
-                  closes_at=at(opens) + timedelta(hours=24))
+    return d.send("AnnounceAuction", announced, **_announcing(announced, opens, start))
 
 
 def _fail(d: Driver, opens: date) -> None:
@@ -507,21 +511,15 @@ def test_a_re_auction_may_follow_after_the_price_lapsed() -> None:
 def test_a_first_round_is_still_refused_once_the_price_lapsed() -> None:
     d = _priced()
     refuses(d, "auction.reference_price_expired", "参考价规定 art.27", "AnnounceAuction",
-            date(2027, 2, 11), asset_id="car-1", start_price=Decimal("700000.00"),
-            deposit=Decimal("70000.00"), announced_on=date(2027, 2, 11),
-            opens_at=at(date(2027, 2, 26)), closes_at=at(date(2027, 2, 27)))
+            date(2027, 2, 11), **_announcing(date(2027, 2, 11), date(2027, 2, 26), "700000.00"))
 
 
 def test_an_auction_more_than_six_months_after_the_lapse_is_refused() -> None:
     d = _priced()
     refuses(d, "auction.reference_price_stale", "参考价规定 art.27", "AnnounceAuction",
-            date(2027, 2, 10), asset_id="car-1", start_price=Decimal("700000.00"),
-            deposit=Decimal("70000.00"), announced_on=date(2027, 2, 10),
-            opens_at=at(date(2027, 8, 11)), closes_at=at(date(2027, 8, 12)))
-    assert d.send("AnnounceAuction", date(2027, 2, 10), asset_id="car-1",
-                  start_price=Decimal("700000.00"), deposit=Decimal("70000.00"),
-                  announced_on=date(2027, 2, 10), opens_at=at(date(2027, 8, 10)),
-                  closes_at=at(date(2027, 8, 11))).events == ("AuctionAnnounced",)
+            date(2027, 2, 10), **_announcing(date(2027, 2, 10), date(2027, 8, 11), "700000.00"))
+    assert _round(d, date(2027, 2, 10), date(2027, 8, 10), "700000.00").events == (
+        "AuctionAnnounced",)
 
 
 def test_a_sale_more_than_six_months_after_the_lapse_is_refused() -> None:
