@@ -432,10 +432,14 @@ def _extended(s: CaseState, e: ev.DeadlineExtended) -> None:
     s.extensions_months += e.months
 
 
+def _start_suspension(s: CaseState, on: date, reason: SuspensionReason) -> None:
+    s.suspensions.append(Period(start=on, reason=reason.value))
+    s.suspended_reason = reason
+
+
 @applies(ev.EnforcementSuspended)
 def _suspended(s: CaseState, e: ev.EnforcementSuspended) -> None:
-    s.suspensions.append(Period(start=e.suspended_on, reason=e.reason.value))
-    s.suspended_reason = e.reason
+    _start_suspension(s, e.suspended_on, e.reason)
     if s.phase is not Phase.SETTLEMENT:
         s.phase = Phase.SUSPENDED
 
@@ -468,8 +472,7 @@ def _postponed(s: CaseState, e: ev.EnforcementPostponed) -> None:
     for security_id in e.security_ids:
         security = s.securities[security_id]
         security.postponed_until, security.postponement_ended_on = e.until, None
-    s.suspensions.append(Period(start=e.decided_on, reason=SuspensionReason.SECURITY.value))
-    s.suspended_reason = SuspensionReason.SECURITY
+    _start_suspension(s, e.decided_on, SuspensionReason.SECURITY)
     s.phase = Phase.SUSPENDED
 
 

@@ -7,11 +7,14 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from domain import commands as c
 from domain.application import EnforcementCases
 from domain.approvals import MEASURES, PARTICULARS
 from domain.calendar import COURT_ZONE
 from domain.case import CommandResult
+from domain.errors import EnforcementError, RuleViolationError
 from domain.models import Basis, BasisKind, CaseCategory, Claim
 from domain.values import Actor, Approval, Party, PartyKind, ResidentId, Role, SocialCreditCode
 
@@ -97,3 +100,26 @@ class Driver:
 
 def new_app() -> EnforcementCases:
     return EnforcementCases.in_memory(chain_key=KEY)
+
+
+def refusal(d: Driver, name: str, on: date, actor: Actor = OFFICER, *,
+            error: type[EnforcementError] = RuleViolationError,
+            **fields: Any) -> EnforcementError:
+    """Send command ``name`` (its approval, if ``approved`` is given, asked and given first);
+    assert that it is refused with ``error`` and that nothing was stored; the refusal."""
+    approved = fields.pop("approved", None)
+    if approved is not None:
+        fields["approval_id"] = d.approve(name, approved, actor, **fields)
+    before = d.app.recorder.max_notification_id()
+    with pytest.raises(error) as refused:
+        d.send(name, on, actor, **fields)
+    assert d.app.recorder.max_notification_id() == before
+    return refused.value
+
+
+def refuses(d: Driver, code: str, source: str, name: str, on: date, actor: Actor = OFFICER, *,
+            error: type[EnforcementError] = RuleViolationError, **fields: Any) -> str:
+    """As ``refusal``, and assert the refusal's code and source; its message."""
+    refused = refusal(d, name, on, actor, error=error, **fields)
+    assert (refused.code, refused.source) == (code, source)
+    return refused.message

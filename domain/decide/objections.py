@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import NamedTuple
 
 from domain import commands as c
 from domain import events as ev
 from domain import rules as r
+from domain.calendar import HolidayCalendar
 from domain.errors import RuleViolation
 from domain.models import ASSET_ACTS, ObjectedAct, ObjectionOutcome, ReviewOutcome
 from domain.objections import ACT, CLAIM, release_from, review_last_day, suit_last_day
@@ -52,6 +54,48 @@ _HAPPENED: dict[ObjectedAct, Callable[[CaseState, AssetState | None], bool]] = {
     ObjectedAct.DETENTION: lambda s, a: s.detentions > 0,
 }
 """Whether the record holds the act objected to (exit bans and other acts: its version)."""
+
+
+class _Challenge(NamedTuple):
+    """How a ruling is challenged: 复议 of a ruling on an objection to an act, a suit about a
+    ruling on an outsider's claim. Each refusal is its code, message and source."""
+
+    kind: str  # the objections whose rulings it challenges
+    other_kind: tuple[str, str, str]  # asked about an objection of the other kind
+    not_ruled: tuple[str, str, str]
+    last_day: Callable[[ObjectionState, HolidayCalendar], date | None]  # None: not served
+    not_served: tuple[str, str, str]
+
+
+_REVIEW = _Challenge(
+    kind=ACT,
+    other_kind=("review.not_for_claims", "a ruling on an outsider's claim is challenged by a "
+                "suit within 15 days, not by 复议", r.SRC_CLAIM),
+    not_ruled=("objection.not_ruled", "no ruling to review yet", r.SRC_OBJECTION),
+    last_day=review_last_day,
+    not_served=("review.ruling_not_served", "the 10 days for 复议 run from the ruling's "
+                "service, not recorded yet", r.SRC_OBJECTION))
+_SUIT = _Challenge(
+    kind=CLAIM,
+    other_kind=("suit.not_for_objections", "a ruling on an objection to an act is challenged "
+                "by 复议, not by a suit", r.SRC_OBJECTION),
+    not_ruled=("objection.not_ruled", "no ruling on the claim yet", r.SRC_CLAIM),
+    last_day=suit_last_day,
+    not_served=("suit.ruling_not_served", "the 15 days to sue run from the ruling's service, "
+                "not recorded yet", r.SRC_CLAIM))
+
+
+def _challenged(s: CaseState, objection_id: str, ctx: Context,
+                how: _Challenge) -> tuple[ObjectionState, date]:
+    """The objection whose ruling ``how`` challenges, and the last day to do so: refused unless
+    it is of ``how``'s kind, ruled on and the ruling served."""
+    o = objection_of(s, objection_id)
+    require(o.kind == how.kind, *how.other_kind)
+    require(o.outcome is not None, *how.not_ruled)
+    last = how.last_day(o, ctx.calendar)
+    require(last is not None, *how.not_served)
+    assert last is not None
+    return o, last
 
 
 # --- 执行异议 (民诉法 art.236; docs/rules.md §7.1) ------------------------------------------------
@@ -145,16 +189,7 @@ def serve(s: CaseState, cmd: c.RecordObjectionService, ctx: Context) -> list[Pen
 
 @decides(c.ApplyForReview)
 def apply_for_review(s: CaseState, cmd: c.ApplyForReview, ctx: Context) -> list[Pending]:
-    o = objection_of(s, cmd.objection_id)
-    require(o.kind == ACT, "review.not_for_claims", "a ruling on an outsider's claim is "
-            "challenged by a suit within 15 days, not by 复议", r.SRC_CLAIM)
-    require(o.outcome is not None, "objection.not_ruled", "no ruling to review yet",
-            r.SRC_OBJECTION)
-    last = review_last_day(o, ctx.calendar)
-    require(last is not None, "review.ruling_not_served",
-            "the 10 days for 复议 run from the ruling's service, not recorded yet",
-            r.SRC_OBJECTION)
-    assert last is not None and o.served_on is not None
+    o, last = _challenged(s, cmd.objection_id, ctx, _REVIEW)
     require(o.review_applied_on is None, "review.already_applied",
             f"复议 was applied for on {o.review_applied_on}", r.SRC_OBJECTION)
     require(cmd.applied_on <= last, "review.late",
@@ -211,15 +246,7 @@ def _repeated(oid: str, other: ObjectionState) -> RuleViolation:
 
 @decides(c.RecordObjectionSuit)
 def record_suit(s: CaseState, cmd: c.RecordObjectionSuit, ctx: Context) -> list[Pending]:
-    o = objection_of(s, cmd.objection_id)
-    require(o.kind == CLAIM, "suit.not_for_objections", "a ruling on an objection to an act is "
-            "challenged by 复议, not by a suit", r.SRC_OBJECTION)
-    require(o.outcome is not None, "objection.not_ruled", "no ruling on the claim yet",
-            r.SRC_CLAIM)
-    last = suit_last_day(o, ctx.calendar)
-    require(last is not None, "suit.ruling_not_served",
-            "the 15 days to sue run from the ruling's service, not recorded yet", r.SRC_CLAIM)
-    assert last is not None
+    o, last = _challenged(s, cmd.objection_id, ctx, _SUIT)
     require(o.suit_filed_on is None, "suit.already_filed",
             f"the suit was filed on {o.suit_filed_on}", r.SRC_CLAIM)
     require(cmd.filed_on <= last, "suit.late",

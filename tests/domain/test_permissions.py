@@ -14,6 +14,7 @@ from domain.models import ApprovalMode, Basis, BasisKind, CaseCategory, Claim, D
 from domain.permissions import ALLOWED
 from domain.rules import Channel
 from domain.values import Actor, Approval, PartyKind, Role
+from tests import support
 from tests.support import (
     APPLICANT,
     CLERK,
@@ -35,12 +36,8 @@ FINE: dict[str, Any] = {"amount": Decimal("10000.00"), "imposed_on": date(2026, 
 
 def refuses(d: Driver, code: str, source: str, name: str, on: date, actor: Actor,
             **fields: Any) -> None:
-    """Send the command; assert the refusal's code and source and that nothing was stored."""
-    before = d.app.recorder.max_notification_id()
-    with pytest.raises(NotPermittedError) as refused:
-        d.send(name, on, actor, **fields)
-    assert (refused.value.code, refused.value.source) == (code, source)
-    assert d.app.recorder.max_notification_id() == before
+    """Refused by the permissions (NotPermittedError), nothing stored: ``support.refuses``."""
+    support.refuses(d, code, source, name, on, actor, error=NotPermittedError, **fields)
 
 
 @pytest.fixture

@@ -18,8 +18,7 @@ from domain import commands as c
 from domain import events as ev
 from domain import rules as r
 from domain.calendar import CalendarFileError, HolidayCalendar
-from domain.case import fingerprint
-from domain.errors import RuleViolation
+from domain.case import CommandResult, fingerprint
 from domain.models import (
     ApprovalMode,
     AssetFinding,
@@ -42,26 +41,13 @@ from tests.support import (
     Driver,
     at,
     new_app,
+    refuses,
 )
 
 MINOR = Party(name="赵六", kind=PartyKind.PERSON,
               document=ResidentId(number="620402200803160013"))  # born 2008-03-16
 CHILD = Party(name="赵七", kind=PartyKind.PERSON,
               document=ResidentId(number="620402201005010023"))  # born 2010-05-01
-
-
-def refused(d: Driver, code: str, source: str, name: str, on: date, **fields: Any) -> str:
-    """Send the command (its approval, if ``approved``, asked and given first); assert the
-    refusal's code and source and that nothing was stored; the refusal's message."""
-    approved = fields.pop("approved", None)
-    if approved is not None:
-        fields["approval_id"] = d.approve(name, approved, **fields)
-    before = d.app.recorder.max_notification_id()
-    with pytest.raises(RuleViolation) as err:
-        d.send(name, on, **fields)
-    assert (err.value.code, err.value.source) == (code, source)
-    assert d.app.recorder.max_notification_id() == before
-    return err.value.message
 
 
 def terminate(d: Driver, on: date) -> Any:
@@ -77,7 +63,7 @@ def test_a_report_breach_met_only_by_a_dishonest_listing_does_not_allow_terminat
     _, d = _ready(report=report)  # reported 2026-01-20, everything else ready by 04-11
     d.send("ListDishonest", date(2026, 4, 9), ground=DishonestGround.REPORT_VIOLATION,
            listed_on=date(2026, 4, 9), approved=date(2026, 4, 9))
-    message = refused(d, "termination.report_breach_unsanctioned", "终本规定 art.2(3)",
+    message = refuses(d, "termination.report_breach_unsanctioned", "终本规定 art.2(3)",
                       "TerminateCurrentProcedure", date(2026, 4, 15), actor=JUDGE,
                       ruled_on=date(2026, 4, 15), ruling_number=RULING,
                       approval_mode=ApprovalMode.APPLICANT_SIGNED)
@@ -94,7 +80,7 @@ def test_a_late_report_is_sanctioned_by_a_detention_as_well() -> None:
            reported_on=date(2026, 5, 4))  # due 04-30: late
     d.send("ListDishonest", date(2026, 5, 5), ground=DishonestGround.REPORT_VIOLATION,
            listed_on=date(2026, 5, 5), approved=date(2026, 5, 5))
-    refused(d, "termination.report_breach_unsanctioned", "终本规定 art.2(3)",
+    refuses(d, "termination.report_breach_unsanctioned", "终本规定 art.2(3)",
             "TerminateCurrentProcedure", date(2026, 5, 6), actor=JUDGE,
             ruled_on=date(2026, 5, 6), ruling_number=RULING,
             approval_mode=ApprovalMode.APPLICANT_SIGNED)
@@ -105,12 +91,12 @@ def test_a_late_report_is_sanctioned_by_a_detention_as_well() -> None:
 
 # --- 2. a minor among the respondents protects the minor only ---------------------------------
 
-def _with_minor() -> tuple[Any, Driver]:
-    """A ¥1,000,000.00 case against 李四 (adult) and 赵六 (born 2008-03-16), filed 2026-01-10,
-    notice 2026-01-12 (performance at once), the report refused on 01-20."""
+def _report_refused(*respondents: Party) -> tuple[Any, Driver]:
+    """A ¥1,000,000.00 case against ``respondents``, filed 2026-01-10, notice 2026-01-12
+    (performance at once), the report refused on 01-20."""
     app = new_app()
     d = Driver(app)
-    d.file(date(2026, 1, 10), respondents=(DEBTOR, MINOR))
+    d.file(date(2026, 1, 10), respondents=respondents)
     d.send("IssueNotice", date(2026, 1, 12), CLERK, issued_on=date(2026, 1, 12),
            report_due_on=date(2026, 1, 22))
     d.send("RecordPropertyReport", date(2026, 1, 20), CLERK, status="refused",
@@ -118,16 +104,21 @@ def _with_minor() -> tuple[Any, Driver]:
     return app, d
 
 
+def _with_minor() -> tuple[Any, Driver]:
+    """Against 李四 (adult) and 赵六 (born 2008-03-16)."""
+    return _report_refused(DEBTOR, MINOR)
+
+
 def test_the_adult_co_debtor_is_listed_by_name_while_the_minor_is_not() -> None:
     app, d = _with_minor()
-    message = refused(d, "dishonest.minor", "失信规定 art.4", "ListDishonest", date(2026, 3, 2),
+    message = refuses(d, "dishonest.minor", "失信规定 art.4", "ListDishonest", date(2026, 3, 2),
                       ground=DishonestGround.REPORT_VIOLATION, listed_on=date(2026, 3, 2),
                       approved=date(2026, 3, 2))  # no respondent named: every respondent
     assert "赵六" in message and "respondent" in message
-    refused(d, "dishonest.minor", "失信规定 art.4", "ListDishonest", date(2026, 3, 2),
+    refuses(d, "dishonest.minor", "失信规定 art.4", "ListDishonest", date(2026, 3, 2),
             ground=DishonestGround.REPORT_VIOLATION, listed_on=date(2026, 3, 2),
             respondent="赵六", approved=date(2026, 3, 2))
-    refused(d, "dishonest.respondent_unknown", r.SRC_ENGINE, "ListDishonest", date(2026, 3, 2),
+    refuses(d, "dishonest.respondent_unknown", r.SRC_ENGINE, "ListDishonest", date(2026, 3, 2),
             ground=DishonestGround.REPORT_VIOLATION, listed_on=date(2026, 3, 2),
             respondent="王五", approved=date(2026, 3, 2))
     result = d.send("ListDishonest", date(2026, 3, 2), ground=DishonestGround.REPORT_VIOLATION,
@@ -137,14 +128,14 @@ def test_the_adult_co_debtor_is_listed_by_name_while_the_minor_is_not() -> None:
     assert isinstance(listing, ev.DebtorListedDishonest) and listing.respondent == "李四"
     entry = app.get_case(NUMBER).dishonest[0]
     assert (entry.respondent, entry.until) == ("李四", date(2028, 3, 2))
-    refused(d, "dishonest.already_listed", "失信规定 art.2", "ListDishonest", date(2026, 3, 3),
+    refuses(d, "dishonest.already_listed", "失信规定 art.2", "ListDishonest", date(2026, 3, 3),
             ground=DishonestGround.REPORT_VIOLATION, listed_on=date(2026, 3, 3),
             respondent="李四", approved=date(2026, 3, 3))
 
 
 def test_the_minor_turning_eighteen_is_listed_from_that_day() -> None:
     _, d = _with_minor()
-    refused(d, "dishonest.minor", "失信规定 art.4", "ListDishonest", date(2026, 3, 15),
+    refuses(d, "dishonest.minor", "失信规定 art.4", "ListDishonest", date(2026, 3, 15),
             ground=DishonestGround.REPORT_VIOLATION, listed_on=date(2026, 3, 15),
             respondent="620402200803160013", approved=date(2026, 3, 15))  # by document number
     result = d.send("ListDishonest", date(2026, 3, 16), ground=DishonestGround.REPORT_VIOLATION,
@@ -155,25 +146,13 @@ def test_the_minor_turning_eighteen_is_listed_from_that_day() -> None:
 
 def test_termination_asks_for_the_adult_co_debtor_to_be_listed() -> None:
     """Before the fix the minor made the listing impossible, so 终本 passed without it."""
-    app = new_app()
-    d = Driver(app)
-    d.file(date(2026, 1, 10), respondents=(DEBTOR, CHILD))
-    d.send("IssueNotice", date(2026, 1, 12), CLERK, issued_on=date(2026, 1, 12),
-           report_due_on=date(2026, 4, 30))
-    for day, channel in enumerate(("deposits", "vehicles", "real_estate", "securities"),
-                                  start=13):
-        d.send("RecordNetworkInquiry", date(2026, 1, day), channel=channel,
-               queried_on=date(2026, 1, day))
-    d.send("RecordPropertyReport", date(2026, 1, 20), CLERK, status="refused",
-           reported_on=date(2026, 1, 20))
-    d.send("RestrictConsumption", date(2026, 2, 2), issued_on=date(2026, 2, 2),
-           approved=date(2026, 2, 2))
+    _, d = _ready(report="refused", heard=False, respondents=(DEBTOR, CHILD))
     d.send("ImposeFine", date(2026, 4, 9), amount=Decimal("10000.00"),
            imposed_on=date(2026, 4, 9), subject="李四", subject_kind=PartyKind.PERSON,
            approved=date(2026, 4, 9))
     d.send("RecordApplicantHearing", date(2026, 4, 9), heard_on=date(2026, 4, 9),
            record="约谈笔录")
-    message = refused(d, "termination.dishonest_required",
+    message = refuses(d, "termination.dishonest_required",
                       "终本规定 art.1(2); 财产调查规定 art.10; 失信规定 art.1(4)",
                       "TerminateCurrentProcedure", date(2026, 4, 15), actor=JUDGE,
                       ruled_on=date(2026, 4, 15), ruling_number=RULING,
@@ -210,13 +189,7 @@ def test_an_upheld_objection_to_the_listing_deletes_each_respondents_entry() -> 
     """Listings naming their respondents meet an objection (docs/rules.md §7.1): upheld, the
     deletion naming it ends every entry in force, 李四's and the company's, and the objection
     records its act revoked."""
-    app = new_app()
-    d = Driver(app)
-    d.file(date(2026, 1, 10), respondents=(DEBTOR, COMPANY))
-    d.send("IssueNotice", date(2026, 1, 12), CLERK, issued_on=date(2026, 1, 12),
-           report_due_on=date(2026, 1, 22))
-    d.send("RecordPropertyReport", date(2026, 1, 20), CLERK, status="refused",
-           reported_on=date(2026, 1, 20))
+    app, d = _report_refused(DEBTOR, COMPANY)
     for day, who in ((2, "李四"), (3, COMPANY.name)):
         d.send("ListDishonest", date(2026, 3, day), ground=DishonestGround.REPORT_VIOLATION,
                listed_on=date(2026, 3, day), respondent=who, approved=date(2026, 3, day))
@@ -284,15 +257,14 @@ def test_a_payment_on_the_last_day_of_the_assessment_still_bears_that_day() -> N
 
 # --- 4. a late application is accepted; the debtor may object (民诉法解释 art.481) ----------------
 
-def _late(d: Driver) -> None:
+def _late(d: Driver) -> CommandResult:
     """Applied and filed 2027-12-02: the 2-year period from 2025-12-01 ended 2027-12-01."""
-    d.file(date(2027, 12, 2), performance_deadline=date(2025, 12, 1))
+    return d.file(date(2027, 12, 2), performance_deadline=date(2025, 12, 1))
 
 
 def test_an_application_after_the_two_year_period_is_accepted_and_flagged() -> None:
     app = new_app()
-    d = Driver(app)
-    result = d.file(date(2027, 12, 2), performance_deadline=date(2025, 12, 1))
+    result = _late(Driver(app))
     assert result.events == ("CaseFiled",)
     filed = app.case_events(NUMBER)[0]
     assert isinstance(filed, ev.CaseFiled)
@@ -320,14 +292,14 @@ def test_an_upheld_limitation_objection_ends_the_case_as_not_enforced() -> None:
     d.send("ControlAsset", date(2027, 12, 6), asset_id="acct-1", measure=ControlMeasure.FREEZE,
            amount=Decimal("5000.00"), effective_on=date(2027, 12, 6),
            expires_on=date(2028, 12, 6))
-    refused(d, "limitation.no_objection", r.SRC_LIMITATION_OBJECTION,
+    refuses(d, "limitation.no_objection", r.SRC_LIMITATION_OBJECTION,
             "RuleOnLimitationObjection", date(2027, 12, 8), actor=JUDGE,
             ruled_on=date(2027, 12, 8), upheld=True, reason="申请执行时效期间届满")
     raised = d.send("RaiseLimitationObjection", date(2027, 12, 7), CLERK,
                     raised_on=date(2027, 12, 7), grounds="申请执行时效已于2027-12-01届满")
     assert raised.events == ("LimitationObjectionRaised",)
     assert app.get_case(NUMBER).limitation_objection == "pending"
-    refused(d, "limitation.objection_pending", r.SRC_LIMITATION_OBJECTION,
+    refuses(d, "limitation.objection_pending", r.SRC_LIMITATION_OBJECTION,
             "RaiseLimitationObjection", date(2027, 12, 7), actor=CLERK,
             raised_on=date(2027, 12, 7), grounds="再次提出")
     ruled = d.send("RuleOnLimitationObjection", date(2027, 12, 20), JUDGE,
@@ -339,7 +311,7 @@ def test_an_upheld_limitation_objection_ends_the_case_as_not_enforced() -> None:
     assert state.assets["acct-1"].control is ControlStatus.RELEASED
     closed = app.case_events(NUMBER)[-1]
     assert isinstance(closed, ev.CaseClosed) and closed.mode is ClosureMode.NOT_ENFORCED
-    refused(d, "case.closed", r.SRC_CLOSURE_MODES, "RecordNetworkInquiry", date(2027, 12, 21),
+    refuses(d, "case.closed", r.SRC_CLOSURE_MODES, "RecordNetworkInquiry", date(2027, 12, 21),
             channel="deposits", queried_on=date(2027, 12, 21))
 
 
@@ -349,7 +321,7 @@ def test_a_limitation_objection_is_not_upheld_within_the_period() -> None:
     d.file(date(2027, 12, 1), performance_deadline=date(2025, 12, 1))  # the last day
     d.send("RaiseLimitationObjection", date(2027, 12, 7), CLERK, raised_on=date(2027, 12, 7),
            grounds="申请执行时效已届满")
-    message = refused(d, "limitation.period_not_passed",
+    message = refuses(d, "limitation.period_not_passed",
                       "民诉法 art.250; 民诉法解释 art.481", "RuleOnLimitationObjection",
                       date(2027, 12, 20), actor=JUDGE, ruled_on=date(2027, 12, 20),
                       upheld=True, reason="申请执行时效期间届满")
@@ -383,9 +355,9 @@ def _filed() -> Driver:
 
 def test_restriction_and_listing_are_refused_before_any_notice() -> None:
     d = _filed()
-    refused(d, "restriction.no_notice", "限消规定 art.1", "RestrictConsumption",
+    refuses(d, "restriction.no_notice", "限消规定 art.1", "RestrictConsumption",
             date(2026, 2, 2), issued_on=date(2026, 2, 2), approved=date(2026, 2, 2))
-    refused(d, "dishonest.no_notice", "失信规定 arts.1, 5", "ListDishonest", date(2026, 2, 2),
+    refuses(d, "dishonest.no_notice", "失信规定 arts.1, 5", "ListDishonest", date(2026, 2, 2),
             ground=DishonestGround.ABLE_BUT_REFUSES, listed_on=date(2026, 2, 2),
             approved=date(2026, 2, 2))
 
@@ -394,11 +366,11 @@ def test_restriction_waits_until_the_notices_performance_period_has_passed() -> 
     d = _filed()
     d.send("IssueNotice", date(2026, 1, 12), CLERK, issued_on=date(2026, 1, 12),
            report_due_on=date(2026, 1, 22), performance_due_on=date(2026, 1, 19))
-    message = refused(d, "restriction.notice_period_running", "限消规定 art.1",
+    message = refuses(d, "restriction.notice_period_running", "限消规定 art.1",
                       "RestrictConsumption", date(2026, 1, 19), issued_on=date(2026, 1, 19),
                       approved=date(2026, 1, 19))
     assert "2026-01-19" in message
-    refused(d, "dishonest.notice_period_running", "失信规定 arts.1, 5", "ListDishonest",
+    refuses(d, "dishonest.notice_period_running", "失信规定 arts.1, 5", "ListDishonest",
             date(2026, 1, 19), ground=DishonestGround.ABLE_BUT_REFUSES,
             listed_on=date(2026, 1, 19), approved=date(2026, 1, 19))
     assert d.send("RestrictConsumption", date(2026, 1, 20), issued_on=date(2026, 1, 20),
@@ -412,7 +384,7 @@ def test_a_notice_ordering_performance_at_once_allows_restriction_the_next_day()
     d = _filed()
     d.send("IssueNotice", date(2026, 1, 12), CLERK, issued_on=date(2026, 1, 12),
            report_due_on=date(2026, 1, 22))
-    refused(d, "restriction.notice_period_running", "限消规定 art.1", "RestrictConsumption",
+    refuses(d, "restriction.notice_period_running", "限消规定 art.1", "RestrictConsumption",
             date(2026, 1, 12), issued_on=date(2026, 1, 12), approved=date(2026, 1, 12))
     assert d.send("RestrictConsumption", date(2026, 1, 13), issued_on=date(2026, 1, 13),
                   approved=date(2026, 1, 13)).events == ("ConsumptionRestricted",)
@@ -424,13 +396,13 @@ def test_restriction_is_refused_once_the_debt_is_performed() -> None:
            report_due_on=date(2026, 1, 22))
     d.send("RecordFundsReceived", date(2026, 1, 15), CLERK, amount=Decimal("1000000.00"),
            received_on=date(2026, 1, 15))
-    refused(d, "restriction.performed", "限消规定 art.1", "RestrictConsumption",
+    refuses(d, "restriction.performed", "限消规定 art.1", "RestrictConsumption",
             date(2026, 1, 20), issued_on=date(2026, 1, 20), approved=date(2026, 1, 20))
 
 
 def test_a_performance_date_before_the_notice_is_refused() -> None:
     d = _filed()
-    refused(d, "notice.performance_due_invalid", "执行工作规定 art.22; 限消规定 art.1",
+    refuses(d, "notice.performance_due_invalid", "执行工作规定 art.22; 限消规定 art.1",
             "IssueNotice", date(2026, 1, 12), actor=CLERK, issued_on=date(2026, 1, 12),
             report_due_on=date(2026, 1, 22), performance_due_on=date(2026, 1, 11))
 
@@ -508,11 +480,16 @@ def _priced() -> Driver:
     return d
 
 
+def _announcing(announced: date, opens: date, start: str) -> dict[str, Any]:
+    """A round announced on ``announced``, bidding from ``opens`` 10:00 for 24 hours:
+    AnnounceAuction's fields."""
+    return {"asset_id": "car-1", "start_price": Decimal(start), "deposit": Decimal(start) / 10,
+            "announced_on": announced, "opens_at": at(opens),
+            "closes_at": at(opens) + timedelta(hours=24)}
+
+
 def _round(d: Driver, announced: date, opens: date, start: str) -> Any:
-    """A round announced on ``announced``, bidding from ``opens`` 10:00 for 24 hours."""
-    return d.send("AnnounceAuction", announced, asset_id="car-1", start_price=Decimal(start),
-                  deposit=Decimal(start) / 10, announced_on=announced, opens_at=at(opens),
-                  closes_at=at(opens) + timedelta(hours=24))
+    return d.send("AnnounceAuction", announced, **_announcing(announced, opens, start))
 
 
 def _fail(d: Driver, opens: date) -> None:
@@ -533,22 +510,16 @@ def test_a_re_auction_may_follow_after_the_price_lapsed() -> None:
 
 def test_a_first_round_is_still_refused_once_the_price_lapsed() -> None:
     d = _priced()
-    refused(d, "auction.reference_price_expired", "参考价规定 art.27", "AnnounceAuction",
-            date(2027, 2, 11), asset_id="car-1", start_price=Decimal("700000.00"),
-            deposit=Decimal("70000.00"), announced_on=date(2027, 2, 11),
-            opens_at=at(date(2027, 2, 26)), closes_at=at(date(2027, 2, 27)))
+    refuses(d, "auction.reference_price_expired", "参考价规定 art.27", "AnnounceAuction",
+            date(2027, 2, 11), **_announcing(date(2027, 2, 11), date(2027, 2, 26), "700000.00"))
 
 
 def test_an_auction_more_than_six_months_after_the_lapse_is_refused() -> None:
     d = _priced()
-    refused(d, "auction.reference_price_stale", "参考价规定 art.27", "AnnounceAuction",
-            date(2027, 2, 10), asset_id="car-1", start_price=Decimal("700000.00"),
-            deposit=Decimal("70000.00"), announced_on=date(2027, 2, 10),
-            opens_at=at(date(2027, 8, 11)), closes_at=at(date(2027, 8, 12)))
-    assert d.send("AnnounceAuction", date(2027, 2, 10), asset_id="car-1",
-                  start_price=Decimal("700000.00"), deposit=Decimal("70000.00"),
-                  announced_on=date(2027, 2, 10), opens_at=at(date(2027, 8, 10)),
-                  closes_at=at(date(2027, 8, 11))).events == ("AuctionAnnounced",)
+    refuses(d, "auction.reference_price_stale", "参考价规定 art.27", "AnnounceAuction",
+            date(2027, 2, 10), **_announcing(date(2027, 2, 10), date(2027, 8, 11), "700000.00"))
+    assert _round(d, date(2027, 2, 10), date(2027, 8, 10), "700000.00").events == (
+        "AuctionAnnounced",)
 
 
 def test_a_sale_more_than_six_months_after_the_lapse_is_refused() -> None:
@@ -559,7 +530,7 @@ def test_a_sale_more_than_six_months_after_the_lapse_is_refused() -> None:
     _fail(d, date(2027, 6, 1))
     _round(d, date(2027, 6, 5), date(2027, 6, 12), "560000.00")
     _fail(d, date(2027, 6, 12))
-    refused(d, "sale.reference_price_stale", "参考价规定 art.27", "SellAsset",
+    refuses(d, "sale.reference_price_stale", "参考价规定 art.27", "SellAsset",
             date(2027, 8, 11), asset_id="car-1", price=Decimal("560000.00"), buyer="buyer-1",
             sold_on=date(2027, 8, 11))
     assert d.send("SellAsset", date(2027, 8, 10), asset_id="car-1",
@@ -584,7 +555,7 @@ def test_an_obstruction_listing_demanded_by_termination_cites_its_own_ground() -
            description="被执行人阻挠查封")
     d.send("OrderDetention", date(2026, 4, 9), days=10, ordered_on=date(2026, 4, 9),
            subject="李四", approved=date(2026, 4, 9))
-    refused(d, "termination.dishonest_required", "终本规定 art.1(2); 失信规定 art.1(2)",
+    refuses(d, "termination.dishonest_required", "终本规定 art.1(2); 失信规定 art.1(2)",
             "TerminateCurrentProcedure", date(2026, 4, 15), actor=JUDGE,
             ruled_on=date(2026, 4, 15), ruling_number=RULING,
             approval_mode=ApprovalMode.APPLICANT_SIGNED)

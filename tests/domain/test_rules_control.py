@@ -7,17 +7,16 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from domain.errors import NotPermittedError, RuleViolationError
+from domain.errors import NotPermittedError
 from domain.models import AssetFinding, ControlMeasure, PriceMethod
 from domain.rules import AssetKind
 from domain.state import ControlStatus
 from domain.values import Actor
-from tests.support import CLERK, JUDGE, NUMBER, OFFICER, Driver, new_app
+from tests.support import CLERK, JUDGE, NUMBER, OFFICER, Driver, new_app, refuses
 
 FILED = date(2026, 3, 2)
 ACCOUNT = AssetFinding(asset_id="acct-1", kind=AssetKind.DEPOSIT,
@@ -38,16 +37,6 @@ BEDDING = AssetFinding(asset_id="bed-1", kind=AssetKind.MOVABLE, description="�
                        value=Decimal("2000.00"), exempt=True)
 SALARY = AssetFinding(asset_id="wage-1", kind=AssetKind.WAGES, description="月工资",
                       value=Decimal("6000.00"))
-
-
-def refuses(d: Driver, code: str, source: str, name: str, on: date, actor: Actor = OFFICER,
-            **fields: Any) -> None:
-    """Send the command; assert the refusal's code and source and that nothing was stored."""
-    before = d.app.recorder.max_notification_id()
-    with pytest.raises(RuleViolationError) as refused:
-        d.send(name, on, actor, **fields)
-    assert (refused.value.code, refused.value.source) == (code, source)
-    assert d.app.recorder.max_notification_id() == before
 
 
 @pytest.fixture

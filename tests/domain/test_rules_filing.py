@@ -5,31 +5,19 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
 from domain.errors import CommandConflictError, RuleViolationError
 from domain.models import Basis, BasisKind, CaseCategory, Claim, ClosureMode, ReportStatus
 from domain.rules import Channel
-from domain.values import Actor
-from tests.support import APPLICANT, CLERK, DEBTOR, JUDGE, NUMBER, OFFICER, Driver, new_app
+from tests.support import APPLICANT, CLERK, DEBTOR, JUDGE, NUMBER, OFFICER, Driver, new_app, refuses
 
 # A judgment to be performed by Monday 5 October 2024: two years later, 5 October 2026, falls in
 # the National Day holiday (1-7 October 2026), so the period runs to Thursday 8 October 2026.
 DUE_IN_HOLIDAY = Basis(kind=BasisKind.JUDGMENT, document_number="(2024)甘0402民初17号",
                        issued_by="甘肃省白银市白银区人民法院", effective_on=date(2024, 9, 20),
                        performance_deadline=date(2024, 10, 5))
-
-
-def refuses(d: Driver, code: str, source: str, name: str, on: date, actor: Actor = OFFICER,
-            **fields: Any) -> None:
-    """Send the command; assert the refusal's code and source and that nothing was stored."""
-    before = d.app.recorder.max_notification_id()
-    with pytest.raises(RuleViolationError) as refused:
-        d.send(name, on, actor, **fields)
-    assert (refused.value.code, refused.value.source) == (code, source)
-    assert d.app.recorder.max_notification_id() == before
 
 
 # --- application period (民诉法 art.250) ----------------------------------------------------------

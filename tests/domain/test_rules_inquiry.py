@@ -4,28 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
-from domain.errors import RuleViolationError
 from domain.models import AssetFinding
 from domain.rules import AssetKind, Channel
-from domain.values import Actor
-from tests.support import CLERK, COMPANY, JUDGE, NUMBER, OFFICER, Driver, new_app
+from tests.support import CLERK, COMPANY, JUDGE, NUMBER, Driver, new_app, refuses
 
 CAR = AssetFinding(asset_id="car-1", kind=AssetKind.VEHICLE, description="甘D·12345 轿车",
                    value=Decimal("80000.00"))
-
-
-def refuses(d: Driver, code: str, source: str, name: str, on: date, actor: Actor = OFFICER,
-            **fields: Any) -> None:
-    """Send the command; assert the refusal's code and source and that nothing was stored."""
-    before = d.app.recorder.max_notification_id()
-    with pytest.raises(RuleViolationError) as refused:
-        d.send(name, on, actor, **fields)
-    assert (refused.value.code, refused.value.source) == (code, source)
-    assert d.app.recorder.max_notification_id() == before
 
 
 @pytest.fixture

@@ -9,15 +9,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import pytest
-
 from domain.application import EnforcementCases
-from domain.errors import NotPermitted, RuleViolation
+from domain.errors import NotPermitted
 from domain.models import ApprovalMode, DishonestGround, ReferralOutcome, ReferralRoute
 from domain.state import Phase
 from domain.values import Actor
 from tests.domain.test_rules_termination import RULING, _ready
-from tests.support import CLERK, JUDGE, NUMBER, Driver
+from tests.support import CLERK, JUDGE, NUMBER, Driver, refusal
 
 SRC_CRIME = "刑法 art.313; 刑法313解释"
 FACTS = "被执行人在执行期间将车辆过户给其亲属, 经罚款后仍拒不履行"
@@ -37,28 +35,24 @@ def _obstructed() -> tuple[EnforcementCases, Driver]:
     return app, d
 
 
-def _refused(app: EnforcementCases, d: Driver, name: str, on: date, actor: Actor = JUDGE,
-             **fields: Any) -> RuleViolation:
-    before = app.recorder.max_notification_id()
-    with pytest.raises(RuleViolation) as refused:
-        d.send(name, on, actor, **fields)
-    assert app.recorder.max_notification_id() == before  # nothing written
-    return refused.value
+def _referral(on: date, route: ReferralRoute, referral_id: str = "R1") -> dict[str, Any]:
+    """李四's conduct referred by ``route`` on ``on``: ReferRefusalToEnforce's fields."""
+    return {"referral_id": referral_id, "route": route, "referred_on": on, "subject": "李四",
+            "facts": FACTS}
 
 
 def _refer(d: Driver, on: date, route: ReferralRoute, referral_id: str = "R1",
            actor: Actor = JUDGE) -> None:
-    d.send("ReferRefusalToEnforce", on, actor, referral_id=referral_id, route=route,
-           referred_on=on, subject="李四", facts=FACTS)
+    d.send("ReferRefusalToEnforce", on, actor, **_referral(on, route, referral_id))
 
 
 def test_termination_waits_for_the_referral_the_courts_finding_calls_for() -> None:
     app, d = _obstructed()
     d.send("FindRefusalToEnforce", date(2026, 4, 12), JUDGE, found_on=date(2026, 4, 12),
            conduct=FACTS)
-    refused = _refused(app, d, "TerminateCurrentProcedure", date(2026, 4, 15),
-                       ruled_on=date(2026, 4, 15), ruling_number=RULING,
-                       approval_mode=ApprovalMode.APPLICANT_SIGNED)
+    refused = refusal(d, "TerminateCurrentProcedure", date(2026, 4, 15), JUDGE,
+                      ruled_on=date(2026, 4, 15), ruling_number=RULING,
+                      approval_mode=ApprovalMode.APPLICANT_SIGNED)
     assert (refused.code, refused.source) == ("termination.referral_missing",
                                               "终本规定 art.1(5); " + SRC_CRIME)
     _refer(d, date(2026, 4, 16), ReferralRoute.COURT_TRANSFER)
@@ -77,13 +71,12 @@ def test_without_the_courts_finding_obstruction_alone_asks_for_no_referral() -> 
 
 
 def test_no_finding_or_referral_without_recorded_conduct() -> None:
-    app, d = _ready()
-    refused = _refused(app, d, "FindRefusalToEnforce", date(2026, 4, 12),
-                       found_on=date(2026, 4, 12), conduct=FACTS)
+    _, d = _ready()
+    refused = refusal(d, "FindRefusalToEnforce", date(2026, 4, 12), JUDGE,
+                      found_on=date(2026, 4, 12), conduct=FACTS)
     assert (refused.code, refused.source) == ("referral.no_conduct_recorded", SRC_CRIME)
-    refused = _refused(app, d, "ReferRefusalToEnforce", date(2026, 4, 12), CLERK,
-                       referral_id="R1", route=ReferralRoute.APPLICANT_COMPLAINT,
-                       referred_on=date(2026, 4, 12), subject="李四", facts=FACTS)
+    refused = refusal(d, "ReferRefusalToEnforce", date(2026, 4, 12), CLERK,
+                      **_referral(date(2026, 4, 12), ReferralRoute.APPLICANT_COMPLAINT))
     assert (refused.code, refused.source) == ("referral.no_conduct_recorded", SRC_CRIME)
     d.send("RecordPropertyReport", date(2026, 4, 12), CLERK, status="false",
            reported_on=date(2026, 4, 12))  # a false report is such conduct
@@ -92,58 +85,51 @@ def test_no_finding_or_referral_without_recorded_conduct() -> None:
 
 
 def test_only_a_judge_transfers_a_case_to_the_police() -> None:
-    app, d = _obstructed()
-    before = app.recorder.max_notification_id()
-    with pytest.raises(NotPermitted) as refused:
-        _refer(d, date(2026, 4, 12), ReferralRoute.COURT_TRANSFER, actor=CLERK)
-    assert refused.value.code == "role.not_permitted"
-    assert app.recorder.max_notification_id() == before
+    _, d = _obstructed()
+    refused = refusal(d, "ReferRefusalToEnforce", date(2026, 4, 12), CLERK, error=NotPermitted,
+                      **_referral(date(2026, 4, 12), ReferralRoute.COURT_TRANSFER))
+    assert refused.code == "role.not_permitted"
     _refer(d, date(2026, 4, 12), ReferralRoute.APPLICANT_COMPLAINT, actor=CLERK)
 
 
 def test_a_private_prosecution_only_after_the_police_declined() -> None:
-    app, d = _obstructed()
+    _, d = _obstructed()
     src = "拒执罪解释 art.14"
-    refused = _refused(app, d, "ReferRefusalToEnforce", date(2026, 4, 12), CLERK,
-                       referral_id="P1", route=ReferralRoute.PRIVATE_PROSECUTION,
-                       referred_on=date(2026, 4, 12), subject="李四", facts=FACTS)
+    refused = refusal(d, "ReferRefusalToEnforce", date(2026, 4, 12), CLERK,
+                      **_referral(date(2026, 4, 12), ReferralRoute.PRIVATE_PROSECUTION, "P1"))
     assert (refused.code, refused.source) == ("referral.private_prosecution_premature", src)
     _refer(d, date(2026, 4, 13), ReferralRoute.APPLICANT_COMPLAINT, actor=CLERK)
-    refused = _refused(app, d, "ReferRefusalToEnforce", date(2026, 4, 20), CLERK,
-                       referral_id="P1", route=ReferralRoute.PRIVATE_PROSECUTION,
-                       referred_on=date(2026, 4, 20), subject="李四", facts=FACTS)
+    refused = refusal(d, "ReferRefusalToEnforce", date(2026, 4, 20), CLERK,
+                      **_referral(date(2026, 4, 20), ReferralRoute.PRIVATE_PROSECUTION, "P1"))
     assert refused.code == "referral.private_prosecution_premature"  # still pending
     d.send("RecordReferralOutcome", date(2026, 5, 10), CLERK, referral_id="R1",
            outcome=ReferralOutcome.DECLINED, decided_on=date(2026, 5, 10))
-    refused = _refused(app, d, "ReferRefusalToEnforce", date(2026, 5, 10), CLERK,
-                       referral_id="P1", route=ReferralRoute.PRIVATE_PROSECUTION,
-                       referred_on=date(2026, 5, 9), subject="李四", facts=FACTS)
+    refused = refusal(d, "ReferRefusalToEnforce", date(2026, 5, 10), CLERK,
+                      **_referral(date(2026, 5, 9), ReferralRoute.PRIVATE_PROSECUTION, "P1"))
     assert refused.code == "referral.private_prosecution_premature"  # dated before the decline
-    d.send("ReferRefusalToEnforce", date(2026, 5, 10), CLERK, referral_id="P1",
-           route=ReferralRoute.PRIVATE_PROSECUTION, referred_on=date(2026, 5, 10),
-           subject="李四", facts=FACTS)
+    _refer(d, date(2026, 5, 10), ReferralRoute.PRIVATE_PROSECUTION, "P1", actor=CLERK)
 
 
 def test_a_referrals_outcomes_follow_the_steps_of_criminal_procedure() -> None:
     app, d = _obstructed()
     src = "docs/rules.md §9 (the referral's steps)"
     _refer(d, date(2026, 4, 12), ReferralRoute.COURT_TRANSFER)
-    refused = _refused(app, d, "RecordReferralOutcome", date(2026, 4, 20), CLERK,
-                       referral_id="R1", outcome=ReferralOutcome.CONVICTED,
-                       decided_on=date(2026, 4, 20))
+    refused = refusal(d, "RecordReferralOutcome", date(2026, 4, 20), CLERK,
+                      referral_id="R1", outcome=ReferralOutcome.CONVICTED,
+                      decided_on=date(2026, 4, 20))
     assert (refused.code, refused.source) == ("referral.outcome_not_allowed", src)
-    refused = _refused(app, d, "RecordReferralOutcome", date(2026, 4, 20), CLERK,
-                       referral_id="R1", outcome=ReferralOutcome.ACCEPTED,
-                       decided_on=date(2026, 4, 11))
+    refused = refusal(d, "RecordReferralOutcome", date(2026, 4, 20), CLERK,
+                      referral_id="R1", outcome=ReferralOutcome.ACCEPTED,
+                      decided_on=date(2026, 4, 11))
     assert (refused.code, refused.source) == ("referral.outcome_before_referral", src)
     for on, outcome in ((date(2026, 4, 20), ReferralOutcome.ACCEPTED),
                         (date(2026, 6, 1), ReferralOutcome.PROSECUTED),
                         (date(2026, 8, 3), ReferralOutcome.CONVICTED)):
         d.send("RecordReferralOutcome", on, CLERK, referral_id="R1", outcome=outcome,
                decided_on=on)
-    refused = _refused(app, d, "RecordReferralOutcome", date(2026, 8, 4), CLERK,
-                       referral_id="R1", outcome=ReferralOutcome.ACQUITTED,
-                       decided_on=date(2026, 8, 4))
+    refused = refusal(d, "RecordReferralOutcome", date(2026, 8, 4), CLERK,
+                      referral_id="R1", outcome=ReferralOutcome.ACQUITTED,
+                      decided_on=date(2026, 8, 4))
     assert refused.code == "referral.outcome_not_allowed"
     referral = app.get_case(NUMBER).referrals["R1"]
     assert (referral.outcome, referral.decided_on) == (ReferralOutcome.CONVICTED,

@@ -4,7 +4,7 @@ enforcement against the guarantor within the security's amount. Refusals write n
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +12,6 @@ import pytest
 
 from domain import events as ev
 from domain.application import EnforcementCases
-from domain.errors import RuleViolation
 from domain.models import (
     ApprovalMode,
     ControlMeasure,
@@ -24,7 +23,7 @@ from domain.models import (
 from domain.state import Phase
 from domain.values import Party, PartyKind, ResidentId
 from tests.domain.test_rules_termination import RULING, _ready
-from tests.support import CLERK, JUDGE, NUMBER, OFFICER, SYSTEM, Driver, new_app
+from tests.support import CLERK, JUDGE, NUMBER, OFFICER, SYSTEM, Driver, new_app, refusal, refuses
 
 GUARANTOR = Party(name="王五", kind=PartyKind.PERSON,
                   document=ResidentId(number="620402197505050014"))
@@ -43,62 +42,51 @@ def _case(principal: str = "100000.00") -> tuple[EnforcementCases, Driver]:
     return app, d
 
 
-def _security(d: Driver, on: date, *, security_id: str = "S1", amount: str = "60000.00",
+def _securing(on: date, *, security_id: str = "S1", amount: str = "60000.00",
               form: SecurityForm = SecurityForm.PROPERTY,
               provider: SecurityProvider = SecurityProvider.THIRD_PARTY,
-              consents: bool = True, **fields: Any) -> None:
+              consents: bool = True, **fields: Any) -> dict[str, Any]:
+    """A security given on ``on`` (by 王五 with his car, unless told otherwise):
+    RecordSecurity's fields."""
     if provider is SecurityProvider.THIRD_PARTY:
         fields.setdefault("guarantor", GUARANTOR)
     if form is SecurityForm.PROPERTY:
         fields.setdefault("secured_property", CAR)
-    d.send("RecordSecurity", on, security_id=security_id, form=form, provider=provider,
-           amount=Decimal(amount), applicant_consents=consents, given_on=on, **fields)
+    return {"security_id": security_id, "form": form, "provider": provider,
+            "amount": Decimal(amount), "applicant_consents": consents, "given_on": on, **fields}
 
 
-def _refused(app: EnforcementCases, d: Driver, name: str, on: date, actor: Any = JUDGE,
-             **fields: Any) -> RuleViolation:
-    before = app.recorder.max_notification_id()
-    with pytest.raises(RuleViolation) as refused:
-        d.send(name, on, actor, **fields)
-    assert app.recorder.max_notification_id() == before  # nothing written
-    return refused.value
+def _security(d: Driver, on: date, **security: Any) -> None:
+    d.send("RecordSecurity", on, **_securing(on, **security))
 
 
 # --- the postponement: at most one year -------------------------------------------------------
 
-def test_a_postponement_decided_on_2026_03_10_runs_at_most_until_2027_03_10() -> None:
+@pytest.mark.parametrize(("decided_on", "last_day", "days"), [
+    (date(2026, 3, 10), date(2027, 3, 10), 365),
+    (date(2027, 3, 1), date(2028, 3, 1), 366),  # a year across 29 February 2028
+], ids=["2026-03-10", "across-29-february"])
+def test_a_postponement_runs_at_most_one_year(decided_on: date, last_day: date,
+                                              days: int) -> None:
     app, d = _case()
-    _security(d, date(2026, 3, 10))
-    refused = _refused(app, d, "PostponeEnforcement", date(2026, 3, 10),
-                       decided_on=date(2026, 3, 10), until=date(2027, 3, 11),
-                       security_ids=("S1",))
+    _security(d, decided_on)
+    refused = refusal(d, "PostponeEnforcement", decided_on, JUDGE, decided_on=decided_on,
+                      until=last_day + timedelta(days=1), security_ids=("S1",))
     assert (refused.code, refused.source) == ("postponement.too_long", SRC_PERIOD)
-    assert "2027-03-10" in refused.message
-    d.send("PostponeEnforcement", date(2026, 3, 10), JUDGE, decided_on=date(2026, 3, 10),
-           until=date(2027, 3, 10), security_ids=("S1",))  # 365 days
+    assert last_day.isoformat() in refused.message
+    d.send("PostponeEnforcement", decided_on, JUDGE, decided_on=decided_on, until=last_day,
+           security_ids=("S1",))
     state = app.get_case(NUMBER)
     assert state.phase is Phase.SUSPENDED and state.postponement is not None
-    assert (state.postponement.until - state.postponement.decided_on).days == 365
-
-
-def test_a_year_across_a_29_february_is_366_days() -> None:
-    app, d = _case()
-    _security(d, date(2027, 3, 1))
-    refused = _refused(app, d, "PostponeEnforcement", date(2027, 3, 1),
-                       decided_on=date(2027, 3, 1), until=date(2028, 3, 2),
-                       security_ids=("S1",))
-    assert (refused.code, refused.source) == ("postponement.too_long", SRC_PERIOD)
-    d.send("PostponeEnforcement", date(2027, 3, 1), JUDGE, decided_on=date(2027, 3, 1),
-           until=date(2028, 3, 1), security_ids=("S1",))
-    assert (date(2028, 3, 1) - date(2027, 3, 1)).days == 366
+    assert (state.postponement.until - state.postponement.decided_on).days == days
 
 
 def test_no_postponement_without_the_applicants_consent() -> None:
-    app, d = _case()
+    _, d = _case()
     _security(d, date(2026, 3, 10), consents=False)
-    refused = _refused(app, d, "PostponeEnforcement", date(2026, 3, 10),
-                       decided_on=date(2026, 3, 10), until=date(2026, 9, 10),
-                       security_ids=("S1",))
+    refused = refusal(d, "PostponeEnforcement", date(2026, 3, 10), JUDGE,
+                      decided_on=date(2026, 3, 10), until=date(2026, 9, 10),
+                      security_ids=("S1",))
     assert (refused.code, refused.source) == ("postponement.no_consent",
                                               "民诉法 art.242; 执行担保规定 art.6")
     _security(d, date(2026, 3, 11), security_id="S2", consents=True)
@@ -107,10 +95,10 @@ def test_no_postponement_without_the_applicants_consent() -> None:
 
 
 def test_refuses_a_postponement_on_an_unknown_security() -> None:
-    app, d = _case()
-    refused = _refused(app, d, "PostponeEnforcement", date(2026, 3, 10),
-                       decided_on=date(2026, 3, 10), until=date(2026, 9, 10),
-                       security_ids=("S9",))
+    _, d = _case()
+    refused = refusal(d, "PostponeEnforcement", date(2026, 3, 10), JUDGE,
+                      decided_on=date(2026, 3, 10), until=date(2026, 9, 10),
+                      security_ids=("S9",))
     assert (refused.code, refused.source) == ("security.unknown",
                                               "民诉法 art.242; 执行担保规定 art.2")
 
@@ -119,41 +107,29 @@ def test_refuses_a_postponement_on_an_unknown_security() -> None:
 
 def test_the_debtor_secures_with_property_never_with_a_guarantee_of_his_own() -> None:
     app, d = _case()
-    before = app.recorder.max_notification_id()
-    with pytest.raises(RuleViolation) as refused:
-        _security(d, date(2026, 3, 10), form=SecurityForm.GUARANTEE,
-                  provider=SecurityProvider.DEBTOR)
-    assert (refused.value.code, refused.value.source) == ("security.debtor_guarantee",
-                                                          "民诉法 art.242; 执行担保规定 art.2")
-    assert app.recorder.max_notification_id() == before
+    refuses(d, "security.debtor_guarantee", "民诉法 art.242; 执行担保规定 art.2", "RecordSecurity",
+            date(2026, 3, 10), **_securing(date(2026, 3, 10), form=SecurityForm.GUARANTEE,
+                                           provider=SecurityProvider.DEBTOR))
     _security(d, date(2026, 3, 10), provider=SecurityProvider.DEBTOR,
               secured_property="商品房 3-2-501, 李四所有")
     assert app.get_case(NUMBER).securities["S1"].provider_name == "李四"
 
 
 def test_a_security_secures_at_most_what_is_owed() -> None:
-    app, d = _case("100000.00")
-    before = app.recorder.max_notification_id()
-    with pytest.raises(RuleViolation) as refused:
-        _security(d, date(2026, 3, 10), amount="100000.01")
-    assert (refused.value.code, refused.value.source) == ("security.exceeds_debt",
-                                                          "执行担保规定 art.1")
-    assert app.recorder.max_notification_id() == before
+    _, d = _case("100000.00")
+    refuses(d, "security.exceeds_debt", "执行担保规定 art.1", "RecordSecurity", date(2026, 3, 10),
+            **_securing(date(2026, 3, 10), amount="100000.01"))
     _security(d, date(2026, 3, 10), amount="100000.00")
 
 
 def test_a_third_partys_security_names_the_guarantor_and_a_property_security_its_property(
         ) -> None:
-    app, d = _case()
-    before = app.recorder.max_notification_id()
-    with pytest.raises(RuleViolation) as refused:
-        _security(d, date(2026, 3, 10), form=SecurityForm.GUARANTEE, guarantor=None)
-    assert refused.value.code == "security.guarantor_required"
-    with pytest.raises(RuleViolation) as refused:
-        _security(d, date(2026, 3, 10), secured_property=None)
-    assert (refused.value.code, refused.value.source) == ("security.property_required",
-                                                          "执行担保规定 art.4")
-    assert app.recorder.max_notification_id() == before
+    _, d = _case()
+    refused = refusal(d, "RecordSecurity", date(2026, 3, 10), **_securing(
+        date(2026, 3, 10), form=SecurityForm.GUARANTEE, guarantor=None))
+    assert refused.code == "security.guarantor_required"
+    refuses(d, "security.property_required", "执行担保规定 art.4", "RecordSecurity",
+            date(2026, 3, 10), **_securing(date(2026, 3, 10), secured_property=None))
 
 
 # --- while postponed ------------------------------------------------------------------------
@@ -168,20 +144,20 @@ def _postponed(until: date = date(2026, 9, 10), **security: Any
 
 
 def test_while_postponed_enforcement_waits_and_no_suspension_ends_it() -> None:
-    app, d = _postponed()
+    _, d = _postponed()
     d.send("RegisterAsset", date(2026, 3, 20), asset={
         "asset_id": "acct-1", "kind": "deposit", "description": "工商银行存款",
         "value": "5000.00"}, found_on=date(2026, 3, 20))
-    refused = _refused(app, d, "ControlAsset", date(2026, 3, 20), OFFICER, asset_id="acct-1",
-                       measure=ControlMeasure.FREEZE, amount=Decimal("5000.00"),
-                       effective_on=date(2026, 3, 20), expires_on=date(2027, 3, 20))
+    refused = refusal(d, "ControlAsset", date(2026, 3, 20), OFFICER, asset_id="acct-1",
+                      measure=ControlMeasure.FREEZE, amount=Decimal("5000.00"),
+                      effective_on=date(2026, 3, 20), expires_on=date(2027, 3, 20))
     assert (refused.code, refused.source) == ("case.suspended",
                                               "民诉法 art.242; 执行担保规定 art.8")
-    refused = _refused(app, d, "EndSuspension", date(2026, 3, 21), ended_on=date(2026, 3, 21))
+    refused = refusal(d, "EndSuspension", date(2026, 3, 21), JUDGE, ended_on=date(2026, 3, 21))
     assert (refused.code, refused.source) == ("suspension.postponed",
                                               "民诉法解释 art.467; 执行担保规定 art.11")
-    refused = _refused(app, d, "SuspendEnforcement", date(2026, 3, 21),
-                       suspended_on=date(2026, 3, 21), reason="objection")
+    refused = refusal(d, "SuspendEnforcement", date(2026, 3, 21), JUDGE,
+                      suspended_on=date(2026, 3, 21), reason="objection")
     assert refused.code == "suspension.already"
     d.send("RecordFundsReceived", date(2026, 3, 22), CLERK, amount=Decimal("1000.00"),
            received_on=date(2026, 3, 22))  # the debtor may still pay
@@ -189,8 +165,8 @@ def test_while_postponed_enforcement_waits_and_no_suspension_ends_it() -> None:
 
 def test_the_postponement_ends_the_day_after_its_last_day() -> None:
     app, d = _postponed(until=date(2026, 9, 10))
-    refused = _refused(app, d, "EndPostponement", date(2026, 9, 10), SYSTEM,
-                       ended_on=date(2026, 9, 10), cause=PostponementEnd.PERIOD_ENDED)
+    refused = refusal(d, "EndPostponement", date(2026, 9, 10), SYSTEM,
+                      ended_on=date(2026, 9, 10), cause=PostponementEnd.PERIOD_ENDED)
     assert (refused.code, refused.source) == ("postponement.not_ended", SRC_PERIOD)
     d.send("EndPostponement", date(2026, 9, 11), SYSTEM, ended_on=date(2026, 9, 11),
            cause=PostponementEnd.PERIOD_ENDED)
@@ -203,8 +179,8 @@ def test_the_postponement_ends_the_day_after_its_last_day() -> None:
 
 def test_a_breach_of_the_secured_property_ends_the_postponement_early() -> None:
     app, d = _postponed()
-    refused = _refused(app, d, "EndPostponement", date(2026, 4, 1),
-                       ended_on=date(2026, 4, 1), cause=PostponementEnd.BREACH)
+    refused = refusal(d, "EndPostponement", date(2026, 4, 1), JUDGE,
+                      ended_on=date(2026, 4, 1), cause=PostponementEnd.BREACH)
     assert (refused.code, refused.source) == ("postponement.no_breach",
                                               "民诉法解释 art.467; 执行担保规定 art.11")
     d.send("RecordSecurityBreach", date(2026, 4, 2), security_id="S1",
@@ -215,10 +191,10 @@ def test_a_breach_of_the_secured_property_ends_the_postponement_early() -> None:
 
 
 def test_a_guarantee_has_no_property_to_breach() -> None:
-    app, d = _postponed(form=SecurityForm.GUARANTEE)
-    refused = _refused(app, d, "RecordSecurityBreach", date(2026, 4, 2), OFFICER,
-                       security_id="S1", occurred_on=date(2026, 4, 1),
-                       description="担保人转移财产")
+    _, d = _postponed(form=SecurityForm.GUARANTEE)
+    refused = refusal(d, "RecordSecurityBreach", date(2026, 4, 2), OFFICER,
+                      security_id="S1", occurred_on=date(2026, 4, 1),
+                      description="担保人转移财产")
     assert (refused.code, refused.source) == ("security.breach_not_property",
                                               "民诉法解释 art.467; 执行担保规定 art.11")
 
@@ -241,15 +217,15 @@ def test_the_guarantor_answers_for_at_most_the_security_amount() -> None:
     assert state.bound_persons == ["王五"] and GUARANTOR not in state.respondents
     d.send("CollectFromSecurity", date(2026, 9, 20), security_id="S1",
            amount=Decimal("40000.00"), collected_on=date(2026, 9, 20))
-    refused = _refused(app, d, "CollectFromSecurity", date(2026, 9, 25), OFFICER,
-                       security_id="S1", amount=Decimal("20000.01"),
-                       collected_on=date(2026, 9, 25))
+    refused = refusal(d, "CollectFromSecurity", date(2026, 9, 25), OFFICER,
+                      security_id="S1", amount=Decimal("20000.01"),
+                      collected_on=date(2026, 9, 25))
     assert (refused.code, refused.source) == ("security.exceeds_amount", SRC_ENFORCE)
     result = d.send("CollectFromSecurity", date(2026, 9, 25), security_id="S1",
                     amount=Decimal("20000.00"), collected_on=date(2026, 9, 25))
     assert result.events == ("SecurityCollected", "FundsReceived")
-    refused = _refused(app, d, "CollectFromSecurity", date(2026, 9, 26), OFFICER,
-                       security_id="S1", amount=Decimal("0.01"), collected_on=date(2026, 9, 26))
+    refused = refusal(d, "CollectFromSecurity", date(2026, 9, 26), OFFICER,
+                      security_id="S1", amount=Decimal("0.01"), collected_on=date(2026, 9, 26))
     assert refused.code == "security.exceeds_amount"
     state = app.get_case(NUMBER)
     assert state.received == Decimal("60000.00") and state.outstanding == Decimal("40000.00")
@@ -258,25 +234,25 @@ def test_the_guarantor_answers_for_at_most_the_security_amount() -> None:
 
 
 def test_no_ruling_against_the_security_before_the_postponement_ends() -> None:
-    app, d = _postponed()
-    refused = _refused(app, d, "RuleAgainstSecurity", date(2026, 4, 2), security_id="S1",
-                       ruled_on=date(2026, 4, 2))
+    _, d = _postponed()
+    refused = refusal(d, "RuleAgainstSecurity", date(2026, 4, 2), JUDGE, security_id="S1",
+                      ruled_on=date(2026, 4, 2))
     assert (refused.code, refused.source) == ("case.suspended",
                                               "民诉法 art.242; 执行担保规定 art.8")
-    app, d = _case()
+    _, d = _case()
     _security(d, date(2026, 3, 10))
-    refused = _refused(app, d, "RuleAgainstSecurity", date(2026, 4, 2), security_id="S1",
-                       ruled_on=date(2026, 4, 2))
+    refused = refusal(d, "RuleAgainstSecurity", date(2026, 4, 2), JUDGE, security_id="S1",
+                      ruled_on=date(2026, 4, 2))
     assert (refused.code, refused.source) == ("security.not_due", SRC_ENFORCE)
-    refused = _refused(app, d, "CollectFromSecurity", date(2026, 4, 2), OFFICER,
-                       security_id="S1", amount=Decimal("1.00"), collected_on=date(2026, 4, 2))
+    refused = refusal(d, "CollectFromSecurity", date(2026, 4, 2), OFFICER,
+                      security_id="S1", amount=Decimal("1.00"), collected_on=date(2026, 4, 2))
     assert (refused.code, refused.source) == ("security.not_ruled", SRC_ENFORCE)
 
 
 def test_the_security_is_enforced_within_its_period_from_the_end_of_the_postponement() -> None:
-    app, d = _ended()  # postponed until 2026-09-10; a security period of one year (default)
-    refused = _refused(app, d, "RuleAgainstSecurity", date(2027, 9, 11), security_id="S1",
-                       ruled_on=date(2027, 9, 11))
+    _, d = _ended()  # postponed until 2026-09-10; a security period of one year (default)
+    refused = refusal(d, "RuleAgainstSecurity", date(2027, 9, 11), JUDGE, security_id="S1",
+                      ruled_on=date(2027, 9, 11))
     assert (refused.code, refused.source) == ("security.period_expired",
                                               "执行担保规定 arts.12, 13")
     d.send("RuleAgainstSecurity", date(2027, 9, 11), JUDGE, security_id="S1",
@@ -284,9 +260,9 @@ def test_the_security_is_enforced_within_its_period_from_the_end_of_the_postpone
 
 
 def test_a_shorter_security_period_ends_sooner() -> None:
-    app, d = _ended(security_months=3)
-    refused = _refused(app, d, "RuleAgainstSecurity", date(2026, 12, 11), security_id="S1",
-                       ruled_on=date(2026, 12, 11))
+    _, d = _ended(security_months=3)
+    refused = refusal(d, "RuleAgainstSecurity", date(2026, 12, 11), JUDGE, security_id="S1",
+                      ruled_on=date(2026, 12, 11))
     assert refused.code == "security.period_expired"
     d.send("RuleAgainstSecurity", date(2026, 12, 11), JUDGE, security_id="S1",
            ruled_on=date(2026, 12, 10))
@@ -301,9 +277,9 @@ def test_no_termination_while_a_security_whose_postponement_ended_is_left_unenfo
            until=date(2026, 4, 12), security_ids=("S1",))
     d.send("EndPostponement", date(2026, 4, 13), SYSTEM, ended_on=date(2026, 4, 13),
            cause=PostponementEnd.PERIOD_ENDED)
-    refused = _refused(app, d, "TerminateCurrentProcedure", date(2026, 4, 15),
-                       ruled_on=date(2026, 4, 15), ruling_number=RULING,
-                       approval_mode=ApprovalMode.APPLICANT_SIGNED)
+    refused = refusal(d, "TerminateCurrentProcedure", date(2026, 4, 15), JUDGE,
+                      ruled_on=date(2026, 4, 15), ruling_number=RULING,
+                      approval_mode=ApprovalMode.APPLICANT_SIGNED)
     assert (refused.code, refused.source) == ("termination.security_unenforced",
                                               "终本规定 art.1(3); " + SRC_ENFORCE)
     assert "S1" in refused.message

@@ -31,14 +31,14 @@ RULING = "(2026)甘0402执123号之一"
 
 def _ready(*, notice: bool = True, report: str | None = "filed", restriction: bool = True,
            channels: tuple[Channel, ...] = REQUIRED, heard: bool = True,
-           rules: RuleSet = DEFAULT_RULES, respondent: Party = DEBTOR
+           rules: RuleSet = DEFAULT_RULES, respondents: tuple[Party, ...] = (DEBTOR,)
            ) -> tuple[EnforcementCases, Driver]:
     """A ¥1,000,000.00 case filed 2026-01-10 meeting every 终本 condition from 2026-04-11 on,
     unless one step is left out: notice with report order 2026-01-12 (report due 04-30), the
     report recorded 01-20, network inquiries from 01-13, restriction 02-02, hearing 04-08."""
     app = EnforcementCases.in_memory(chain_key=KEY, rules=rules)
     d = Driver(app)
-    d.file(date(2026, 1, 10), respondents=(respondent,))
+    d.file(date(2026, 1, 10), respondents=respondents)
     if notice:
         d.send("IssueNotice", date(2026, 1, 12), CLERK, issued_on=date(2026, 1, 12),
                report_due_on=date(2026, 4, 30))
@@ -185,7 +185,7 @@ def test_refuses_termination_once_the_restriction_was_lifted() -> None:
 def test_minor_debtor_who_refused_the_report_is_terminated_without_listing() -> None:
     minor = Party(name="赵七", kind=PartyKind.PERSON,
                   document=ResidentId(number="620402201005010023"))  # born 2010-05-01
-    _, d = _ready(report="refused", respondent=minor)
+    _, d = _ready(report="refused", respondents=(minor,))
     d.send("ImposeFine", date(2026, 4, 9), amount=Decimal("1000.00"),
            imposed_on=date(2026, 4, 9), subject="赵七之监护人", subject_kind=PartyKind.PERSON,
            approved=date(2026, 4, 9))

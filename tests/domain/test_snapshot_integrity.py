@@ -19,6 +19,7 @@ from domain.encryption import aes, key_file_for, read_key_file
 from domain.ids import case_id
 from domain.persistence import CaseSnapshot
 from domain.rules import Channel
+from domain.state import CaseState
 from domain.tamper import HashChain
 from tests.support import CLERK, KEY, NUMBER, Driver
 
@@ -55,6 +56,19 @@ def rewrite_snapshot(db: Path, change: Callable[[dict[str, Any]], dict[str, Any]
     conn.close()
 
 
+def passed_over(tmp_path: Path, change: Callable[[dict[str, Any]], dict[str, Any]]
+                ) -> tuple[EnforcementCases, CaseState]:
+    """The case of ``build`` with its snapshot changed by ``change``, loaded again: the
+    snapshot is rejected (counted) and the state rebuilt from the events."""
+    db = tmp_path / "events.sqlite"
+    build(db)
+    rewrite_snapshot(db, change)
+    app = EnforcementCases.sqlite(db, chain_key=KEY)
+    state = app.get_case(NUMBER)
+    assert app.snapshots_rejected == 1
+    return app, state
+
+
 def edited_amount(data: dict[str, Any]) -> dict[str, Any]:
     data["state"]["received"] = "999990.00"
     return data
@@ -80,12 +94,7 @@ def unsealed(data: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("change", [edited_amount, resealed_on_another_event, unsealed])
 def test_a_snapshot_that_does_not_hold_is_rejected_and_the_state_is_right(
         tmp_path: Path, change: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
-    db = tmp_path / "events.sqlite"
-    build(db)
-    rewrite_snapshot(db, change)
-    app = EnforcementCases.sqlite(db, chain_key=KEY)
-    state = app.get_case(NUMBER)
-    assert app.snapshots_rejected == 1
+    app, state = passed_over(tmp_path, change)
     assert (state.received, state.outstanding) == (Decimal("99.00"), PRINCIPAL - Decimal("99"))
     assert state.version == 102
     d = Driver(app)  # a lawful payment of the whole balance is accepted
@@ -124,10 +133,5 @@ def taken_before_recoveries(data: dict[str, Any]) -> dict[str, Any]:
 def test_a_snapshot_older_than_a_field_of_the_state_is_passed_over(tmp_path: Path) -> None:
     """Its default (no recoveries) would stand for facts the events hold: delay interest would
     again run on the whole principal (docs/rules.md §1.2)."""
-    db = tmp_path / "events.sqlite"
-    build(db)
-    rewrite_snapshot(db, taken_before_recoveries)
-    app = EnforcementCases.sqlite(db, chain_key=KEY)
-    state = app.get_case(NUMBER)
-    assert app.snapshots_rejected == 1
+    _, state = passed_over(tmp_path, taken_before_recoveries)
     assert [(x.on, x.amount) for x in state.recoveries] == [(date(2026, 1, 11), Decimal("99.00"))]

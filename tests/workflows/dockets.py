@@ -23,6 +23,8 @@ from workflows.docket import (
 )
 from workflows.messages import BasisSpec
 
+WORLD_CLERK = Actor(id="clerk-sim", role=Role.CLERK)  # the simulated world's court staff
+WORLD_OFFICER = Actor(id="officer-sim", role=Role.OFFICER)
 WORLD_JUDGE = Actor(id="judge-sim", role=Role.JUDGE)
 BASIS = BasisSpec(kind=BasisKind.JUDGMENT, document_number="(2026)甘0402民初88号",
                   issued_by="甘肃省白银市白银区人民法院", effective_days_before_filing=60,
@@ -47,6 +49,12 @@ def house(asset_id: str, value: str, reference: str, *rounds: AuctionRound) -> W
         asset_id=asset_id, kind=AssetKind.REAL_ESTATE, description=f"flat {asset_id}",
         value=Decimal(value), indivisible=True), reference_price=Decimal(reference),
         rounds=rounds)
+
+
+def car(asset_id: str, value: str, *rounds: AuctionRound) -> WorldAsset:
+    return WorldAsset(channel=Channel.VEHICLES, asset=AssetFinding(
+        asset_id=asset_id, kind=AssetKind.VEHICLE, description=f"car {asset_id}",
+        value=Decimal(value)), rounds=rounds)
 
 
 def bid(bidder: str, amount: str, minutes: int) -> ScenarioBid:
@@ -108,8 +116,7 @@ def approvals() -> DocketCase:
     return case("(2026)甘0402执112号", World(
         report=PropertyReport(day=5), court=CourtConduct(restriction_day=12),
         acts=(ScheduledAct(day=14, approval_day=13, act=ListDishonest(
-                  actor=Actor(id="officer-sim", role=Role.OFFICER),
-                  ground=DishonestGround.ABLE_BUT_REFUSES)),
+                  actor=WORLD_OFFICER, ground=DishonestGround.ABLE_BUT_REFUSES)),
               ScheduledAct(day=20, act=WithdrawApplication(
                   actor=WORLD_JUDGE, reason="申请执行人撤回执行申请")))), principal="46000.00")
 

@@ -13,28 +13,17 @@ from datetime import timedelta
 from decimal import Decimal
 
 from domain import events as ev
-from domain.models import AssetFinding, ObjectedAct, ObjectionOutcome, Standing
-from domain.rules import AssetKind, Channel
-from domain.values import Actor, Role
+from domain.models import ObjectedAct, ObjectionOutcome, Standing
 from tests.support import CLERK, JUDGE
 from tests.workflows.conftest import Rig
-from tests.workflows.dockets import bid, case, deposit, house
+from tests.workflows.dockets import WORLD_CLERK, WORLD_JUDGE, bid, car, case, deposit, house
 from workflows.acts import (
     RecordObjection,
     RecordObjectionService,
     RecordOutsiderClaim,
     RuleOnObjection,
 )
-from workflows.docket import AuctionRound, Payment, PropertyReport, ScheduledAct, World, WorldAsset
-
-WORLD_CLERK = Actor(id="clerk-sim", role=Role.CLERK)
-WORLD_JUDGE = Actor(id="judge-sim", role=Role.JUDGE)
-
-
-def car(asset_id: str, value: str, *rounds: AuctionRound) -> WorldAsset:
-    return WorldAsset(channel=Channel.VEHICLES, asset=AssetFinding(
-        asset_id=asset_id, kind=AssetKind.VEHICLE, description=f"car {asset_id}",
-        value=Decimal(value)), rounds=rounds)
+from workflows.docket import AuctionRound, Payment, PropertyReport, ScheduledAct, World
 
 
 def claimed_flat() -> World:

@@ -22,15 +22,14 @@ from domain.models import (
     SecurityForm,
     SecurityProvider,
 )
-from domain.values import Actor, Party, PartyKind, ResidentId, Role
+from domain.values import Party, PartyKind, ResidentId, Role
 from tests.support import JUDGE, OFFICER
 from tests.workflows.conftest import Rig
-from tests.workflows.dockets import WORLD_JUDGE, case
+from tests.workflows.dockets import WORLD_CLERK, WORLD_JUDGE, WORLD_OFFICER, case
 from workflows import acts as a
 from workflows.docket import CourtConduct, Payment, PropertyReport, ScheduledAct, World
 
 NOTHING = [("NetworkInquiryMade", 0)] * 7
-WORLD_OFFICER = Actor(id="officer-sim", role=Role.OFFICER)
 GUARANTOR = Party(name="王五", kind=PartyKind.PERSON,
                   document=ResidentId(number="620402197505050014"))
 
@@ -145,8 +144,7 @@ async def test_d_termination_is_accepted_only_after_the_referral(rig: Rig) -> No
               ScheduledAct(day=30, act=a.FindRefusalToEnforce(
                   actor=WORLD_JUDGE, conduct="拒不申报财产, 经罚款仍拒不履行, 转移车辆")),
               ScheduledAct(day=130, act=a.RecordReferralOutcome(
-                  actor=Actor(id="clerk-sim", role=Role.CLERK), referral_id="R1",
-                  outcome=ReferralOutcome.ACCEPTED)))),
+                  actor=WORLD_CLERK, referral_id="R1", outcome=ReferralOutcome.ACCEPTED)))),
         principal="50000.00")
     number = subject.case_number
     await rig.file(subject)
