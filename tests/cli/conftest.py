@@ -96,9 +96,8 @@ ACCOUNTS = {"clerk-9": "clerk", "officer-3": "officer", "audit-1": "auditor",
             "president-1": "president"}
 
 
-@pytest.fixture(scope="session")
-def enforce(worker: WorkerProcess) -> Enforce:
-    """``enforce`` against the running engine (its data directory and dev server), with the
+def with_accounts(worker: WorkerProcess) -> Enforce:
+    """``enforce`` against a running engine (its data directory and dev server), with the
     accounts of the tests: the OS user is ``clerk-7``, the others act with tokens."""
     run = Enforce(worker.data, worker.address)
     added = run("users", "add", OS_ACCOUNT, "--role", "clerk", "--os-user", os_user())
@@ -106,6 +105,24 @@ def enforce(worker: WorkerProcess) -> Enforce:
     for name, role in ACCOUNTS.items():
         assert run("users", "add", name, "--role", role).code == 0
     return run
+
+
+@pytest.fixture(scope="session")
+def enforce(worker: WorkerProcess) -> Enforce:
+    """``enforce`` against the session's engine: tests/cli/test_operators.py owns its store
+    (it checks whole-store listings, verification and metrics), so other modules that file
+    cases start an engine of their own (``own_engine``)."""
+    return with_accounts(worker)
+
+
+@pytest.fixture(scope="module")
+def own_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Enforce]:
+    """``enforce`` against an engine (worker, dev server, stores) of this test module alone."""
+    running = WorkerProcess(tmp_path_factory.mktemp("engine") / "data")
+    running.start()
+    yield with_accounts(running)
+    code = running.stop(signal.SIGTERM)
+    assert code == 0, running.text
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ NUMBER = "(2026)甘0402执841号"
 
 
 def test_a_reward_request_is_decided_by_the_court_and_a_search_records_its_finding(
-        enforce: Enforce, tmp_path: Path) -> None:
+        own_engine: Enforce, tmp_path: Path) -> None:
+    enforce = own_engine
     path = tmp_path / "case.json"
     path.write_text(case(NUMBER, World(), principal="90000.00").model_dump_json(), "utf-8")
     assert (filed := enforce("case", "file", path)).code == 0, filed.err

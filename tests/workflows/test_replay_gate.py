@@ -35,7 +35,7 @@ from domain.application import EnforcementCases
 from domain.commands import Command
 from engine.codec import with_encryption
 from engine.converter import DATA_CONVERTER
-from engine.facade import Engine
+from engine.facade import UPDATE_SLOTS, Engine
 from engine.runtime import DevServer, create_worker
 from tests.principals import TEST_RING, HarnessEngine
 from tests.replay_gate import Run, fetch, replay
@@ -49,9 +49,9 @@ from workflows.messages import case_workflow_id, world_workflow_id
 
 ROOT = Path(__file__).resolve().parents[2]
 FILINGS = 6
-UPDATES = 10
-"""Updates in flight on one case at once: the dev server refuses more per workflow
-(RESOURCE_EXHAUSTED, "limit on number of concurrent in-flight updates has been reached (10)")."""
+UPDATES = UPDATE_SLOTS
+"""Updates in flight on one case at once: as many as one facade sends (the dev server refuses
+more than 10 per workflow, docs/operations.md "Concurrent acts")."""
 WAIT = 90.0
 """Seconds any one wait may take before the test fails saying what it waited for."""
 HOLD_BOUND = 25.0
