@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from datetime import datetime
 
@@ -197,14 +198,15 @@ def stuck_error(stuck: StuckCase) -> CaseStuckError:
     return CaseStuckError(stuck.case_number, stuck.reason, stuck.attempts, REPAIR)
 
 
-class StuckDoor:
+class StuckDoor(ABC):
     """The stuck-case part of the Engine facade (mixed into ``engine.facade.Engine``)."""
 
     task_queue: str
 
     @property
+    @abstractmethod
     def client(self) -> Client:
-        raise NotImplementedError
+        """The Engine's Temporal client (``engine.facade.Engine.client``)."""
 
     async def stuck_cases(self, *, limit: int = MAX_CASES) -> list[StuckCase]:
         """Running cases of this engine's task queue whose workflow task keeps failing, each
