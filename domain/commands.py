@@ -34,6 +34,7 @@ from domain.models import (
     FundsSource,
     ObjectedAct,
     ObjectionOutcome,
+    PayeeKind,
     PostponementEnd,
     PriceMethod,
     ReferralOutcome,
@@ -324,11 +325,17 @@ class RecordFundsReceived(Command):
     amount: PositiveMoney
     received_on: date
     source: FundsSource = FundsSource.DEBTOR_PAYMENT
+    payer: Annotated[str, Field(min_length=1, max_length=100)] | None = None  # ADDED_LATER
 
 
 class PayOut(Command):
+    """A disbursement from the case's ledger to one payee (docs/rules.md §1.7); without a
+    payee kind: to the applicants (payouts decided before the ledger had payees)."""
+
     amount: PositiveMoney
     paid_on: date
+    payee_kind: PayeeKind | None = None  # ADDED_LATER; None: the applicants
+    payee: Annotated[str, Field(min_length=1, max_length=100)] | None = None  # ADDED_LATER
 
 
 # --- settlement -----------------------------------------------------------------------------

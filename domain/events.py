@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from domain.models import (
+    Allocation,
     ApprovalMeasure,
     ApprovalMode,
     AssetFinding,
@@ -35,6 +36,7 @@ from domain.models import (
     FundsSource,
     ObjectedAct,
     ObjectionOutcome,
+    PayeeKind,
     PostponementEnd,
     PriceMethod,
     ReferralOutcome,
@@ -347,12 +349,27 @@ class FundsReceived(CaseEvent):
     received_on: date
     source: FundsSource
     payout_due_on: date | None
+    # the case's ledger (docs/rules.md §1.7); receipts recorded before it: all the applicants'
+    payer: str | None = None
+    allocations: tuple[Allocation, ...] = ()
 
 
 class FundsPaidOut(CaseEvent):
     amount: Decimal
     paid_on: date
     late: bool  # later than 30 days after the funds arrived (执行款物规定)
+    # payouts recorded before the ledger: to the applicants, oldest receipt first
+    payee_kind: PayeeKind = PayeeKind.APPLICANT
+    payee: str | None = None
+
+
+class DebtWaived(CaseEvent):
+    """A performed settlement for less than the balance: the rest is waived by the applicant
+    (和解规定 arts.8, 17), not left outstanding."""
+
+    amount: Decimal
+    waived_on: date
+    reason: str
 
 
 # --- settlement -----------------------------------------------------------------------------

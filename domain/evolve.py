@@ -10,7 +10,9 @@ from domain import events as ev
 from domain.calendar import legal_date
 from domain.models import (
     NO_PAYOUT_SOURCES,
+    Allocation,
     ClosureMode,
+    PayeeKind,
     PostponementEnd,
     ReportStatus,
     SuspensionReason,
@@ -298,23 +300,39 @@ def _in_lieu(s: CaseState, e: ev.AssetTransferredInLieu) -> None:
 
 @applies(ev.FundsReceived)
 def _funds(s: CaseState, e: ev.FundsReceived) -> None:
-    s.received += e.amount
-    s.recoveries.append(Recovery(on=e.received_on, amount=e.amount))
-    if e.source not in NO_PAYOUT_SOURCES:
-        s.receipts.append(ReceiptState(amount=e.amount, received_on=e.received_on,
-                                       due_on=e.payout_due_on, unpaid=e.amount))
+    """A receipt enters the ledger split by payee (receipts before the ledger: the applicants')."""
+    parts = e.allocations or (Allocation(payee_kind=PayeeKind.APPLICANT, amount=e.amount,
+                                         due_on=e.payout_due_on),)
+    for part in parts:
+        if part.payee_kind is PayeeKind.APPLICANT:
+            s.received += part.amount
+            s.recoveries.append(Recovery(on=e.received_on, amount=part.amount))
+        elif part.payee_kind is PayeeKind.COURT_FEE:
+            s.fee_received += part.amount
+        else:
+            s.excess_received += part.amount
+        if e.source not in NO_PAYOUT_SOURCES and part.amount > 0:
+            s.receipts.append(ReceiptState(amount=part.amount, received_on=e.received_on,
+                                           due_on=part.due_on, unpaid=part.amount,
+                                           payee_kind=part.payee_kind, payee=part.payee))
 
 
 @applies(ev.FundsPaidOut)
 def _paid(s: CaseState, e: ev.FundsPaidOut) -> None:
+    """A payout settles its payee's open entries, oldest first."""
     s.paid_out += e.amount
     s.late_payouts += int(e.late)
     left = e.amount
-    for receipt in s.receipts:  # oldest first
+    for receipt in s.held(e.payee_kind, e.payee):
         take = min(left, receipt.unpaid)
         receipt.unpaid -= take
         left -= take
     s.receipts = [r for r in s.receipts if r.unpaid > 0]
+
+
+@applies(ev.DebtWaived)
+def _waived(s: CaseState, e: ev.DebtWaived) -> None:
+    s.waived += e.amount
 
 
 @applies(ev.SettlementReached)

@@ -115,6 +115,27 @@ class FundsSource(StrEnum):
 
 
 NO_PAYOUT_SOURCES = frozenset({FundsSource.DIRECT_TO_APPLICANT})
+SURPLUS_SOURCES = frozenset({FundsSource.AUCTION_PROCEEDS, FundsSource.SALE_PROCEEDS})
+"""Receipts that may exceed what is owed: a price is paid in full and what is left after the
+claim and the enforcement fee goes back to the debtor (docs/rules.md §1.7)."""
+
+
+class PayeeKind(StrEnum):
+    """Whom case money is due to (一案一账号: every entry of the case's ledger names one)."""
+
+    APPLICANT = "applicant"  # 申请执行人: the claim
+    COURT_FEE = "court_fee"  # the court: 执行申请费 (诉讼费用交纳办法 arts.14, 20, 38)
+    DEBTOR_REFUND = "debtor_refund"  # 被执行人: the excess beyond the claim and the fee
+
+
+class Allocation(Frozen):
+    """The part of a receipt due to one payee, and the day its payout falls due (30 days after
+    arrival, 执行款物规定)."""
+
+    payee_kind: PayeeKind
+    payee: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    amount: Money
+    due_on: date | None = None
 
 
 class DishonestGround(StrEnum):

@@ -7,7 +7,7 @@ recollection) live in :class:`RuleSet`, which a court may override by configurat
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -50,6 +50,12 @@ SRC_REAUCTION = "网拍规定 art.26"
 SRC_SALE = "网拍规定 art.26; 拍卖变卖规定"
 SRC_IN_LIEU = "拍卖变卖规定 art.16"
 SRC_PAYOUT = "执行款物规定 (about art.10)"
+SRC_LEDGER = "执行款物规定; 法发〔2017〕6号 一案一账号 (docs/rules.md §1.7)"
+"""Each case's money is a ledger of receipts and disbursements to named payees."""
+SRC_FEE = "诉讼费用交纳办法 arts.14(1), 20, 38"
+"""执行申请费: by the executed amount, paid after enforcement, borne by the debtor."""
+SRC_REFUND = "拍卖变卖规定; 执行款物规定 (docs/rules.md §1.7)"
+"""What is left of a price after the claim and the fee goes back to the debtor."""
 SRC_SETTLEMENT = "和解规定 arts.2, 8"
 SRC_SETTLEMENT_DEFAULT = "和解规定 arts.9, 13, 17"
 SRC_FINE = "民诉法 arts.118, 119"
@@ -123,6 +129,26 @@ BIDDING_MIN = timedelta(hours=24)
 BID_EXTENSION = timedelta(minutes=5)
 REFERENCE_PRICE_VALID_YEARS = 1
 PAYOUT_DAYS = 30
+
+FEE_BANDS: tuple[tuple[Decimal, Decimal], ...] = (
+    (Decimal("500000"), Decimal("0.015")),
+    (Decimal("5000000"), Decimal("0.01")),
+    (Decimal("10000000"), Decimal("0.005")),
+)
+"""诉讼费用交纳办法 art.14(1): up to ¥10,000 a flat ¥50; the part above, up to each band's upper
+limit, at the band's rate; above ¥10,000,000 at 0.1%."""
+
+
+def enforcement_fee(amount: Decimal) -> Decimal:
+    """The 执行申请费 for an executed amount (诉讼费用交纳办法 art.14(1)), to the fen (half up)."""
+    fee, lower = Decimal("50"), Decimal("10000")
+    for upper, rate in FEE_BANDS:
+        if amount > lower:
+            fee += (min(amount, upper) - lower) * rate
+        lower = upper
+    if amount > lower:
+        fee += (amount - lower) * Decimal("0.001")
+    return fee.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 FINE_MAX_PERSON = Decimal("100000.00")
 FINE_MIN_ORGANISATION = Decimal("50000.00")
 FINE_MAX_ORGANISATION = Decimal("1000000.00")

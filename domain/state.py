@@ -26,6 +26,7 @@ from domain.models import (
     DishonestGround,
     ObjectedAct,
     ObjectionOutcome,
+    PayeeKind,
     PostponementEnd,
     ReferralOutcome,
     ReferralRoute,
@@ -38,8 +39,8 @@ from domain.models import (
     SuitJudgment,
     SuspensionReason,
 )
-from domain.rules import Channel
-from domain.values import Party, Role, recorded_facts
+from domain.rules import Channel, enforcement_fee
+from domain.values import CaseKind, Party, Role, case_kind_of, recorded_facts
 
 ZERO = Decimal("0.00")
 
@@ -138,10 +139,16 @@ class Recovery(Mutable):
 
 
 class ReceiptState(Mutable):
+    """One open entry of the case's ledger: a receipt's part due to one payee, and how much of
+    it is not yet paid out (docs/rules.md §1.7). States saved before the ledger had payees hold
+    the applicants' receipts only, which the defaults say."""
+
     amount: Decimal
     received_on: date
     due_on: date | None
     unpaid: Decimal
+    payee_kind: PayeeKind = PayeeKind.APPLICANT
+    payee: str | None = None
 
 
 class Period(Mutable):
@@ -317,7 +324,10 @@ class CaseState(Mutable):
     received: Decimal = ZERO
     in_lieu: Decimal = ZERO
     paid_out: Decimal = ZERO
-    receipts: list[ReceiptState] = Field(default_factory=list)
+    receipts: list[ReceiptState] = Field(default_factory=list)  # open ledger entries
+    fee_received: Decimal = ZERO  # 执行申请费 taken from receipts (docs/rules.md §1.7)
+    excess_received: Decimal = ZERO  # beyond the claim and the fee: due back to the debtor
+    waived: Decimal = ZERO  # given up by the applicant in a performed settlement
     recoveries: list[Recovery] = Field(default_factory=list)  # dated: delay interest's base
     late_payouts: int = 0
     # settlement
@@ -376,13 +386,34 @@ class CaseState(Mutable):
 
     @property
     def outstanding(self) -> Decimal:
-        """Balance still owed; never negative."""
-        return max(ZERO, self.claim_total - self.recovered)
+        """Balance still owed to the applicants; never negative."""
+        return max(ZERO, self.claim_total - self.recovered - self.waived)
+
+    @property
+    def fee_due(self) -> Decimal:
+        """The 执行申请费 of a first enforcement case on the amount applied for (诉讼费用交纳办法
+        art.14(1)); a resumed or preservation case pays none (docs/rules.md §1.7)."""
+        if case_kind_of(self.case_number) is not CaseKind.FIRST:
+            return ZERO
+        return enforcement_fee(self.claim.total)
+
+    @property
+    def fee_outstanding(self) -> Decimal:
+        """What of the enforcement fee no receipt has covered yet."""
+        return max(ZERO, self.fee_due - self.fee_received)
 
     @property
     def undisbursed(self) -> Decimal:
-        """Funds held by the court and not yet paid out to the applicant."""
+        """Funds held by the court and not yet paid out, to every payee."""
         return sum((r.unpaid for r in self.receipts), ZERO)
+
+    def held(self, kind: PayeeKind, payee: str | None = None, on: date | None = None
+             ) -> list[ReceiptState]:
+        """The open ledger entries due to ``kind`` (and ``payee`` if named), oldest first,
+        received on or before ``on`` if given."""
+        return [r for r in self.receipts if r.payee_kind is kind
+                and (payee is None or r.payee in (payee, None))
+                and (on is None or r.received_on <= on)]
 
     @property
     def is_closed(self) -> bool:

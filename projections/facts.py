@@ -244,6 +244,9 @@ class CaseFacts:
     received: Decimal = ZERO
     in_lieu: Decimal = ZERO
     paid_out: Decimal = ZERO
+    fee_received: Decimal = ZERO  # 执行申请费 taken from receipts (docs/rules.md §1.7)
+    excess_received: Decimal = ZERO  # due back to the debtor
+    waived: Decimal = ZERO  # given up in a performed settlement (DebtWaived)
     receipts: list[ReceiptFact] = field(default_factory=list)
     receipt_seq: int = 0
     # settlement

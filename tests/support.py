@@ -83,6 +83,7 @@ class Driver:
 
     def file(self, filed_on: date = date(2026, 1, 10), *, principal: str = "1000000.00",
              respondents: tuple[Party, ...] = (DEBTOR,),
+             applicants: tuple[Party, ...] = (APPLICANT,),
              category: CaseCategory = CaseCategory.LOAN,
              basis_kind: BasisKind = BasisKind.JUDGMENT,
              performance_deadline: date = date(2025, 12, 1),
@@ -91,7 +92,7 @@ class Driver:
                       issued_by="甘肃省白银市白银区人民法院", effective_on=date(2025, 11, 1),
                       performance_deadline=performance_deadline)
         return self.send("FileCase", filed_on, CLERK, category=category,
-                         applicants=(APPLICANT,), respondents=respondents,
+                         applicants=applicants, respondents=respondents,
                          enforcement_basis=basis,
                          claim=Claim(principal=Decimal(principal), interest=Decimal("0.00"),
                                      fees=Decimal("0.00")),

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from domain import commands as c
 from domain import events as ev
 from domain import rules as r
-from domain.models import NO_PAYOUT_SOURCES, ClosureMode, EndingGround, SettlementChoice
+from domain.models import (
+    NO_PAYOUT_SOURCES,
+    SURPLUS_SOURCES,
+    Allocation,
+    ClosureMode,
+    EndingGround,
+    FundsSource,
+    PayeeKind,
+    SettlementChoice,
+)
 from domain.models import SuspensionReason as Why
 from domain.state import ZERO, CaseState
 
@@ -13,24 +25,84 @@ from . import Context, Pending, decides
 from .common import require
 
 
+def split_evenly(amount: Decimal, payees: list[str]) -> list[tuple[str, Decimal]]:
+    """``amount`` in equal shares to the fen; the fen left over goes one each to the first
+    payees in the order they were filed, so the shares add up to ``amount`` exactly
+    (docs/rules.md §1.7)."""
+    fen = int((amount * 100).to_integral_value())
+    each, extra = divmod(fen, len(payees))
+    return [(name, Decimal(each + (1 if i < extra else 0)) / 100)
+            for i, name in enumerate(payees)]
+
+
+def allocate(s: CaseState, amount: Decimal, source: FundsSource, due: date | None
+             ) -> list[Allocation]:
+    """A receipt's parts by payee: the applicants up to their balance, then the enforcement fee,
+    then what is left back to the debtor (docs/rules.md §1.7)."""
+    to_applicants = min(amount, s.outstanding)
+    to_court = min(amount - to_applicants, s.fee_outstanding)
+    excess = amount - to_applicants - to_court
+    parts = [Allocation(payee_kind=PayeeKind.APPLICANT, payee=name, amount=share, due_on=due)
+             for name, share in split_evenly(to_applicants, [p.name for p in s.applicants])
+             if share > 0]
+    if to_court > 0:
+        parts.append(Allocation(payee_kind=PayeeKind.COURT_FEE, amount=to_court, due_on=due))
+    if excess > 0:
+        debtor = s.respondents[0].name if len(s.respondents) == 1 else None
+        parts.append(Allocation(payee_kind=PayeeKind.DEBTOR_REFUND, payee=debtor,
+                                amount=excess, due_on=due))
+    return parts
+
+
 @decides(c.RecordFundsReceived)
 def funds_received(s: CaseState, cmd: c.RecordFundsReceived, ctx: Context) -> list[Pending]:
-    require(cmd.amount <= s.outstanding, "funds.exceed_balance",
-            f"{cmd.amount} exceeds the outstanding balance {s.outstanding}", r.SRC_ENGINE)
+    if cmd.source in SURPLUS_SOURCES:
+        pass  # a price is received whole: the surplus is the debtor's (docs/rules.md §1.7)
+    elif cmd.source in NO_PAYOUT_SOURCES:
+        require(cmd.amount <= s.outstanding, "funds.exceed_balance",
+                f"{cmd.amount} exceeds the outstanding balance {s.outstanding}", r.SRC_ENGINE)
+    else:
+        owed = s.outstanding + s.fee_outstanding
+        require(cmd.amount <= owed, "funds.exceed_balance",
+                f"{cmd.amount} exceeds the outstanding balance {s.outstanding} and the "
+                f"enforcement fee still due {s.fee_outstanding}", r.SRC_ENGINE)
     due = None if cmd.source in NO_PAYOUT_SOURCES else \
         ctx.calendar.period_end(cmd.received_on, r.PAYOUT_DAYS)
     return [(ev.FundsReceived, {"amount": cmd.amount, "received_on": cmd.received_on,
-                                "source": cmd.source, "payout_due_on": due})]
+                                "source": cmd.source, "payout_due_on": due,
+                                "payer": cmd.payer,
+                                "allocations": tuple(allocate(s, cmd.amount, cmd.source, due))})]
+
+
+def _payee(s: CaseState, cmd: c.PayOut) -> tuple[PayeeKind, str | None]:
+    """The payout's payee, checked against the parties (docs/rules.md §1.7)."""
+    kind = cmd.payee_kind or PayeeKind.APPLICANT
+    if cmd.payee is not None:
+        parties = {PayeeKind.APPLICANT: s.applicants, PayeeKind.DEBTOR_REFUND: s.respondents,
+                   PayeeKind.COURT_FEE: ()}[kind]
+        require(any(p.name == cmd.payee for p in parties), "payout.unknown_payee",
+                f"{cmd.payee} is not a party the case owes {kind.value} money to", r.SRC_LEDGER)
+    if kind is PayeeKind.DEBTOR_REFUND:
+        require(bool(s.held(kind, cmd.payee)), "payout.refund_not_excess",
+                "only money received beyond the claim and the enforcement fee is refunded "
+                "to the debtor; the case holds none", r.SRC_REFUND)
+    return kind, cmd.payee
 
 
 @decides(c.PayOut)
 def pay_out(s: CaseState, cmd: c.PayOut, ctx: Context) -> list[Pending]:
-    held = sum((x.unpaid for x in s.receipts if x.received_on <= cmd.paid_on), ZERO)
+    kind, payee = _payee(s, cmd)
+    entries = s.held(kind, payee, on=cmd.paid_on)
+    held = sum((x.unpaid for x in entries), ZERO)
     require(cmd.amount <= held, "payout.exceeds_funds",
-            f"only {held} was held for payout on {cmd.paid_on}", r.SRC_PAYOUT)
-    oldest_due = min((x.due_on for x in s.receipts if x.due_on), default=None)
+            f"only {held} was held for {kind.value}{' ' + payee if payee else ''} "
+            f"on {cmd.paid_on}", r.SRC_PAYOUT)
+    oldest_due = min((x.due_on for x in s.held(kind, payee) if x.due_on), default=None)
     late = oldest_due is not None and cmd.paid_on > oldest_due
-    return [(ev.FundsPaidOut, {"amount": cmd.amount, "paid_on": cmd.paid_on, "late": late})]
+    paid: dict[str, object] = {"amount": cmd.amount, "paid_on": cmd.paid_on, "late": late}
+    if cmd.payee_kind is not None:
+        paid |= {"payee_kind": kind, "payee": payee}
+    return [(ev.FundsPaidOut, paid)]
 
 
 @decides(c.ReachSettlement)
@@ -68,7 +140,12 @@ def settlement_performed(s: CaseState, cmd: c.RecordSettlementPerformed, ctx: Co
     _open_settlement(s)
     require(s.settlement_paid >= s.settlement_amount, "settlement.not_fully_performed",
             f"{s.settlement_paid} of {s.settlement_amount} has been performed", r.SRC_SETTLEMENT)
-    return [(ev.SettlementPerformed, {"performed_on": cmd.performed_on})]
+    out: list[Pending] = [(ev.SettlementPerformed, {"performed_on": cmd.performed_on})]
+    if s.outstanding > 0:  # the agreement asked less than the balance: the rest is given up
+        out.append((ev.DebtWaived, {
+            "amount": s.outstanding, "waived_on": cmd.performed_on,
+            "reason": "settlement performed for less than the balance (和解规定 arts.8, 17)"}))
+    return out
 
 
 @decides(c.RecordSettlementDefault)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from domain import events as ev
 from domain.calendar import legal_date
+from domain.models import PayeeKind
 from projections.evidence.objections import revoked
 from projections.evidence.registry import Step, end_periods, handles, no_payout, payout_due
-from projections.facts import AssetFact, CaseFacts, PeriodFact, ReceiptFact
+from projections.facts import ZERO, AssetFact, CaseFacts, PeriodFact, ReceiptFact
 
 
 def asset(f: CaseFacts, asset_id: str) -> AssetFact:
@@ -111,7 +112,14 @@ def in_lieu(f: CaseFacts, e: ev.AssetTransferredInLieu, s: Step) -> None:
 
 @handles(ev.FundsReceived)
 def funds_received(f: CaseFacts, e: ev.FundsReceived, s: Step) -> None:
-    f.received += e.amount
+    """Recovered is the applicants' part; the fee and an excess are kept apart (the ledger's
+    allocations, docs/rules.md §1.7; receipts recorded before them: all the applicants')."""
+    parts = e.allocations
+    f.received += sum((a.amount for a in parts if a.payee_kind is PayeeKind.APPLICANT),
+                      ZERO) if parts else e.amount
+    f.fee_received += sum((a.amount for a in parts if a.payee_kind is PayeeKind.COURT_FEE), ZERO)
+    f.excess_received += sum((a.amount for a in parts
+                              if a.payee_kind is PayeeKind.DEBTOR_REFUND), ZERO)
     if not no_payout(e.source.value):
         f.receipt_seq += 1
         f.receipts.append(ReceiptFact(seq=f.receipt_seq, received_on=e.received_on,
@@ -135,6 +143,11 @@ def paid_out(f: CaseFacts, e: ev.FundsPaidOut, s: Step) -> None:
         left -= take
         if receipt.unpaid <= 0:
             receipt.paid_on = e.paid_on
+
+
+@handles(ev.DebtWaived)
+def debt_waived(f: CaseFacts, e: ev.DebtWaived, s: Step) -> None:
+    f.waived += e.amount
 
 
 # --- settlement -----------------------------------------------------------------------------

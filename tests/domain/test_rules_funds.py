@@ -23,18 +23,20 @@ def _case() -> tuple[EnforcementCases, Driver]:
     return app, d
 
 
-def test_refuses_funds_beyond_the_outstanding_balance() -> None:
+def test_refuses_funds_beyond_the_balance_and_the_enforcement_fee() -> None:
+    """¥1,000,000 owed plus its 执行申请费 ¥12,400 (诉讼费用交纳办法 art.14(1)) may arrive."""
     app, d = _case()
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolation) as refused:
-        d.send("RecordFundsReceived", date(2026, 3, 2), CLERK, amount=Decimal("1000000.01"),
+        d.send("RecordFundsReceived", date(2026, 3, 2), CLERK, amount=Decimal("1012400.01"),
                received_on=date(2026, 3, 2))
     assert (refused.value.code, refused.value.source) == ("funds.exceed_balance",
                                                           "engine invariant (docs/rules.md §5)")
     assert app.recorder.max_notification_id() == before
-    d.send("RecordFundsReceived", date(2026, 3, 2), CLERK, amount=Decimal("1000000.00"),
+    d.send("RecordFundsReceived", date(2026, 3, 2), CLERK, amount=Decimal("1012400.00"),
            received_on=date(2026, 3, 2))
-    assert app.get_case(NUMBER).outstanding == Decimal("0.00")
+    state = app.get_case(NUMBER)
+    assert (state.outstanding, state.fee_outstanding) == (Decimal("0.00"), Decimal("0.00"))
 
 
 def test_refuses_payout_beyond_the_funds_held() -> None:

@@ -75,8 +75,8 @@ def test_performed_settlement_closes_the_case_as_performed() -> None:
     d.send("RecordSettlementPerformed", date(2026, 4, 2), performed_on=date(2026, 4, 2))
     d.send("ConcludeCase", date(2026, 4, 3), JUDGE, closed_on=date(2026, 4, 3))
     state = app.get_case(NUMBER)
-    assert (state.closure_mode, state.outstanding) == (ClosureMode.CONCLUDED,
-                                                       Decimal("400000.00"))
+    assert (state.closure_mode, state.outstanding, state.waived) == (
+        ClosureMode.CONCLUDED, Decimal("0.00"), Decimal("400000.00"))  # waived, not owed
 
 
 def test_refuses_to_conclude_while_the_settlement_is_unperformed() -> None:

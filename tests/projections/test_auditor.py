@@ -94,6 +94,10 @@ def test_every_read_model_exports_to_csv_and_json(app: EnforcementCases,
     events = orjson.loads((tmp_path / "json" / "timeline.json").read_bytes())
     assert events[2]["details"] == {"amount": "30000.00", "received_on": "2026-01-12",
                                     "source": "debtor_payment",
-                                    "payout_due_on": events[2]["details"]["payout_due_on"]}
+                                    "payout_due_on": events[2]["details"]["payout_due_on"],
+                                    "payer": None, "allocations": [{
+                                        "payee_kind": "applicant", "payee": "张三",
+                                        "amount": "30000.00",
+                                        "due_on": events[2]["details"]["payout_due_on"]}]}
     with pytest.raises(ValueError, match="no read model"):
         export_read_model(store, "nonsense", tmp_path)
