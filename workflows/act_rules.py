@@ -96,7 +96,7 @@ def _funds(b: _Builder, x: a.RecordPayment) -> None:
     source = FundsSource.DIRECT_TO_APPLICANT if x.direct_to_applicant \
         else FundsSource.DEBTOR_PAYMENT
     b.add(c.RecordFundsReceived(**b.env(), amount=x.amount, received_on=b.day(x.paid_on),
-                                source=source))
+                                source=source, payer=x.payer))
 
 
 def _report(b: _Builder, x: a.RecordPropertyReport) -> None:
@@ -366,6 +366,9 @@ def _recorded(b: _Builder, x: a.ActBase) -> None:
         b.add(c.AdjustLivingAllowance(**e(), asset_id=x.asset_id, allowance=x.allowance,
                                       panel_decision=x.panel_decision,
                                       decided_on=day(x.decided_on)))
+    elif isinstance(x, a.PayOutFunds):
+        b.add(c.PayOut(**e(), amount=x.amount, paid_on=day(x.paid_on), payee_kind=x.payee_kind,
+                       payee=x.payee))
     else:
         raise invalid(f"{type(x).__name__} is not applied through commands")
 
@@ -379,7 +382,7 @@ SECURITY_ACTS: tuple[type[a.ActBase], ...] = (
 RECORDED: tuple[type[a.ActBase], ...] = (
     a.AssessDelayInterest, a.RecordSearch, a.RequestReward, a.DecideReward, a.RequestAudit,
     a.DecideAudit, a.RecordDebtorMissing, a.RecordDebtorSearch, a.RecordObstruction,
-    a.RecordControlLapse, a.AdjustLivingAllowance)
+    a.RecordControlLapse, a.AdjustLivingAllowance, a.PayOutFunds)
 """The acts ``_recorded`` translates."""
 
 BUILDERS: dict[type[a.ActBase], Callable[[_Builder, Any], None]] = {

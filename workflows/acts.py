@@ -27,6 +27,7 @@ from domain.models import (
     DishonestGround,
     ObjectedAct,
     ObjectionOutcome,
+    PayeeKind,
     PostponementEnd,
     ReferralOutcome,
     ReferralRoute,
@@ -85,6 +86,19 @@ class RecordPayment(ActBase):
     amount: PositiveMoney
     paid_on: date | None = None
     direct_to_applicant: bool = False
+    payer: Annotated[str, Field(min_length=1, max_length=100)] | None = None  # who paid it in
+
+
+class PayOutFunds(ActBase):
+    """A disbursement from the case's ledger to one payee: an applicant (by name, or the
+    applicants oldest entry first), the court's enforcement fee, or a refund of an excess to the
+    debtor (docs/rules.md §1.7); an officer, judge or president gives it."""
+
+    kind: Literal["pay_out"] = "pay_out"
+    amount: PositiveMoney
+    payee_kind: PayeeKind = PayeeKind.APPLICANT
+    payee: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    paid_on: date | None = None
 
 
 class SubmitLead(ActBase):
@@ -660,7 +674,7 @@ Act = Annotated[
     # doors to commands decided in the domain (docs/architecture.md)
     | AssessDelayInterest | RecordSearch | RequestReward | DecideReward | RequestAudit
     | DecideAudit | RecordDebtorMissing | RecordDebtorSearch | RecordObstruction
-    | RecordControlLapse | AdjustLivingAllowance
+    | RecordControlLapse | AdjustLivingAllowance | PayOutFunds
     | RecordObjection | RecordOutsiderClaim | OrderObjectionStay | RuleOnObjection
     | RecordObjectionService | ApplyForReview | RecordReviewDecision | RecordObjectionSuit
     | RecordSuitJudgment,
@@ -682,7 +696,7 @@ ACT_TYPES: tuple[type[ActBase], ...] = (
     # doors to commands decided in the domain (docs/architecture.md)
     AssessDelayInterest, RecordSearch, RequestReward, DecideReward, RequestAudit, DecideAudit,
     RecordDebtorMissing, RecordDebtorSearch, RecordObstruction, RecordControlLapse,
-    AdjustLivingAllowance, *OBJECTION_ACTS,
+    AdjustLivingAllowance, PayOutFunds, *OBJECTION_ACTS,
 )
 
 

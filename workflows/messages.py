@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from domain.models import BasisKind, CaseCategory, Claim
+from domain.models import BasisKind, CaseCategory, Claim, PayeeKind
 from domain.values import Actor, CaseNumber, CheckedText, Party, Role
 
 TASK_QUEUE = "enforcement"
@@ -309,6 +309,14 @@ class ObjectionView(Message):
     revoked_on: date | None = None
 
 
+class HeldView(Message):
+    """Money the case holds for one payee (the ledger's open entries, docs/rules.md §1.7)."""
+
+    payee_kind: PayeeKind
+    payee: str | None = None
+    amount: Decimal
+
+
 class CaseView(Message):
     """What the workflow knows of the case: a digest of the aggregate's state after a command."""
 
@@ -356,6 +364,9 @@ class CaseView(Message):
     limitation_objection: str | None = None  # pending | upheld | rejected
     limitation_objection_raised_on: date | None = None
     objections: tuple[ObjectionView, ...] = ()  # views recorded before objections: ()
+    # the ledger (docs/rules.md §1.7); views recorded before it: (), 0 — paid as one sum
+    held: tuple[HeldView, ...] = ()
+    fee_outstanding: Decimal = Decimal("0.00")
 
     def beyond_calendar(self, day: date) -> bool:
         """Whether ``day`` lies in a year the holiday calendar does not cover (views recorded
