@@ -338,6 +338,15 @@ class PayOut(Command):
     payee: Annotated[str, Field(min_length=1, max_length=100)] | None = None  # ADDED_LATER
 
 
+class ClaimReceipt(Command):
+    """Claim an unidentified receipt of the court's suspense account into this case: the case
+    records it as received from its payer, the account marks it claimed (docs/rules.md §10)."""
+
+    receipt_id: ShortId
+    claimed_on: date
+    source: FundsSource = FundsSource.DEBTOR_PAYMENT
+
+
 # --- settlement -----------------------------------------------------------------------------
 
 class ReachSettlement(Command):

@@ -352,6 +352,7 @@ class FundsReceived(CaseEvent):
     # the case's ledger (docs/rules.md §1.7); receipts recorded before it: all the applicants'
     payer: str | None = None
     allocations: tuple[Allocation, ...] = ()
+    receipt_id: str | None = None  # claimed from the court's suspense account (rules.md §10)
 
 
 class FundsPaidOut(CaseEvent):

@@ -258,6 +258,8 @@ NO_DOOR: dict[str, str] = {
                     "is ever queued (workflows/control.py controls with queue_position 0 and no "
                     "port reports another court's senior seizure), so a live case holds nothing "
                     "to advance; queued controls arrive only by the legacy import",
+    "ClaimReceipt": "a suspense receipt claimed into a case (docs/rules.md §10): its act "
+                    "claim_receipt is being added (branch h-ledgerviews)",
 }
 """Commands the aggregate decides (domain tests, docs/rules.md) that no act and no workflow step
 sends yet: their events reach a store only through the legacy import (docs/legacy-format.md).
