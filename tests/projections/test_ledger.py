@@ -23,13 +23,14 @@ import pytest
 
 from domain.application import EnforcementCases
 from domain.models import PayeeKind
-from projections.ledger import case_ledger, payout_timeliness_by_payee, payouts_due
+from domain.suspense import RecordUnidentifiedReceipt, ReturnUnidentifiedReceipt
+from projections.ledger import case_ledger, payout_timeliness_by_payee, payouts_due, suspense_list
 from projections.metrics import quality_metrics
 from projections.read_store import SQLiteReadModelStore
 from projections.runner import ReadModelRunner, rebuild
 from tests.projections.compare import assert_same_read_models
 from tests.projections.dockets import Script, officer
-from tests.support import CLERK, new_app
+from tests.support import CLERK, OFFICER, at, new_app
 
 NUMBER = "(2026)甘0402执201号"
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))
@@ -125,3 +126,47 @@ def test_a_settlement_for_less_shows_the_waived_part_and_recovers_only_what_was_
         ("waiver", Decimal("4000.00"), Decimal("0.00"), Decimal("0.00"))]
     (m,) = quality_metrics(views, *YEAR)
     assert (m.recovered, m.recovery_rate) == (Decimal("6000.00"), Decimal("60.0"))
+
+
+def _book(app: EnforcementCases, receipt_id: str, amount: str, on: date) -> None:
+    app.suspense(RecordUnidentifiedReceipt(
+        court="甘0402", command_id=f"book:{receipt_id}", actor=CLERK, recorded_at=at(on),
+        receipt_id=receipt_id, amount=Decimal(amount), received_on=on, payer="李四",
+        reference="货款 无案号"))
+
+
+def test_the_suspense_list_holds_the_unclaimed_receipts_with_their_age_and_no_case_facts(
+        app: EnforcementCases, views: SQLiteReadModelStore, tmp_path: Path) -> None:
+    """Three receipts arrive without a case number (docs/rules.md §10): R1 is claimed into
+    执201, R2 goes back to its payer, R3 waits; the claim shows in the case's ledger."""
+    s = Script(app, NUMBER, principal="10000.00").notice(date(2026, 1, 11))
+    runner = ReadModelRunner(app, views, page_size=2)
+    for receipt_id, amount, on in (("R1", "3000.00", date(2026, 3, 2)),
+                                   ("R2", "500.00", date(2026, 3, 3)),
+                                   ("R3", "800.00", date(2026, 3, 4))):
+        _book(app, receipt_id, amount, on)
+    runner.catch_up()
+    assert [x.receipt_id for x in suspense_list(views, date(2026, 3, 4))] == ["R1", "R2", "R3"]
+    s.send("ClaimReceipt", date(2026, 3, 5), receipt_id="R1", claimed_on=date(2026, 3, 5))
+    app.suspense(ReturnUnidentifiedReceipt(
+        court="甘0402", command_id="return:R2", actor=OFFICER, recorded_at=at(date(2026, 3, 6)),
+        receipt_id="R2", returned_on=date(2026, 3, 6), reason="the payer asked for it back"))
+    runner.catch_up()
+
+    (waiting,) = suspense_list(views, date(2026, 4, 3))
+    assert (waiting.court, waiting.receipt_id, waiting.amount, waiting.age_days) == (
+        "甘0402", "R3", Decimal("800.00"), 30)
+    assert suspense_list(views, date(2026, 4, 3), court="甘0403") == []
+    (claimed,) = case_ledger(views, NUMBER)
+    assert (claimed.entry, claimed.amount, claimed.payer, claimed.receipt_id, claimed.held) == (
+        "receipt", Decimal("3000.00"), "李四", "R1", Decimal("3000.00"))
+    assert views.query("SELECT COUNT(*) FROM case_facts") == [(1,)]  # the account is no case
+    assert views.query("SELECT case_number FROM cases") == [(NUMBER,)]
+
+    target = tmp_path / "rebuilt.db"
+    rebuild(app, target, progress=False)
+    rebuilt = SQLiteReadModelStore(target)
+    try:
+        assert_same_read_models(views, rebuilt)
+    finally:
+        rebuilt.close()
