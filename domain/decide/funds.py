@@ -75,7 +75,7 @@ def funds_received(s: CaseState, cmd: c.RecordFundsReceived, ctx: Context) -> li
         "payout_due_on": due, "payer": cmd.payer,
         "allocations": tuple(allocate(s, cmd.amount, cmd.source, due)),
         "asset_id": cmd.asset_id})]
-    if cmd.asset_id is not None and cmd.amount == s.outstanding + s.fee_outstanding:
+    if cmd.asset_id is not None and cmd.amount == s.outstanding:
         received.append((ev.ControlReleased, {  # paid in full: the standing order is lifted
             "asset_id": cmd.asset_id, "released_on": cmd.received_on,
             "reason": "paid in full: the standing order to the garnishee is lifted (§10)"}))
@@ -84,7 +84,8 @@ def funds_received(s: CaseState, cmd: c.RecordFundsReceived, ctx: Context) -> li
 
 def check_remittance(s: CaseState, cmd: c.RecordFundsReceived) -> None:
     """A garnishee's remittance: under a standing order in force, at most the month's income
-    less the allowance then in force (docs/rules.md §10)."""
+    less the allowance then in force, and at most the applicants' balance (the order garnishes
+    for the balance, as every control does; docs/rules.md §10)."""
     require(cmd.source is FundsSource.GARNISHEE_REMITTANCE and cmd.asset_id is not None,
             "garnishment.remittance_unnamed", "a garnishee's remittance names the garnished "
             "income (asset_id) and only it does", r.SRC_GARNISHMENT)
@@ -98,6 +99,9 @@ def check_remittance(s: CaseState, cmd: c.RecordFundsReceived) -> None:
             "no remittance is due under it", r.SRC_GARNISHMENT)
     require(cmd.received_on >= order.ordered_on, "garnishment.before_order",
             f"the order stands from {order.ordered_on}", r.SRC_GARNISHMENT)
+    require(cmd.amount <= s.outstanding, "garnishment.exceeds_balance",
+            f"{cmd.amount} exceeds the balance {s.outstanding} the order garnishes for",
+            r.SRC_GARNISHMENT)
     month = month_of(cmd.received_on)
     left = order.remittable(month) - order.remittances.get(month, ZERO)
     require(cmd.amount <= left, "garnishment.exceeds_remittable",

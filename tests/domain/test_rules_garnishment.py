@@ -3,9 +3,8 @@ control is a standing order to the employer, who remits the wage less the living
 month until the debt is paid (the order is then lifted), the order is lifted, or the employer
 stops (the debtor left the job). A panel's allowance change applies from the next month.
 
-The case is filed on Monday 2 March 2026 for ¥31,000.00; its 执行申请费 is ¥365.00 (诉讼费用交纳办法
-art.14(1)), so the remittances owe ¥31,365.00 in all. The wage is ¥8,000.00 a month, the
-allowance ¥3,000.00."""
+The case is filed on Monday 2 March 2026 for ¥31,000.00 (its 执行申请费, ¥365.00, is not garnished
+from the wage). The wage is ¥8,000.00 a month, the allowance ¥3,000.00."""
 
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ import pytest
 
 from domain.errors import NotPermittedError
 from domain.models import AssetFinding, ControlMeasure, FundsSource
-from domain.rules import SRC_ENGINE, AssetKind
+from domain.rules import AssetKind
 from domain.state import ControlStatus
 from domain.values import Actor
 from tests.support import CLERK, JUDGE, NUMBER, OFFICER, Driver, new_app, refusal, refuses
@@ -120,24 +119,24 @@ def test_an_allowance_change_by_a_clerk_or_officer_is_refused_and_writes_nothing
         Decimal("5000.00")
 
 
-def test_a_remittance_beyond_what_is_owed_is_refused_and_the_last_one_lifts_the_order(
+def test_a_remittance_beyond_the_balance_is_refused_and_the_last_one_lifts_the_order(
         d: Driver) -> None:
-    for month in range(3, 12):  # 9 × 3,000 = 27,000 (below the month's 5,000)
+    for month in range(3, 12):  # 9 × 3,000 = 27,000 (below the month's 5,000): 4,000 left
         _remit(d, date(2026, month, 10), "3000.00")
-    _adjust(d, date(2026, 11, 20), "4000.00")  # December remits at most 4,000
-    _refused_remittance(d, "funds.exceed_balance", date(2026, 12, 10), "4365.01",
-                        rule=SRC_ENGINE)
-    _refused_remittance(d, "garnishment.exceeds_remittable", date(2026, 12, 10), "4365.00")
+    _adjust(d, date(2026, 11, 20), "4500.00")  # December remits at most 3,500
+    _refused_remittance(d, "garnishment.exceeds_remittable", date(2026, 12, 10), "4000.00")
     _adjust(d, date(2026, 12, 1), "3000.00")  # January 2027: 5,000 again
-    result = d.send("RecordFundsReceived", date(2027, 1, 10), amount=Decimal("4365.00"),
+    _refused_remittance(d, "garnishment.exceeds_balance", date(2027, 1, 10), "4000.01")
+    result = d.send("RecordFundsReceived", date(2027, 1, 10), amount=Decimal("4000.00"),
                     received_on=date(2027, 1, 10), source=FundsSource.GARNISHEE_REMITTANCE,
                     asset_id="wage-1")
     assert result.events == ("FundsReceived", "ControlReleased")
     case = d.app.get_case(NUMBER)
-    assert (case.outstanding, case.fee_outstanding) == (Decimal("0.00"), Decimal("0.00"))
+    assert case.outstanding == Decimal("0.00")
+    assert case.fee_outstanding == Decimal("365.00")  # never garnished from the wage
     assert case.assets["wage-1"].control is ControlStatus.RELEASED
     assert (case.garnishments["wage-1"].status, case.garnishments["wage-1"].remitted) == (
-        "lifted", Decimal("31365.00"))
+        "lifted", Decimal("31000.00"))
 
 
 def test_no_remittance_after_the_employer_stopped(d: Driver) -> None:
