@@ -334,7 +334,7 @@ class RecordFundsReceived(Command):
     received_on: date
     source: FundsSource = FundsSource.DEBTOR_PAYMENT
     payer: Annotated[str, Field(min_length=1, max_length=100)] | None = None  # ADDED_LATER
-    asset_id: ShortId | None = None  # ADDED_LATER; a garnishee's remittance: its income (§10)
+    asset_id: ShortId | None = None  # ADDED_LATER; a garnishee's remittance: its income (§11)
 
 
 class PayOut(Command):
@@ -345,6 +345,15 @@ class PayOut(Command):
     paid_on: date
     payee_kind: PayeeKind | None = None  # ADDED_LATER; None: the applicants
     payee: Annotated[str, Field(min_length=1, max_length=100)] | None = None  # ADDED_LATER
+
+
+class ClaimReceipt(Command):
+    """Claim an unidentified receipt of the court's suspense account into this case: the case
+    records it as received from its payer, the account marks it claimed (docs/rules.md §10)."""
+
+    receipt_id: ShortId
+    claimed_on: date
+    source: FundsSource = FundsSource.DEBTOR_PAYMENT
 
 
 # --- settlement -----------------------------------------------------------------------------

@@ -264,7 +264,7 @@ class LivingAllowanceAdjusted(CaseEvent):
 class GarnishmentOrdered(CaseEvent):
     """A wage (periodic income) control is a standing order to the garnishee (the employer):
     each month it remits the income less the living allowance (民诉法 art.254; docs/rules.md
-    §10)."""
+    §11)."""
 
     asset_id: str
     garnishee: str
@@ -372,7 +372,8 @@ class FundsReceived(CaseEvent):
     # the case's ledger (docs/rules.md §1.7); receipts recorded before it: all the applicants'
     payer: str | None = None
     allocations: tuple[Allocation, ...] = ()
-    asset_id: str | None = None  # a garnishee's remittance: the garnished income (docs/rules.md §10)
+    receipt_id: str | None = None  # claimed from the court's suspense account (rules.md §10)
+    asset_id: str | None = None  # a garnishee's remittance: the garnished income (docs/rules.md §11)
 
 
 class FundsPaidOut(CaseEvent):

@@ -247,7 +247,7 @@ def _allowance(s: CaseState, e: ev.LivingAllowanceAdjusted) -> None:
     a.living_allowance = e.allowance
     a.amount = min(a.amount, a.finding.value - e.allowance)  # the garnishment leaves it (民诉法 254)
     g = s.garnishments.get(e.asset_id)
-    if g is not None:  # a standing order: from the next month's remittance on (§10)
+    if g is not None:  # a standing order: from the next month's remittance on (§11)
         start = next_month(e.decided_on)
         g.allowances = [x for x in g.allowances if x.from_month < start]
         g.allowances.append(AllowanceStep(from_month=start, allowance=e.allowance))
@@ -335,7 +335,7 @@ def _funds(s: CaseState, e: ev.FundsReceived) -> None:
     parts = e.allocations or (Allocation(payee_kind=PayeeKind.APPLICANT, amount=e.amount,
                                          due_on=e.payout_due_on),)
     g = s.garnishments.get(e.asset_id) if e.asset_id is not None else None
-    if g is not None:  # a garnishee's remittance (docs/rules.md §10)
+    if g is not None:  # a garnishee's remittance (docs/rules.md §11)
         month = month_of(e.received_on)
         g.remitted += e.amount
         g.remittances[month] = g.remittances.get(month, ZERO) + e.amount

@@ -63,6 +63,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     # funds
     "RecordFundsReceived": _ALL_ACTING,
     "PayOut": _COURT | {S},
+    "ClaimReceipt": _COURT,  # identifies court money to the case (docs/rules.md §10)
     # settlement
     "ReachSettlement": _COURT,
     "RecordSettlementPayment": _ALL_ACTING,

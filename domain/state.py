@@ -131,7 +131,7 @@ class AllowanceStep(Mutable):
 
 class GarnishmentState(Mutable):
     """A standing order to a garnishee (the employer) to remit the garnished income each month,
-    less the living allowance (民诉法 art.254; docs/rules.md §10)."""
+    less the living allowance (民诉法 art.254; docs/rules.md §11)."""
 
     garnishee: str
     monthly_income: Decimal
@@ -385,7 +385,7 @@ class CaseState(Mutable):
     dishonest: list[DishonestEntry] = Field(default_factory=list)
     fines: int = 0
     detentions: int = 0
-    # standing garnishment orders by asset (wages and other periodic income, docs/rules.md §10)
+    # standing garnishment orders by asset (wages and other periodic income, docs/rules.md §11)
     garnishments: dict[str, GarnishmentState] = Field(default_factory=dict)
     # approvals by request id (each rests one measure)
     approvals: dict[str, ApprovalState] = Field(default_factory=dict)

@@ -54,7 +54,7 @@ DATE_FIELDS = ("paid_on", "submitted_on", "verified_on", "served_on", "reported_
                "lapsed_on", "received_on", "applied_on", "filed_on",
                # security, postponement, 拒执罪 (docs/rules.md §§8, 9)
                "given_on", "collected_on", "referred_on",
-               # continuing garnishment (docs/rules.md §10)
+               # continuing garnishment (docs/rules.md §11)
                "stopped_on")
 SRC_INPUT = "operator contract (docs/workflows.md)"
 SRC_IDENTITY = "docs/operations.md (Identity)"
@@ -98,7 +98,7 @@ def _funds(b: _Builder, x: a.RecordPayment) -> None:
     source = FundsSource.DIRECT_TO_APPLICANT if x.direct_to_applicant \
         else FundsSource.DEBTOR_PAYMENT
     b.add(c.RecordFundsReceived(**b.env(), amount=x.amount, received_on=b.day(x.paid_on),
-                                source=source))
+                                source=source, payer=x.payer))
 
 
 def _report(b: _Builder, x: a.RecordPropertyReport) -> None:
@@ -375,6 +375,9 @@ def _recorded(b: _Builder, x: a.ActBase) -> None:
     elif isinstance(x, a.RecordGarnisheeStopped):
         b.add(c.RecordGarnisheeStopped(**e(), asset_id=x.asset_id,
                                        stopped_on=day(x.stopped_on), reason=x.reason))
+    elif isinstance(x, a.PayOutFunds):
+        b.add(c.PayOut(**e(), amount=x.amount, paid_on=day(x.paid_on), payee_kind=x.payee_kind,
+                       payee=x.payee))
     else:
         raise invalid(f"{type(x).__name__} is not applied through commands")
 
@@ -388,7 +391,7 @@ SECURITY_ACTS: tuple[type[a.ActBase], ...] = (
 RECORDED: tuple[type[a.ActBase], ...] = (
     a.AssessDelayInterest, a.RecordSearch, a.RequestReward, a.DecideReward, a.RequestAudit,
     a.DecideAudit, a.RecordDebtorMissing, a.RecordDebtorSearch, a.RecordObstruction,
-    a.RecordControlLapse, a.AdjustLivingAllowance, a.RecordGarnisheeRemittance,
+    a.RecordControlLapse, a.AdjustLivingAllowance, a.PayOutFunds, a.RecordGarnisheeRemittance,
     a.RecordGarnisheeStopped)
 """The acts ``_recorded`` translates."""
 

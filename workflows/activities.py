@@ -18,6 +18,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -29,8 +30,9 @@ from domain.calendar import HolidayCalendar, add_months, legal_date
 from domain.commands import COMMANDS, Command
 from domain.deadlines import closure_deadline
 from domain.errors import EnforcementError
+from domain.models import PayeeKind
 from domain.objections import holds, release_due, review_last_day, suit_last_day
-from domain.state import AssetState, CaseState, ObjectionState
+from domain.state import ZERO, AssetState, CaseState, ObjectionState
 from domain.termination import unmet_conditions
 from workflows import messages as m
 
@@ -255,10 +257,20 @@ def view_of(s: CaseState, today: date, app: EnforcementCases) -> m.CaseView:
         limitation_objection_raised_on=s.limitation_objection_raised_on,
         objections=tuple(_objection_view(k, v, s, app.calendar)
                          for k, v in s.objections.items()),
+        held=_held(s), fee_outstanding=s.fee_outstanding,
         garnishments=tuple(m.GarnishmentView(
             asset_id=k, garnishee=g.garnishee, monthly_income=g.monthly_income,
             ordered_on=g.ordered_on, status=g.status,
             allowances=tuple((x.from_month, x.allowance) for x in g.allowances),
             remittances=tuple(sorted(g.remittances.items())),
             owed=s.outstanding) for k, g in s.garnishments.items()))
+
+
+def _held(s: CaseState) -> tuple[m.HeldView, ...]:
+    """The money held per payee, in the order the ledger first owed it (docs/rules.md §1.7)."""
+    sums: dict[tuple[PayeeKind, str | None], Decimal] = {}
+    for r in s.receipts:
+        sums[(r.payee_kind, r.payee)] = sums.get((r.payee_kind, r.payee), ZERO) + r.unpaid
+    return tuple(m.HeldView(payee_kind=k, payee=p, amount=v) for (k, p), v in sums.items()
+                 if v > 0)
 

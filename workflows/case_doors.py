@@ -553,6 +553,14 @@ class OperatorHandlers:
     def _v_record_garnishee_stopped(self, act: a.RecordGarnisheeStopped) -> None:
         self._check(act)
 
+    @workflow.update(name="pay_out")
+    async def pay_out(self, act: a.PayOutFunds) -> ActResult:
+        return await self._act(act)
+
+    @pay_out.validator
+    def _v_pay_out(self, act: a.PayOutFunds) -> None:
+        self._check(act)
+
     @workflow.update(name="record_objection")
     async def record_objection(self, act: a.RecordObjection) -> ActResult:
         return await self._act(act)

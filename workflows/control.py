@@ -57,7 +57,7 @@ def plan(ctx: CaseContext) -> None:
     for a in view.assets:
         if not open_case or a.control != "active":
             continue
-        garnished = view.garnishment(a.asset_id) is not None  # remitted monthly (§10)
+        garnished = view.garnishment(a.asset_id) is not None  # remitted monthly (§11)
         if is_money(a) and a.amount > a.transferred and view.outstanding > 0 and a.effective_on \
                 and not garnished:
             when = held_from(a, a.effective_on + timedelta(days=ctx.policy.transfer_after_days))

@@ -202,17 +202,24 @@ async def buyer(ctx: CaseContext, task: Task) -> None:
                                                               basis=r.SRC_BUYER_DEFAULT),
                                                asset_id=asset_id, defaulted_on=ctx.today()))
         return
-    amount = min(last.price, ctx.case.outstanding)
+    amount = last.price if _owed(ctx) > 0 else Decimal("0.00")  # whole: a surplus is refunded
     if amount > 0:
         await ctx.attempt(c.RecordFundsReceived(
             **ctx.envelope(f"proceeds:{task.key}", basis=f"auction proceeds of {asset_id}"),
             amount=amount, received_on=ctx.today(), source=FundsSource.AUCTION_PROCEEDS))
 
 
+def _owed(ctx: CaseContext) -> Decimal:
+    """What the debtor still owes: the applicants' balance and the enforcement fee (views
+    recorded before the ledger: the balance alone)."""
+    return ctx.case.outstanding + ctx.case.fee_outstanding
+
+
 async def sale_proceeds(ctx: CaseContext, task: Task) -> None:
     """The price of a sale 变卖 arrives in the case account (up to the balance)."""
     ctx.memo.done.add(f"sale:{task.key}")
-    amount = min(ctx.memo.sales.get(task.key, Decimal("0.00")), ctx.case.outstanding)
+    amount = ctx.memo.sales.get(task.key, Decimal("0.00")) if _owed(ctx) > 0 \
+        else Decimal("0.00")  # the price arrives whole; a surplus is the debtor's (§1.7)
     if amount > 0:
         await ctx.attempt(c.RecordFundsReceived(
             **ctx.envelope(f"sale:{task.key}", basis=f"sale proceeds of {task.key}"),

@@ -31,13 +31,22 @@ def plan(ctx: CaseContext) -> None:
 
 
 async def payout(ctx: CaseContext, task: Task) -> None:
-    """Pay everything held out to the applicant (执行款物规定: within 30 days of arrival)."""
-    held = ctx.case.undisbursed
-    if held <= 0:
+    """Pay everything held out, to each payee its own (执行款物规定: within 30 days of arrival;
+    the ledger, docs/rules.md §1.7). A view recorded before the ledger had payees names none:
+    the sum goes to the applicants as it did then."""
+    view = ctx.case
+    if view.undisbursed <= 0:
         return
-    await ctx.attempt(c.PayOut(**ctx.envelope(f"payout:{ctx.count('payout')}", basis=r.SRC_PAYOUT),
-                               amount=held,
-                               paid_on=ctx.today()))
+    if not view.held:
+        await ctx.attempt(c.PayOut(**ctx.envelope(f"payout:{ctx.count('payout')}",
+                                                  basis=r.SRC_PAYOUT),
+                                   amount=view.undisbursed, paid_on=ctx.today()))
+        return
+    for entry in view.held:
+        await ctx.attempt(c.PayOut(**ctx.envelope(f"payout:{ctx.count('payout')}",
+                                                  basis=r.SRC_PAYOUT),
+                                   amount=entry.amount, paid_on=ctx.today(),
+                                   payee_kind=entry.payee_kind, payee=entry.payee))
 
 
 async def conclude(ctx: CaseContext, task: Task) -> None:

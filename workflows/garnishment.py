@@ -1,4 +1,4 @@
-"""Continuing garnishment (docs/rules.md §10): while a standing order to a garnishee stands, ask
+"""Continuing garnishment (docs/rules.md §11): while a standing order to a garnishee stands, ask
 it on ``Policy.remittance_day`` of every month for that month's remittance and record what it
 reports: a receipt (the last one, paying the debt, lifts the order in the aggregate) or that it
 pays the income no more (the debtor left the job).

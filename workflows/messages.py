@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from domain.models import BasisKind, CaseCategory, Claim
+from domain.models import BasisKind, CaseCategory, Claim, PayeeKind
 from domain.values import Actor, CaseNumber, CheckedText, Party, Role
 
 TASK_QUEUE = "enforcement"
@@ -117,7 +117,7 @@ class Policy(Message):
     port_timeout_seconds: Annotated[float, Field(gt=0, le=3600)] = 60.0
     remittance_day: Annotated[int, Field(ge=1, le=28)] = 10
     """Day of the month on which the workflow asks each garnishee for its remittance under a
-    standing wage garnishment (docs/rules.md §10)."""
+    standing wage garnishment (docs/rules.md §11)."""
 
 
 class ScenarioRef(Message):
@@ -208,7 +208,7 @@ class HoldView(Message):
 
 
 class GarnishmentView(Message):
-    """A standing garnishment order (docs/rules.md §10): the allowance steps ``(from month,
+    """A standing garnishment order (docs/rules.md §11): the allowance steps ``(from month,
     allowance)``, the remittances by month (``YYYY-MM``), and the applicants' balance that
     caps the next remittance."""
 
@@ -342,6 +342,14 @@ class ObjectionView(Message):
     revoked_on: date | None = None
 
 
+class HeldView(Message):
+    """Money the case holds for one payee (the ledger's open entries, docs/rules.md §1.7)."""
+
+    payee_kind: PayeeKind
+    payee: str | None = None
+    amount: Decimal
+
+
 class CaseView(Message):
     """What the workflow knows of the case: a digest of the aggregate's state after a command."""
 
@@ -389,7 +397,10 @@ class CaseView(Message):
     limitation_objection: str | None = None  # pending | upheld | rejected
     limitation_objection_raised_on: date | None = None
     objections: tuple[ObjectionView, ...] = ()  # views recorded before objections: ()
-    garnishments: tuple[GarnishmentView, ...] = ()  # views recorded before §10: ()
+    # the ledger (docs/rules.md §1.7); views recorded before it: (), 0 — paid as one sum
+    held: tuple[HeldView, ...] = ()
+    fee_outstanding: Decimal = Decimal("0.00")
+    garnishments: tuple[GarnishmentView, ...] = ()  # views recorded before §11: ()
 
     def beyond_calendar(self, day: date) -> bool:
         """Whether ``day`` lies in a year the holiday calendar does not cover (views recorded

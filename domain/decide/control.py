@@ -47,7 +47,7 @@ def control_asset(s: CaseState, cmd: c.ControlAsset, ctx: Context) -> list[Pendi
         "effective_on": None if queued else cmd.effective_on,
         "expires_on": None if queued else cmd.expires_on,
         "queue_position": cmd.queue_position, "living_allowance": cmd.living_allowance})]
-    if kind is AssetKind.WAGES and not queued:  # a standing order to the employer (§10)
+    if kind is AssetKind.WAGES and not queued:  # a standing order to the employer (§11)
         controlled.append((ev.GarnishmentOrdered, {
             "asset_id": cmd.asset_id, "garnishee": a.finding.description,
             "monthly_income": a.finding.value, "allowance": cmd.living_allowance,
@@ -195,7 +195,7 @@ def transfer_deposit(s: CaseState, cmd: c.TransferDeposit, ctx: Context) -> list
 def garnishee_stopped(s: CaseState, cmd: c.RecordGarnisheeStopped, ctx: Context
                       ) -> list[Pending]:
     """The garnishee pays the income no more (the debtor left the job): the standing order
-    remits nothing further; its control stays until released (docs/rules.md §10)."""
+    remits nothing further; its control stays until released (docs/rules.md §11)."""
     order = s.garnishments.get(cmd.asset_id)
     require(order is not None, "garnishment.no_order",
             f"no standing order garnishes {cmd.asset_id!r}", r.SRC_GARNISHMENT)

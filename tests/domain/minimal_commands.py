@@ -69,6 +69,7 @@ FIELDS: dict[str, dict[str, Any]] = {
     "TransferInLieu": {"asset_id": "A1", "transferred_on": DAY, "applicant_consents": True},
     "RecordFundsReceived": {"amount": "100.00", "received_on": DAY},
     "PayOut": {"amount": "100.00", "paid_on": DAY},
+    "ClaimReceipt": {"receipt_id": "R1", "claimed_on": DAY},
     "ReachSettlement": {"reached_on": DAY, "amount": "50000.00", "due_on": LATER,
                         "terms": "分期付款"},
     "RecordSettlementPayment": {"amount": "100.00", "paid_on": DAY},

@@ -1,4 +1,4 @@
-"""Continuing garnishment of wages (民诉法 art.254; 查封规定 art.3; docs/rules.md §10): a wage
+"""Continuing garnishment of wages (民诉法 art.254; 查封规定 art.3; docs/rules.md §11): a wage
 control is a standing order to the employer, who remits the wage less the living allowance each
 month until the debt is paid (the order is then lifted), the order is lifted, or the employer
 stops (the debtor left the job). A panel's allowance change applies from the next month.
@@ -21,7 +21,7 @@ from domain.values import Actor
 from tests.support import CLERK, JUDGE, NUMBER, OFFICER, Driver, new_app, refusal, refuses
 
 FILED = date(2026, 3, 2)
-SRC = "民诉法 art.254; 查封规定 art.3 (docs/rules.md §10)"
+SRC = "民诉法 art.254; 查封规定 art.3 (docs/rules.md §11)"
 WAGE = AssetFinding(asset_id="wage-1", kind=AssetKind.WAGES, description="某某建材公司 月工资",
                     value=Decimal("8000.00"))
 ACCOUNT = AssetFinding(asset_id="acct-1", kind=AssetKind.DEPOSIT, description="工商银行 账户",

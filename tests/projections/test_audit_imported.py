@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -145,3 +146,30 @@ def test_listing_a_minor_violates_the_dishonest_condition(
         ("substantive", "termination.dishonest_minor_listed", "2018-03-09")])
     assert a.findings[0].source == "终本规定 art.2(3); 财产调查规定 art.9"
     assert a.findings[1].source == "终本规定 art.1(2); 失信规定 art.4"
+
+
+def test_an_imported_termination_with_the_fee_still_held_on_the_ledger_is_misreported(
+        views: SQLiteReadModelStore) -> None:
+    """The legacy import reads ledger entries (docs/legacy-format.md): the applicant was paid,
+    the court's 执行申请费 taken from the receipt was not — money held at the 终本."""
+    c = LegacyCase("(2018)甘0402执6号", date(2018, 3, 1))
+    c.notice().report().inquire().restrict()
+    on = c.next()
+    c.add("FundsReceived", on, CLERK, amount="20350.00", received_on=on,
+          source="debtor_payment", payout_due_on=None, payer="李四", allocations=[
+              {"payee_kind": "applicant", "payee": "张三", "amount": "20000.00"},
+              {"payee_kind": "court_fee", "amount": "350.00"}])
+    paid = c.next(10)
+    c.add("FundsPaidOut", paid, amount="20000.00", paid_on=paid, late=False,
+          payee_kind="applicant", payee="张三")
+    c.hear(date(2018, 7, 1)).terminate(date(2018, 7, 5), outstanding=80_000).serve()
+    app = new_app()
+    import_legacy(app, c.lines, NOW)
+    ReadModelRunner(app, views).catch_up()
+    [a] = termination_audit(views, imported=True)
+    assert (a.audit_class, _reasons(a)) == (
+        AuditClass.MISREPORTED, [("misreport", "misreport.funds_undisbursed", "")])
+    assert a.findings[0].message == "350.00 of case funds held and not paid out"
+    case = app.get_case("(2018)甘0402执6号")
+    assert (case.outstanding, case.fee_received, case.undisbursed) == (
+        Decimal("80000.00"), Decimal("350.00"), Decimal("350.00"))

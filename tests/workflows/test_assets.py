@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from domain import events as ev
 from domain.calendar import COURT_ZONE, add_years
-from domain.models import ControlMeasure, FundsSource
+from domain.models import ControlMeasure, FundsSource, PayeeKind
 from tests.workflows.conftest import Rig
 from tests.workflows.dockets import buyer_default, deposits_frozen, real_estate
 
@@ -60,7 +60,8 @@ async def test_real_estate_fails_once_then_sells_at_a_cut_and_is_paid_out(rig: R
         ("NoticeServed", 2), ("PropertyReportRecorded", 5), ("ReferencePriceSet", 8),
         ("AuctionAnnounced", 15), ("AuctionFailed", 46), ("AuctionAnnounced", 53),
         ("BidPlaced", 69), ("BidPlaced", 69), ("AuctionSold", 69), ("FundsReceived", 79),
-        ("FundsPaidOut", 82), ("CaseConcluded", 82)]
+        ("FundsPaidOut", 82), ("FundsPaidOut", 82), ("FundsPaidOut", 82),
+        ("CaseConcluded", 82)]
     d0 = rig.filed_on(case.case_number)
     events = rig.app.case_events(case.case_number)
     sealed = next(e for e in events if isinstance(e, ev.AssetControlled))
@@ -79,10 +80,16 @@ async def test_real_estate_fails_once_then_sells_at_a_cut_and_is_paid_out(rig: R
     sold = next(e for e in events if isinstance(e, ev.AuctionSold))
     assert (sold.buyer, sold.price, sold.round) == ("bidder-b", Decimal("350000.00"), 2)
     proceeds = next(e for e in events if isinstance(e, ev.FundsReceived))
-    assert (proceeds.amount, proceeds.source) == (Decimal("300000.00"),
+    assert (proceeds.amount, proceeds.source) == (Decimal("350000.00"),
                                                   FundsSource.AUCTION_PROCEEDS)
-    paid = next(e for e in events if isinstance(e, ev.FundsPaidOut))
-    assert paid.paid_on - proceeds.received_on <= timedelta(30) and not paid.late
+    # the price arrives whole: ¥300,000 owed, the 执行申请费 ¥4,400, the rest back to the debtor
+    assert [(a.payee_kind, a.amount) for a in proceeds.allocations] == [
+        (PayeeKind.APPLICANT, Decimal("300000.00")), (PayeeKind.COURT_FEE, Decimal("4400.00")),
+        (PayeeKind.DEBTOR_REFUND, Decimal("45600.00"))]
+    paid = [e for e in events if isinstance(e, ev.FundsPaidOut)]
+    assert [(p.payee_kind, p.amount) for p in paid] == [
+        (a.payee_kind, a.amount) for a in proceeds.allocations]
+    assert all(p.paid_on - proceeds.received_on <= timedelta(30) and not p.late for p in paid)
 
 
 async def test_buyer_default_forfeits_the_deposit_and_the_asset_is_auctioned_again(
@@ -98,7 +105,7 @@ async def test_buyer_default_forfeits_the_deposit_and_the_asset_is_auctioned_aga
         ("BuyerDefaulted", 56), ("AuctionAnnounced", 63), ("BidPlaced", 94),
         ("AuctionSold", 94), ("ForfeitedDepositApplied", 94), ("FundsReceived", 94),
         ("FundsPaidOut", 97), ("FundsReceived", 104), ("FundsPaidOut", 107),
-        ("CaseConcluded", 107)]
+        ("FundsPaidOut", 107), ("FundsPaidOut", 107), ("CaseConcluded", 107)]
     events = rig.app.case_events(case.case_number)
     default = next(e for e in events if isinstance(e, ev.BuyerDefaulted))
     assert (default.buyer, default.forfeited) == ("bidder-1", Decimal("42000.00"))
@@ -111,7 +118,9 @@ async def test_buyer_default_forfeits_the_deposit_and_the_asset_is_auctioned_aga
     received = [e for e in events if isinstance(e, ev.FundsReceived)]
     assert [(r.source, r.amount) for r in received] == [
         (FundsSource.FORFEITED_DEPOSIT, Decimal("42000.00")),
-        (FundsSource.AUCTION_PROCEEDS, Decimal("258000.00"))]
+        (FundsSource.AUCTION_PROCEEDS, Decimal("430000.00"))]  # whole: ¥258,000 still owed,
+    assert [a.amount for a in received[1].allocations] == [  # the fee, the debtor's surplus
+        Decimal("258000.00"), Decimal("4400.00"), Decimal("167600.00")]
     status = await rig.engine.status(case.case_number)
     assert [(p.code, p.source) for p in status.problems] == [
         ("auction.bidder_barred", "网拍规定 art.24")]  # the defaulter's bid in round 2

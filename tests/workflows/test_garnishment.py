@@ -1,4 +1,4 @@
-"""Continuing garnishment on the time-skipping server (docs/rules.md §10): the wage found at
+"""Continuing garnishment on the time-skipping server (docs/rules.md §11): the wage found at
 filing is garnished as a standing order; the simulated employer remits on the 10th of every
 month the wage less the allowance; a panel raises the allowance in month 3 (a clerk may not) and
 months 4+ remit less; the remittance that pays the debt (¥31,000.00) lifts the order, and the

@@ -152,7 +152,7 @@ class NumberAnswer(Message):
 
 
 class RemittanceQuery(PortRequest):
-    """The month's remittance under a standing wage garnishment (docs/rules.md §10): the order
+    """The month's remittance under a standing wage garnishment (docs/rules.md §11): the order
     tells the garnishee the allowance to leave and the most it may remit (what is owed)."""
 
     asset_id: str

@@ -168,7 +168,7 @@ class SimulatedWorld:
             raise ValueError(f"not a case number: {r.case_number}")
         return NumberAnswer(case_number=f"({r.as_of.year}){match['court']}执恢{match['seq']}号")
 
-    # --- garnishees (employers under a standing order, docs/rules.md §10) ----------------------
+    # --- garnishees (employers under a standing order, docs/rules.md §11) ----------------------
     async def check_remittance(self, q: RemittanceQuery) -> RemittanceReport:
         """A simulated employer: it remits the month's wage less the allowance (at most what is
         owed) until the debtor leaves the job (``WorldAsset.income_ends_day``); an income the
