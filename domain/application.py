@@ -31,6 +31,15 @@ from domain.caselock import (
 )
 from domain.decide import Context
 from domain.decide.closure import resumed_case_filing
+from domain.distribution import (
+    DistributionPlan,
+    PlanCommand,
+    PlanEvent,
+    PlanResult,
+    PlanState,
+    is_plan_topic,
+    plan_id,
+)
 from domain.errors import (
     AnchorError,
     CaseAlreadyFiledError,
@@ -275,6 +284,38 @@ class EnforcementCases(CaseStore):
         before anything is written (docs/legacy-format.md)."""
         return legacy_import.import_legacy(self, lines, now, batch_cases)
 
+    # --- distribution plans (参与分配, domain/distribution.py) ---------------------------------
+    def execute_plan(self, cmd: PlanCommand) -> PlanResult:
+        """Apply a command to a distribution plan under the plan's lock; refusals raise typed
+        errors and write nothing (docs/rules.md §12)."""
+        ref = plan_id(cmd.plan_number)
+        with self.writing({ref: cmd.plan_number}) as write:
+            plan = DistributionPlan.replayed([
+                cast(PlanEvent, self.mapper.to_domain_event(stored))
+                for stored in write.tx.events_after(ref, 0)])
+            result = plan.execute(cmd, self.calendar, self.chain)
+            if not result.duplicate:
+                write.save(plan)
+            return result
+
+    def plan_events(self, number: str) -> list[PlanEvent]:
+        """Every event of the plan in order (``distribution.unknown_plan`` if none)."""
+        events = cast(list[PlanEvent], list(self.events.get(plan_id(number))))
+        if not events:
+            raise UnknownCase(f"distribution plan {number}")
+        return events
+
+    def get_plan(self, number: str) -> PlanState:
+        """The plan as its stored events leave it."""
+        state = DistributionPlan.replayed(self.plan_events(number)).state
+        assert state is not None
+        return state
+
+    def verify_plan(self, number: str, anchor: Anchor | None = None) -> CaseVerification:
+        """Recompute the plan's hash chain and check it against the anchor log, as
+        :meth:`verify` does a case's."""
+        return self._verify_ref(plan_id(number), f"distribution plan {number}", anchor)
+
     # --- queries ------------------------------------------------------------------------------
     def get_case(self, number: str, version: int | None = None) -> CaseState:
         """A copy of the case's state, now or at a version."""
@@ -316,7 +357,9 @@ class EnforcementCases(CaseStore):
 
         ``anchor``: a head exported earlier (``CaseVerification.anchor``), checked as well.
         """
-        ref = case_id(number)
+        return self._verify_ref(case_id(number), number, anchor)
+
+    def _verify_ref(self, ref: UUID, number: str, anchor: Anchor | None) -> CaseVerification:
         rows = self.recorder.select_events(ref)
         entries = self._anchor_entries()
         anchored = latest(entries).get(ref) if entries else None
@@ -410,7 +453,7 @@ class EnforcementCases(CaseStore):
         heads = latest(entries or [])
         results: dict[UUID, CaseVerification] = {}
         stored: dict[UUID, StoredHead] = {}
-        for ref in self.case_ids():
+        for ref in self.case_ids(plans=True):
             rows = self.recorder.select_events(ref)
             head = self._stored_head(rows, heads.get(ref))
             if chains:
@@ -440,8 +483,9 @@ class EnforcementCases(CaseStore):
                                     global_head=entries[-1].global_head if entries else "",
                                     anchor_entries=len(entries))
 
-    def case_ids(self) -> Iterator[UUID]:
-        """Ids of every case in the store, in order of their first stored event."""
+    def case_ids(self, plans: bool = False) -> Iterator[UUID]:
+        """Ids of every case in the store, in order of their first stored event (with
+        ``plans``: the distribution plans' too)."""
         start, seen = 0, set()
         while True:
             page = self.recorder.select_notifications(start=start, limit=1000,
@@ -451,7 +495,8 @@ class EnforcementCases(CaseStore):
             for n in page:
                 if n.originator_id not in seen:
                     seen.add(n.originator_id)
-                    yield n.originator_id  # type: ignore[misc]
+                    if plans or not is_plan_topic(n.topic):
+                        yield n.originator_id  # type: ignore[misc]
             start = page[-1].id
 
     def verify_all(self) -> list[CaseVerification]:
@@ -479,11 +524,11 @@ class _Write:
         self.saving = False
         """Whether a save began: from then on the cases hold events the store may not get."""
 
-    def save(self, *cases: EnforcementCase) -> None:
-        """Append the cases' new events (committed when the lock is released)."""
+    def save(self, *cases: EnforcementCase | DistributionPlan) -> None:
+        """Append the cases' (or a plan's) new events (committed when the lock is released)."""
         self.saving = True
         events = [e for case in cases for e in case.collect_events()]
         self.tx.insert([self.app.mapper.to_stored_event(e) for e in events])
         self.tx.anchor(heads_of(events))
-        self.cases.extend(cases)
-        self.events.extend(events)
+        self.cases.extend(c for c in cases if isinstance(c, EnforcementCase))
+        self.events.extend(e for e in events if isinstance(e, CaseEvent))

@@ -62,6 +62,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     # funds
     "RecordFundsReceived": _ALL_ACTING,
     "PayOut": _COURT | {S},
+    "JoinDistribution": _COURT | {S},
     # settlement
     "ReachSettlement": _COURT,
     "RecordSettlementPayment": _ALL_ACTING,

@@ -70,6 +70,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "TransferInLieu":               (NO, NO, OK, OK, NO, NO),
     "RecordFundsReceived":          (OK, OK, OK, OK, NO, OK),
     "PayOut":                       (NO, OK, OK, OK, NO, OK),
+    "JoinDistribution":             (NO, OK, OK, OK, NO, OK),
     "ReachSettlement":              (NO, OK, OK, OK, NO, NO),
     "RecordSettlementPayment":      (OK, OK, OK, OK, NO, OK),
     "RecordSettlementPerformed":    (NO, OK, OK, OK, NO, OK),
