@@ -326,3 +326,21 @@ def test_a_case_joins_only_against_its_own_debtor_and_within_what_it_is_owed() -
         d.send("JoinDistribution", DRAWN, plan_number=PLAN, debtor=DEBTOR.name,
                claim=Y("999999.00"), claim_class=ClaimClass.ORDINARY, joined_on=DRAWN)
     assert refused.value.code == "distribution.claim_exceeds_balance"
+
+
+def test_the_read_models_skip_a_plan_and_count_the_cases_it_paid(tmp_path: Any) -> None:
+    from projections.read_store import SQLiteReadModelStore
+    from projections.runner import ReadModelRunner
+
+    d = _case()
+    d.send("JoinDistribution", DRAWN, plan_number=PLAN, debtor=DEBTOR.name,
+           claim=Y("60000.00"), claim_class=ClaimClass.SECURED, joined_on=DRAWN)
+    _drawn(d.app)  # the plan's events share the store's notification log
+    d.send("PayOut", date(2026, 5, 20), plan_number=PLAN, share_of="final",
+           amount=Y("60000.00"), paid_on=date(2026, 5, 20))
+    views = SQLiteReadModelStore(tmp_path / "views.db")
+    runner = ReadModelRunner(d.app, views)
+    assert runner.catch_up() == d.app.recorder.max_notification_id()
+    facts = runner._cache[str(d.app.get_case(FIRST).id)]
+    assert facts.recovered == Y("60000.00")
+    assert str(dp.plan_id(PLAN)) not in runner._cache
