@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import threading
 import time
@@ -20,7 +21,7 @@ from domain import legacy_import
 from domain.anchor_check import StoredHead, case_findings, latest, log_findings, rollback_point
 from domain.anchors import CHAIN_KEY_CHECK, SOURCE, Entry, Head, heads_of
 from domain.calendar import HolidayCalendar, legal_date
-from domain.case import CommandResult, EnforcementCase, record
+from domain.case import CommandResult, EnforcementCase, fingerprint, record
 from domain.caselock import (
     DEFAULT_LOCK_WAIT,
     MAX_LOCK_WAIT,
@@ -29,7 +30,7 @@ from domain.caselock import (
     LockWaits,
     remaining,
 )
-from domain.decide import Context
+from domain.decide import Context, HeldReceipt
 from domain.decide.closure import resumed_case_filing
 from domain.distribution import (
     DistributionPlan,
@@ -53,10 +54,18 @@ from domain.errors import (
 from domain.events import CaseEvent
 from domain.ids import case_id as _case_id
 from domain.keys import CHAIN_KEY_ENV, CHAIN_KEY_FILE_ENV, key_check, load_chain_key
+from domain.permissions import check_permitted
 from domain.persistence import CaseStore, PydanticMapper
 from domain.private import private_file
 from domain.rules import DEFAULT_RULES, RuleSet
 from domain.state import CaseState
+from domain.suspense import (
+    SuspenseAccount,
+    SuspenseCommand,
+    SuspenseEvent,
+    SuspenseResult,
+    suspense_id,
+)
 from domain.tamper import (
     UNDECODABLE,
     Anchor,
@@ -66,12 +75,15 @@ from domain.tamper import (
     HashChain,
     verify_events,
 )
+from domain.values import court_of
 
 __all__ = ["CHAIN_KEY_ENV", "CHAIN_KEY_FILE_ENV", "EnforcementCases", "load_chain_key"]
 
 case_id = functools.lru_cache(maxsize=65536)(_case_id)  # uuid5 per command is not free
 
 LOCK_STRIPES = 256
+SUSPENSE_TOPICS = "domain.suspense:"
+"""The stored topics of the courts' suspense accounts (not cases)."""
 
 
 class EnforcementCases(CaseStore):
@@ -152,7 +164,59 @@ class EnforcementCases(CaseStore):
             return self._file(cmd)
         if isinstance(cmd, c.ResumeEnforcement):
             return self._resume(cmd)
+        if isinstance(cmd, c.ClaimReceipt):
+            return self._claim(cmd)
         return self._execute(cmd)
+
+    def suspense(self, cmd: SuspenseCommand) -> SuspenseResult:
+        """Apply a command of a court's suspense account (domain/suspense.py); refusals raise
+        typed errors and write nothing."""
+        ref = suspense_id(cmd.court)
+        with self.writing({ref: f"the suspense account of {cmd.court}"}) as write:
+            account = self._account(write.tx, cmd.court)
+            result = account.execute(cmd, self.chain)
+            if not result.duplicate:
+                write.append(account)
+            return result
+
+    def suspense_account(self, court: str) -> SuspenseAccount:
+        """A court's suspense account as stored now (empty if nothing was ever booked)."""
+        account = SuspenseAccount(court)
+        for event in self.events.get(suspense_id(court)):
+            SuspenseAccount.project(account, cast(SuspenseEvent, event))
+        return account
+
+    def _account(self, tx: CaseTransaction, court: str) -> SuspenseAccount:
+        """The court's suspense account as stored now, read under its lock."""
+        account = SuspenseAccount(court)
+        for stored in tx.events_after(account.id, 0):
+            SuspenseAccount.project(account, cast(SuspenseEvent,
+                                                  self.mapper.to_domain_event(stored)))
+        return account
+
+    def _claim(self, cmd: c.ClaimReceipt) -> CommandResult:
+        """A suspense receipt into the case: the case's FundsReceived and the account's
+        UnidentifiedReceiptClaimed saved in one transaction, or neither (docs/rules.md §10)."""
+        ref, court = case_id(cmd.case_number), court_of(cmd.case_number)
+        account_ref = suspense_id(court)
+        with self.writing({ref: cmd.case_number,
+                           account_ref: f"the suspense account of {court}"}) as write:
+            case = self._current(write.tx, ref, cmd.case_number)
+            check_permitted("ClaimReceipt", cmd.actor.role)
+            earlier = case.duplicate_of(cmd)
+            if earlier is not None:
+                return earlier
+            account = self._account(write.tx, court)
+            held = account.claimable(cmd.receipt_id)
+            ctx = dataclasses.replace(self._context(cmd), receipt=HeldReceipt(
+                receipt_id=held.receipt_id, amount=held.amount, received_on=held.received_on,
+                payer=held.payer))
+            result = case.execute(cmd, ctx, self.chain)
+            account.claim(cmd.receipt_id, cmd.case_number, cmd.claimed_on, cmd.command_id,
+                          fingerprint(cmd), cmd.actor, cmd.recorded_at, self.chain)
+            write.save(case)
+            write.append(account)
+            return result
 
     def _lock(self, ref: UUID) -> threading.RLock:
         """The lock serialising this process's commands on a case (its cached state is shared)."""
@@ -295,7 +359,7 @@ class EnforcementCases(CaseStore):
                 for stored in write.tx.events_after(ref, 0)])
             result = plan.execute(cmd, self.calendar, self.chain)
             if not result.duplicate:
-                write.save(plan)
+                write.append(plan)
             return result
 
     def plan_events(self, number: str) -> list[PlanEvent]:
@@ -453,7 +517,7 @@ class EnforcementCases(CaseStore):
         heads = latest(entries or [])
         results: dict[UUID, CaseVerification] = {}
         stored: dict[UUID, StoredHead] = {}
-        for ref in self.case_ids(plans=True):
+        for ref in self.originator_ids():
             rows = self.recorder.select_events(ref)
             head = self._stored_head(rows, heads.get(ref))
             if chains:
@@ -483,9 +547,14 @@ class EnforcementCases(CaseStore):
                                     global_head=entries[-1].global_head if entries else "",
                                     anchor_entries=len(entries))
 
-    def case_ids(self, plans: bool = False) -> Iterator[UUID]:
-        """Ids of every case in the store, in order of their first stored event (with
-        ``plans``: the distribution plans' too)."""
+    def case_ids(self) -> Iterator[UUID]:
+        """Ids of every case in the store, in order of their first stored event (not the
+        courts' suspense accounts, domain/suspense.py)."""
+        return self.originator_ids(accounts=False)
+
+    def originator_ids(self, *, accounts: bool = True) -> Iterator[UUID]:
+        """Ids of every aggregate in the store, in order of their first stored event;
+        ``accounts=False``: cases only."""
         start, seen = 0, set()
         while True:
             page = self.recorder.select_notifications(start=start, limit=1000,
@@ -495,7 +564,8 @@ class EnforcementCases(CaseStore):
             for n in page:
                 if n.originator_id not in seen:
                     seen.add(n.originator_id)
-                    if plans or not is_plan_topic(n.topic):
+                    if accounts or not (n.topic.startswith(SUSPENSE_TOPICS)
+                                         or is_plan_topic(n.topic)):
                         yield n.originator_id  # type: ignore[misc]
             start = page[-1].id
 
@@ -524,11 +594,20 @@ class _Write:
         self.saving = False
         """Whether a save began: from then on the cases hold events the store may not get."""
 
-    def save(self, *cases: EnforcementCase | DistributionPlan) -> None:
-        """Append the cases' (or a plan's) new events (committed when the lock is released)."""
+    def save(self, *cases: EnforcementCase) -> None:
+        """Append the cases' new events (committed when the lock is released)."""
         self.saving = True
         events = [e for case in cases for e in case.collect_events()]
         self.tx.insert([self.app.mapper.to_stored_event(e) for e in events])
         self.tx.anchor(heads_of(events))
-        self.cases.extend(c for c in cases if isinstance(c, EnforcementCase))
-        self.events.extend(e for e in events if isinstance(e, CaseEvent))
+        self.cases.extend(cases)
+        self.events.extend(events)
+
+    def append(self, *accounts: SuspenseAccount | DistributionPlan) -> None:
+        """Append a suspense account's (or a distribution plan's) new events in the same
+        transaction (not cached)."""
+        self.saving = True
+        events: list[Any] = [e for account in accounts for e in account.collect_events()]
+        self.tx.insert([self.app.mapper.to_stored_event(e) for e in events])
+        self.tx.anchor(heads_of(events))
+        self.events.extend(events)

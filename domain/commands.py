@@ -266,6 +266,14 @@ class AdjustLivingAllowance(Command):
     decided_on: date
 
 
+class RecordGarnisheeStopped(Command):
+    """The garnishee stopped paying the garnished income (the debtor left the job)."""
+
+    asset_id: ShortId
+    stopped_on: date
+    reason: Text
+
+
 class TransferDeposit(Command):
     asset_id: ShortId
     amount: PositiveMoney
@@ -329,6 +337,7 @@ class RecordFundsReceived(Command):
     received_on: date
     source: FundsSource = FundsSource.DEBTOR_PAYMENT
     payer: Annotated[str, Field(min_length=1, max_length=100)] | None = None  # ADDED_LATER
+    asset_id: ShortId | None = None  # ADDED_LATER; a garnishee's remittance: its income (§11)
 
 
 class PayOut(Command):
@@ -352,6 +361,15 @@ class JoinDistribution(Command):
     claim: PositiveMoney
     claim_class: ClaimClass
     joined_on: date
+
+
+class ClaimReceipt(Command):
+    """Claim an unidentified receipt of the court's suspense account into this case: the case
+    records it as received from its payer, the account marks it claimed (docs/rules.md §10)."""
+
+    receipt_id: ShortId
+    claimed_on: date
+    source: FundsSource = FundsSource.DEBTOR_PAYMENT
 
 
 # --- settlement -----------------------------------------------------------------------------

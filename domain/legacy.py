@@ -39,7 +39,8 @@ def _event_types() -> dict[str, type[ev.CaseEvent]]:
     pending: list[type[ev.CaseEvent]] = [ev.CaseEvent]
     while pending:
         for sub in pending.pop().__subclasses__():
-            found[sub.__name__] = sub
+            if sub.__module__ == ev.__name__:  # not a court's suspense account (domain/suspense.py)
+                found[sub.__name__] = sub
             pending.append(sub)
     return found
 

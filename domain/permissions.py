@@ -50,6 +50,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "ReleaseControl": _COURT | {S},
     "AdvanceQueue": _COURT | {S},
     "AdjustLivingAllowance": frozenset({J, P}),
+    "RecordGarnisheeStopped": _ALL_ACTING,
     "TransferDeposit": _COURT | {S},
     # valuation and disposal
     "SetReferencePrice": _COURT | {S},
@@ -62,6 +63,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     # funds
     "RecordFundsReceived": _ALL_ACTING,
     "PayOut": _COURT | {S},
+    "ClaimReceipt": _COURT,  # identifies court money to the case (docs/rules.md §10)
     "JoinDistribution": _COURT | {S},
     # settlement
     "ReachSettlement": _COURT,

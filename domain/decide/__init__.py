@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from domain.calendar import HolidayCalendar
@@ -24,6 +25,18 @@ class Context:
     rules: RuleSet
     calendar: HolidayCalendar
     today: date  # business date of the command (Asia/Shanghai)
+    receipt: HeldReceipt | None = None  # ClaimReceipt: the suspense receipt claimed
+
+
+@dataclass(frozen=True)
+class HeldReceipt:
+    """An unidentified receipt still held on the court's suspense account (domain/suspense.py),
+    as a ClaimReceipt's decision sees it."""
+
+    receipt_id: str
+    amount: Decimal
+    received_on: date
+    payer: str
 
 
 C = TypeVar("C", bound=Command)

@@ -1,4 +1,4 @@
-"""The permission table, role by role and command by command: every one of the 81 commands ×
+"""The permission table, role by role and command by command: every one of the 82 commands ×
 6 roles goes through ``app.execute`` and must end as the table written out below says.
 
 ``allowed``: the role may give the command: it is applied, or refused by a rule of the case (never
@@ -60,6 +60,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "ReleaseControl":               (NO, OK, OK, OK, NO, OK),
     "AdvanceQueue":                 (NO, OK, OK, OK, NO, OK),
     "AdjustLivingAllowance":        (NO, NO, OK, OK, NO, NO),
+    "RecordGarnisheeStopped":       (OK, OK, OK, OK, NO, OK),
     "TransferDeposit":              (NO, OK, OK, OK, NO, OK),
     "SetReferencePrice":            (NO, OK, OK, OK, NO, OK),
     "AnnounceAuction":              (NO, OK, OK, OK, NO, OK),
@@ -70,6 +71,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "TransferInLieu":               (NO, NO, OK, OK, NO, NO),
     "RecordFundsReceived":          (OK, OK, OK, OK, NO, OK),
     "PayOut":                       (NO, OK, OK, OK, NO, OK),
+    "ClaimReceipt":                 (NO, OK, OK, OK, NO, NO),
     "JoinDistribution":             (NO, OK, OK, OK, NO, OK),
     "ReachSettlement":              (NO, OK, OK, OK, NO, NO),
     "RecordSettlementPayment":      (OK, OK, OK, OK, NO, OK),
@@ -172,9 +174,9 @@ PAIRS = [(name, role) for name in EXPECTED for role in ROLES]
 
 
 def test_the_table_names_every_command_and_role_once() -> None:
-    assert len(EXPECTED) == len(COMMANDS) == 82 and set(EXPECTED) == set(COMMANDS)
+    assert len(EXPECTED) == len(COMMANDS) == 84 and set(EXPECTED) == set(COMMANDS)
     assert len(ROLES) == len(Role) == 6 and set(ROLES) == set(Role)
-    assert len(PAIRS) == 492
+    assert len(PAIRS) == 504
 
 
 @pytest.mark.parametrize(("name", "role"), PAIRS, ids=[f"{r.value}-{n}" for n, r in PAIRS])

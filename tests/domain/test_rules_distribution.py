@@ -261,7 +261,7 @@ def test_the_plan_is_sealed_in_the_hash_chain_and_anchored() -> None:
     assert report.ok and report.events == 9  # drawn, 3 joined, amount, served, 3 on O1
     assert all(v.ok for v in p.app.verify_all())
     assert dp.plan_id(PLAN) not in set(p.app.case_ids())  # a plan is not listed as a case
-    assert dp.plan_id(PLAN) in set(p.app.case_ids(plans=True))
+    assert dp.plan_id(PLAN) in set(p.app.originator_ids())
 
 
 def test_a_repeated_plan_command_is_answered_not_applied_twice() -> None:
