@@ -13,12 +13,12 @@ import pytest
 
 from domain import events as ev
 from domain.calendar import COURT_ZONE
-from domain.errors import NotPermittedError
+from domain.errors import NotPermittedError, RuleViolationError
 from domain.models import FundsSource
 from tests.support import CLERK, JUDGE
 from tests.workflows.conftest import Rig
 from tests.workflows.dockets import wage_garnishment
-from workflows.acts import AdjustLivingAllowance
+from workflows.acts import AdjustLivingAllowance, RecordGarnisheeRemittance, RecordGarnisheeStopped
 from workflows.messages import Policy
 
 
@@ -105,4 +105,29 @@ async def test_the_employer_stops_when_the_debtor_leaves_the_job(rig: Rig) -> No
     stopped = [e for e in rig.app.case_events(number) if isinstance(e, ev.GarnisheeStopped)]
     assert [(e.asset_id, e.stopped_on) for e in stopped] == [("wage-1", left)]
     assert rig.app.get_case(number).garnishments["wage-1"].status == "stopped"
+    await handle.terminate("test over")
+
+
+async def test_remittances_and_a_stop_recorded_by_hand_through_the_acts(rig: Rig) -> None:
+    subject = wage_garnishment("(2026)甘0402执953号")
+    number = subject.case_number
+    handle = await rig.file(subject)
+    await rig.env.sleep(timedelta(days=1))
+    paid = await rig.engine.act(number, RecordGarnisheeRemittance(
+        actor=CLERK, asset_id="wage-1", amount=Decimal("1000.00")))
+    assert paid.events == ("FundsReceived",)
+    with pytest.raises(RuleViolationError) as beyond:  # the month leaves 4,000 to remit
+        await rig.engine.act(number, RecordGarnisheeRemittance(
+            actor=CLERK, asset_id="wage-1", amount=Decimal("4000.01")))
+    assert beyond.value.code == "garnishment.exceeds_remittable"
+    stopped = await rig.engine.act(number, RecordGarnisheeStopped(
+        actor=CLERK, asset_id="wage-1", reason="用人单位函告：被执行人已离职"))
+    assert stopped.events == ("GarnisheeStopped",)
+    with pytest.raises(RuleViolationError) as after:
+        await rig.engine.act(number, RecordGarnisheeRemittance(
+            actor=CLERK, asset_id="wage-1", amount=Decimal("100.00")))
+    assert after.value.code == "garnishment.not_standing"
+    received = [e for e in rig.app.case_events(number) if isinstance(e, ev.FundsReceived)]
+    assert [(e.amount, e.source, e.asset_id) for e in received] == [
+        (Decimal("1000.00"), FundsSource.GARNISHEE_REMITTANCE, "wage-1")]
     await handle.terminate("test over")
