@@ -53,7 +53,9 @@ DATE_FIELDS = ("paid_on", "submitted_on", "verified_on", "served_on", "reported_
                "to_date", "searched_on", "decided_on", "recorded_on", "occurred_on",
                "lapsed_on", "received_on", "applied_on", "filed_on",
                # security, postponement, 拒执罪 (docs/rules.md §§8, 9)
-               "given_on", "collected_on", "referred_on")
+               "given_on", "collected_on", "referred_on",
+               # unidentified receipts (docs/rules.md §10)
+               "claimed_on")
 SRC_INPUT = "operator contract (docs/workflows.md)"
 SRC_IDENTITY = "docs/operations.md (Identity)"
 
@@ -369,6 +371,9 @@ def _recorded(b: _Builder, x: a.ActBase) -> None:
     elif isinstance(x, a.PayOutFunds):
         b.add(c.PayOut(**e(), amount=x.amount, paid_on=day(x.paid_on), payee_kind=x.payee_kind,
                        payee=x.payee))
+    elif isinstance(x, a.ClaimReceipt):
+        b.add(c.ClaimReceipt(**e(), receipt_id=x.receipt_id, claimed_on=day(x.claimed_on),
+                             source=x.source))
     else:
         raise invalid(f"{type(x).__name__} is not applied through commands")
 
@@ -382,7 +387,7 @@ SECURITY_ACTS: tuple[type[a.ActBase], ...] = (
 RECORDED: tuple[type[a.ActBase], ...] = (
     a.AssessDelayInterest, a.RecordSearch, a.RequestReward, a.DecideReward, a.RequestAudit,
     a.DecideAudit, a.RecordDebtorMissing, a.RecordDebtorSearch, a.RecordObstruction,
-    a.RecordControlLapse, a.AdjustLivingAllowance, a.PayOutFunds)
+    a.RecordControlLapse, a.AdjustLivingAllowance, a.PayOutFunds, a.ClaimReceipt)
 """The acts ``_recorded`` translates."""
 
 BUILDERS: dict[type[a.ActBase], Callable[[_Builder, Any], None]] = {
