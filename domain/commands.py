@@ -263,6 +263,14 @@ class AdjustLivingAllowance(Command):
     decided_on: date
 
 
+class RecordGarnisheeStopped(Command):
+    """The garnishee stopped paying the garnished income (the debtor left the job)."""
+
+    asset_id: ShortId
+    stopped_on: date
+    reason: Text
+
+
 class TransferDeposit(Command):
     asset_id: ShortId
     amount: PositiveMoney
@@ -326,6 +334,7 @@ class RecordFundsReceived(Command):
     received_on: date
     source: FundsSource = FundsSource.DEBTOR_PAYMENT
     payer: Annotated[str, Field(min_length=1, max_length=100)] | None = None  # ADDED_LATER
+    asset_id: ShortId | None = None  # ADDED_LATER; a garnishee's remittance: its income (§11)
 
 
 class PayOut(Command):

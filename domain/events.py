@@ -261,6 +261,26 @@ class LivingAllowanceAdjusted(CaseEvent):
     decided_on: date
 
 
+class GarnishmentOrdered(CaseEvent):
+    """A wage (periodic income) control is a standing order to the garnishee (the employer):
+    each month it remits the income less the living allowance (民诉法 art.254; docs/rules.md
+    §11)."""
+
+    asset_id: str
+    garnishee: str
+    monthly_income: Decimal
+    allowance: Decimal
+    ordered_on: date
+
+
+class GarnisheeStopped(CaseEvent):
+    """The garnishee reported that it no longer pays the income (the debtor left the job)."""
+
+    asset_id: str
+    stopped_on: date
+    reason: str
+
+
 class DepositTransferred(CaseEvent):
     asset_id: str
     amount: Decimal
@@ -353,6 +373,7 @@ class FundsReceived(CaseEvent):
     payer: str | None = None
     allocations: tuple[Allocation, ...] = ()
     receipt_id: str | None = None  # claimed from the court's suspense account (rules.md §10)
+    asset_id: str | None = None  # a garnishee's remittance: the garnished income (docs/rules.md §11)
 
 
 class FundsPaidOut(CaseEvent):

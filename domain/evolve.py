@@ -18,11 +18,14 @@ from domain.models import (
     SuspensionReason,
 )
 from domain.state import (
+    ZERO,
+    AllowanceStep,
     ApprovalState,
     AssetState,
     CaseState,
     ControlStatus,
     DishonestEntry,
+    GarnishmentState,
     LeadState,
     ObjectionState,
     Period,
@@ -33,6 +36,8 @@ from domain.state import (
     ReferralState,
     RoundState,
     SecurityState,
+    month_of,
+    next_month,
 )
 from domain.values import CaseKind, case_kind_of, court_of
 
@@ -198,12 +203,33 @@ def _renewed(s: CaseState, e: ev.ControlRenewed) -> None:
 @applies(ev.ControlLapsed)
 def _lapsed(s: CaseState, e: ev.ControlLapsed) -> None:
     s.assets[e.asset_id].control = ControlStatus.LAPSED
+    _order_ends(s, e.asset_id, "lifted", e.lapsed_on, "the control lapsed")
 
 
 @applies(ev.ControlReleased)
 def _released(s: CaseState, e: ev.ControlReleased) -> None:
     s.assets[e.asset_id].control = ControlStatus.RELEASED
     _revoked(s, e.objection_id, e.released_on)
+    _order_ends(s, e.asset_id, "lifted", e.released_on, e.reason)
+
+
+def _order_ends(s: CaseState, asset_id: str, status: str, on: date, reason: str) -> None:
+    """A standing garnishment order ends: lifted with its control, or stopped by the garnishee."""
+    g = s.garnishments.get(asset_id)
+    if g is not None and g.status == "active":
+        g.status, g.ended_on, g.end_reason = status, on, reason
+
+
+@applies(ev.GarnishmentOrdered)
+def _garnishment(s: CaseState, e: ev.GarnishmentOrdered) -> None:
+    s.garnishments[e.asset_id] = GarnishmentState(
+        garnishee=e.garnishee, monthly_income=e.monthly_income, ordered_on=e.ordered_on,
+        allowances=[AllowanceStep(from_month=month_of(e.ordered_on), allowance=e.allowance)])
+
+
+@applies(ev.GarnisheeStopped)
+def _garnishee_stopped(s: CaseState, e: ev.GarnisheeStopped) -> None:
+    _order_ends(s, e.asset_id, "stopped", e.stopped_on, e.reason)
 
 
 @applies(ev.QueueAdvanced)
@@ -220,6 +246,11 @@ def _allowance(s: CaseState, e: ev.LivingAllowanceAdjusted) -> None:
     a = s.assets[e.asset_id]
     a.living_allowance = e.allowance
     a.amount = min(a.amount, a.finding.value - e.allowance)  # the garnishment leaves it (民诉法 254)
+    g = s.garnishments.get(e.asset_id)
+    if g is not None:  # a standing order: from the next month's remittance on (§11)
+        start = next_month(e.decided_on)
+        g.allowances = [x for x in g.allowances if x.from_month < start]
+        g.allowances.append(AllowanceStep(from_month=start, allowance=e.allowance))
 
 
 @applies(ev.DepositTransferred)
@@ -303,6 +334,11 @@ def _funds(s: CaseState, e: ev.FundsReceived) -> None:
     """A receipt enters the ledger split by payee (receipts before the ledger: the applicants')."""
     parts = e.allocations or (Allocation(payee_kind=PayeeKind.APPLICANT, amount=e.amount,
                                          due_on=e.payout_due_on),)
+    g = s.garnishments.get(e.asset_id) if e.asset_id is not None else None
+    if g is not None:  # a garnishee's remittance (docs/rules.md §11)
+        month = month_of(e.received_on)
+        g.remitted += e.amount
+        g.remittances[month] = g.remittances.get(month, ZERO) + e.amount
     for part in parts:
         if part.payee_kind is PayeeKind.APPLICANT:
             s.received += part.amount

@@ -50,6 +50,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "ReleaseControl": _COURT | {S},
     "AdvanceQueue": _COURT | {S},
     "AdjustLivingAllowance": frozenset({J, P}),
+    "RecordGarnisheeStopped": _ALL_ACTING,
     "TransferDeposit": _COURT | {S},
     # valuation and disposal
     "SetReferencePrice": _COURT | {S},

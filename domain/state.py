@@ -122,6 +122,50 @@ class AssetState(Mutable):
         return self.control in (ControlStatus.ACTIVE, ControlStatus.QUEUED)
 
 
+class AllowanceStep(Mutable):
+    """A living allowance in force from the remittance of ``from_month`` (``YYYY-MM``) on."""
+
+    from_month: str
+    allowance: Decimal
+
+
+class GarnishmentState(Mutable):
+    """A standing order to a garnishee (the employer) to remit the garnished income each month,
+    less the living allowance (民诉法 art.254; docs/rules.md §11)."""
+
+    garnishee: str
+    monthly_income: Decimal
+    ordered_on: date
+    allowances: list[AllowanceStep]
+    status: str = "active"  # active | stopped (the garnishee pays no more) | lifted
+    ended_on: date | None = None
+    end_reason: str | None = None
+    remitted: Decimal = ZERO
+    remittances: dict[str, Decimal] = Field(default_factory=dict)  # by month YYYY-MM
+
+    def allowance_for(self, month: str) -> Decimal:
+        """The allowance a remittance of ``month`` leaves: the last step in force then."""
+        current = self.allowances[0].allowance
+        for step in self.allowances:
+            if step.from_month <= month:
+                current = step.allowance
+        return current
+
+    def remittable(self, month: str) -> Decimal:
+        """What the garnishee remits for ``month`` at most (income less the allowance)."""
+        return max(ZERO, self.monthly_income - self.allowance_for(month))
+
+
+def month_of(day: date) -> str:
+    """A remittance's month, ``YYYY-MM``."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def next_month(day: date) -> str:
+    """The month after ``day``'s."""
+    return f"{day.year + day.month // 12:04d}-{day.month % 12 + 1:02d}"
+
+
 class LeadState(Mutable):
     submitted_on: date
     due_on: date
@@ -341,6 +385,8 @@ class CaseState(Mutable):
     dishonest: list[DishonestEntry] = Field(default_factory=list)
     fines: int = 0
     detentions: int = 0
+    # standing garnishment orders by asset (wages and other periodic income, docs/rules.md §11)
+    garnishments: dict[str, GarnishmentState] = Field(default_factory=dict)
     # approvals by request id (each rests one measure)
     approvals: dict[str, ApprovalState] = Field(default_factory=dict)
     # objections and outsiders' claims by id (docs/rules.md §7)

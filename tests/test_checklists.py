@@ -91,6 +91,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "record_control_lapse": {"asset_id": "A1"},
     "adjust_living_allowance": {"asset_id": "W1", "allowance": "2500.00",
                                 "panel_decision": "合议庭决定（2026）第3号"},
+    "record_garnishee_remittance": {"asset_id": "W1", "amount": "5000.00"},
+    "record_garnishee_stopped": {"asset_id": "W1", "reason": "被执行人已离职（用人单位函告）"},
     "pay_out": {"amount": "1000.00", "payee_kind": "applicant"},
     "claim_receipt": {"receipt_id": "R-2026-0001"},
     # objections, reviews, outsiders' claims (docs/rules.md §7)

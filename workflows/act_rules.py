@@ -54,6 +54,8 @@ DATE_FIELDS = ("paid_on", "submitted_on", "verified_on", "served_on", "reported_
                "lapsed_on", "received_on", "applied_on", "filed_on",
                # security, postponement, 拒执罪 (docs/rules.md §§8, 9)
                "given_on", "collected_on", "referred_on",
+               # continuing garnishment (docs/rules.md §11)
+               "stopped_on",
                # unidentified receipts (docs/rules.md §10)
                "claimed_on")
 SRC_INPUT = "operator contract (docs/workflows.md)"
@@ -368,6 +370,13 @@ def _recorded(b: _Builder, x: a.ActBase) -> None:
         b.add(c.AdjustLivingAllowance(**e(), asset_id=x.asset_id, allowance=x.allowance,
                                       panel_decision=x.panel_decision,
                                       decided_on=day(x.decided_on)))
+    elif isinstance(x, a.RecordGarnisheeRemittance):
+        b.add(c.RecordFundsReceived(**e(), amount=x.amount, received_on=day(x.received_on),
+                                    source=FundsSource.GARNISHEE_REMITTANCE,
+                                    asset_id=x.asset_id))
+    elif isinstance(x, a.RecordGarnisheeStopped):
+        b.add(c.RecordGarnisheeStopped(**e(), asset_id=x.asset_id,
+                                       stopped_on=day(x.stopped_on), reason=x.reason))
     elif isinstance(x, a.PayOutFunds):
         b.add(c.PayOut(**e(), amount=x.amount, paid_on=day(x.paid_on), payee_kind=x.payee_kind,
                        payee=x.payee))
@@ -387,7 +396,8 @@ SECURITY_ACTS: tuple[type[a.ActBase], ...] = (
 RECORDED: tuple[type[a.ActBase], ...] = (
     a.AssessDelayInterest, a.RecordSearch, a.RequestReward, a.DecideReward, a.RequestAudit,
     a.DecideAudit, a.RecordDebtorMissing, a.RecordDebtorSearch, a.RecordObstruction,
-    a.RecordControlLapse, a.AdjustLivingAllowance, a.PayOutFunds, a.ClaimReceipt)
+    a.RecordControlLapse, a.AdjustLivingAllowance, a.PayOutFunds, a.RecordGarnisheeRemittance,
+    a.RecordGarnisheeStopped, a.ClaimReceipt)
 """The acts ``_recorded`` translates."""
 
 BUILDERS: dict[type[a.ActBase], Callable[[_Builder, Any], None]] = {

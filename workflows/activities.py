@@ -257,7 +257,13 @@ def view_of(s: CaseState, today: date, app: EnforcementCases) -> m.CaseView:
         limitation_objection_raised_on=s.limitation_objection_raised_on,
         objections=tuple(_objection_view(k, v, s, app.calendar)
                          for k, v in s.objections.items()),
-        held=_held(s), fee_outstanding=s.fee_outstanding)
+        held=_held(s), fee_outstanding=s.fee_outstanding,
+        garnishments=tuple(m.GarnishmentView(
+            asset_id=k, garnishee=g.garnishee, monthly_income=g.monthly_income,
+            ordered_on=g.ordered_on, status=g.status,
+            allowances=tuple((x.from_month, x.allowance) for x in g.allowances),
+            remittances=tuple(sorted(g.remittances.items())),
+            owed=s.outstanding) for k, g in s.garnishments.items()))
 
 
 def _held(s: CaseState) -> tuple[m.HeldView, ...]:

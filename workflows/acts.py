@@ -577,6 +577,27 @@ class AdjustLivingAllowance(ActBase):
     decided_on: date | None = None
 
 
+class RecordGarnisheeRemittance(ActBase):
+    """A garnishee's (the employer's) monthly remittance under a standing wage garnishment that
+    an operator records by hand (the workflow records the ones its garnishee port reports):
+    at most the month's income less the allowance in force (民诉法 art.254; docs/rules.md §11)."""
+
+    kind: Literal["record_garnishee_remittance"] = "record_garnishee_remittance"
+    asset_id: ShortId
+    amount: PositiveMoney
+    received_on: date | None = None
+
+
+class RecordGarnisheeStopped(ActBase):
+    """The garnishee reports that it pays the garnished income no more (the debtor left the
+    job): the standing order remits nothing further (docs/rules.md §11)."""
+
+    kind: Literal["record_garnishee_stopped"] = "record_garnishee_stopped"
+    asset_id: ShortId
+    reason: Text
+    stopped_on: date | None = None
+
+
 # --- objections, reviews, outsiders' claims (docs/rules.md §7) ------------------------------
 
 class RecordObjection(ActBase):
@@ -686,7 +707,8 @@ Act = Annotated[
     # doors to commands decided in the domain (docs/architecture.md)
     | AssessDelayInterest | RecordSearch | RequestReward | DecideReward | RequestAudit
     | DecideAudit | RecordDebtorMissing | RecordDebtorSearch | RecordObstruction
-    | RecordControlLapse | AdjustLivingAllowance | PayOutFunds | ClaimReceipt
+    | RecordControlLapse | AdjustLivingAllowance | PayOutFunds | RecordGarnisheeRemittance
+    | RecordGarnisheeStopped | ClaimReceipt
     | RecordObjection | RecordOutsiderClaim | OrderObjectionStay | RuleOnObjection
     | RecordObjectionService | ApplyForReview | RecordReviewDecision | RecordObjectionSuit
     | RecordSuitJudgment,
@@ -708,7 +730,8 @@ ACT_TYPES: tuple[type[ActBase], ...] = (
     # doors to commands decided in the domain (docs/architecture.md)
     AssessDelayInterest, RecordSearch, RequestReward, DecideReward, RequestAudit, DecideAudit,
     RecordDebtorMissing, RecordDebtorSearch, RecordObstruction, RecordControlLapse,
-    AdjustLivingAllowance, PayOutFunds, ClaimReceipt, *OBJECTION_ACTS,
+    AdjustLivingAllowance, PayOutFunds, RecordGarnisheeRemittance, RecordGarnisheeStopped,
+    ClaimReceipt, *OBJECTION_ACTS,
 )
 
 

@@ -537,6 +537,22 @@ class OperatorHandlers:
     def _v_adjust_living_allowance(self, act: a.AdjustLivingAllowance) -> None:
         self._check(act)
 
+    @workflow.update(name="record_garnishee_remittance")
+    async def record_garnishee_remittance(self, act: a.RecordGarnisheeRemittance) -> ActResult:
+        return await self._act(act)
+
+    @record_garnishee_remittance.validator
+    def _v_record_garnishee_remittance(self, act: a.RecordGarnisheeRemittance) -> None:
+        self._check(act)
+
+    @workflow.update(name="record_garnishee_stopped")
+    async def record_garnishee_stopped(self, act: a.RecordGarnisheeStopped) -> ActResult:
+        return await self._act(act)
+
+    @record_garnishee_stopped.validator
+    def _v_record_garnishee_stopped(self, act: a.RecordGarnisheeStopped) -> None:
+        self._check(act)
+
     @workflow.update(name="pay_out")
     async def pay_out(self, act: a.PayOutFunds) -> ActResult:
         return await self._act(act)

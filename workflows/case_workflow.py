@@ -20,6 +20,7 @@ from workflows import (
     deadlines,
     disposal,
     funds,
+    garnishment,
     inquiry,
     notice,
     objections,
@@ -49,9 +50,10 @@ TASKS: dict[str, Handler] = {
     "deadline": deadlines.deadline_near,
     "objection_overdue": objections.overdue, "claim_release": objections.release,
     "hold_end": objections.hold_ended, "postponement_end": security.end_term,
+    "remit": garnishment.remit,
 }
 PLANNERS = (notice.plan, inquiry.plan, control.plan, disposal.plan, funds.plan,
-            settlement.plan, deadlines.plan, objections.plan, security.plan)
+            settlement.plan, deadlines.plan, objections.plan, security.plan, garnishment.plan)
 
 
 def plan(ctx: CaseContext) -> None:

@@ -57,7 +57,9 @@ def plan(ctx: CaseContext) -> None:
     for a in view.assets:
         if not open_case or a.control != "active":
             continue
-        if is_money(a) and a.amount > a.transferred and view.outstanding > 0 and a.effective_on:
+        garnished = view.garnishment(a.asset_id) is not None  # remitted monthly (§11)
+        if is_money(a) and a.amount > a.transferred and view.outstanding > 0 and a.effective_on \
+                and not garnished:
             when = held_from(a, a.effective_on + timedelta(days=ctx.policy.transfer_after_days))
             if when is not None:  # a claim to the deposit holds its transfer (§7)
                 transfer[a.asset_id] = (ctx.at(when), True)

@@ -58,6 +58,9 @@ class WorldAsset(Message):
     asset: AssetFinding
     reference_price: PositiveMoney | None = None  # valuation result; default: the asset's value
     rounds: Annotated[tuple[AuctionRound, ...], Field(max_length=10)] = ()
+    income_ends_day: Day | None = None
+    """Periodic income (wages): the day the debtor leaves the job; the employer remits no month
+    paid after it (None: the income goes on)."""
 
 
 class Payment(Message):

@@ -115,6 +115,9 @@ class Policy(Message):
     command_activity: Literal["local", "regular"] = "local"
     command_timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 30.0
     port_timeout_seconds: Annotated[float, Field(gt=0, le=3600)] = 60.0
+    remittance_day: Annotated[int, Field(ge=1, le=28)] = 10
+    """Day of the month on which the workflow asks each garnishee for its remittance under a
+    standing wage garnishment (docs/rules.md §11)."""
 
 
 class ScenarioRef(Message):
@@ -202,6 +205,36 @@ class HoldView(Message):
     code: str
     source: str
     until: date | None = None
+
+
+class GarnishmentView(Message):
+    """A standing garnishment order (docs/rules.md §11): the allowance steps ``(from month,
+    allowance)``, the remittances by month (``YYYY-MM``), and the applicants' balance that
+    caps the next remittance."""
+
+    asset_id: str
+    garnishee: str
+    monthly_income: Decimal
+    ordered_on: date
+    status: str  # active | stopped | lifted
+    allowances: tuple[tuple[str, Decimal], ...]
+    remittances: tuple[tuple[str, Decimal], ...] = ()
+    owed: Decimal
+
+    def allowance_for(self, month: str) -> Decimal:
+        """The allowance in force for the remittance of ``month``."""
+        current = self.allowances[0][1]
+        for start, allowance in self.allowances:
+            if start <= month:
+                current = allowance
+        return current
+
+    def left_to_remit(self, month: str) -> Decimal:
+        """What the garnishee may still remit for ``month``: the income less the allowance,
+        less what it remitted already, at most what is owed."""
+        done = sum((x for m, x in self.remittances if m == month), Decimal("0.00"))
+        return max(Decimal("0.00"), min(self.owed, self.monthly_income
+                                        - self.allowance_for(month) - done))
 
 
 class AssetView(Message):
@@ -367,6 +400,7 @@ class CaseView(Message):
     # the ledger (docs/rules.md §1.7); views recorded before it: (), 0 — paid as one sum
     held: tuple[HeldView, ...] = ()
     fee_outstanding: Decimal = Decimal("0.00")
+    garnishments: tuple[GarnishmentView, ...] = ()  # views recorded before §11: ()
 
     def beyond_calendar(self, day: date) -> bool:
         """Whether ``day`` lies in a year the holiday calendar does not cover (views recorded
@@ -375,6 +409,9 @@ class CaseView(Message):
 
     def asset(self, asset_id: str) -> AssetView | None:
         return next((a for a in self.assets if a.asset_id == asset_id), None)
+
+    def garnishment(self, asset_id: str) -> GarnishmentView | None:
+        return next((g for g in self.garnishments if g.asset_id == asset_id), None)
 
     def objection(self, objection_id: str) -> ObjectionView | None:
         return next((o for o in self.objections if o.objection_id == objection_id), None)

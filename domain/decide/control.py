@@ -42,11 +42,17 @@ def control_asset(s: CaseState, cmd: c.ControlAsset, ctx: Context) -> list[Pendi
         require(cmd.amount <= a.finding.value - allowance, "control.living_allowance_too_low",
                 "the garnished amount must leave the living allowance", r.SRC_LIVING_COSTS)
     queued = cmd.queue_position > 0
-    return [(ev.AssetControlled, {
+    controlled: list[Pending] = [(ev.AssetControlled, {
         "asset_id": cmd.asset_id, "measure": cmd.measure, "amount": cmd.amount,
         "effective_on": None if queued else cmd.effective_on,
         "expires_on": None if queued else cmd.expires_on,
         "queue_position": cmd.queue_position, "living_allowance": cmd.living_allowance})]
+    if kind is AssetKind.WAGES and not queued:  # a standing order to the employer (§11)
+        controlled.append((ev.GarnishmentOrdered, {
+            "asset_id": cmd.asset_id, "garnishee": a.finding.description,
+            "monthly_income": a.finding.value, "allowance": cmd.living_allowance,
+            "ordered_on": cmd.effective_on}))
+    return controlled
 
 
 def _check_period(kind: AssetKind, start: date, end: date) -> None:
@@ -144,6 +150,10 @@ def adjust_allowance(s: CaseState, cmd: c.AdjustLivingAllowance, ctx: Context
     require(a.finding.kind is AssetKind.WAGES and a.control is ControlStatus.ACTIVE,
             "control.not_wages", "a living allowance belongs to an active wage garnishment",
             r.SRC_LIVING_COSTS)
+    order = s.garnishments.get(cmd.asset_id)
+    require(order is None or order.status == "active", "garnishment.not_standing",
+            "the standing order to the garnishee has ended: no allowance to change",
+            r.SRC_GARNISHMENT)
     require(cmd.allowance < a.finding.value, "control.allowance_exceeds_income",
             f"an allowance of {cmd.allowance} leaves nothing of {a.finding.value} to garnish: "
             "release the garnishment instead", r.SRC_LIVING_COSTS)
@@ -162,6 +172,9 @@ def transfer_deposit(s: CaseState, cmd: c.TransferDeposit, ctx: Context) -> list
     require(a.finding.kind in MONEY_KINDS, "transfer.not_money",
             "only deposits and similar funds are transferred directly", r.SRC_DEPOSIT_TRANSFER)
     check_disposal(s, cmd.asset_id, cmd.transferred_on, ctx.calendar)  # docs/rules.md §7
+    require(cmd.asset_id not in s.garnishments, "transfer.standing_order",
+            "garnished income is remitted monthly by the garnishee, not transferred at once",
+            r.SRC_GARNISHMENT)
     require(a.control is ControlStatus.ACTIVE, "transfer.not_frozen",
             "only an effective freeze of ours can be transferred (a queued one waits)",
             r.SRC_QUEUED_SEIZURE)
@@ -176,3 +189,21 @@ def transfer_deposit(s: CaseState, cmd: c.TransferDeposit, ctx: Context) -> list
                                      "transferred_on": cmd.transferred_on}),
             (ev.FundsReceived, {"amount": cmd.amount, "received_on": cmd.transferred_on,
                                 "source": FundsSource.DEPOSIT_TRANSFER, "payout_due_on": due})]
+
+
+@decides(c.RecordGarnisheeStopped)
+def garnishee_stopped(s: CaseState, cmd: c.RecordGarnisheeStopped, ctx: Context
+                      ) -> list[Pending]:
+    """The garnishee pays the income no more (the debtor left the job): the standing order
+    remits nothing further; its control stays until released (docs/rules.md §11)."""
+    order = s.garnishments.get(cmd.asset_id)
+    require(order is not None, "garnishment.no_order",
+            f"no standing order garnishes {cmd.asset_id!r}", r.SRC_GARNISHMENT)
+    assert order is not None
+    require(order.status == "active", "garnishment.not_standing",
+            f"the standing order on {cmd.asset_id!r} already {order.status} on {order.ended_on}",
+            r.SRC_GARNISHMENT)
+    require(cmd.stopped_on >= order.ordered_on, "garnishment.before_order",
+            f"the order stands from {order.ordered_on}", r.SRC_GARNISHMENT)
+    return [(ev.GarnisheeStopped, {"asset_id": cmd.asset_id, "stopped_on": cmd.stopped_on,
+                                   "reason": cmd.reason})]

@@ -19,7 +19,7 @@ from domain.models import (
     SettlementChoice,
 )
 from domain.models import SuspensionReason as Why
-from domain.state import ZERO, CaseState
+from domain.state import ZERO, CaseState, month_of
 
 from . import Context, Pending, decides
 from .common import require
@@ -57,7 +57,16 @@ def allocate(s: CaseState, amount: Decimal, source: FundsSource, due: date | Non
 @decides(c.RecordFundsReceived)
 def funds_received(s: CaseState, cmd: c.RecordFundsReceived, ctx: Context) -> list[Pending]:
     _within_balance(s, cmd.amount, cmd.source, "funds.exceed_balance", r.SRC_ENGINE)
-    return [_received(s, cmd.amount, cmd.received_on, cmd.source, cmd.payer, ctx)]
+    if cmd.source is FundsSource.GARNISHEE_REMITTANCE or cmd.asset_id is not None:
+        check_remittance(s, cmd)
+    received, fields = _received(s, cmd.amount, cmd.received_on, cmd.source, cmd.payer, ctx)
+    out: list[Pending] = [(received, fields | (
+        {"asset_id": cmd.asset_id} if cmd.asset_id is not None else {}))]
+    if cmd.asset_id is not None and cmd.amount == s.outstanding:
+        out.append((ev.ControlReleased, {  # paid in full: the standing order is lifted
+            "asset_id": cmd.asset_id, "released_on": cmd.received_on,
+            "reason": "paid in full: the standing order to the garnishee is lifted (§11)"}))
+    return out
 
 
 @decides(c.ClaimReceipt)
@@ -100,6 +109,34 @@ def _received(s: CaseState, amount: Decimal, received_on: date, source: FundsSou
     return (ev.FundsReceived, {"amount": amount, "received_on": received_on, "source": source,
                                "payout_due_on": due, "payer": payer,
                                "allocations": tuple(allocate(s, amount, source, due))})
+
+
+def check_remittance(s: CaseState, cmd: c.RecordFundsReceived) -> None:
+    """A garnishee's remittance: under a standing order in force, at most the month's income
+    less the allowance then in force, and at most the applicants' balance (the order garnishes
+    for the balance, as every control does; docs/rules.md §11)."""
+    require(cmd.source is FundsSource.GARNISHEE_REMITTANCE and cmd.asset_id is not None,
+            "garnishment.remittance_unnamed", "a garnishee's remittance names the garnished "
+            "income (asset_id) and only it does", r.SRC_GARNISHMENT)
+    assert cmd.asset_id is not None
+    order = s.garnishments.get(cmd.asset_id)
+    require(order is not None, "garnishment.no_order",
+            f"no standing order garnishes {cmd.asset_id!r}", r.SRC_GARNISHMENT)
+    assert order is not None
+    require(order.status == "active", "garnishment.not_standing",
+            f"the standing order on {cmd.asset_id!r} {order.status} on {order.ended_on}: "
+            "no remittance is due under it", r.SRC_GARNISHMENT)
+    require(cmd.received_on >= order.ordered_on, "garnishment.before_order",
+            f"the order stands from {order.ordered_on}", r.SRC_GARNISHMENT)
+    require(cmd.amount <= s.outstanding, "garnishment.exceeds_balance",
+            f"{cmd.amount} exceeds the balance {s.outstanding} the order garnishes for",
+            r.SRC_GARNISHMENT)
+    month = month_of(cmd.received_on)
+    left = order.remittable(month) - order.remittances.get(month, ZERO)
+    require(cmd.amount <= left, "garnishment.exceeds_remittable",
+            f"{cmd.amount} exceeds the {left} left to remit for {month}: the income "
+            f"{order.monthly_income} less the allowance {order.allowance_for(month)}",
+            r.SRC_GARNISHMENT)
 
 
 def _payee(s: CaseState, cmd: c.PayOut) -> tuple[PayeeKind, str | None]:

@@ -50,6 +50,7 @@ IGNORED: frozenset[type[ev.CaseEvent]] = frozenset({
     ev.CaseFiled,  # starts the facts (``filed``)
     ev.DelayInterestAssessed,  # the amount applied for is the claim at filing (docs/rules.md §3)
     ev.LivingAllowanceAdjusted, ev.BidPlaced,  # no read model needs them beyond the timeline
+    ev.GarnishmentOrdered, ev.GarnisheeStopped,  # the timeline; remittances are FundsReceived
     ev.ForfeitedDepositApplied,  # its money arrives as FundsReceived
     ev.ActRefused,  # a refusal changes nothing; the timeline shows it with its rule and source
     # an approval's request and decision: the measure resting on it carries the approval as

@@ -55,6 +55,7 @@ FIELDS: dict[str, dict[str, Any]] = {
     "AdvanceQueue": {"asset_id": "A1", "advanced_on": DAY, "expires_on": LATER},
     "AdjustLivingAllowance": {"asset_id": "A1", "allowance": "1000.00",
                               "panel_decision": "合议庭决定", "decided_on": DAY},
+    "RecordGarnisheeStopped": {"asset_id": "A1", "stopped_on": DAY, "reason": "离职"},
     "TransferDeposit": {"asset_id": "A1", "amount": "5000.00", "transferred_on": DAY},
     "SetReferencePrice": {"asset_id": "A1", "method": "agreement", "amount": "5000.00",
                           "requested_on": DAY, "determined_on": DAY},

@@ -60,6 +60,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "ReleaseControl":               (NO, OK, OK, OK, NO, OK),
     "AdvanceQueue":                 (NO, OK, OK, OK, NO, OK),
     "AdjustLivingAllowance":        (NO, NO, OK, OK, NO, NO),
+    "RecordGarnisheeStopped":       (OK, OK, OK, OK, NO, OK),
     "TransferDeposit":              (NO, OK, OK, OK, NO, OK),
     "SetReferencePrice":            (NO, OK, OK, OK, NO, OK),
     "AnnounceAuction":              (NO, OK, OK, OK, NO, OK),
@@ -172,9 +173,9 @@ PAIRS = [(name, role) for name in EXPECTED for role in ROLES]
 
 
 def test_the_table_names_every_command_and_role_once() -> None:
-    assert len(EXPECTED) == len(COMMANDS) == 82 and set(EXPECTED) == set(COMMANDS)
+    assert len(EXPECTED) == len(COMMANDS) == 83 and set(EXPECTED) == set(COMMANDS)
     assert len(ROLES) == len(Role) == 6 and set(ROLES) == set(Role)
-    assert len(PAIRS) == 492
+    assert len(PAIRS) == 498
 
 
 @pytest.mark.parametrize(("name", "role"), PAIRS, ids=[f"{r.value}-{n}" for n, r in PAIRS])

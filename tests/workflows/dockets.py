@@ -150,3 +150,17 @@ def long_settlement() -> DocketCase:
                                             Payment(day=720, amount=Decimal("30000.00")),
                                             Payment(day=1080, amount=Decimal("40000.00"))))),
         principal="100000.00")
+
+
+def wage(value: str, ends_day: int | None = None) -> WorldAsset:
+    """A monthly wage at an employer (docs/rules.md §11), paid until ``ends_day`` (None: on)."""
+    return WorldAsset(channel=Channel.DEPOSITS, income_ends_day=ends_day, asset=AssetFinding(
+        asset_id="wage-1", kind=AssetKind.WAGES, description="某某建材公司 月工资",
+        value=Decimal(value)))
+
+
+def wage_garnishment(number: str = "(2026)甘0402执951号", ends_day: int | None = None
+                     ) -> DocketCase:
+    """¥31,000.00 owed; the debtor earns ¥6,000.00 a month, garnished as a standing order."""
+    return case(number, World(report=PropertyReport(day=5), assets=(wage("6000.00", ends_day),)),
+                principal="31000.00")

@@ -28,6 +28,7 @@ from tests.principals import TEST_RING, HarnessEngine
 from tests.support import CLERK, KEY, OFFICER, PRESIDENT
 from tests.workflows import dockets
 from tests.workflows.conftest import Rig
+from tests.workflows.test_garnishment import panel_raises_the_allowance_in_month_3
 from workflows.acts import (
     AnnounceAuction,
     Fine,
@@ -176,6 +177,7 @@ SCENARIOS: dict[str, tuple[Callable[[], DocketCase], Drive] | tuple[
     "approvals_as_acts": (dockets.approvals, approvals_by_update),
     # acts in the first workflow task, recorded before they waited for the version decisions
     "acts_with_the_start": (acts_with_the_start, None, signalled_with_the_start),
+    "wage_garnishment": (dockets.wage_garnishment, panel_raises_the_allowance_in_month_3),
 }
 
 

@@ -70,9 +70,17 @@ class PortActivities:
     async def world_schedule(self, q: p.ScheduleQuery) -> p.WorldSchedule:
         return await self.adapters.world.schedule(q)
 
+    @activity.defn(name=p.CHECK_REMITTANCE)
+    async def check_remittance(self, q: p.RemittanceQuery) -> p.RemittanceReport:
+        """The garnishee's remittance of the month (none reported without a garnishee port)."""
+        if self.adapters.garnishees is None:
+            return p.RemittanceReport()
+        return await self.adapters.garnishees.check_remittance(q)
+
     def all(self) -> list[Callable[..., Any]]:
         """Every activity of this class (for ``Worker(activities=...)``)."""
         return [self.query_registries, self.dispatch_document, self.check_delivery,
                 self.inform_applicant, self.request_valuation, self.check_valuation,
                 self.fetch_bids, self.check_buyer_payment, self.investigate_onsite,
-                self.check_lead, self.assign_resumed_number, self.world_schedule]
+                self.check_lead, self.assign_resumed_number, self.world_schedule,
+                self.check_remittance]

@@ -33,6 +33,7 @@ INVESTIGATE_ONSITE = "investigate_onsite"
 CHECK_LEAD = "check_lead"
 ASSIGN_RESUMED_NUMBER = "assign_resumed_number"
 WORLD_SCHEDULE = "world_schedule"
+CHECK_REMITTANCE = "check_remittance"
 
 
 class PortRequest(Message):
@@ -150,6 +151,25 @@ class NumberAnswer(Message):
     case_number: str
 
 
+class RemittanceQuery(PortRequest):
+    """The month's remittance under a standing wage garnishment (docs/rules.md §11): the order
+    tells the garnishee the allowance to leave and the most it may remit (what is owed)."""
+
+    asset_id: str
+    garnishee: str
+    month: str  # YYYY-MM
+    allowance: Decimal
+    at_most: Decimal
+
+
+class RemittanceReport(Message):
+    """What the garnishee remitted for the month, or that it pays the income no more."""
+
+    amount: Decimal = Decimal("0.00")
+    left_on: date | None = None  # the debtor left the job (nothing remitted)
+    reason: str | None = None
+
+
 class WorldStep(Message):
     """An act of the simulated world: sent as the ``act`` signal at 14:00 on ``day``, plus
     ``minute`` minutes (an approval asked and given before the act it rests on, each at a
@@ -221,6 +241,12 @@ class WorldSource(Protocol):
     async def schedule(self, q: ScheduleQuery) -> WorldSchedule: ...
 
 
+class Garnishees(Protocol):
+    """Employers (and other payers of periodic income) under a standing garnishment order."""
+
+    async def check_remittance(self, q: RemittanceQuery) -> RemittanceReport: ...
+
+
 @dataclass(frozen=True)
 class Adapters:
     """The ports a worker serves; ``workflows.adapters.simulated.simulated_adapters`` builds
@@ -233,3 +259,6 @@ class Adapters:
     field: FieldOffice
     cases: CaseRegistry
     world: WorldSource
+    garnishees: Garnishees | None = None
+    """None: no garnishee reports remittances; operators record them by hand
+    (``record_garnishee_remittance``)."""

@@ -34,6 +34,8 @@ from workflows.adapters.ports import (
     PriceQuote,
     RegistryAnswer,
     RegistryQuery,
+    RemittanceQuery,
+    RemittanceReport,
     ScheduleQuery,
     Ticket,
     TicketCheck,
@@ -166,6 +168,23 @@ class SimulatedWorld:
             raise ValueError(f"not a case number: {r.case_number}")
         return NumberAnswer(case_number=f"({r.as_of.year}){match['court']}执恢{match['seq']}号")
 
+    # --- garnishees (employers under a standing order, docs/rules.md §11) ----------------------
+    async def check_remittance(self, q: RemittanceQuery) -> RemittanceReport:
+        """A simulated employer: it remits the month's wage less the allowance (at most what is
+        owed) until the debtor leaves the job (``WorldAsset.income_ends_day``); an income the
+        docket does not list remits nothing."""
+        found = self._world(q.scenario)
+        listed = found[0].asset(q.asset_id) if found else None
+        if found is None or listed is None:
+            return RemittanceReport()
+        if listed.income_ends_day is not None:
+            left_on = _day(found[1], listed.income_ends_day)
+            if left_on <= q.as_of:
+                return RemittanceReport(left_on=left_on, reason=f"{q.garnishee}: the debtor "
+                                        f"left the job on {left_on} (simulated employer)")
+        amount = min(listed.asset.value - q.allowance, q.at_most)
+        return RemittanceReport(amount=max(amount, Decimal("0.00")))
+
     # --- the people of the world ---------------------------------------------------------------
     async def schedule(self, q: ScheduleQuery) -> WorldSchedule:
         found = self._world(q.scenario)
@@ -262,4 +281,4 @@ class _Valuation:
 def simulated_adapters(world: SimulatedWorld) -> Adapters:
     """Every port answered by ``world`` (the embedded default)."""
     return Adapters(registries=world, notices=world, valuation=_Valuation(world), auctions=world,
-                    field=world, cases=world, world=world)
+                    field=world, cases=world, world=world, garnishees=world)
