@@ -32,6 +32,7 @@ from pydantic import BaseModel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from domain.calendar import legal_date
+from domain.distribution import is_plan_topic
 from domain.events import CaseEvent
 from domain.persistence import PydanticMapper
 from domain.values import READ_AS_RECORDED
@@ -207,6 +208,7 @@ class ReadModelRunner:
         return info.events
 
     def _write(self, tx: PageWriter, page: Sequence[Notification]) -> list[str]:
+        page = [n for n in page if not is_plan_topic(n.topic)]  # a plan is not a case
         case_ids = [str(n.originator_id) for n in page]
         missing = set(case_ids) - self._cache.keys()
         stored = tx.load_facts(missing) if missing else {}

@@ -262,6 +262,8 @@ NO_DOOR: dict[str, str] = {
                     "to advance; queued controls arrive only by the legacy import",
     "ClaimReceipt": "a suspense receipt claimed into a case (docs/rules.md §10): its act "
                     "claim_receipt is being added (branch h-ledgerviews)",
+    "JoinDistribution": "a case joins a 参与分配 plan through the plan's workflow "
+                        "(workflows/distribution.py), which is being built (docs/rules.md §12)",
 }
 """Commands the aggregate decides (domain tests, docs/rules.md) that no act and no workflow step
 sends yet: their events reach a store only through the legacy import (docs/legacy-format.md).
