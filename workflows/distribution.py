@@ -14,6 +14,7 @@ decision is taken from the plan's view the activity answers, so a replay takes t
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -38,10 +39,13 @@ with workflow.unsafe.imports_passed_through():
         PlanPaid,
         PlanProblem,
         PlanStatus,
+        PlanStep,
         PlanView,
     )
 
 COMMAND_TIMEOUT = timedelta(seconds=60)
+SCHEDULED = time(14)
+"""A docket's acts on a plan arrive at 14:00 (as a case's scheduled acts do)."""
 WAKE = time(9)
 """The timer wakes at 09:00 (court time) of the first day after a window closes."""
 
@@ -62,6 +66,7 @@ class DistributionPlanWorkflow:
         self.problems: list[PlanProblem] = []
         self.changed = False
         self.waiting_until: date | None = None
+        self.scheduled: asyncio.Task[None] | None = None
         self.checked_on: date | None = None
         """The business date on which the procedure last reached its wait with nothing due."""
 
@@ -109,10 +114,15 @@ class DistributionPlanWorkflow:
     # --- the procedure ------------------------------------------------------------------------
     @workflow.run
     async def run(self, draw: DrawRequest) -> PlanStatus:
+        start = self.today()
+        if draw.draw_day:
+            await self.sleep_until(start + timedelta(days=draw.draw_day), WAKE)
         await self.plan_command("DrawPlan", f"request:{draw.request_id}", draw.actor, {
             "debtor": draw.debtor, "debtor_kind": draw.debtor_kind.value,
             "first_seized_case": draw.first_seized_case,
             "drawn_on": (draw.drawn_on or self.today()).isoformat()})
+        if draw.schedule:
+            self.scheduled = asyncio.create_task(self.follow(start, draw.schedule))
         while True:
             view = self.view
             assert view is not None
@@ -143,6 +153,20 @@ class DistributionPlanWorkflow:
                                                   timeout=wake - workflow.now())
         return self.status()
 
+    async def sleep_until(self, day: date, at: time) -> None:
+        moment = datetime.combine(day, at, tzinfo=COURT_ZONE)
+        if moment > workflow.now():
+            await workflow.sleep(moment - workflow.now())
+
+    async def follow(self, start: date, schedule: tuple[PlanStep, ...]) -> None:
+        """A docket's acts on the plan, each at 14:00 of its day; a refusal is a problem."""
+        for step in sorted(schedule, key=lambda s: s.day):
+            await self.sleep_until(start + timedelta(days=step.day), SCHEDULED)
+            try:
+                await self.apply(step.act)
+            except ApplicationError as err:
+                self.problem(f"scheduled:{step.act.kind}:day {step.day}", err)
+
     async def pay_what_is_owed(self, view: PlanView) -> None:
         """Pay every share the plan owes a case and the workflow has not paid yet."""
         done = {(p.case_number, p.share_of) for p in self.paid}
@@ -166,6 +190,10 @@ class DistributionPlanWorkflow:
     async def act(self, act: PlanAct) -> PlanOutcome:
         """An operator's act on the plan (``PlanAct``); a refusal raises its typed error."""
         await workflow.wait_condition(lambda: self.view is not None)
+        return await self.apply(act)
+
+    async def apply(self, act: PlanAct) -> PlanOutcome:
+        """Apply one act: the plan's command (a ``join`` first joins the case itself)."""
         fields = dict(act.fields)
         day_field = PLAN_ACT_DATES[act.kind]
         fields.setdefault(day_field, self.today().isoformat())

@@ -118,18 +118,6 @@ class PlanView(Message):
                    if o.suit_filed_on is not None)
 
 
-class DrawRequest(Message):
-    """What drawing a plan takes (the act of a judge or the president)."""
-
-    plan_number: str
-    debtor: str
-    debtor_kind: PartyKind = PartyKind.PERSON
-    first_seized_case: str
-    drawn_on: date | None = None
-    actor: Actor
-    request_id: str = "draw"
-
-
 class PlanAct(Message):
     """An operator's act on a plan: ``kind`` names the plan command (PLAN_ACT_COMMANDS), the
     ``fields`` its payload (its date, PLAN_ACT_DATES, defaults to the business date). A ``join``
@@ -139,6 +127,29 @@ class PlanAct(Message):
     actor: Actor
     request_id: str | None = None
     fields: dict[str, Any] = Field(default_factory=dict)
+
+
+class PlanStep(Message):
+    """An act a docket schedules on its plan (docs/docket.md): applied at 14:00 on ``day``
+    (days after the plan's workflow started, which a simulation starts on the filing day)."""
+
+    day: int = Field(ge=0, le=36500)
+    act: PlanAct
+
+
+class DrawRequest(Message):
+    """What drawing a plan takes (the act of a judge or the president). From a docket:
+    ``draw_day`` (days after the workflow's start) and the ``schedule`` of its acts."""
+
+    plan_number: str
+    debtor: str
+    debtor_kind: PartyKind = PartyKind.PERSON
+    first_seized_case: str
+    drawn_on: date | None = None
+    actor: Actor
+    request_id: str = "draw"
+    draw_day: int = Field(default=0, ge=0, le=36500)
+    schedule: tuple[PlanStep, ...] = ()
 
 
 class PlanCommandRequest(Message):

@@ -9,6 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+import pytest
+from pydantic import ValidationError
+
 from domain import events as ev
 from domain.calendar import COURT_ZONE
 from domain.models import FundsSource
@@ -16,8 +19,9 @@ from tests.principals import HarnessEngine, vouched
 from tests.support import CLERK, DEBTOR, JUDGE, OFFICER
 from tests.workflows.conftest import Rig
 from tests.workflows.dockets import case
-from workflows.docket import PropertyReport, World
-from workflows.plan_messages import FINAL, PlanAct
+from workflows.distribution import DistributionPlanWorkflow
+from workflows.docket import Docket, DocketDistribution, PropertyReport, World
+from workflows.plan_messages import FINAL, PlanAct, PlanStep, plan_workflow_id
 
 PLAN = "(2026)甘0402执分1号"
 SECURED, SECOND, THIRD = "(2026)甘0402执201号", "(2026)甘0402执202号", "(2026)甘0402执203号"
@@ -113,3 +117,39 @@ async def test_three_creditors_share_with_an_objection_and_a_suit_holding_back_a
                   if isinstance(e, ev.DistributionJoined)]
         assert [e.plan_number for e in joined] == [PLAN]
         assert rig.app.verify(number).ok
+
+
+async def test_a_docket_plan_follows_its_schedule_and_pays_once_the_window_has_passed(
+        rig: Rig) -> None:
+    """A docket's distribution (workflows/docket.py ``DocketDistribution``): drawn on day 1,
+    joined, recorded and served by its schedule; no objection: the shares are paid through the
+    cases the day after the window, and the plan's workflow ends."""
+    world = World(report=PropertyReport(day=5))
+    await rig.file(case(SECOND, world, principal="30000.00"))
+    await rig.file(case(THIRD, world, principal="10000.00"))
+    steps = [PlanStep(day=2, act=PlanAct(kind="join", actor=OFFICER, fields={
+                 "case_number": number, "creditor": "x", "claim": claim,
+                 "claim_class": "ordinary"}))
+             for number, claim in ((SECOND, "30000.00"), (THIRD, "10000.00"))]
+    steps += [PlanStep(day=3, act=PlanAct(kind="record_amount", actor=OFFICER,
+                                          fields={"amount": "1000.01"})),
+              PlanStep(day=4, act=PlanAct(kind="serve", actor=OFFICER))]
+    docket = Docket(cases=(case(SECOND, world), case(THIRD, world)), distributions=(
+        DocketDistribution(plan_number=PLAN, debtor=DEBTOR.name, first_seized_case=SECOND,
+                           drawn_by=JUDGE, steps=tuple(steps)),))
+    handle = await rig.env.client.start_workflow(
+        DistributionPlanWorkflow.run, docket.distributions[0].draw(),
+        id=plan_workflow_id(PLAN), task_queue=rig.engine.task_queue)
+    final = await handle.result()  # time skips through the schedule and the window
+    assert not final.problems
+    assert [(p.case_number, p.amount) for p in final.paid] == [
+        (SECOND, Y("750.01")), (THIRD, Y("250.00"))]  # 750.0075 and 250.0025: the fen to the larger remainder
+    assert shares_paid(rig, SECOND) == [(FINAL, Y("750.01"))]
+    assert rig.app.verify_plan(PLAN).ok
+
+
+def test_a_docket_distribution_names_only_the_dockets_cases() -> None:
+    world = World()
+    with pytest.raises(ValidationError, match="names cases not in the docket"):
+        Docket(cases=(case(SECOND, world),), distributions=(DocketDistribution(
+            plan_number=PLAN, debtor=DEBTOR.name, first_seized_case=THIRD, drawn_by=JUDGE),))
