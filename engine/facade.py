@@ -64,6 +64,7 @@ from domain.application import EnforcementCases
 from domain.errors import EnforcementError, UnknownCaseError
 from domain.models import CaseCategory
 from domain.tamper import CaseVerification
+from engine.distribution_door import DistributionDoor
 from engine.errors import (
     SOURCE,
     ActNotConfirmedError,
@@ -174,7 +175,7 @@ class FiledCase(Message):
     status: CaseStatus
 
 
-class Engine(StuckDoor, RecordsDoor, SuspenseDoor):
+class Engine(StuckDoor, RecordsDoor, SuspenseDoor, DistributionDoor):
     """Async facade over the engine (module docstring); ``Engine.connect()`` makes one, and
     ``Engine.offline()`` one that reads the records only."""
 

@@ -261,8 +261,6 @@ NO_DOOR: dict[str, str] = {
                     "is ever queued (workflows/control.py controls with queue_position 0 and no "
                     "port reports another court's senior seizure), so a live case holds nothing "
                     "to advance; queued controls arrive only by the legacy import",
-    "JoinDistribution": "a case joins a 参与分配 plan through the plan's workflow "
-                        "(workflows/distribution.py), which is being built (docs/rules.md §12)",
 }
 """Commands the aggregate decides (domain tests, docs/rules.md) that no act and no workflow step
 sends yet: their events reach a store only through the legacy import (docs/legacy-format.md).
