@@ -95,7 +95,8 @@ def test_every_read_model_exports_to_csv_and_json(app: EnforcementCases,
     assert events[2]["details"] == {"amount": "30000.00", "received_on": "2026-01-12",
                                     "source": "debtor_payment",
                                     "payout_due_on": events[2]["details"]["payout_due_on"],
-                                    "payer": None, "allocations": [{
+                                    "payer": None, "receipt_id": None, "asset_id": None,
+                                    "allocations": [{
                                         "payee_kind": "applicant", "payee": "张三",
                                         "amount": "30000.00",
                                         "due_on": events[2]["details"]["payout_due_on"]}]}
