@@ -11,6 +11,8 @@ from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
 
 from domain import events as ev
 from domain.calendar import COURT_ZONE
@@ -140,6 +142,11 @@ async def test_a_docket_plan_follows_its_schedule_and_pays_once_the_window_has_p
     handle = await rig.env.client.start_workflow(
         DistributionPlanWorkflow.run, docket.distributions[0].draw(),
         id=plan_workflow_id(PLAN), task_queue=rig.engine.task_queue)
+    unsigned = PlanAct(kind="serve", actor=JUDGE)  # no door vouched for it: no header
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await handle.execute_update("act", unsigned)
+    assert isinstance(refused.value.cause, ApplicationError)
+    assert refused.value.cause.type == "identity.required"
     final = await handle.result()  # time skips through the schedule and the window
     assert not final.problems
     assert [(p.case_number, p.amount) for p in final.paid] == [
