@@ -372,6 +372,14 @@ class ClaimReceipt(Command):
     source: FundsSource = FundsSource.DEBTOR_PAYMENT
 
 
+class LeaveDistribution(Command):
+    """The plan the case joined is done with it (every share it owed the case paid, nothing
+    held back): money the case receives from then on is its own again (docs/rules.md §12)."""
+
+    plan_number: PlanRef
+    left_on: date
+
+
 # --- settlement -----------------------------------------------------------------------------
 
 class ReachSettlement(Command):

@@ -405,6 +405,13 @@ class DistributionSharePaid(CaseEvent):
     paid_on: date
 
 
+class DistributionLeft(CaseEvent):
+    """The plan is done with the case: its later receipts are no longer held for it."""
+
+    plan_number: str
+    left_on: date
+
+
 class DebtWaived(CaseEvent):
     """A performed settlement for less than the balance: the rest is waived by the applicant
     (和解规定 arts.8, 17), not left outstanding."""

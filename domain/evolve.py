@@ -379,6 +379,11 @@ def _share_paid(s: CaseState, e: ev.DistributionSharePaid) -> None:
     link.paid[e.share_of] = link.paid.get(e.share_of, ZERO) + e.amount
 
 
+@applies(ev.DistributionLeft)
+def _left(s: CaseState, e: ev.DistributionLeft) -> None:
+    s.distributions[e.plan_number].left_on = e.left_on
+
+
 @applies(ev.DebtWaived)
 def _waived(s: CaseState, e: ev.DebtWaived) -> None:
     s.waived += e.amount

@@ -65,6 +65,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "PayOut": _COURT | {S},
     "ClaimReceipt": _COURT,  # identifies court money to the case (docs/rules.md §10)
     "JoinDistribution": _COURT | {S},
+    "LeaveDistribution": _COURT | {S},
     # settlement
     "ReachSettlement": _COURT,
     "RecordSettlementPayment": _ALL_ACTING,

@@ -202,11 +202,12 @@ class DistributionLink(Mutable):
     claim_class: str
     joined_on: date
     paid: dict[str, Decimal] = Field(default_factory=dict)  # by share_of
+    left_on: date | None = None
 
     @property
     def open(self) -> bool:
-        """Until the plan's final share is paid, money received is held for the plan."""
-        return "final" not in self.paid
+        """Until the plan is done with the case, money it receives is held for the plan."""
+        return self.left_on is None
 
 
 class Period(Mutable):

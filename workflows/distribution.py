@@ -25,7 +25,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from domain.calendar import COURT_ZONE
-    from domain.commands import JoinDistribution, PayOut
+    from domain.commands import JoinDistribution, LeaveDistribution, PayOut
     from workflows.messages import EXECUTE_COMMAND, SYSTEM, CommandOutcome, CommandRequest
     from workflows.plan_messages import (
         EXECUTE_PLAN_COMMAND,
@@ -93,7 +93,8 @@ class DistributionPlanWorkflow:
         self.view, self.changed = outcome.view, True
         return outcome
 
-    async def case_command(self, cmd: JoinDistribution | PayOut) -> CommandOutcome:
+    async def case_command(self, cmd: JoinDistribution | PayOut | LeaveDistribution
+                           ) -> CommandOutcome:
         request = CommandRequest(command=type(cmd).__name__, payload=cmd.model_dump(mode="json"))
         try:
             outcome: CommandOutcome = await workflow.execute_activity(
@@ -130,6 +131,7 @@ class DistributionPlanWorkflow:
             view = self.view
             assert view is not None
             if view.phase == "finalized" and not view.pending_suits():
+                await self.leave(view)
                 self.checked_on = date.max
                 break
             last = view.finalizes_after()
@@ -166,6 +168,18 @@ class DistributionPlanWorkflow:
                 await self.apply(step.act)
             except ApplicationError as err:
                 self.problem(f"scheduled:{step.act.kind}:day {step.day}", err)
+
+    async def leave(self, view: PlanView) -> None:
+        """Tell every case the plan is done with it (``LeaveDistribution``)."""
+        for joined in view.cases:
+            cmd = LeaveDistribution(case_number=joined.case_number, actor=SYSTEM,
+                                    command_id=f"distribution:{view.plan_number}/leave",
+                                    recorded_at=workflow.now(), plan_number=view.plan_number,
+                                    left_on=self.today())
+            try:
+                await self.case_command(cmd)
+            except ApplicationError as err:
+                self.problem(f"leave:{joined.case_number}", err)
 
     async def pay_what_is_owed(self, view: PlanView) -> None:
         """Pay every share the plan owes a case and the workflow has not paid yet."""

@@ -171,6 +171,18 @@ def join_distribution(s: CaseState, cmd: c.JoinDistribution, ctx: Context) -> li
                                      "joined_on": cmd.joined_on})]
 
 
+@decides(c.LeaveDistribution)
+def leave_distribution(s: CaseState, cmd: c.LeaveDistribution, ctx: Context) -> list[Pending]:
+    link = s.distributions.get(cmd.plan_number)
+    require(link is not None, "distribution.not_joined",
+            f"the case has not joined plan {cmd.plan_number}", r.SRC_DISTRIBUTION_JOIN)
+    assert link is not None
+    require(link.open, "distribution.already_left",
+            f"plan {cmd.plan_number} was done with the case on {link.left_on}",
+            r.SRC_DISTRIBUTION_ORDER)
+    return [(ev.DistributionLeft, {"plan_number": cmd.plan_number, "left_on": cmd.left_on})]
+
+
 def _share(s: CaseState, cmd: c.PayOut, plan: str) -> list[Pending]:
     """The case's share of a plan: it arrives on the ledger split by payee and is paid out to
     each at once, linked to the plan (docs/rules.md §12)."""

@@ -70,6 +70,7 @@ FIELDS: dict[str, dict[str, Any]] = {
     "RecordFundsReceived": {"amount": "100.00", "received_on": DAY},
     "PayOut": {"amount": "100.00", "paid_on": DAY},
     "ClaimReceipt": {"receipt_id": "R1", "claimed_on": DAY},
+    "LeaveDistribution": {"plan_number": "(2026)甘0402执分1号", "left_on": DAY},
     "JoinDistribution": {"plan_number": "(2026)甘0402执分1号", "debtor": "李四",
                          "claim": "100.00", "claim_class": "ordinary", "joined_on": DAY},
     "ReachSettlement": {"reached_on": DAY, "amount": "50000.00", "due_on": LATER,

@@ -314,6 +314,13 @@ def test_money_held_for_a_distribution_is_not_paid_out_without_the_plan() -> Non
                payee_kind=PayeeKind.APPLICANT)
     assert refused.value.code == "payout.held_for_distribution"
     assert refused.value.source == "民诉法解释 art.508 (docs/rules.md §12)"
+    d.send("LeaveDistribution", date(2026, 4, 3), plan_number=PLAN, left_on=date(2026, 4, 3))
+    d.send("PayOut", date(2026, 4, 3), amount=Y("500.00"), paid_on=date(2026, 4, 3),
+           payee_kind=PayeeKind.APPLICANT)  # the plan is done with the case: its own again
+    with pytest.raises(RuleViolationError) as refused:
+        d.send("LeaveDistribution", date(2026, 4, 4), plan_number=PLAN,
+               left_on=date(2026, 4, 4))
+    assert refused.value.code == "distribution.already_left"
 
 
 def test_a_case_joins_only_against_its_own_debtor_and_within_what_it_is_owed() -> None:

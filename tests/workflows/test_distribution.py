@@ -118,6 +118,8 @@ async def test_three_creditors_share_with_an_objection_and_a_suit_holding_back_a
         joined = [e for e in rig.app.case_events(number)
                   if isinstance(e, ev.DistributionJoined)]
         assert [e.plan_number for e in joined] == [PLAN]
+        left = [e for e in rig.app.case_events(number) if isinstance(e, ev.DistributionLeft)]
+        assert [e.plan_number for e in left] == [PLAN]  # the plan is done with the case
         assert rig.app.verify(number).ok
 
 
