@@ -5,6 +5,8 @@
 - auditors (``cli.auditors``): ``audit history|verify|termination|metrics|export``,
   ``projections rebuild|catch-up``;
 - everyone (``cli.everyone``): ``simulate``, ``import``, ``schema``;
+- case money (``cli.money``): ``funds suspense add|claim|return|list`` (docs/rules.md §10);
+- 参与分配 (``cli.distribution``): ``distribution draw|do|show`` (docs/rules.md §12);
 - keys (``cli.keys``): ``keys init``; anchors (``cli.auditors``): ``audit anchors
   export|verify|adopt``.
 - administrators (``cli.users``): ``users add|list|disable|token`` (docs/operations.md
@@ -22,7 +24,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli import auditors, everyone, keys, operators, users
+from cli import auditors, distribution, everyone, keys, money, operators, users
 from cli.common import TEMPORAL_RUNTIME
 from domain.event_store_config import DATA_DIR_ENV
 from domain.private import private_umask
@@ -64,6 +66,8 @@ def main(data_dir: Annotated[Path | None, typer.Option(
 
 
 operators.register(app)
+money.register(app)
+distribution.register(app)
 auditors.register(app)
 everyone.register(app)
 keys.register(app)

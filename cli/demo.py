@@ -69,7 +69,8 @@ TASKS = {"notice_check": "check service of the notice", "report_check": "check t
          "buyer": "check the buyer paid", "sale_proceeds": "record sale proceeds",
          "payout": "pay out to the applicant", "conclude": "conclude the case",
          "settlement_performed": "record the settlement performed",
-         "settlement_due": "settlement due date", "deadline": "closure-deadline reminder"}
+         "settlement_due": "settlement due date", "deadline": "closure-deadline reminder",
+         "remit": "ask the employer for the month's wage remittance"}
 
 
 # --- the live cases ------------------------------------------------------------------------------

@@ -32,6 +32,15 @@ from domain.caselock import (
 )
 from domain.decide import Context, HeldReceipt
 from domain.decide.closure import resumed_case_filing
+from domain.distribution import (
+    DistributionPlan,
+    PlanCommand,
+    PlanEvent,
+    PlanResult,
+    PlanState,
+    is_plan_topic,
+    plan_id,
+)
 from domain.errors import (
     AnchorError,
     CaseAlreadyFiledError,
@@ -339,6 +348,38 @@ class EnforcementCases(CaseStore):
         before anything is written (docs/legacy-format.md)."""
         return legacy_import.import_legacy(self, lines, now, batch_cases)
 
+    # --- distribution plans (参与分配, domain/distribution.py) ---------------------------------
+    def execute_plan(self, cmd: PlanCommand) -> PlanResult:
+        """Apply a command to a distribution plan under the plan's lock; refusals raise typed
+        errors and write nothing (docs/rules.md §12)."""
+        ref = plan_id(cmd.plan_number)
+        with self.writing({ref: cmd.plan_number}) as write:
+            plan = DistributionPlan.replayed([
+                cast(PlanEvent, self.mapper.to_domain_event(stored))
+                for stored in write.tx.events_after(ref, 0)])
+            result = plan.execute(cmd, self.calendar, self.chain)
+            if not result.duplicate:
+                write.append(plan)
+            return result
+
+    def plan_events(self, number: str) -> list[PlanEvent]:
+        """Every event of the plan in order (``distribution.unknown_plan`` if none)."""
+        events = cast(list[PlanEvent], list(self.events.get(plan_id(number))))
+        if not events:
+            raise UnknownCase(f"distribution plan {number}")
+        return events
+
+    def get_plan(self, number: str) -> PlanState:
+        """The plan as its stored events leave it."""
+        state = DistributionPlan.replayed(self.plan_events(number)).state
+        assert state is not None
+        return state
+
+    def verify_plan(self, number: str, anchor: Anchor | None = None) -> CaseVerification:
+        """Recompute the plan's hash chain and check it against the anchor log, as
+        :meth:`verify` does a case's."""
+        return self._verify_ref(plan_id(number), f"distribution plan {number}", anchor)
+
     # --- queries ------------------------------------------------------------------------------
     def get_case(self, number: str, version: int | None = None) -> CaseState:
         """A copy of the case's state, now or at a version."""
@@ -380,7 +421,9 @@ class EnforcementCases(CaseStore):
 
         ``anchor``: a head exported earlier (``CaseVerification.anchor``), checked as well.
         """
-        ref = case_id(number)
+        return self._verify_ref(case_id(number), number, anchor)
+
+    def _verify_ref(self, ref: UUID, number: str, anchor: Anchor | None) -> CaseVerification:
         rows = self.recorder.select_events(ref)
         entries = self._anchor_entries()
         anchored = latest(entries).get(ref) if entries else None
@@ -521,7 +564,8 @@ class EnforcementCases(CaseStore):
             for n in page:
                 if n.originator_id not in seen:
                     seen.add(n.originator_id)
-                    if accounts or not n.topic.startswith(SUSPENSE_TOPICS):
+                    if accounts or not (n.topic.startswith(SUSPENSE_TOPICS)
+                                         or is_plan_topic(n.topic)):
                         yield n.originator_id  # type: ignore[misc]
             start = page[-1].id
 
@@ -559,10 +603,11 @@ class _Write:
         self.cases.extend(cases)
         self.events.extend(events)
 
-    def append(self, *accounts: SuspenseAccount) -> None:
-        """Append a suspense account's new events in the same transaction (not cached)."""
+    def append(self, *accounts: SuspenseAccount | DistributionPlan) -> None:
+        """Append a suspense account's (or a distribution plan's) new events in the same
+        transaction (not cached)."""
         self.saving = True
-        events = [e for account in accounts for e in account.collect_events()]
+        events: list[Any] = [e for account in accounts for e in account.collect_events()]
         self.tx.insert([self.app.mapper.to_stored_event(e) for e in events])
         self.tx.anchor(heads_of(events))
         self.events.extend(events)

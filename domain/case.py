@@ -53,7 +53,7 @@ recorded (at the case's time): the writers' clocks, and their waits for the case
 (at most domain.caselock.MAX_LOCK_WAIT), differ by less. Further back is ``time.backwards``."""
 C = TypeVar("C", bound=Command)
 ADDED_LATER = ("approval_id", "objection_id", "respondent", "performance_due_on", "payer",
-               "payee_kind", "payee", "asset_id")
+               "payee_kind", "payee", "asset_id", "plan_number", "share_of")
 """Optional command fields added after commands were first recorded: left out of the
 fingerprint while None, so that a command built before them hashes the same."""
 

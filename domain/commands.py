@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from domain.distribution_split import ClaimClass
 from domain.models import (
     ApprovalMeasure,
     ApprovalMode,
@@ -62,6 +63,8 @@ from domain.values import (
 )
 
 CommandId = Annotated[str, Field(min_length=1, max_length=200)]
+PlanRef = Annotated[str, Field(min_length=1, max_length=64)]
+"""A 参与分配 plan's number (domain/distribution.py)."""
 ApprovalId = ShortId
 """The id of an approval request, chosen by its requester (unique within the case)."""
 LegacyApproval = Approval | None
@@ -345,6 +348,19 @@ class PayOut(Command):
     paid_on: date
     payee_kind: PayeeKind | None = None  # ADDED_LATER; None: the applicants
     payee: Annotated[str, Field(min_length=1, max_length=100)] | None = None  # ADDED_LATER
+    plan_number: PlanRef | None = None  # ADDED_LATER: the case's share of a 参与分配 plan
+    share_of: ShortId | None = None  # ADDED_LATER: which part of the plan ("final", an objection)
+
+
+class JoinDistribution(Command):
+    """The case joins a 参与分配 plan against its debtor with its claim and the claim's class
+    (docs/rules.md §12): money the case receives from then on is held for the plan."""
+
+    plan_number: PlanRef
+    debtor: Annotated[str, Field(min_length=1, max_length=100)]
+    claim: PositiveMoney
+    claim_class: ClaimClass
+    joined_on: date
 
 
 class ClaimReceipt(Command):
@@ -354,6 +370,14 @@ class ClaimReceipt(Command):
     receipt_id: ShortId
     claimed_on: date
     source: FundsSource = FundsSource.DEBTOR_PAYMENT
+
+
+class LeaveDistribution(Command):
+    """The plan the case joined is done with it (every share it owed the case paid, nothing
+    held back): money the case receives from then on is its own again (docs/rules.md §12)."""
+
+    plan_number: PlanRef
+    left_on: date
 
 
 # --- settlement -----------------------------------------------------------------------------

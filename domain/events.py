@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from domain.distribution_split import ClaimClass
 from domain.models import (
     Allocation,
     ApprovalMeasure,
@@ -383,6 +384,32 @@ class FundsPaidOut(CaseEvent):
     # payouts recorded before the ledger: to the applicants, oldest receipt first
     payee_kind: PayeeKind = PayeeKind.APPLICANT
     payee: str | None = None
+
+
+class DistributionJoined(CaseEvent):
+    """The case joined a 参与分配 plan (its own aggregate, domain/distribution.py)."""
+
+    plan_number: str
+    debtor: str
+    claim: Decimal
+    claim_class: ClaimClass
+    joined_on: date
+
+
+class DistributionSharePaid(CaseEvent):
+    """The case's share of a plan (or a part of it) arrived on its ledger and was paid out."""
+
+    plan_number: str
+    share_of: str
+    amount: Decimal
+    paid_on: date
+
+
+class DistributionLeft(CaseEvent):
+    """The plan is done with the case: its later receipts are no longer held for it."""
+
+    plan_number: str
+    left_on: date
 
 
 class DebtWaived(CaseEvent):

@@ -25,6 +25,7 @@ from domain.state import (
     CaseState,
     ControlStatus,
     DishonestEntry,
+    DistributionLink,
     GarnishmentState,
     LeadState,
     ObjectionState,
@@ -364,6 +365,23 @@ def _paid(s: CaseState, e: ev.FundsPaidOut) -> None:
         receipt.unpaid -= take
         left -= take
     s.receipts = [r for r in s.receipts if r.unpaid > 0]
+
+
+@applies(ev.DistributionJoined)
+def _joined(s: CaseState, e: ev.DistributionJoined) -> None:
+    s.distributions[e.plan_number] = DistributionLink(
+        claim=e.claim, claim_class=e.claim_class.value, joined_on=e.joined_on)
+
+
+@applies(ev.DistributionSharePaid)
+def _share_paid(s: CaseState, e: ev.DistributionSharePaid) -> None:
+    link = s.distributions[e.plan_number]
+    link.paid[e.share_of] = link.paid.get(e.share_of, ZERO) + e.amount
+
+
+@applies(ev.DistributionLeft)
+def _left(s: CaseState, e: ev.DistributionLeft) -> None:
+    s.distributions[e.plan_number].left_on = e.left_on
 
 
 @applies(ev.DebtWaived)

@@ -113,6 +113,7 @@ class FundsSource(StrEnum):
     DIRECT_TO_APPLICANT = "direct_to_applicant"  # confirmed by the applicant, no payout
     SECURITY = "security"  # collected from a security (执行担保): the guarantor or the property
     GARNISHEE_REMITTANCE = "garnishee_remittance"  # an employer's monthly remittance (民诉法 254)
+    DISTRIBUTION = "distribution"  # the case's share of a 参与分配 plan (docs/rules.md §12)
 
 
 NO_PAYOUT_SOURCES = frozenset({FundsSource.DIRECT_TO_APPLICANT})

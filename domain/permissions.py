@@ -64,6 +64,8 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "RecordFundsReceived": _ALL_ACTING,
     "PayOut": _COURT | {S},
     "ClaimReceipt": _COURT,  # identifies court money to the case (docs/rules.md §10)
+    "JoinDistribution": _COURT | {S},
+    "LeaveDistribution": _COURT | {S},
     # settlement
     "ReachSettlement": _COURT,
     "RecordSettlementPayment": _ALL_ACTING,

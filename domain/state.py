@@ -195,6 +195,21 @@ class ReceiptState(Mutable):
     payee: str | None = None
 
 
+class DistributionLink(Mutable):
+    """The case's part in a 参与分配 plan (docs/rules.md §12)."""
+
+    claim: Decimal
+    claim_class: str
+    joined_on: date
+    paid: dict[str, Decimal] = Field(default_factory=dict)  # by share_of
+    left_on: date | None = None
+
+    @property
+    def open(self) -> bool:
+        """Until the plan is done with the case, money it receives is held for the plan."""
+        return self.left_on is None
+
+
 class Period(Mutable):
     start: date
     end: date | None = None
@@ -369,6 +384,7 @@ class CaseState(Mutable):
     in_lieu: Decimal = ZERO
     paid_out: Decimal = ZERO
     receipts: list[ReceiptState] = Field(default_factory=list)  # open ledger entries
+    distributions: dict[str, DistributionLink] = Field(default_factory=dict)  # by plan number
     fee_received: Decimal = ZERO  # 执行申请费 taken from receipts (docs/rules.md §1.7)
     excess_received: Decimal = ZERO  # beyond the claim and the fee: due back to the debtor
     waived: Decimal = ZERO  # given up by the applicant in a performed settlement

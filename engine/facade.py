@@ -64,6 +64,7 @@ from domain.application import EnforcementCases
 from domain.errors import EnforcementError, UnknownCaseError
 from domain.models import CaseCategory
 from domain.tamper import CaseVerification
+from engine.distribution_door import DistributionDoor
 from engine.errors import (
     SOURCE,
     ActNotConfirmedError,
@@ -90,6 +91,7 @@ from engine.records import (
 from engine.runtime import connect, served, tls_from_env
 from engine.signing import vouching_client
 from engine.stuck import CaseRepair, StuckCase, StuckDoor, diagnose, stuck_error
+from engine.suspense import SuspenseDoor
 from projections.audit_view import AuditedTermination
 from projections.auditor import StoreVerification
 from projections.metrics import Metrics
@@ -173,7 +175,7 @@ class FiledCase(Message):
     status: CaseStatus
 
 
-class Engine(StuckDoor, RecordsDoor):
+class Engine(StuckDoor, RecordsDoor, SuspenseDoor, DistributionDoor):
     """Async facade over the engine (module docstring); ``Engine.connect()`` makes one, and
     ``Engine.offline()`` one that reads the records only."""
 

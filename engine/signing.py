@@ -27,6 +27,7 @@ from temporalio.client import (
 from workflows.acts import ActBase
 from workflows.identity_worker import digest_of
 from workflows.messages import CaseInput, Filing
+from workflows.plan_messages import PlanAct
 from workflows.principals import FILING, HEADER, HostSystem, Principal, act_digest, act_token
 
 
@@ -38,7 +39,8 @@ def filing_header(host: HostSystem, workflow_id: str, filing: Filing) -> Payload
     return Payload(metadata={"encoding": b"binary/plain"}, data=token.encode())
 
 
-def act_header(host: HostSystem, workflow_id: str, name: str, act: ActBase) -> Payload:
+def act_header(host: HostSystem, workflow_id: str, name: str, act: ActBase | PlanAct
+               ) -> Payload:
     """The signed header of ``act`` sent as ``name`` to ``workflow_id`` by ``host``."""
     principal = Principal(actor_id=act.actor.id, role=act.actor.role, vouched_by=host.name)
     token = act_token(host.ring, principal, workflow_id, name, digest_of(act))
@@ -62,7 +64,7 @@ class _Signing(OutboundInterceptor):
 
     def _signed(self, headers: Any, workflow_id: str, name: str, args: Any) -> Any:
         act = args[0] if len(args) == 1 else None
-        if not isinstance(act, ActBase):
+        if not isinstance(act, ActBase | PlanAct):  # a case's act, or a 参与分配 plan's
             return headers
         return {**headers, HEADER: act_header(self.host, workflow_id, name, act)}
 

@@ -36,8 +36,10 @@ from projections.read_store import SQLiteReadModelStore
 from projections.runner import ReadModelRunner
 from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
 from workflows.case_workflow import EnforcementCaseWorkflow
+from workflows.distribution import DistributionPlanWorkflow
 from workflows.docket import Docket, DocketCase
 from workflows.messages import CaseInput, CaseOutcome, ScenarioRef, case_workflow_id
+from workflows.plan_messages import plan_workflow_id
 from workflows.principals import HostSystem, KeyRing
 
 STEP = timedelta(days=30)
@@ -148,6 +150,10 @@ async def _run(app: EnforcementCases, docket: Docket, step: timedelta, horizon_d
                 morning = await _next_morning(env)
                 for case in docket.cases:
                     await _start(client, queue, case)
+                for plan in docket.distributions:  # 参与分配: each plan's workflow (§12)
+                    await client.start_workflow(DistributionPlanWorkflow.run, plan.draw(),
+                                                id=plan_workflow_id(plan.plan_number),
+                                                task_queue=queue)
                 outcomes = await _until_ended(env, [c.case_number for c in docket.cases],
                                               morning + timedelta(days=horizon_days), step)
                 ended_on = legal_date(await env.get_current_time())

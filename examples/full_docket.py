@@ -1,4 +1,4 @@
-"""Build examples/full-docket.json: 40 enforcement cases of one court (甘0402, 白银区人民法院)
+"""Build examples/full-docket.json: 41 enforcement cases of one court (甘0402, 白银区人民法院)
 that between them pass through every phase and end in every closure mode the workflows
 support. ``python examples/full_docket.py`` writes the file; docs/docket.md explains each case
 and the figures a simulation gives.
@@ -617,9 +617,25 @@ def objections() -> list[DocketCase]:
     ]
 
 
+def garnishments() -> list[DocketCase]:
+    """A wage garnished as a standing order to the employer (docs/rules.md §11)."""
+    return [
+        case(44, CaseCategory.LOAN, person("钱多", "19850404", 441),
+             person("孙工", "19900404", 442), basis("(2026)甘0402民初1544号"), "31000.00",
+             World(report=PropertyReport(day=5), assets=(
+                 WorldAsset(channel=Channel.DEPOSITS, asset=AssetFinding(
+                     asset_id="wage-44", kind=AssetKind.WAGES,
+                     description="某某建材有限公司 月工资", value=Decimal("6000.00"))),),
+                 acts=(ScheduledAct(day=75, act=a.AdjustLivingAllowance(
+                     actor=JUDGE, asset_id="wage-44", allowance=Decimal("2500.00"),
+                     panel_decision="(2026)甘0402执44号之一 合议庭决定：被执行人患病，"
+                                    "生活费提高至2500元")),))),
+    ]
+
+
 def docket() -> Docket:
     cases = [*first_four(), *livelihood(), *disposal(), *settlements(), *terminations(),
-             *others(), *endings(), *sanctions(), *contested(), *objections()]
+             *others(), *endings(), *sanctions(), *contested(), *objections(), *garnishments()]
     return Docket(cases=tuple(sorted(cases, key=lambda c: int(c.case_number[12:-1]))))
 
 

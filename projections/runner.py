@@ -217,7 +217,8 @@ class ReadModelRunner:
         rows: dict[str, list[Row]] = {t.name: [] for t in self._tables}
         streams = [n for n in page if not n.topic.startswith(CASE_TOPICS)]
         page = [n for n in page if n.topic.startswith(CASE_TOPICS)] if streams else page
-        for n in streams:  # another aggregate's event (a suspense account): no case facts
+        for n in streams:  # another aggregate's event (a suspense account, a distribution
+            # plan): never folded into a case's facts
             data = self.mapper.decode(n)
             event = self._class(n.topic).model_validate(data, context=READ_AS_RECORDED)
             for sp in self._streams:

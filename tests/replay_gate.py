@@ -37,11 +37,10 @@ from domain.keyfiles import read_key_file
 from engine.codec import EncryptionCodec, key_id
 from engine.converter import DATA_CONVERTER
 from engine.runtime import workflow_runner
-from workflows.case_workflow import EnforcementCaseWorkflow
-from workflows.world import SimulatedWorldWorkflow
+from workflows.registry import WORKFLOWS
 
-ENGINE_WORKFLOWS: tuple[type, ...] = (EnforcementCaseWorkflow, SimulatedWorldWorkflow)
-"""The workflows the engine's worker registers (engine/runtime.py ``create_worker``)."""
+ENGINE_WORKFLOWS: tuple[type, ...] = WORKFLOWS
+"""The workflows the engine's worker registers (workflows/registry.py, the one registration)."""
 FETCH_CONCURRENCY = 8
 """History fetches in flight at once (the time-skipping server breaks under many more)."""
 PAGE = 500

@@ -94,6 +94,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "record_garnishee_remittance": {"asset_id": "W1", "amount": "5000.00"},
     "record_garnishee_stopped": {"asset_id": "W1", "reason": "被执行人已离职（用人单位函告）"},
     "pay_out": {"amount": "1000.00", "payee_kind": "applicant"},
+    "claim_receipt": {"receipt_id": "R-2026-0001"},
     # objections, reviews, outsiders' claims (docs/rules.md §7)
     "record_objection": {"objector": "被执行人", "standing": "party", "act": "control",
                          "asset_id": "A1", "grounds": "冻结超标的"},
@@ -260,8 +261,6 @@ NO_DOOR: dict[str, str] = {
                     "is ever queued (workflows/control.py controls with queue_position 0 and no "
                     "port reports another court's senior seizure), so a live case holds nothing "
                     "to advance; queued controls arrive only by the legacy import",
-    "ClaimReceipt": "a suspense receipt claimed into a case (docs/rules.md §10): its act "
-                    "claim_receipt is being added (branch h-ledgerviews)",
 }
 """Commands the aggregate decides (domain tests, docs/rules.md) that no act and no workflow step
 sends yet: their events reach a store only through the legacy import (docs/legacy-format.md).

@@ -55,7 +55,9 @@ DATE_FIELDS = ("paid_on", "submitted_on", "verified_on", "served_on", "reported_
                # security, postponement, 拒执罪 (docs/rules.md §§8, 9)
                "given_on", "collected_on", "referred_on",
                # continuing garnishment (docs/rules.md §11)
-               "stopped_on")
+               "stopped_on",
+               # unidentified receipts (docs/rules.md §10)
+               "claimed_on")
 SRC_INPUT = "operator contract (docs/workflows.md)"
 SRC_IDENTITY = "docs/operations.md (Identity)"
 
@@ -378,6 +380,9 @@ def _recorded(b: _Builder, x: a.ActBase) -> None:
     elif isinstance(x, a.PayOutFunds):
         b.add(c.PayOut(**e(), amount=x.amount, paid_on=day(x.paid_on), payee_kind=x.payee_kind,
                        payee=x.payee))
+    elif isinstance(x, a.ClaimReceipt):
+        b.add(c.ClaimReceipt(**e(), receipt_id=x.receipt_id, claimed_on=day(x.claimed_on),
+                             source=x.source))
     else:
         raise invalid(f"{type(x).__name__} is not applied through commands")
 
@@ -392,7 +397,7 @@ RECORDED: tuple[type[a.ActBase], ...] = (
     a.AssessDelayInterest, a.RecordSearch, a.RequestReward, a.DecideReward, a.RequestAudit,
     a.DecideAudit, a.RecordDebtorMissing, a.RecordDebtorSearch, a.RecordObstruction,
     a.RecordControlLapse, a.AdjustLivingAllowance, a.PayOutFunds, a.RecordGarnisheeRemittance,
-    a.RecordGarnisheeStopped)
+    a.RecordGarnisheeStopped, a.ClaimReceipt)
 """The acts ``_recorded`` translates."""
 
 BUILDERS: dict[type[a.ActBase], Callable[[_Builder, Any], None]] = {

@@ -35,6 +35,8 @@ from domain.objections import holds, release_due, review_last_day, suit_last_day
 from domain.state import ZERO, AssetState, CaseState, ObjectionState
 from domain.termination import unmet_conditions
 from workflows import messages as m
+from workflows.plan_activities import build_plan_command, plan_view
+from workflows.plan_messages import EXECUTE_PLAN_COMMAND, PlanCommandRequest, PlanOutcome
 
 
 class PriorityGate:
@@ -139,6 +141,26 @@ class CommandActivities:
                                 first_version=result.first_version,
                                 last_version=result.last_version, duplicate=result.duplicate,
                                 view=view_of(state, legal_date(cmd.recorded_at), self.app))
+
+    @activity.defn(name=EXECUTE_PLAN_COMMAND)
+    async def execute_plan_command(self, request: PlanCommandRequest) -> PlanOutcome:
+        """One command of a 参与分配 plan (docs/rules.md §12), on the command pool."""
+        await self.gate.acquire(3)
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self.pool, self._execute_plan, request)
+        finally:
+            self.gate.release()
+
+    def _execute_plan(self, request: PlanCommandRequest) -> PlanOutcome:
+        cmd = build_plan_command(request)
+        try:
+            result = self.app.execute_plan(cmd)
+        except EnforcementError as err:
+            raise refusal(err) from None
+        return PlanOutcome(command_id=cmd.command_id, events=result.events,
+                           duplicate=result.duplicate,
+                           view=plan_view(self.app.get_plan(cmd.plan_number)))
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)

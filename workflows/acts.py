@@ -25,6 +25,7 @@ from domain.models import (
     ApprovalMode,
     AssetFinding,
     DishonestGround,
+    FundsSource,
     ObjectedAct,
     ObjectionOutcome,
     PayeeKind,
@@ -99,6 +100,17 @@ class PayOutFunds(ActBase):
     payee_kind: PayeeKind = PayeeKind.APPLICANT
     payee: Annotated[str, Field(min_length=1, max_length=100)] | None = None
     paid_on: date | None = None
+
+
+class ClaimReceipt(ActBase):
+    """Claim a receipt of the court's suspense account (money that arrived naming no case) into
+    this case, whole; it counts as received on the day it arrived (docs/rules.md §10); an
+    officer, judge or president gives it."""
+
+    kind: Literal["claim_receipt"] = "claim_receipt"
+    receipt_id: ShortId
+    source: FundsSource = FundsSource.DEBTOR_PAYMENT
+    claimed_on: date | None = None
 
 
 class SubmitLead(ActBase):
@@ -696,7 +708,7 @@ Act = Annotated[
     | AssessDelayInterest | RecordSearch | RequestReward | DecideReward | RequestAudit
     | DecideAudit | RecordDebtorMissing | RecordDebtorSearch | RecordObstruction
     | RecordControlLapse | AdjustLivingAllowance | PayOutFunds | RecordGarnisheeRemittance
-    | RecordGarnisheeStopped
+    | RecordGarnisheeStopped | ClaimReceipt
     | RecordObjection | RecordOutsiderClaim | OrderObjectionStay | RuleOnObjection
     | RecordObjectionService | ApplyForReview | RecordReviewDecision | RecordObjectionSuit
     | RecordSuitJudgment,
@@ -719,7 +731,7 @@ ACT_TYPES: tuple[type[ActBase], ...] = (
     AssessDelayInterest, RecordSearch, RequestReward, DecideReward, RequestAudit, DecideAudit,
     RecordDebtorMissing, RecordDebtorSearch, RecordObstruction, RecordControlLapse,
     AdjustLivingAllowance, PayOutFunds, RecordGarnisheeRemittance, RecordGarnisheeStopped,
-    *OBJECTION_ACTS,
+    ClaimReceipt, *OBJECTION_ACTS,
 )
 
 

@@ -561,6 +561,14 @@ class OperatorHandlers:
     def _v_pay_out(self, act: a.PayOutFunds) -> None:
         self._check(act)
 
+    @workflow.update(name="claim_receipt")
+    async def claim_receipt(self, act: a.ClaimReceipt) -> ActResult:
+        return await self._act(act)
+
+    @claim_receipt.validator
+    def _v_claim_receipt(self, act: a.ClaimReceipt) -> None:
+        self._check(act)
+
     @workflow.update(name="record_objection")
     async def record_objection(self, act: a.RecordObjection) -> ActResult:
         return await self._act(act)

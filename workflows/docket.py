@@ -28,9 +28,10 @@ from domain.models import (
     Text,
 )
 from domain.rules import Channel
-from domain.values import ActorId, CaseNumber, Party, PositiveMoney
+from domain.values import Actor, ActorId, CaseNumber, Party, PositiveMoney
 from workflows.acts import Act, approval_measure, typed_approval
 from workflows.messages import BasisSpec, Filing, Message
+from workflows.plan_messages import DrawRequest, PlanStep
 
 Day = Annotated[int, Field(ge=0, le=36500, description="days after filing (0 = filing day)")]
 
@@ -191,17 +192,48 @@ class DocketCase(Message):
                       applied_days_before_filing=self.applied_days_before_filing)
 
 
+class DocketDistribution(Message):
+    """A 参与分配 plan among the docket's cases (docs/rules.md §12): drawn by ``drawn_by`` on
+    ``draw_day``, its acts (join, record_amount, serve, object, …) on the days of ``steps``; the
+    plan's workflow waits out its windows and pays the shares through the cases."""
+
+    plan_number: Annotated[str, Field(min_length=1, max_length=64)]
+    debtor: Annotated[str, Field(min_length=1, max_length=100)]
+    first_seized_case: CaseNumber
+    drawn_by: Actor
+    draw_day: Day = 1
+    steps: Annotated[tuple[PlanStep, ...], Field(max_length=200)] = ()
+
+    def draw(self) -> DrawRequest:
+        """The plan workflow's start (its schedule included)."""
+        return DrawRequest(plan_number=self.plan_number, debtor=self.debtor,
+                           first_seized_case=self.first_seized_case, actor=self.drawn_by,
+                           request_id="docket", draw_day=self.draw_day, schedule=self.steps)
+
+
 class Docket(Message):
-    """A set of cases with their worlds: the input of a simulation."""
+    """A set of cases with their worlds (and 参与分配 plans among them): a simulation's input."""
 
     version: Literal[1] = 1
     cases: Annotated[tuple[DocketCase, ...], Field(max_length=100_000)] = ()
+    distributions: Annotated[tuple[DocketDistribution, ...], Field(max_length=1000)] = ()
 
     @model_validator(mode="after")
     def _unique(self) -> Docket:
         numbers = [c.case_number for c in self.cases]
         if len(set(numbers)) != len(numbers):
             raise ValueError("case numbers must be unique within a docket")
+        plans = [d.plan_number for d in self.distributions]
+        if len(set(plans)) != len(plans):
+            raise ValueError("plan numbers must be unique within a docket")
+        for d in self.distributions:
+            named = {d.first_seized_case} | {str(s.act.fields["case_number"]) for s in d.steps
+                                              if s.act.kind == "join"
+                                              and "case_number" in s.act.fields}
+            unknown = sorted(named - set(numbers))
+            if unknown:
+                raise ValueError(f"distribution {d.plan_number} names cases not in the docket: "
+                                 f"{', '.join(unknown)}")
         return self
 
     def case(self, number: str) -> DocketCase | None:

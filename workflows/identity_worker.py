@@ -47,6 +47,7 @@ from workflows.act_rules import refused
 from workflows.acts import ActBase, fingerprint
 from workflows.adapters.ports import Adapters, ScheduleQuery
 from workflows.messages import CASE_WORKFLOW, WORLD_WORKFLOW
+from workflows.plan_messages import PLAN_WORKFLOW, PlanAct
 from workflows.principals import (
     FILING_TOKEN,
     HEADER,
@@ -70,7 +71,7 @@ WORLD_VOUCHER = "simulated-world"
 """Who vouches for the acts of a scenario's simulated people."""
 
 
-def digest_of(act: ActBase) -> str:
+def digest_of(act: ActBase | PlanAct) -> str:
     """The act's content as a header binds it (its JSON without the actor)."""
     return act_digest(act.model_dump_json(exclude={"actor"}))
 
@@ -95,7 +96,16 @@ def _act(args: Sequence[Any]) -> ActBase | None:
     return args[0] if len(args) == 1 and isinstance(args[0], ActBase) else None
 
 
-def _stamped(act: ActBase, principal: Principal) -> ActBase:
+def _checked_act(args: Sequence[Any]) -> ActBase | PlanAct | None:
+    """The act an Update carries: a case's act, or an act on a 参与分配 plan."""
+    return args[0] if len(args) == 1 and isinstance(args[0], ActBase | PlanAct) else None
+
+
+CHECKED_WORKFLOWS = frozenset({CASE_WORKFLOW, PLAN_WORKFLOW})
+"""Workflows whose act Updates carry a verified principal."""
+
+
+def _stamped(act: ActBase | PlanAct, principal: Principal) -> ActBase | PlanAct:
     return act.model_copy(update={"actor": principal.actor})
 
 
@@ -143,9 +153,9 @@ class _Inbound(WorkflowInboundInterceptor):
         super().init(_Signing(outbound, self.RING))
 
     def handle_update_validator(self, input: HandleUpdateInput) -> None:
-        act = _act(input.args)
+        act = _checked_act(input.args)
         info = workflow.info()
-        if act is not None and info.workflow_type == CASE_WORKFLOW:
+        if act is not None and info.workflow_type in CHECKED_WORKFLOWS:
             try:
                 principal = verify_act(self.RING, header_token(input.headers),
                                        info.workflow_id, input.update, digest_of(act))
@@ -155,9 +165,9 @@ class _Inbound(WorkflowInboundInterceptor):
         super().handle_update_validator(input)
 
     async def handle_update_handler(self, input: HandleUpdateInput) -> Any:
-        act = _act(input.args)
+        act = _checked_act(input.args)
         info = workflow.info()
-        if act is not None and info.workflow_type == CASE_WORKFLOW:
+        if act is not None and info.workflow_type in CHECKED_WORKFLOWS:
             token = header_token(input.headers)
             if workflow.unsafe.is_replaying():  # accepted once by its validator: read it
                 principal = unverified_principal(token) if token else None

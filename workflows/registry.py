@@ -19,13 +19,15 @@ from temporalio.client import Client
 from workflows.adapters.activities import PortActivities
 from workflows.adapters.ports import Adapters
 from workflows.case_workflow import EnforcementCaseWorkflow
+from workflows.distribution import DistributionPlanWorkflow
 from workflows.identity_worker import IdentityActivities
 from workflows.messages import CommandOutcome, CommandRequest
 from workflows.principals import KeyRing
 from workflows.start_activities import StartActivities
 from workflows.world import SimulatedWorldWorkflow
 
-WORKFLOWS: tuple[type, ...] = (EnforcementCaseWorkflow, SimulatedWorldWorkflow)
+WORKFLOWS: tuple[type, ...] = (EnforcementCaseWorkflow, SimulatedWorldWorkflow,
+                               DistributionPlanWorkflow)
 """Every workflow the engine runs (and every history it records must replay with)."""
 
 
@@ -48,5 +50,7 @@ def activities(client: Client, commands: Commands, adapters: Adapters, identity:
     activities that start workflows with ``client``, the check of a signal's principal with
     the ``identity`` key ring, and one per port question answered by ``adapters``."""
     starts = StartActivities(client)
-    return [commands.execute_command, starts.start_case, starts.start_world,
-            IdentityActivities(identity, adapters).verify_principal, *PortActivities(adapters).all()]
+    plans = getattr(commands, "execute_plan_command", None)  # a benchmark's stand-in has none
+    return [commands.execute_command, *([plans] if plans is not None else []), starts.start_case,
+            starts.start_world, IdentityActivities(identity, adapters).verify_principal,
+            *PortActivities(adapters).all()]

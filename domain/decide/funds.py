@@ -154,10 +154,74 @@ def _payee(s: CaseState, cmd: c.PayOut) -> tuple[PayeeKind, str | None]:
     return kind, cmd.payee
 
 
+@decides(c.JoinDistribution)
+def join_distribution(s: CaseState, cmd: c.JoinDistribution, ctx: Context) -> list[Pending]:
+    """The case joins a 参与分配 plan against one of its debtors with at most what it is
+    still owed (docs/rules.md §12)."""
+    require(any(p.name == cmd.debtor for p in s.respondents), "distribution.not_the_debtor",
+            f"{cmd.debtor} is not a respondent of this case", r.SRC_DISTRIBUTION_JOIN)
+    require(cmd.plan_number not in s.distributions, "distribution.already_joined",
+            f"the case has already joined plan {cmd.plan_number}", r.SRC_DISTRIBUTION_JOIN)
+    owed = s.outstanding + s.fee_outstanding
+    require(cmd.claim <= owed, "distribution.claim_exceeds_balance",
+            f"the claim {cmd.claim} exceeds what the case is still owed ({owed})",
+            r.SRC_DISTRIBUTION_JOIN)
+    return [(ev.DistributionJoined, {"plan_number": cmd.plan_number, "debtor": cmd.debtor,
+                                     "claim": cmd.claim, "claim_class": cmd.claim_class,
+                                     "joined_on": cmd.joined_on})]
+
+
+@decides(c.LeaveDistribution)
+def leave_distribution(s: CaseState, cmd: c.LeaveDistribution, ctx: Context) -> list[Pending]:
+    link = s.distributions.get(cmd.plan_number)
+    require(link is not None, "distribution.not_joined",
+            f"the case has not joined plan {cmd.plan_number}", r.SRC_DISTRIBUTION_JOIN)
+    assert link is not None
+    require(link.open, "distribution.already_left",
+            f"plan {cmd.plan_number} was done with the case on {link.left_on}",
+            r.SRC_DISTRIBUTION_ORDER)
+    return [(ev.DistributionLeft, {"plan_number": cmd.plan_number, "left_on": cmd.left_on})]
+
+
+def _share(s: CaseState, cmd: c.PayOut, plan: str) -> list[Pending]:
+    """The case's share of a plan: it arrives on the ledger split by payee and is paid out to
+    each at once, linked to the plan (docs/rules.md §12)."""
+    link = s.distributions.get(plan)
+    require(link is not None, "distribution.not_joined",
+            f"the case has not joined plan {plan}", r.SRC_DISTRIBUTION_JOIN)
+    share_of = cmd.share_of or "final"
+    assert link is not None
+    require(share_of not in link.paid, "distribution.share_already_paid",
+            f"the {share_of} share of plan {plan} was paid ({link.paid.get(share_of)})",
+            r.SRC_DISTRIBUTION_ORDER)
+    owed = s.outstanding + s.fee_outstanding
+    require(cmd.amount <= owed, "funds.exceed_balance",
+            f"{cmd.amount} exceeds the outstanding balance {s.outstanding} and the "
+            f"enforcement fee still due {s.fee_outstanding}", r.SRC_ENGINE)
+    parts = allocate(s, cmd.amount, FundsSource.DISTRIBUTION, cmd.paid_on)
+    out: list[Pending] = [(ev.FundsReceived, {
+        "amount": cmd.amount, "received_on": cmd.paid_on, "source": FundsSource.DISTRIBUTION,
+        "payout_due_on": cmd.paid_on, "payer": f"参与分配 {plan}",
+        "allocations": tuple(parts)})]
+    out += [(ev.FundsPaidOut, {"amount": p.amount, "paid_on": cmd.paid_on, "late": False,
+                               "payee_kind": p.payee_kind, "payee": p.payee}) for p in parts]
+    out.append((ev.DistributionSharePaid, {"plan_number": plan, "share_of": share_of,
+                                           "amount": cmd.amount, "paid_on": cmd.paid_on}))
+    return out
+
+
 @decides(c.PayOut)
 def pay_out(s: CaseState, cmd: c.PayOut, ctx: Context) -> list[Pending]:
+    if cmd.plan_number is not None:
+        return _share(s, cmd, cmd.plan_number)
     kind, payee = _payee(s, cmd)
     entries = s.held(kind, payee, on=cmd.paid_on)
+    for plan, link in s.distributions.items():
+        require(not link.open or all(x.received_on < link.joined_on for x in entries),
+                "payout.held_for_distribution",
+                f"money received since the case joined plan {plan} on {link.joined_on} is "
+                "distributed under the plan: pay it out with the plan's number",
+                r.SRC_DISTRIBUTION_ORDER)
     held = sum((x.unpaid for x in entries), ZERO)
     require(cmd.amount <= held, "payout.exceeds_funds",
             f"only {held} was held for {kind.value}{' ' + payee if payee else ''} "

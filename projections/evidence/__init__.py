@@ -56,5 +56,8 @@ IGNORED: frozenset[type[ev.CaseEvent]] = frozenset({
     # an approval's request and decision: the measure resting on it carries the approval as
     # recorded (approver, role, date); the timeline shows each act with its actor
     ev.ApprovalRequested, ev.ApprovalGiven, ev.ApprovalRefused,
+    # links to a 参与分配 plan: the money its share brings arrives and leaves as FundsReceived
+    # and FundsPaidOut (docs/rules.md §12); the plan itself is read from its own events
+    ev.DistributionJoined, ev.DistributionSharePaid, ev.DistributionLeft,
 })
 """Events that change no facts (they still appear in the timeline)."""

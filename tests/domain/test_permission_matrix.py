@@ -72,6 +72,8 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "RecordFundsReceived":          (OK, OK, OK, OK, NO, OK),
     "PayOut":                       (NO, OK, OK, OK, NO, OK),
     "ClaimReceipt":                 (NO, OK, OK, OK, NO, NO),
+    "JoinDistribution":             (NO, OK, OK, OK, NO, OK),
+    "LeaveDistribution":            (NO, OK, OK, OK, NO, OK),
     "ReachSettlement":              (NO, OK, OK, OK, NO, NO),
     "RecordSettlementPayment":      (OK, OK, OK, OK, NO, OK),
     "RecordSettlementPerformed":    (NO, OK, OK, OK, NO, OK),
@@ -173,9 +175,9 @@ PAIRS = [(name, role) for name in EXPECTED for role in ROLES]
 
 
 def test_the_table_names_every_command_and_role_once() -> None:
-    assert len(EXPECTED) == len(COMMANDS) == 83 and set(EXPECTED) == set(COMMANDS)
+    assert len(EXPECTED) == len(COMMANDS) == 85 and set(EXPECTED) == set(COMMANDS)
     assert len(ROLES) == len(Role) == 6 and set(ROLES) == set(Role)
-    assert len(PAIRS) == 498
+    assert len(PAIRS) == 510
 
 
 @pytest.mark.parametrize(("name", "role"), PAIRS, ids=[f"{r.value}-{n}" for n, r in PAIRS])

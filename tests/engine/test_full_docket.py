@@ -62,11 +62,13 @@ def test_the_docket_is_varied() -> None:
     assert {"record_objection", "record_outsider_claim", "order_objection_stay",
             "rule_on_objection", "record_objection_service", "apply_for_review",
             "record_review_decision"} <= set(acts)  # docs/rules.md §7
+    assert "adjust_living_allowance" in acts  # a standing wage garnishment (docs/rules.md §11)
+    assert any(x.asset.kind == "wages" for w in worlds for x in w.assets)
 
 
 async def test_simulated_it_gives_the_documented_figures(tmp_path: Path) -> None:
     report = await simulate_docket(docket(), tmp_path / "sim")
-    assert report.closures == {"concluded": 30, "terminated": 7, "ended": 2,
+    assert report.closures == {"concluded": 31, "terminated": 7, "ended": 2,
                                "withdrawn_filing": 1, "not_enforced": 1, "rejected": 1}
     assert report.audit_summary == {"合规": 6, "不合规": 0, "待完善": 1, "误报结": 0}
     outcomes = {c.case_number: c for c in report.cases}
@@ -80,19 +82,20 @@ async def test_simulated_it_gives_the_documented_figures(tmp_path: Path) -> None
         "(2026)甘0402执25号": "ended", "(2026)甘0402执26号": "ended",
         "(2026)甘0402执27号": "withdrawn_filing", "(2026)甘0402执28号": "not_enforced",
         "(2026)甘0402执29号": "rejected"}
-    assert {outcomes[f"(2026)甘0402执{n}号"].closure_mode for n in (41, 42, 43)} == {"concluded"}
+    assert {outcomes[f"(2026)甘0402执{n}号"].closure_mode for n in (41, 42, 43, 44)} == {
+        "concluded"}
     pending = [a for a in report.audit if a.label == "待完善"]
     assert [(a.case_number, [f.code for f in a.findings]) for a in pending] == [
         ("(2026)甘0402执31号", ["procedure.ruling_not_served"])]
     assert all(c.chain_ok for c in report.cases)
     first, again = (line for line in report.metrics)
     assert (first.metrics.kind, first.metrics.closed, first.metrics.applied,
-            first.metrics.recovered) == ("执", 40, Decimal("6188500.00"), Decimal("4091300.00"))
+            first.metrics.recovered) == ("执", 41, Decimal("6219500.00"), Decimal("4122300.00"))
     assert {k: first.rates[k] for k in ("执行到位率", "执行完毕率", "实际执结率", "终本率",
                                         "终本合格率", "法定期限内结案率", "异议审查及时率")} == {
-        "执行到位率": Decimal("66.1"), "执行完毕率": Decimal("65.0"),
-        "实际执结率": Decimal("70.0"), "终本率": Decimal("17.5"), "终本合格率": Decimal("85.7"),
-        "法定期限内结案率": Decimal("97.5"), "异议审查及时率": Decimal("100.0")}
+        "执行到位率": Decimal("66.3"), "执行完毕率": Decimal("65.9"),
+        "实际执结率": Decimal("70.7"), "终本率": Decimal("17.1"), "终本合格率": Decimal("85.7"),
+        "法定期限内结案率": Decimal("95.1"), "异议审查及时率": Decimal("100.0")}
     assert (first.metrics.objections_answered, first.metrics.objections_on_time) == (4, 4)
     assert (again.metrics.kind, again.metrics.closed, again.rates["执行到位率"]) == (
         "执恢", 2, Decimal("100.0"))

@@ -1,0 +1,170 @@
+"""Case money: the courts' suspense accounts (``funds suspense add|claim|return|list``,
+docs/rules.md §10). Booking and returning go through the ``Engine`` facade by your account
+(``engine/suspense.py``); a claim is the case's act ``claim_receipt`` (the case's workflow then
+pays it out)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli import render
+from cli.common import (
+    JsonFlag,
+    UserError,
+    case_number,
+    engine,
+    err,
+    friendly,
+    out,
+    parse_date,
+    principal,
+    print_json,
+    records,
+    run,
+    table,
+    today,
+)
+from cli.errors import refusal
+from domain.errors import EnforcementError
+
+if TYPE_CHECKING:
+    from domain.suspense import Receipt, SuspenseResult
+    from engine.facade import Engine
+    from workflows.acts import ActBase
+    from workflows.messages import ActResult
+    from workflows.principals import Principal
+
+funds_app = typer.Typer(help="Case money: the courts' suspense accounts (unidentified receipts).",
+                        no_args_is_help=True, rich_markup_mode="markdown")
+suspense_app = typer.Typer(help="Money that arrived naming no case: book, claim, return, list.",
+                           no_args_is_help=True, rich_markup_mode="markdown")
+funds_app.add_typer(suspense_app, name="suspense")
+
+Court = Annotated[str, typer.Argument(help="The court's code, e.g. 甘0402.")]
+ReceiptId = Annotated[str, typer.Argument(help="The receipt's id (bank or finance office).")]
+RequestId = Annotated[str | None, typer.Option(
+    help="The idempotency key: re-sent with it, nothing is booked twice (default: a new key, "
+    "printed on stderr).")]
+
+
+def _key(request_id: str | None) -> str:
+    import uuid
+
+    key = request_id or uuid.uuid4().hex
+    err.print(f"request id: {key}")
+    return key
+
+
+@suspense_app.command("add")
+@friendly
+def suspense_add(court: Court, receipt_id: ReceiptId,
+                 amount: Annotated[str, typer.Option(help="Yuan, e.g. 3000.00.")],
+                 payer: Annotated[str, typer.Option(help="Who paid it in.")],
+                 received_on: Annotated[str | None, typer.Option(
+                     help="Day it arrived (YYYY-MM-DD; default today).")] = None,
+                 reference: Annotated[str | None, typer.Option(
+                     help="The transfer's remark.")] = None,
+                 request_id: RequestId = None, as_json: JsonFlag = False) -> None:
+    """Book money that reached the court's account naming no case."""
+    who, key = principal(), _key(request_id)
+    day = parse_date(received_on, "--received-on")
+    result = run(_suspense(who, lambda door: door.book_receipt(
+        court, receipt_id, amount, day or today(), payer, reference, principal=who,
+        request_id=key)))
+    _print_result(result, as_json)
+
+
+@suspense_app.command("return")
+@friendly
+def suspense_return(court: Court, receipt_id: ReceiptId,
+                    reason: Annotated[str, typer.Option(help="Why it goes back.")],
+                    returned_on: Annotated[str | None, typer.Option(
+                        help="YYYY-MM-DD (default today).")] = None,
+                    request_id: RequestId = None, as_json: JsonFlag = False) -> None:
+    """Send an unclaimed receipt back to its payer."""
+    who, key = principal(), _key(request_id)
+    day = parse_date(returned_on, "--returned-on")
+    result = run(_suspense(who, lambda door: door.return_receipt(
+        court, receipt_id, reason, returned_on=day, principal=who, request_id=key)))
+    _print_result(result, as_json)
+
+
+@suspense_app.command("claim")
+@friendly
+def suspense_claim(case: Annotated[str, typer.Argument(help="The case claiming it.")],
+                   receipt_id: ReceiptId,
+                   claimed_on: Annotated[str | None, typer.Option(
+                       help="YYYY-MM-DD (default the business date).")] = None,
+                   request_id: RequestId = None, as_json: JsonFlag = False) -> None:
+    """Claim a receipt of the case's court into the case (its act ``claim_receipt``)."""
+    from workflows.acts import ClaimReceipt
+
+    number = case_number(case)
+    who, key = principal(), _key(request_id)
+    act = ClaimReceipt(actor=who.actor, receipt_id=receipt_id, request_id=key,
+                       claimed_on=parse_date(claimed_on, "--claimed-on"))
+    result = run(_claim(number, act, who))
+    if as_json:
+        print_json(result)
+    else:
+        render.print_act(result, "claim_receipt")
+
+
+@suspense_app.command("list")
+@friendly
+def suspense_list(court: Court, all_receipts: Annotated[bool, typer.Option(
+        "--all", help="Also the receipts claimed or returned.")] = False,
+        as_json: JsonFlag = False) -> None:
+    """A court's receipts from the event store: unclaimed ones (or --all), oldest first."""
+    receipts = run(_list(court, not all_receipts))
+    if as_json:
+        print_json(receipts)
+        return
+    now = today()
+    table(f"suspense account {court}", ["receipt", "amount", "arrived", "days", "payer",
+                                        "status", "case", "settled"],
+          [[x.receipt_id, f"{x.amount:,.2f}", x.received_on, (now - x.received_on).days,
+            x.payer, x.status, x.case_number or "", x.settled_on or ""] for x in receipts])
+
+
+async def _suspense(who: Principal,
+                    call: Callable[[Engine], Awaitable[SuspenseResult]]) -> SuspenseResult:
+    async with await engine(who) as door:
+        try:
+            return await call(door)
+        except EnforcementError as exc:
+            raise UserError(*refusal(exc)) from None
+
+
+async def _claim(number: str, act: ActBase, who: Principal) -> ActResult:
+    async with await engine(who) as door:
+        try:
+            return await door.act(number, act, principal=who)
+        except EnforcementError as exc:
+            raise UserError(*refusal(exc, act="claim_receipt", case=number)) from None
+
+
+async def _list(court: str, unclaimed_only: bool) -> list[Receipt]:
+    door = records()
+    try:
+        return await door.suspense_receipts(court, unclaimed_only=unclaimed_only)
+    finally:
+        await door.close()
+
+
+def _print_result(result: SuspenseResult, as_json: bool) -> None:
+    if as_json:
+        print_json(result)
+    elif result.duplicate:
+        out.print(f"already recorded (versions {result.first_version}–{result.last_version} of "
+                  f"the suspense account of {result.court})")
+    else:
+        out.print(f"{', '.join(result.events)} (suspense account {result.court}, version "
+                  f"{result.last_version})")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(funds_app, name="funds")
