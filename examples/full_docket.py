@@ -45,6 +45,7 @@ from workflows.docket import (
     CourtConduct,
     Docket,
     DocketCase,
+    DocketDistribution,
     Lead,
     NoticeService,
     Payment,
@@ -56,6 +57,7 @@ from workflows.docket import (
     WorldAsset,
 )
 from workflows.messages import BasisSpec
+from workflows.plan_messages import PlanAct, PlanStep
 
 OUT = Path(__file__).with_name("full-docket.json")
 COURT = "甘肃省白银市白银区人民法院"
@@ -633,10 +635,51 @@ def garnishments() -> list[DocketCase]:
     ]
 
 
+SHARED_DEBTOR = person("吴穷", "19800505", 451)
+PLAN = "(2026)甘0402执分1号"
+
+
+def shared_debtor() -> list[DocketCase]:
+    """Two creditors of one natural person share the proceeds of his seized property (参与分配,
+    docs/rules.md §12); the rest of each claim is paid by the debtor later."""
+    return [
+        case(45, CaseCategory.LOAN, person("冯一", "19750101", 452), SHARED_DEBTOR,
+             basis("(2026)甘0402民初1545号"), "30000.00",
+             World(report=PropertyReport(day=5), payments=(pay(120, "15714.29"),))),
+        case(46, CaseCategory.CONTRACT, person("陈二", "19760202", 453), SHARED_DEBTOR,
+             basis("(2026)甘0402民初1546号"), "10000.00",
+             World(report=PropertyReport(day=5), payments=(pay(120, "4285.71"),))),
+    ]
+
+
+def distributions() -> tuple[DocketDistribution, ...]:
+    """¥20,000.00 from the debtor's seized car shared by cases 45 and 46; case 46's creditor
+    objects that ¥5,000 of case 45's claim was paid, nobody opposes, so the plan is carried out
+    with ¥25,000.00 for case 45 (¥14,285.71 and ¥5,714.29: the fen to the larger remainder)."""
+    def step(day: int, kind: str, actor: Actor = OFFICER, **fields: str) -> PlanStep:
+        return PlanStep(day=day, act=PlanAct(kind=kind, actor=actor,  # type: ignore[arg-type]
+                                             fields=fields))
+
+    return (DocketDistribution(
+        plan_number=PLAN, debtor=SHARED_DEBTOR.name, first_seized_case="(2026)甘0402执45号",
+        drawn_by=JUDGE, draw_day=1, steps=(
+            step(2, "join", case_number="(2026)甘0402执45号", creditor="冯一",
+                 claim="30000.00", claim_class="ordinary"),
+            step(2, "join", case_number="(2026)甘0402执46号", creditor="陈二",
+                 claim="10000.00", claim_class="ordinary"),
+            step(3, "record_amount", amount="20000.00"),
+            step(4, "serve"),
+            step(10, "object", CLERK, objection_id="O1", objector="陈二",
+                 disputed_case="(2026)甘0402执45号", proposed_claim="25000.00",
+                 reason="被执行人已向冯一清偿5000元"))),)
+
+
 def docket() -> Docket:
     cases = [*first_four(), *livelihood(), *disposal(), *settlements(), *terminations(),
-             *others(), *endings(), *sanctions(), *contested(), *objections(), *garnishments()]
-    return Docket(cases=tuple(sorted(cases, key=lambda c: int(c.case_number[12:-1]))))
+             *others(), *endings(), *sanctions(), *contested(), *objections(), *garnishments(),
+             *shared_debtor()]
+    return Docket(cases=tuple(sorted(cases, key=lambda c: int(c.case_number[12:-1]))),
+                  distributions=distributions())
 
 
 if __name__ == "__main__":

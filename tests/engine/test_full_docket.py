@@ -11,13 +11,23 @@ from pathlib import Path
 
 from domain.application import EnforcementCases
 from domain.case import EnforcementCase
+from domain.events import CaseEvent
 from domain.models import LIVELIHOOD
 from domain.state import Phase
-from engine.simulate import simulate_docket
+from engine.simulate import SimulationReport, simulate_docket
 from workflows.docket import Docket
 
 ROOT = Path(__file__).resolve().parents[2]
 FULL = ROOT / "examples" / "full-docket.json"
+
+
+def events(report: SimulationReport, number: str) -> list[CaseEvent]:
+    app = EnforcementCases.sqlite(report.events_db)
+    try:
+        assert app.verify_plan("(2026)甘0402执分1号").ok
+        return app.case_events(number)
+    finally:
+        app.close()
 
 
 def docket() -> Docket:
@@ -64,11 +74,14 @@ def test_the_docket_is_varied() -> None:
             "record_review_decision"} <= set(acts)  # docs/rules.md §7
     assert "adjust_living_allowance" in acts  # a standing wage garnishment (docs/rules.md §11)
     assert any(x.asset.kind == "wages" for w in worlds for x in w.assets)
+    plans = docket().distributions  # 参与分配 (docs/rules.md §12)
+    assert [p.plan_number for p in plans] == ["(2026)甘0402执分1号"]
+    assert {s.act.kind for s in plans[0].steps} >= {"join", "record_amount", "serve", "object"}
 
 
 async def test_simulated_it_gives_the_documented_figures(tmp_path: Path) -> None:
     report = await simulate_docket(docket(), tmp_path / "sim")
-    assert report.closures == {"concluded": 31, "terminated": 7, "ended": 2,
+    assert report.closures == {"concluded": 33, "terminated": 7, "ended": 2,
                                "withdrawn_filing": 1, "not_enforced": 1, "rejected": 1}
     assert report.audit_summary == {"合规": 6, "不合规": 0, "待完善": 1, "误报结": 0}
     outcomes = {c.case_number: c for c in report.cases}
@@ -82,20 +95,30 @@ async def test_simulated_it_gives_the_documented_figures(tmp_path: Path) -> None
         "(2026)甘0402执25号": "ended", "(2026)甘0402执26号": "ended",
         "(2026)甘0402执27号": "withdrawn_filing", "(2026)甘0402执28号": "not_enforced",
         "(2026)甘0402执29号": "rejected"}
-    assert {outcomes[f"(2026)甘0402执{n}号"].closure_mode for n in (41, 42, 43, 44)} == {
+    assert {outcomes[f"(2026)甘0402执{n}号"].closure_mode for n in (41, 42, 43, 44, 45, 46)} == {
         "concluded"}
     pending = [a for a in report.audit if a.label == "待完善"]
     assert [(a.case_number, [f.code for f in a.findings]) for a in pending] == [
         ("(2026)甘0402执31号", ["procedure.ruling_not_served"])]
     assert all(c.chain_ok for c in report.cases)
+    shared = {n: [(type(e).__name__, getattr(e, "amount", None)) for e in events(report, n)
+                  if "Distribution" in type(e).__name__]
+              for n in ("(2026)甘0402执45号", "(2026)甘0402执46号")}
+    assert shared == {  # the plan's shares reached both ledgers; the plan is done with both
+        "(2026)甘0402执45号": [("DistributionJoined", None),
+                             ("DistributionSharePaid", Decimal("14285.71")),
+                             ("DistributionLeft", None)],
+        "(2026)甘0402执46号": [("DistributionJoined", None),
+                             ("DistributionSharePaid", Decimal("5714.29")),
+                             ("DistributionLeft", None)]}
     first, again = (line for line in report.metrics)
     assert (first.metrics.kind, first.metrics.closed, first.metrics.applied,
-            first.metrics.recovered) == ("执", 41, Decimal("6219500.00"), Decimal("4122300.00"))
+            first.metrics.recovered) == ("执", 43, Decimal("6259500.00"), Decimal("4162300.00"))
     assert {k: first.rates[k] for k in ("执行到位率", "执行完毕率", "实际执结率", "终本率",
                                         "终本合格率", "法定期限内结案率", "异议审查及时率")} == {
-        "执行到位率": Decimal("66.3"), "执行完毕率": Decimal("65.9"),
-        "实际执结率": Decimal("70.7"), "终本率": Decimal("17.1"), "终本合格率": Decimal("85.7"),
-        "法定期限内结案率": Decimal("95.1"), "异议审查及时率": Decimal("100.0")}
+        "执行到位率": Decimal("66.5"), "执行完毕率": Decimal("67.4"),
+        "实际执结率": Decimal("72.1"), "终本率": Decimal("16.3"), "终本合格率": Decimal("85.7"),
+        "法定期限内结案率": Decimal("95.3"), "异议审查及时率": Decimal("100.0")}
     assert (first.metrics.objections_answered, first.metrics.objections_on_time) == (4, 4)
     assert (again.metrics.kind, again.metrics.closed, again.rates["执行到位率"]) == (
         "执恢", 2, Decimal("100.0"))
