@@ -12,6 +12,8 @@ lists of unidentified receipts, and 案款发放及时率 per payee.
   time: the rows themselves depend on the events only (a rebuild gives the same rows).
 - ``suspense``: the events of the courts' suspense accounts (``domain/suspense.py``), appended
   as they come (never rewritten); a receipt is unclaimed while no claim or return follows it.
+- ``plan_events``: the events of the 参与分配 plans (``domain/distribution.py``, docs/rules.md
+  §12), appended; ``distribution_plans`` folds each plan's state from them at query time.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
+import orjson
 from pydantic import BaseModel
 
 from domain import events as ev
@@ -41,6 +44,7 @@ from projections.schema import (
     iso,
     yuan,
 )
+from projections.timeline import ENVELOPE
 
 LEDGER = Table("ledger", columns(
     "position BIGINT, case_id TEXT, case_number TEXT, court TEXT, day TEXT, entry TEXT, "
@@ -245,4 +249,108 @@ def suspense_list(store: ReadModelStore, as_of: date, *, court: str | None = Non
         out.append(SuspenseItem(court=court_, receipt_id=receipt, received_on=received,
                                 amount=yuan(amount), payer=payer, reference=reference,
                                 age_days=(as_of - received).days))
+    return out
+
+
+# --- distribution plans (参与分配, docs/rules.md §12) -------------------------------------------
+
+PLAN_EVENTS = Table("plan_events", columns(
+    "position BIGINT, plan_id TEXT, kind TEXT, day TEXT, details TEXT"), ("position",),
+    indexes=(("plan_id", "position"),), by_case=False)
+PLAN_TOPICS = "domain.distribution:"
+PLAN_DAYS = ("drawn_on", "joined_on", "recorded_on", "served_on", "received_on", "filed_on",
+             "finalized_on", "judged_on")
+"""The business day of a plan's event: its first field of these."""
+
+
+class DistributionPlansProjection(StreamProjection):
+    """Writes the DistributionPlansView: every event of the 参与分配 plans (domain/distribution.py),
+    appended; a plan's state is folded from them at query time (``distribution_plans``)."""
+
+    name: ClassVar[str] = "distribution_plans"
+    tables: ClassVar[tuple[Table, ...]] = (PLAN_EVENTS,)
+
+    def stream_rows(self, position: int, topic: str, event: Any, data: dict[str, Any],
+                    day: date) -> Rows:
+        if not topic.startswith(PLAN_TOPICS):
+            return {}
+        details = {k: v for k, v in data.items() if k not in ENVELOPE}
+        on = next((details[name] for name in PLAN_DAYS if name in details), iso(day))
+        return {"plan_events": [(position, str(data["originator_id"]), topic.rpartition(":")[2],
+                                 on, scrub_text(orjson.dumps(details).decode()))]}
+
+
+class PlanView(BaseModel):
+    """A distribution plan as its events leave it."""
+
+    plan_number: str
+    court: str
+    debtor: str
+    first_seized_case: str
+    drawn_on: date
+    state: str  # drawn | served | finalized
+    cases: list[str]
+    claims: Decimal  # Σ the joined cases' claims
+    distributable: Decimal | None
+    served_on: date | None
+    objection_due_on: date | None  # the 15 days after service (民诉法解释 art.510)
+    objections_open: list[str]  # objections not yet settled by a judgment or the finalization
+    suits_pending: list[str]
+    finalized_on: date | None
+    paid: Decimal  # the shares payable at the finalization and released by judgments
+    held_back: Decimal  # disputed shares kept until their suit's judgment
+
+
+def _shares(items: list[dict[str, Any]]) -> Decimal:
+    return sum((Decimal(x["amount"]) for x in items), ZERO)
+
+
+def distribution_plans(store: ReadModelStore, *, court: str | None = None) -> list[PlanView]:
+    """Every 参与分配 plan with its state, in the order they were drawn."""
+    plans: dict[str, dict[str, Any]] = {}
+    for plan, kind, _day, text in store.query(
+            "SELECT plan_id, kind, day, details FROM plan_events ORDER BY position"):
+        d = orjson.loads(text)
+        if kind == "PlanDrawn":
+            plans[plan] = {"plan_number": d["plan_number"], "court": d["court"],
+                           "debtor": d["debtor"], "first_seized_case": d["first_seized_case"],
+                           "drawn_on": d["drawn_on"], "state": "drawn", "cases": [],
+                           "claims": ZERO, "distributable": None, "served_on": None,
+                           "objection_due_on": None, "objections": {}, "suits": set(),
+                           "finalized_on": None, "paid": ZERO, "held_back": ZERO}
+            continue
+        p = plans.get(plan)
+        if p is None:  # an irregular history: events of a plan never drawn
+            continue
+        if kind == "PlanCaseJoined":
+            p["cases"].append(d["case_number"])
+            p["claims"] += Decimal(d["claim"])
+        elif kind == "DistributableRecorded":
+            p["distributable"] = (p["distributable"] or ZERO) + Decimal(d["amount"])
+        elif kind == "PlanServed":
+            p["state"], p["served_on"] = "served", d["served_on"]
+            p["objection_due_on"] = d["objection_due_on"]
+        elif kind == "PlanObjected":
+            p["objections"][d["objection_id"]] = "open"
+        elif kind == "PlanSuitFiled":
+            p["suits"].add(d["objection_id"])
+        elif kind == "PlanFinalized":
+            p["state"], p["finalized_on"] = "finalized", d["finalized_on"]
+            p["paid"] += _shares(d["payable"])
+            p["held_back"] += _shares(d["held_back"])
+            for objection in p["objections"]:
+                if objection not in p["suits"]:
+                    p["objections"][objection] = "settled"
+        elif kind == "PlanSuitJudged":
+            p["objections"][d["objection_id"]] = "settled"
+            p["suits"].discard(d["objection_id"])
+            released = _shares(d["releases"])
+            p["held_back"] -= released
+            p["paid"] += released
+    out = []
+    for p in plans.values():
+        if court is not None and p["court"] != court:
+            continue
+        open_ = sorted(k for k, v in p.pop("objections").items() if v == "open")
+        out.append(PlanView(objections_open=open_, suits_pending=sorted(p.pop("suits")), **p))
     return out

@@ -38,7 +38,7 @@ from domain.values import READ_AS_RECORDED
 from projections.audit_view import TerminationAuditProjection
 from projections.evidence import apply
 from projections.facts import FACTS, CaseFacts
-from projections.ledger import LedgerProjection, SuspenseProjection
+from projections.ledger import DistributionPlansProjection, LedgerProjection, SuspenseProjection
 from projections.masking import scrub_text
 from projections.metrics_view import QualityMetricsProjection
 from projections.read_store import PageWriter, ReadModelMismatchError, ReadModelStore, SQLiteReadModelStore
@@ -77,10 +77,10 @@ class CaseFactsProjection(CaseProjection):
 
 def default_projections() -> list[ReadModelProjection]:
     """Every read model: timeline, 终本 audit, quality metrics, registers, deadline watch, the
-    case ledgers and the courts' suspense lists."""
+    case ledgers, the courts' suspense lists and the distribution plans."""
     return [TimelineProjection(), TerminationAuditProjection(), QualityMetricsProjection(),
             AssetRegisterProjection(), SanctionsRegisterProjection(), DeadlineWatchProjection(),
-            LedgerProjection(), SuspenseProjection()]
+            LedgerProjection(), SuspenseProjection(), DistributionPlansProjection()]
 
 
 @dataclass(frozen=True)

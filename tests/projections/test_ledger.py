@@ -24,10 +24,17 @@ import pytest
 from domain.application import EnforcementCases
 from domain.models import PayeeKind
 from domain.suspense import RecordUnidentifiedReceipt, ReturnUnidentifiedReceipt
-from projections.ledger import case_ledger, payout_timeliness_by_payee, payouts_due, suspense_list
+from projections.ledger import (
+    case_ledger,
+    distribution_plans,
+    payout_timeliness_by_payee,
+    payouts_due,
+    suspense_list,
+)
 from projections.metrics import quality_metrics
 from projections.read_store import SQLiteReadModelStore
 from projections.runner import ReadModelRunner, rebuild
+from tests.domain.test_rules_distribution import FIRST, PLAN, SECOND, THIRD, _objected
 from tests.projections.compare import assert_same_read_models
 from tests.projections.dockets import Script, officer
 from tests.support import CLERK, OFFICER, at, new_app
@@ -165,6 +172,42 @@ def test_the_suspense_list_holds_the_unclaimed_receipts_with_their_age_and_no_ca
 
     target = tmp_path / "rebuilt.db"
     rebuild(app, target, progress=False)
+    rebuilt = SQLiteReadModelStore(target)
+    try:
+        assert_same_read_models(views, rebuilt)
+    finally:
+        rebuilt.close()
+
+
+def test_a_distribution_plan_shows_its_state_the_open_objection_and_the_share_held_back(
+        views: SQLiteReadModelStore, tmp_path: Path) -> None:
+    """参与分配 (docs/rules.md §12): three creditors (执123 secured), ¥100,000 to distribute; an
+    objection to the secured claim, opposed and sued on, holds its 60,000 back at the
+    finalization; the judgment (20,000) releases it to the three cases."""
+    p = _objected()
+    runner = ReadModelRunner(p.app, views, page_size=4)
+    runner.catch_up()
+    (plan,) = distribution_plans(views)
+    assert (plan.plan_number, plan.state, plan.cases, plan.claims, plan.distributable) == (
+        PLAN, "served", [FIRST, SECOND, THIRD], Decimal("180000.00"), Decimal("100000.00"))
+    assert (plan.objections_open, plan.suits_pending, plan.held_back) == (["O1"], ["O1"], 0)
+    assert plan.objection_due_on is not None and plan.served_on == date(2026, 4, 10)
+    p.send("FinalizePlan", date(2026, 5, 20), finalized_on=date(2026, 5, 20))
+    runner.catch_up()
+    (plan,) = distribution_plans(views)
+    assert (plan.state, plan.paid, plan.held_back, plan.objections_open) == (
+        "finalized", Decimal("40000.00"), Decimal("60000.00"), ["O1"])
+    p.send("RecordPlanSuitJudgment", date(2026, 8, 3), objection_id="O1",
+           judged_claim=Decimal("20000.00"), judged_on=date(2026, 8, 3))
+    runner.catch_up()
+    (plan,) = distribution_plans(views)
+    assert (plan.paid, plan.held_back, plan.objections_open, plan.suits_pending) == (
+        Decimal("100000.00"), Decimal("0.00"), [], [])
+    assert distribution_plans(views, court="甘0403") == []
+    assert views.query("SELECT COUNT(*) FROM case_facts") == [(0,)]  # a plan is no case
+
+    target = tmp_path / "rebuilt.db"
+    rebuild(p.app, target, progress=False)
     rebuilt = SQLiteReadModelStore(target)
     try:
         assert_same_read_models(views, rebuilt)
