@@ -32,6 +32,7 @@ from domain.models import NO_PAYOUT_SOURCES
 from projections.facts import ZERO, CaseFacts
 from projections.masking import scrub_optional, scrub_text
 from projections.metrics import percent
+from projections.metrics_view import IMPORTED, ORIGIN
 from projections.read_store import ReadModelStore
 from projections.schema import (
     EventProjection,
@@ -49,7 +50,8 @@ from projections.timeline import ENVELOPE
 LEDGER = Table("ledger", columns(
     "position BIGINT, case_id TEXT, case_number TEXT, court TEXT, day TEXT, entry TEXT, "
     "payee_kind TEXT, payee TEXT, payer TEXT, source TEXT, amount_fen BIGINT, held_fen BIGINT, "
-    "owed_fen BIGINT, late INTEGER, receipt_id TEXT, details TEXT"), ("position",),
+    "owed_fen BIGINT, late INTEGER, receipt_id TEXT, details TEXT, imported INTEGER"),
+    ("position",),
     indexes=(("case_number", "position"),), by_case=False)
 SUSPENSE = Table("suspense", columns(
     "position BIGINT, account_id TEXT, court TEXT, receipt_id TEXT, entry TEXT, day TEXT, "
@@ -70,6 +72,7 @@ class LedgerProjection(EventProjection):
     """Writes the LedgerView: the case's money entries with the running balance."""
 
     name: ClassVar[str] = "ledger"
+    version: ClassVar[int] = 2  # 2: imported marked
     tables: ClassVar[tuple[Table, ...]] = (LEDGER,)
 
     def event_rows(self, position: int, event: CaseEvent, data: dict[str, Any],
@@ -101,7 +104,7 @@ class LedgerProjection(EventProjection):
                             payee_kind, scrub_optional(payee), scrub_optional(payer), source,
                             fen(amount), fen(f.held), fen(owed(f)),
                             None if late is None else int(late), receipt_id,
-                            scrub_text(details))]}
+                            scrub_text(details), int(f.imported))]}
 
 
 class SuspenseProjection(StreamProjection):
@@ -140,12 +143,13 @@ class LedgerEntry(BaseModel):
     late: bool | None
     receipt_id: str | None
     details: str
+    imported: bool  # the case is an imported legacy history (docs/legacy-format.md)
 
 
 def case_ledger(store: ReadModelStore, case_number: str) -> list[LedgerEntry]:
     """The case's ledger in log order (empty: no money entry, or no such case)."""
     names = ("position", "day", "entry", "payee_kind", "payee", "payer", "source", "amount_fen",
-             "held_fen", "owed_fen", "late", "receipt_id", "details")
+             "held_fen", "owed_fen", "late", "receipt_id", "details", "imported")
     out = []
     for values in store.query(f"SELECT {', '.join(names)} FROM ledger WHERE case_number = ? "
                               "ORDER BY position", (case_number,)):
@@ -155,7 +159,8 @@ def case_ledger(store: ReadModelStore, case_number: str) -> list[LedgerEntry]:
             payee_kind=row["payee_kind"], payee=row["payee"], payer=row["payer"],
             source=row["source"], amount=yuan(row["amount_fen"]), held=yuan(row["held_fen"]),
             owed=yuan(row["owed_fen"]), late=None if row["late"] is None else bool(row["late"]),
-            receipt_id=row["receipt_id"], details=row["details"]))
+            receipt_id=row["receipt_id"], details=row["details"],
+            imported=bool(row["imported"])))
     return out
 
 
@@ -170,27 +175,30 @@ class PayoutDue(BaseModel):
     unpaid: Decimal
     overdue: bool  # the due day lies before ``as_of``
     days_overdue: int
+    imported: bool  # of an imported legacy history (docs/legacy-format.md)
 
 
 def payouts_due(store: ReadModelStore, as_of: date, *, court: str | None = None,
                 overdue_only: bool = False) -> list[PayoutDue]:
     """Ledger entries still unpaid on ``as_of``, per payee, the earliest due first; overdue:
     the due day (30 days after arrival) passed (day 30 is on time, day 31 late)."""
-    sql = ("SELECT case_number, court, payee_kind, payee, received_on, due_on, amount_fen, "
-           "unpaid_fen FROM payee_payouts WHERE unpaid_fen > 0")
+    sql = ("SELECT t.case_number, t.court, t.payee_kind, t.payee, t.received_on, t.due_on, "
+           f"t.amount_fen, t.unpaid_fen, {IMPORTED} FROM payee_payouts t {ORIGIN} "
+           "WHERE t.unpaid_fen > 0")
     params: list[Any] = []
     if court is not None:
-        sql, params = sql + " AND court = ?", [court]
+        sql, params = sql + " AND t.court = ?", [court]
     if overdue_only:
-        sql, params = sql + " AND due_on < ?", [*params, as_of.isoformat()]
+        sql, params = sql + " AND t.due_on < ?", [*params, as_of.isoformat()]
     out = []
-    for number, court_, kind, payee, received, due, amount, unpaid in store.query(
-            sql + " ORDER BY due_on, case_number, seq, n", params):
+    for number, court_, kind, payee, received, due, amount, unpaid, imported in store.query(
+            sql + " ORDER BY t.due_on, t.case_number, t.seq, t.n", params):
         due_on = date.fromisoformat(due)
         out.append(PayoutDue(case_number=number, court=court_, payee_kind=kind, payee=payee,
                              received_on=date.fromisoformat(received), due_on=due_on,
                              amount=yuan(amount), unpaid=yuan(unpaid), overdue=due_on < as_of,
-                             days_overdue=max(0, (as_of - due_on).days)))
+                             days_overdue=max(0, (as_of - due_on).days),
+                             imported=bool(imported)))
     return out
 
 

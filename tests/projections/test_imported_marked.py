@@ -10,6 +10,7 @@ import pytest
 
 from domain.legacy_import import import_legacy
 from projections.audit_view import termination_audit
+from projections.ledger import case_ledger, payouts_due
 from projections.metrics import quality_metrics
 from projections.read_store import SQLiteReadModelStore
 from projections.registers import asset_register, sanctions_register
@@ -58,6 +59,14 @@ def test_metrics_count_imported_cases_apart(store: SQLiteReadModelStore) -> None
         1, 1, Decimal("999999.00"), Decimal("0.00"))
     assert (imported.payouts_due, imported.payouts_on_time) == (1, 0)  # never paid out
     assert (live.payouts_due, live.payouts_on_time) == (1, 1)
+
+
+def test_the_ledger_and_the_payouts_due_mark_imported_cases(store: SQLiteReadModelStore) -> None:
+    assert {e.imported for e in case_ledger(store, OLD)} == {True}
+    assert {e.imported for e in case_ledger(store, LIVE)} == {False}
+    (due,) = payouts_due(store, date(2026, 12, 31))  # the imported receipt, never paid out
+    assert (due.case_number, due.unpaid, due.overdue, due.imported) == (
+        OLD, Decimal("999999.00"), True, True)
 
 
 def test_metrics_grouped_by_court_keep_the_origins_apart(store: SQLiteReadModelStore) -> None:
