@@ -89,6 +89,21 @@ class ReceiptFact:
 
 
 @dataclass(slots=True, kw_only=True)
+class PayeeEntryFact:
+    """The part of a receipt due to one payee (a ledger allocation, docs/rules.md §1.7) and
+    what of it was paid out; a receipt recorded before the ledger is one applicants' entry."""
+
+    seq: int  # the receipt's ``ReceiptFact.seq``
+    payee_kind: str  # applicant | court_fee | debtor_refund (domain.models.PayeeKind)
+    payee: str | None
+    received_on: date
+    due_on: date
+    amount: Decimal
+    unpaid: Decimal
+    paid_on: date | None = None  # the day the last of it was paid out
+
+
+@dataclass(slots=True, kw_only=True)
 class SanctionFact:
     """A coercive measure: restriction, 失信 entry, fine, detention, summons, exit ban."""
 
@@ -249,6 +264,8 @@ class CaseFacts:
     waived: Decimal = ZERO  # given up in a performed settlement (DebtWaived)
     receipts: list[ReceiptFact] = field(default_factory=list)
     receipt_seq: int = 0
+    payee_entries: list[PayeeEntryFact] = field(default_factory=list)
+    to_applicants: Decimal = ZERO  # reached the applicants: paid out, paid direct, settlement
     # settlement
     settlement: str | None = None  # reached | performed | defaulted
     settlement_amount: Decimal = ZERO
@@ -281,8 +298,20 @@ class CaseFacts:
         return self.received + self.in_lieu
 
     @property
+    def reached(self) -> Decimal:
+        """What actually reached the applicants (执行到位率, docs/projections.md): money paid out
+        to them from the case's ledger, paid to them directly or under a settlement, and
+        property transferred to them in lieu at its transfer price."""
+        return self.to_applicants + self.in_lieu
+
+    @property
     def undisbursed(self) -> Decimal:
         return sum((r.unpaid for r in self.receipts), ZERO)
+
+    @property
+    def held(self) -> Decimal:
+        """The ledger's balance: what the court holds for any payee (its payee entries)."""
+        return sum((x.unpaid for x in self.payee_entries), ZERO)
 
     def active_sanctions(self, kind: str) -> list[SanctionFact]:
         return [s for s in self.sanctions if s.kind == kind and s.ended_on is None]

@@ -19,10 +19,12 @@ Definitions (C = confirmed in docs/rules.md, M = working definition, configurabl
 - 执行完毕率 (completion_rate, M) = closed as 执行完毕 ÷ closed; a performed settlement counts
   only if ``completion_includes_settlement``.
 - 实际执结率 (actual_closure_rate, C) = closed as 执行完毕, incl. a performed settlement ÷ closed.
-- 执行到位率 (recovery_rate, C) = Σ recovered ÷ Σ applied over the closed cases; recovered = money
-  received into the case (incl. payments the applicant confirms receiving directly and settlement
-  payments) + property transferred in lieu at its transfer price; applied = principal + interest
-  + fees claimed at filing (a 执恢 case claims the balance left by its 终本).
+- 执行到位率 (recovery_rate, C) = Σ recovered ÷ Σ applied over the closed cases; recovered = what
+  actually REACHED the applicants: money paid out to them from the case's ledger (not what the
+  court received and still holds, nor the enforcement fee or a refund to the debtor), payments
+  the applicant confirms receiving directly, settlement payments, and property transferred to
+  them in lieu at its transfer price; applied = principal + interest + fees claimed at filing (a
+  执恢 case claims the balance left by its 终本). A waived part (DebtWaived) is not recovered.
 - 终本率 (termination_rate, M) = closed as 终本 ÷ closed.
 - 终本合格率 (termination_compliance_rate, M) = 合规 终本 ÷ audited 终本 closed in the period.
 - 法定期限内结案率 (on_time_closure_rate, M) = closed by the deadline ÷ closed; the deadline is
@@ -30,8 +32,10 @@ Definitions (C = confirmed in docs/rules.md, M = working definition, configurabl
   (suspension, audit, valuation, auction; ``ProjectionSettings.excluded_periods``).
 - 结收比 (closed_to_new_ratio, M) = closed ÷ new.
 - 平均执行天数 (mean_days, M) = mean calendar days from filing to closure over closed cases.
-- 案款发放及时率 (payout_timeliness, M) = receipts paid out in full by their due day (30 days after
-  arrival, 执行款物规定) ÷ receipts whose due day falls within the period.
+- 案款发放及时率 (payout_timeliness, M) = payees' shares of receipts (the ledger's allocations:
+  each applicant, the enforcement fee, a refund to the debtor) paid out in full by their due day
+  (30 days after arrival, 执行款物规定) ÷ those whose due day falls within the period; per kind
+  of payee: ``projections.ledger.payout_timeliness_by_payee``.
 - 异议审查及时率 (objection_timeliness, M) = objections and outsiders' claims ruled on within
   their 15 days (民诉法 arts.236, 238) ÷ those ruled on within the period (docs/rules.md §7.3).
 
@@ -185,9 +189,9 @@ def quality_metrics(store: ReadModelStore, start: date, end: date, *,
         row = dict(zip(CASE_COLUMNS.split(", "), values, strict=True))
         _count_case(group(row), row, first, last, definitions)
     for values in store.query(
-            "SELECT p.kind, c.imported, p.court, p.officer, p.due_on, p.paid_on FROM payouts p "
-            "JOIN cases c ON c.case_id = p.case_id WHERE p.due_on >= ? AND p.due_on <= ?",
-            (first, last)):
+            "SELECT p.kind, c.imported, p.court, p.officer, p.due_on, p.paid_on "
+            "FROM payee_payouts p JOIN cases c ON c.case_id = p.case_id "
+            "WHERE p.due_on >= ? AND p.due_on <= ?", (first, last)):
         row = dict(zip(("kind", "imported", "court", "officer", "due_on", "paid_on"), values,
                        strict=True))
         m = group(row)

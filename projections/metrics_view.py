@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from projections.audit import audit_findings, classify
 from projections.facts import CaseFacts
+from projections.masking import scrub_optional
 from projections.periods import closure_deadline, excluded_days, limit_months
 from projections.schema import CaseProjection, Rows, Table, columns, fen, iso
 from projections.settings import ProjectionSettings
@@ -27,6 +28,13 @@ PAYOUTS = Table("payouts", columns(
     "case_id TEXT, seq INTEGER, case_number TEXT, kind TEXT, court TEXT, officer TEXT, "
     "received_on TEXT, amount_fen BIGINT, source TEXT, due_on TEXT, paid_on TEXT, "
     "unpaid_fen BIGINT"), ("case_id", "seq"), indexes=(("due_on",),))
+PAYEE_PAYOUTS = Table("payee_payouts", columns(
+    "case_id TEXT, n INTEGER, seq INTEGER, case_number TEXT, kind TEXT, court TEXT, "
+    "officer TEXT, payee_kind TEXT, payee TEXT, received_on TEXT, due_on TEXT, "
+    "amount_fen BIGINT, unpaid_fen BIGINT, paid_on TEXT"), ("case_id", "n"),
+    indexes=(("due_on",), ("court", "unpaid_fen")))
+"""One row per payee of each receipt (the ledger's allocations, docs/rules.md §1.7): behind
+案款发放及时率 per payee and the payouts due (``projections/ledger.py``)."""
 ORIGIN = "LEFT JOIN cases c ON c.case_id = t.case_id"
 """Joins a per-case table aliased ``t`` to its case's row (docs/legacy-format.md: imported)."""
 IMPORTED = "COALESCE(c.imported, 0)"
@@ -50,14 +58,20 @@ class QualityMetricsProjection(CaseProjection):
     """Per-case figures behind 执结率, 执行到位率, 法定期限内结案率, 案款发放及时率 …"""
 
     name: ClassVar[str] = "quality_metrics"
-    tables: ClassVar[tuple[Table, ...]] = (CASES, PAYOUTS)
+    version: ClassVar[int] = 2  # 2: recovered = reached the applicants; payouts per payee
+    tables: ClassVar[tuple[Table, ...]] = (CASES, PAYOUTS, PAYEE_PAYOUTS)
 
     def case_rows(self, facts: CaseFacts, settings: ProjectionSettings) -> Rows:
         return {"cases": [self._case(facts, settings)],
                 "payouts": [(facts.case_id, p.seq, facts.case_number, facts.kind, facts.court,
                              facts.officer, iso(p.received_on), fen(p.amount), p.source,
                              iso(p.due_on), iso(p.paid_on), fen(p.unpaid))
-                            for p in facts.receipts]}
+                            for p in facts.receipts],
+                "payee_payouts": [(facts.case_id, n, p.seq, facts.case_number, facts.kind,
+                                   facts.court, facts.officer, p.payee_kind, scrub_optional(p.payee),
+                                   iso(p.received_on), iso(p.due_on), fen(p.amount),
+                                   fen(p.unpaid), iso(p.paid_on))
+                                  for n, p in enumerate(facts.payee_entries)]}
 
     @staticmethod
     def _case(f: CaseFacts, settings: ProjectionSettings) -> tuple[object, ...]:
@@ -72,6 +86,6 @@ class QualityMetricsProjection(CaseProjection):
         audit = classify(audit_findings(f, settings)).value if f.termination else None
         return (f.case_id, f.case_number, f.kind, f.court, f.officer, f.category,
                 int(f.imported), status(f), iso(f.filed_on), iso(f.closed_on), f.closure_mode,
-                int(f.by_settlement), f.ending_ground, fen(f.applied), fen(f.recovered),
+                int(f.by_settlement), f.ending_ground, fen(f.applied), fen(f.reached),
                 int(f.non_litigation), months, excluded, deadline, within, days, audit,
                 f.resumed_from, f.resumed_as, f.events)

@@ -32,23 +32,25 @@ from pydantic import BaseModel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from domain.calendar import legal_date
-from domain.distribution import is_plan_topic
 from domain.events import CaseEvent
 from domain.persistence import PydanticMapper
 from domain.values import READ_AS_RECORDED
 from projections.audit_view import TerminationAuditProjection
 from projections.evidence import apply
 from projections.facts import FACTS, CaseFacts
+from projections.ledger import DistributionPlansProjection, LedgerProjection, SuspenseProjection
 from projections.masking import scrub_text
 from projections.metrics_view import QualityMetricsProjection
 from projections.read_store import PageWriter, ReadModelMismatchError, ReadModelStore, SQLiteReadModelStore
 from projections.registers import AssetRegisterProjection, SanctionsRegisterProjection
 from projections.schema import (
+    CASE_TOPICS,
     CaseProjection,
     EventProjection,
     ReadModelProjection,
     Row,
     Rows,
+    StreamProjection,
     Table,
     columns,
 )
@@ -64,7 +66,8 @@ class CaseFactsProjection(CaseProjection):
     """The facts every case projection reads, kept with the rows built from them."""
 
     name: ClassVar[str] = "case_facts"
-    version: ClassVar[int] = 3  # 2: numbers in free text masked; 3: spaced, full-width
+    version: ClassVar[int] = 4  # 2: numbers in free text masked; 3: spaced, full-width;
+    # 4: the ledger's payee entries and what reached the applicants
     tables: ClassVar[tuple[Table, ...]] = (CASE_FACTS,)
 
     def case_rows(self, facts: CaseFacts, settings: ProjectionSettings) -> Rows:
@@ -73,9 +76,11 @@ class CaseFactsProjection(CaseProjection):
 
 
 def default_projections() -> list[ReadModelProjection]:
-    """Every read model: timeline, 终本 audit, quality metrics, registers, deadline watch."""
+    """Every read model: timeline, 终本 audit, quality metrics, registers, deadline watch, the
+    case ledgers, the courts' suspense lists and the distribution plans."""
     return [TimelineProjection(), TerminationAuditProjection(), QualityMetricsProjection(),
-            AssetRegisterProjection(), SanctionsRegisterProjection(), DeadlineWatchProjection()]
+            AssetRegisterProjection(), SanctionsRegisterProjection(), DeadlineWatchProjection(),
+            LedgerProjection(), SuspenseProjection(), DistributionPlansProjection()]
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,7 @@ class ReadModelRunner:
         self.projections: list[ReadModelProjection] = [CaseFactsProjection(), *chosen]
         self._events = [p for p in self.projections if isinstance(p, EventProjection)]
         self._cases = [p for p in self.projections if isinstance(p, CaseProjection)]
+        self._streams = [p for p in self.projections if isinstance(p, StreamProjection)]
         self._tables = [t for p in self.projections for t in p.tables]
         self._case_tables = [t for t in self._tables if t.by_case]
         self._names = [f"{app.name}.{p.name}" for p in self.projections]
@@ -208,14 +214,22 @@ class ReadModelRunner:
         return info.events
 
     def _write(self, tx: PageWriter, page: Sequence[Notification]) -> list[str]:
-        page = [n for n in page if not is_plan_topic(n.topic)]  # a plan is not a case
+        rows: dict[str, list[Row]] = {t.name: [] for t in self._tables}
+        streams = [n for n in page if not n.topic.startswith(CASE_TOPICS)]
+        page = [n for n in page if n.topic.startswith(CASE_TOPICS)] if streams else page
+        for n in streams:  # another aggregate's event (a suspense account, a distribution
+            # plan): never folded into a case's facts
+            data = self.mapper.decode(n)
+            event = self._class(n.topic).model_validate(data, context=READ_AS_RECORDED)
+            for sp in self._streams:
+                _extend(rows, sp.stream_rows(n.id, n.topic, event, data,
+                                             legal_date(event.recorded_at)))
         case_ids = [str(n.originator_id) for n in page]
         missing = set(case_ids) - self._cache.keys()
         stored = tx.load_facts(missing) if missing else {}
         for case_id, text in stored.items():
             self._cache[case_id] = FACTS.validate_json(text)
         new = missing - stored.keys()  # never stored: no rows to replace
-        rows: dict[str, list[Row]] = {t.name: [] for t in self._tables}
         touched: dict[str, CaseFacts] = {}
         for n, case_id in zip(page, case_ids, strict=True):
             data = self.mapper.decode(n)

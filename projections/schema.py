@@ -92,3 +92,18 @@ class EventProjection(ReadModelProjection):
     def event_rows(self, position: int, event: CaseEvent, data: dict[str, Any],
                    facts: CaseFacts, day: date) -> Rows:
         """The rows this event adds (``data``: its stored JSON form; ``day``: business date)."""
+
+
+CASE_TOPICS = "domain.events:"
+"""Topic prefix of a case's events; any other stored topic is of another aggregate (a court's
+suspense account, ``domain/suspense.py``) and never folded into a case's facts."""
+
+
+class StreamProjection(ReadModelProjection):
+    """Rows appended per event of an aggregate that is not a case (never rewritten): fed by the
+    runner in log order, in the same transaction as the case read models."""
+
+    @abstractmethod
+    def stream_rows(self, position: int, topic: str, event: Any, data: dict[str, Any],
+                    day: date) -> Rows:
+        """The rows this event adds (``topic``: its stored topic; ``data``: its JSON form)."""

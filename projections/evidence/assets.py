@@ -7,7 +7,7 @@ from domain.calendar import legal_date
 from domain.models import PayeeKind
 from projections.evidence.objections import revoked
 from projections.evidence.registry import Step, end_periods, handles, no_payout, payout_due
-from projections.facts import ZERO, AssetFact, CaseFacts, PeriodFact, ReceiptFact
+from projections.facts import ZERO, AssetFact, CaseFacts, PayeeEntryFact, PeriodFact, ReceiptFact
 
 
 def asset(f: CaseFacts, asset_id: str) -> AssetFact:
@@ -120,18 +120,40 @@ def funds_received(f: CaseFacts, e: ev.FundsReceived, s: Step) -> None:
     f.fee_received += sum((a.amount for a in parts if a.payee_kind is PayeeKind.COURT_FEE), ZERO)
     f.excess_received += sum((a.amount for a in parts
                               if a.payee_kind is PayeeKind.DEBTOR_REFUND), ZERO)
-    if not no_payout(e.source.value):
-        f.receipt_seq += 1
-        f.receipts.append(ReceiptFact(seq=f.receipt_seq, received_on=e.received_on,
-                                      amount=e.amount, source=e.source.value,
-                                      due_on=payout_due(s.settings, e.received_on),
-                                      unpaid=e.amount))
+    if no_payout(e.source.value):  # paid to the applicant directly: it reached them
+        f.to_applicants += e.amount
+        return
+    f.receipt_seq += 1
+    due = payout_due(s.settings, e.received_on)
+    f.receipts.append(ReceiptFact(seq=f.receipt_seq, received_on=e.received_on,
+                                  amount=e.amount, source=e.source.value, due_on=due,
+                                  unpaid=e.amount))
+    shares = [(a.payee_kind.value, a.payee, a.amount) for a in parts if a.amount > 0] if parts \
+        else [(PayeeKind.APPLICANT.value, None, e.amount)]
+    f.payee_entries.extend(
+        PayeeEntryFact(seq=f.receipt_seq, payee_kind=kind, payee=payee, received_on=e.received_on,
+                       due_on=due, amount=amount, unpaid=amount) for kind, payee, amount in shares)
 
 
 @handles(ev.FundsPaidOut)
 def paid_out(f: CaseFacts, e: ev.FundsPaidOut, s: Step) -> None:
-    """Payouts settle receipts oldest first."""
+    """Payouts settle receipts oldest first, and their payee's ledger entries oldest first
+    (a payee not named: any of that kind); a payout to the applicants reached them."""
     f.paid_out += e.amount
+    if e.payee_kind is PayeeKind.APPLICANT:
+        f.to_applicants += e.amount
+    rest = e.amount
+    for entry in f.payee_entries:
+        if rest <= 0:
+            break
+        if entry.payee_kind != e.payee_kind.value or entry.unpaid <= 0 or \
+                (e.payee is not None and entry.payee not in (None, e.payee)):
+            continue
+        take = min(rest, entry.unpaid)
+        entry.unpaid -= take
+        rest -= take
+        if entry.unpaid <= 0:
+            entry.paid_on = e.paid_on
     left = e.amount
     for receipt in f.receipts:
         if left <= 0:
@@ -161,6 +183,7 @@ def settlement_reached(f: CaseFacts, e: ev.SettlementReached, s: Step) -> None:
 def settlement_payment(f: CaseFacts, e: ev.SettlementPaymentRecorded, s: Step) -> None:
     f.settlement_paid += e.amount
     f.received += e.amount
+    f.to_applicants += e.amount  # performed to the applicant under the agreement (和解规定)
 
 
 @handles(ev.SettlementPerformed)

@@ -53,8 +53,9 @@ def test_metrics_count_imported_cases_apart(store: SQLiteReadModelStore) -> None
     live, imported = groups["执", False], groups["执", True]
     assert (live.new, live.closed, live.applied, live.recovered) == (
         1, 1, Decimal("100000.00"), Decimal("100000.00"))
+    # received but never paid out: nothing reached the applicant (执行到位率, docs/projections.md)
     assert (imported.new, imported.closed, imported.applied, imported.recovered) == (
-        1, 1, Decimal("999999.00"), Decimal("999999.00"))
+        1, 1, Decimal("999999.00"), Decimal("0.00"))
     assert (imported.payouts_due, imported.payouts_on_time) == (1, 0)  # never paid out
     assert (live.payouts_due, live.payouts_on_time) == (1, 1)
 
