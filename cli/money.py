@@ -6,7 +6,7 @@ pays it out)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from workflows.messages import ActResult
     from workflows.principals import Principal
 
+R = TypeVar("R")
 funds_app = typer.Typer(help="Case money: the courts' suspense accounts (unidentified receipts).",
                         no_args_is_help=True, rich_markup_mode="markdown")
 suspense_app = typer.Typer(help="Money that arrived naming no case: book, claim, return, list.",
@@ -166,5 +167,66 @@ def _print_result(result: SuspenseResult, as_json: bool) -> None:
                   f"{result.last_version})")
 
 
+# --- audit ledger: the read models of case money (no identity, no Temporal) --------------------
+
+@friendly
+def audit_ledger(target: Annotated[str, typer.Argument(
+        help="A case number (its ledger), `payouts` (payouts due, per payee) or `suspense` "
+        "(unclaimed receipts with their age).")],
+        court: Annotated[str | None, typer.Option(
+            help="payouts, suspense: one court's (e.g. 甘0402).")] = None,
+        as_of: Annotated[str | None, typer.Option(
+            help="payouts, suspense: the day asked (YYYY-MM-DD; default today).")] = None,
+        overdue: Annotated[bool, typer.Option(
+            help="payouts: only those past their 30 days.")] = False,
+        as_json: JsonFlag = False) -> None:
+    """Case money from the read models: a case's ledger (receipts, payouts with their payee,
+    waivers, with the running balance held and still owed), the payouts due or overdue per
+    payee, or the courts' suspense list (docs/projections.md)."""
+    day = parse_date(as_of, "--as-of") or today()
+    if target == "payouts":
+        due = run(_read(lambda door: door.payouts_due(as_of=day, court=court,
+                                                      overdue_only=overdue)))
+        if as_json:
+            print_json(due)
+            return
+        table(f"payouts due on {day}", ["case", "payee", "received", "due", "unpaid",
+                                        "overdue"],
+              [[x.case_number, " ".join(filter(None, (x.payee_kind, x.payee))), x.received_on,
+                x.due_on, f"{x.unpaid:,.2f}", f"{x.days_overdue} d" if x.overdue else ""]
+               for x in due])
+    elif target == "suspense":
+        held = run(_read(lambda door: door.suspense_list(as_of=day, court=court)))
+        if as_json:
+            print_json(held)
+            return
+        table(f"unclaimed receipts on {day}", ["court", "receipt", "arrived", "days",
+                                               "amount", "payer"],
+              [[x.court, x.receipt_id, x.received_on, x.age_days, f"{x.amount:,.2f}",
+                x.payer or ""] for x in held])
+    else:
+        number = case_number(target)
+        entries = run(_read(lambda door: door.ledger(number)))
+        if as_json:
+            print_json(entries)
+            return
+        table(f"ledger {number}", ["day", "entry", "payee", "payer", "amount", "held", "owed",
+                                   "late", "receipt"],
+              [[x.day, x.entry, " ".join(filter(None, (x.payee_kind, x.payee))), x.payer or "",
+                f"{x.amount:,.2f}", f"{x.held:,.2f}", f"{x.owed:,.2f}",
+                "late" if x.late else "", x.receipt_id or ""] for x in entries])
+
+
+async def _read(call: Callable[[Engine], Awaitable[R]]) -> R:
+    door = records()
+    try:
+        return await call(door)
+    finally:
+        await door.close()
+
+
 def register(app: typer.Typer) -> None:
+    from cli.auditors import audit_app
+
     app.add_typer(funds_app, name="funds")
+    audit_app.command("ledger")(audit_ledger)

@@ -1,5 +1,7 @@
-"""The courts' suspense accounts on the Engine facade: book money that arrived naming no case,
-return it to its payer, list a court's receipts (docs/rules.md §10).
+"""Case money on the Engine facade: book money that arrived naming no case on the court's
+suspense account, return it to its payer, list a court's receipts (docs/rules.md §10); read the
+ledger of a case, the payouts due and the suspense list from the read models
+(projections/ledger.py, docs/projections.md).
 
 Mixed into :class:`engine.facade.Engine`. A suspense account has no workflow (nothing waits or
 times out on it): its commands go straight to the event store on the records thread, under the
@@ -16,6 +18,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from domain.calendar import COURT_ZONE
 from domain.errors import InvalidInputError
@@ -27,10 +30,20 @@ from domain.suspense import (
     SuspenseResult,
 )
 from engine.errors import SOURCE
+from engine.reads import valid_number
 from engine.records import Records
+from projections.ledger import (
+    LedgerEntry,
+    PayoutDue,
+    SuspenseItem,
+    case_ledger,
+    payouts_due,
+    suspense_list,
+)
 from workflows.principals import Principal
 
 _Build = Callable[[datetime], SuspenseCommand]
+T = TypeVar("T")
 
 
 class SuspenseDoor(ABC):
@@ -78,6 +91,37 @@ class SuspenseDoor(ABC):
             return sorted(account.receipts.values(), key=lambda x: (x.received_on,
                                                                     x.receipt_id))
         return await self.records.run(read)
+
+    # --- the read models of case money (projections/ledger.py) --------------------------------
+    async def ledger(self, case_number: str) -> list[LedgerEntry]:
+        """A case's ledger from the read models: receipts, payouts with their payee, waivers,
+        each with the running balance held and still owed (docs/projections.md)."""
+        number = valid_number(case_number)
+        return await self._read(lambda: case_ledger(self.records.views, number))
+
+    async def payouts_due(self, *, as_of: date | None = None, court: str | None = None,
+                          overdue_only: bool = False) -> list[PayoutDue]:
+        """Ledger entries still unpaid on ``as_of`` (default today), per payee, the earliest
+        due first; overdue: past the 30 days from arrival (docs/rules.md §1.7)."""
+        today = as_of or datetime.now(COURT_ZONE).date()
+        return await self._read(lambda: payouts_due(self.records.views, today, court=court,
+                                                    overdue_only=overdue_only))
+
+    async def suspense_list(self, *, as_of: date | None = None, court: str | None = None
+                            ) -> list[SuspenseItem]:
+        """The courts' unclaimed receipts from the read models, oldest first, with their age
+        on ``as_of`` (default today)."""
+        today = as_of or datetime.now(COURT_ZONE).date()
+        return await self._read(lambda: suspense_list(self.records.views, today, court=court))
+
+    async def _read(self, query: Callable[[], T]) -> T:
+        def work() -> T:
+            self.records.refresh()
+            return query()
+        try:
+            return await self.records.run(work)
+        except ValueError as err:
+            raise InvalidInputError("input.invalid", str(err), SOURCE) from None
 
     async def _suspense(self, build: _Build, at: datetime | None) -> SuspenseResult:
         stamp = (at or datetime.now(COURT_ZONE)).astimezone(COURT_ZONE)

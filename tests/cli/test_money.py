@@ -33,6 +33,9 @@ def test_a_receipt_is_booked_claimed_once_into_a_case_and_another_returned(
     listed = enforce("funds", "suspense", "list", COURT, "--json").json()
     assert [(x["receipt_id"], x["amount"], x["status"]) for x in listed] == [
         ("R-1", "3000.00", "unclaimed")]
+    waiting = enforce("audit", "ledger", "suspense", "--court", COURT, "--json").json()
+    assert [(x["receipt_id"], x["amount"], x["age_days"]) for x in waiting] == [
+        ("R-1", "3000.00", 0)]
 
     clerk_claim = enforce("funds", "suspense", "claim", NUMBER, "R-1")
     assert clerk_claim.code == 1
@@ -63,5 +66,12 @@ def test_a_receipt_is_booked_claimed_once_into_a_case_and_another_returned(
     received = [e for e in history if e["event"] == "FundsReceived"]
     assert [(e["receipt_id"], e["payer"], e["actor"]["id"])
             for e in received] == [("R-1", "李四", "officer-3")]
+    ledger = enforce("audit", "ledger", NUMBER, "--json").json()
+    assert [(x["entry"], x["amount"], x["payer"], x["receipt_id"]) for x in ledger] == [
+        ("receipt", "3000.00", "李四", "R-1")]
+    due = enforce("audit", "ledger", "payouts", "--court", COURT, "--json").json()
+    assert [(x["case_number"], x["payee_kind"], x["unpaid"], x["overdue"]) for x in due] == [
+        (NUMBER, "applicant", "3000.00", False)]
+    assert enforce("audit", "ledger", "suspense", "--json").json() == []
     verified = enforce("audit", "verify", "--json")
     assert verified.code == 0, verified.err
