@@ -217,6 +217,24 @@ def audit_ledger(target: Annotated[str, typer.Argument(
                 "late" if x.late else "", x.receipt_id or ""] for x in entries])
 
 
+@friendly
+def audit_plans(court: Annotated[str | None, typer.Option(
+        help="One court's plans (e.g. 甘0402).")] = None, as_json: JsonFlag = False) -> None:
+    """The 参与分配 plans from the read models with their state: drawn, served (the objection
+    window's last day), finalized; open objections, pending suits, what was paid and what is
+    held back until a suit's judgment (docs/rules.md §12, docs/projections.md)."""
+    plans = run(_read(lambda door: door.distribution_plans(court=court)))
+    if as_json:
+        print_json(plans)
+        return
+    table("distribution plans", ["plan", "debtor", "state", "cases", "to distribute",
+                                 "objections until", "open objections", "paid", "held back"],
+          [[p.plan_number, p.debtor, p.state, len(p.cases),
+            "" if p.distributable is None else f"{p.distributable:,.2f}",
+            p.objection_due_on or "", ", ".join(p.objections_open), f"{p.paid:,.2f}",
+            f"{p.held_back:,.2f}"] for p in plans])
+
+
 async def _read(call: Callable[[Engine], Awaitable[R]]) -> R:
     door = records()
     try:
@@ -230,3 +248,4 @@ def register(app: typer.Typer) -> None:
 
     app.add_typer(funds_app, name="funds")
     audit_app.command("ledger")(audit_ledger)
+    audit_app.command("plans")(audit_plans)

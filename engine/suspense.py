@@ -35,8 +35,10 @@ from engine.records import Records
 from projections.ledger import (
     LedgerEntry,
     PayoutDue,
+    PlanView,
     SuspenseItem,
     case_ledger,
+    distribution_plans,
     payouts_due,
     suspense_list,
 )
@@ -113,6 +115,11 @@ class SuspenseDoor(ABC):
         on ``as_of`` (default today)."""
         today = as_of or datetime.now(COURT_ZONE).date()
         return await self._read(lambda: suspense_list(self.records.views, today, court=court))
+
+    async def distribution_plans(self, *, court: str | None = None) -> list[PlanView]:
+        """The 参与分配 plans from the read models, with their state: drawn, served or
+        finalized, open objections, pending suits, paid and held back (docs/rules.md §12)."""
+        return await self._read(lambda: distribution_plans(self.records.views, court=court))
 
     async def _read(self, query: Callable[[], T]) -> T:
         def work() -> T:

@@ -161,3 +161,23 @@ def test_a_client_finds_the_engine_where_its_worker_recorded_it(tmp_path: Path) 
         "h:1", "court", "other")
     record.model_copy(update={"pid": 2 ** 22 + 1}).write(tmp_path)  # its worker is gone
     assert served(tmp_path, {}) == ("127.0.0.1:7233", "default", TASK_QUEUE)
+
+
+async def test_the_distribution_plans_are_read_with_their_state(data: Path) -> None:
+    """参与分配 (docs/rules.md §12): a plan drawn into the store, served and objected to, with
+    the objector's suit pending, as the auditors' `enforce audit plans` reads it."""
+    from domain.event_store_config import cases_from_env
+    from tests.domain.test_rules_distribution import PLAN, Plan, _drawn
+
+    app = cases_from_env({"ENFORCEMENT_DATA_DIR": str(data)})
+    try:
+        p: Plan = _drawn(app)
+        p.send("JoinPlan", date(2026, 4, 1), case_number=FIRST, creditor="张三",
+               claim=Decimal("38000.00"), claim_class="ordinary", joined_on=date(2026, 4, 1))
+    finally:
+        app.close()
+    async with Engine.offline(data) as engine:
+        (plan,) = await engine.distribution_plans()
+        assert (plan.plan_number, plan.state, plan.cases, plan.claims) == (
+            PLAN, "drawn", [FIRST], Decimal("38000.00"))
+        assert await engine.distribution_plans(court="甘0403") == []
