@@ -34,6 +34,7 @@ from domain.state import CaseState
 from projections.audit import AuditClass
 from projections.auditor import READ_MODELS, StoreVerification
 from projections.csv_cells import csv_row
+from projections.ledger import PayeeTimeliness
 from projections.metrics import GROUPS, Metrics
 
 if TYPE_CHECKING:
@@ -337,6 +338,9 @@ def audit_metrics(court: Annotated[str | None, typer.Option(
                   imported: Annotated[bool | None, typer.Option(
                       "--imported/--live", help="Only imported (legacy) or only live cases "
                       "(both by default, always counted apart).")] = None,
+                  by_payee: Annotated[bool, typer.Option(
+                      help="案款发放及时率 per kind of payee (applicant, court fee, refund to "
+                      "the debtor) of the live cases instead.")] = False,
                   as_json: JsonFlag = False) -> None:
     """Quality metrics (执结率, 执行到位率, 终本合格率 …) per kind of case over a period.
 
@@ -347,6 +351,9 @@ def audit_metrics(court: Annotated[str | None, typer.Option(
     first, last = parse_date(start, "--from"), parse_date(end, "--to")
     if first is not None and last is not None and last < first:
         raise UserError(f"invalid period: --to {last} is before --from {first}", BAD_INPUT)
+    if by_payee:
+        _timeliness(first, last, court, as_json)
+        return
     first, last, found = run(_metrics(first, last, groups))
     found = [m for m in found if (court is None or m.court == court)
              and (imported is None or m.imported == imported)]
@@ -355,6 +362,24 @@ def audit_metrics(court: Annotated[str | None, typer.Option(
     else:
         render.print_metrics(found, f"quality metrics {first} – {last}"
                              + (f", court {court}" if court else ""))
+
+
+def _timeliness(first: date | None, last: date | None, court: str | None,
+                as_json: bool) -> None:
+    async def read() -> tuple[date, date, list[PayeeTimeliness]]:
+        async with records() as door:
+            start, end = await door.metrics_period(first, last)
+            return start, end, await door.payout_timeliness(start, end, court=court)
+
+    start, end, rows = run(read())
+    if as_json:
+        print_json([{"payee_kind": r.payee_kind, "due": r.due, "on_time": r.on_time,
+                     "rate": None if r.rate is None else str(r.rate)} for r in rows])
+        return
+    table(f"案款发放及时率 per payee {start} – {end}" + (f", court {court}" if court else ""),
+          ["payee", "due", "on time", "rate"],
+          [[r.payee_kind, r.due, r.on_time, "" if r.rate is None else f"{r.rate}%"]
+           for r in rows])
 
 
 async def _metrics(first: date | None, last: date | None, groups: list[str]

@@ -34,11 +34,13 @@ from engine.reads import valid_number
 from engine.records import Records
 from projections.ledger import (
     LedgerEntry,
+    PayeeTimeliness,
     PayoutDue,
     PlanView,
     SuspenseItem,
     case_ledger,
     distribution_plans,
+    payout_timeliness_by_payee,
     payouts_due,
     suspense_list,
 )
@@ -120,6 +122,13 @@ class SuspenseDoor(ABC):
         """The 参与分配 plans from the read models, with their state: drawn, served or
         finalized, open objections, pending suits, paid and held back (docs/rules.md §12)."""
         return await self._read(lambda: distribution_plans(self.records.views, court=court))
+
+    async def payout_timeliness(self, start: date, end: date, *, court: str | None = None
+                                ) -> list[PayeeTimeliness]:
+        """案款发放及时率 per kind of payee over [start, end]: the payees' shares due in the
+        period and those paid out in full by their due day (docs/projections.md)."""
+        return await self._read(lambda: payout_timeliness_by_payee(
+            self.records.views, start, end, court=court))
 
     async def _read(self, query: Callable[[], T]) -> T:
         def work() -> T:

@@ -181,3 +181,14 @@ async def test_the_distribution_plans_are_read_with_their_state(data: Path) -> N
         assert (plan.plan_number, plan.state, plan.cases, plan.claims) == (
             PLAN, "drawn", [FIRST], Decimal("38000.00"))
         assert await engine.distribution_plans(court="甘0403") == []
+
+
+async def test_payout_timeliness_per_payee(data: Path) -> None:
+    """案款发放及时率 per kind of payee (`enforce audit metrics --by-payee`): the sample cases'
+    two receipts are the applicants' and were paid out within their 30 days."""
+    async with Engine.offline(data) as engine:
+        (applicants,) = await engine.payout_timeliness(date(2026, 1, 1), date(2026, 12, 31))
+        assert (applicants.payee_kind, applicants.due, applicants.on_time, applicants.rate) == (
+            "applicant", 2, 2, Decimal("100.0"))
+        assert await engine.payout_timeliness(date(2026, 1, 1), date(2026, 12, 31),
+                                              court="甘0403") == []
