@@ -89,7 +89,8 @@ def test_a_refused_act_names_the_rule_and_writes_nothing(filed: Enforce) -> None
     assert too_much.code == 1
     assert too_much.error == (
         f"error: record_payment refused for {LOAN}: funds.exceed_balance: 500000.00 exceeds "
-        "the outstanding balance 119000.00 [engine invariant (docs/rules.md §5)]")
+        "the outstanding balance 119000.00 and the enforcement fee still due 1700.00 "
+        "[engine invariant (docs/rules.md §5)]")
     auditor = filed("case", "do", LOAN, "record_payment", "--field", "amount=10.00",
                     ENFORCE_TOKEN=filed.token("audit-1"))
     assert auditor.code == 1

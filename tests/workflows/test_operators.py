@@ -109,4 +109,6 @@ async def test_an_update_the_aggregate_refuses_reports_code_and_source_and_chang
         ("NoticeServed", 2), ("PropertyReportRecorded", 5), ("ReferencePriceSet", 8),
         ("AuctionAnnounced", 15), ("AuctionFailed", 46), ("AuctionAnnounced", 53),
         ("BidPlaced", 69), ("BidPlaced", 69), ("AuctionSold", 69), ("FundsReceived", 79),
-        ("FundsPaidOut", 82), ("CaseConcluded", 82)]
+        # the applicant, the court's enforcement fee and the debtor's surplus (docs/rules.md §1.7)
+        ("FundsPaidOut", 82), ("FundsPaidOut", 82), ("FundsPaidOut", 82),
+        ("CaseConcluded", 82)]
