@@ -26,9 +26,11 @@ from temporalio.exceptions import ApplicationError
 
 from domain.commands import COMMANDS, Command, FileCase
 from domain.decide import DECIDE, load_all
+from domain.distribution import PlanCommand
 from domain.events import CaseFiled
 from domain.evolve import APPLY
 from domain.legacy import EVENT_TYPES
+from domain.suspense import SuspenseCommand
 from domain.values import Actor, Role
 from engine.errors import parse_act
 from workflows import act_rules
@@ -36,6 +38,7 @@ from workflows import acts as a
 from workflows.case_workflow import EnforcementCaseWorkflow
 from workflows.context import CaseContext
 from workflows.docket import ScheduledAct
+from workflows.plan_messages import PLAN_ACT_COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFICER = {"id": "officer-3", "role": "officer"}
@@ -310,6 +313,51 @@ def test_every_command_is_sent_by_an_act_or_a_workflow_step_or_has_no_door_yet()
     stale = sorted(set(NO_DOOR) & set(sent))
     assert not stale, f"NO_DOOR lists commands that are sent now: {stale}"
     assert set(NO_DOOR) <= set(COMMANDS), sorted(set(NO_DOOR) - set(COMMANDS))
+
+
+IMPORTED_AS: dict[str, str] = {"AdvanceQueue": "QueueAdvanced"}
+"""The event each ``NO_DOOR`` command decides, through which the legacy import reaches it."""
+
+
+def test_a_command_with_no_door_is_reached_by_the_legacy_import() -> None:
+    assert set(IMPORTED_AS) == set(NO_DOOR)
+    missing = sorted(e for e in IMPORTED_AS.values() if e not in EVENT_TYPES)
+    assert not missing, f"the legacy import (domain/legacy.py) takes no {missing}"
+
+
+def _plan_commands_sent() -> set[str]:
+    """The plan commands the distribution plan's workflow sends: the operator acts' commands
+    (``PLAN_ACT_COMMANDS``) and each ``plan_command("X", …)`` step of workflows/distribution.py."""
+    tree = ast.parse((ROOT / "workflows" / "distribution.py").read_text("utf-8"))
+    steps = {node.args[0].value for node in ast.walk(tree)
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+             and node.func.attr == "plan_command" and node.args
+             and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)}
+    return steps | set(PLAN_ACT_COMMANDS.values())
+
+
+def _subclasses(base: type) -> set[str]:
+    found: set[str] = set()
+    for sub in base.__subclasses__():
+        found |= {sub.__name__} | _subclasses(sub)
+    return found
+
+
+def test_every_plan_command_is_sent_by_the_plan_workflow_or_a_plan_act() -> None:
+    plan = _subclasses(PlanCommand)
+    assert plan, "no plan commands found: the scan is broken"
+    nowhere = sorted(plan - _plan_commands_sent())
+    assert not nowhere, f"plan commands no act and no step of the plan's workflow sends: {nowhere}"
+    unknown = sorted(_plan_commands_sent() - plan)
+    assert not unknown, f"the plan's workflow sends commands that do not exist: {unknown}"
+
+
+def test_every_suspense_command_has_a_door_of_the_engine() -> None:
+    suspense = _subclasses(SuspenseCommand)
+    tree = ast.parse((ROOT / "engine" / "suspense.py").read_text("utf-8"))
+    built = {node.func.id for node in ast.walk(tree)
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    assert suspense and not sorted(suspense - built), sorted(suspense - built)
 
 
 def test_the_sender_scan_sees_both_import_forms(tmp_path: Path) -> None:
