@@ -62,6 +62,11 @@ from domain.tamper import HashChain
 from domain.values import READ_AS_RECORDED
 
 SNAPSHOT_INTERVAL = 100
+GROUP_MAX = 64
+"""The most commands one shared SQLite transaction takes (it holds the file's write lock)."""
+GROUP_PATIENCE = 0.005
+"""Seconds a command that joined a shared transaction waits before it checks that someone
+will still commit it (see ``SQLiteEventWriter._await``)."""
 SNAPSHOT_TOPIC = "snapshot"
 """What a snapshot's seal is computed under, in place of an event's topic."""
 log = logging.getLogger(__name__)
@@ -173,7 +178,17 @@ class SQLiteEventWriter:
         self._conn.execute("PRAGMA busy_timeout = 0")  # WriteTurns waits for the write lock
         self._turns = WriteTurns(db_name)
         self._cursor = self._conn.cursor()
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()
+        """The connection: one command (or reader) at a time."""
+        self._state = threading.Condition(threading.Lock())
+        self._waiting = 0
+        """Commands waiting for the connection (they join the open transaction)."""
+        self.commits = 0
+        """Shared transactions committed (``grouped`` ÷ ``commits``: commands per commit)."""
+        self.grouped = 0
+        """Commands (and other writes) committed in them."""
+        self._batch: _Batch | None = None
+        """The shared transaction open on the connection, if any."""
         self._lock_timeout = lock_timeout
         self._table = table
         self.anchors: AnchorLog | None = None
@@ -224,27 +239,113 @@ class SQLiteEventWriter:
 
     @contextlib.contextmanager
     def locked(self, refs: Sequence[UUID], deadline: float) -> Iterator[SQLiteTransaction]:
-        """The database's write lock (``BEGIN IMMEDIATE``) until the block ends: committed if
-        it ends normally, rolled back if it raises. ``CaseBusy`` if the lock (this process's
-        connection, then the file's) is not free by ``deadline``. ``refs``: the cases the
-        command writes (SQLite locks the whole file for them)."""
-        if not self._lock.acquire(timeout=remaining(deadline)):
-            raise CaseBusy
+        """The database's write lock (``BEGIN IMMEDIATE``) while the block runs, in the
+        writer's shared transaction (group commit, below): what the block writes is committed
+        before this returns, and rolled back (to the block's savepoint) if it raises.
+        ``CaseBusy`` if the lock (this process's connection, then the file's) is not free by
+        ``deadline``. ``refs``: the cases the command writes (SQLite locks the whole file).
+
+        Group commit: the commands of this process's threads take turns on the connection;
+        one that finds the transaction of the command before it still open joins it under a
+        ``SAVEPOINT``. The last command in (no other waiting for the connection, or
+        ``GROUP_MAX`` in the transaction) commits for all of them; each returns only once
+        that commit is done. A command that fails rolls back to its savepoint alone; a failed
+        ``COMMIT`` fails every command of its transaction (docs/operations.md, Group commit)."""
+        with self._state:
+            self._waiting += 1
+            self._state.notify_all()
         try:
-            self._turns.begin(self._cursor, deadline)
+            got = self._lock.acquire(timeout=remaining(deadline))
+        finally:
+            with self._state:
+                self._waiting -= 1
+                self._state.notify_all()
+        if not got:
+            raise CaseBusy
+        batch: _Batch | None = None
+        failure: BaseException | None = None
+        try:
+            batch = self._batch
+            if batch is None:
+                self._turns.begin(self._cursor, deadline)
+                batch = self._batch = _Batch()
+            member = batch.members > 0
+            if member:
+                self._cursor.execute("SAVEPOINT command")
             try:
                 yield SQLiteTransaction(self)
-                self._cursor.execute("COMMIT")
-                self._turns.committed()
+                if member:
+                    self._cursor.execute("RELEASE command")
             except BaseException as exc:
-                if self._conn.in_transaction:
-                    self._conn.rollback()
-                translated = _translated(exc)
-                if translated is exc:
-                    raise
-                raise translated from exc
+                failure = exc
+                self._undo(batch, member)
+            else:
+                batch.members += 1
+            if self._batch is batch and batch.members and (
+                    batch.members >= GROUP_MAX or not self._waiting):
+                self._commit(batch)
         finally:
             self._lock.release()
+        if failure is not None:
+            translated = _translated(failure)
+            if translated is failure:
+                raise failure
+            raise translated from failure
+        assert batch is not None
+        self._await(batch)
+
+    def _undo(self, batch: _Batch, member: bool) -> None:
+        """Roll back a failed command: to its savepoint, or the whole transaction if it was
+        the only one in it (or its savepoint cannot be rolled back: then every command of the
+        transaction fails with that error)."""
+        if member:
+            try:
+                self._cursor.execute("ROLLBACK TO command")
+                self._cursor.execute("RELEASE command")
+                return
+            except sqlite3.Error as exc:
+                batch.error = exc
+        if self._conn.in_transaction:
+            self._conn.rollback()
+        self._batch = None
+        batch.done.set()
+
+    def _commit(self, batch: _Batch) -> None:
+        """Commit the shared transaction (the lock held) and answer its commands."""
+        try:
+            self._cursor.execute("COMMIT")
+        except BaseException as exc:
+            batch.error = exc
+            if self._conn.in_transaction:
+                self._conn.rollback()
+        else:
+            self._turns.committed()
+            self.commits += 1
+            self.grouped += batch.members
+        finally:
+            self._batch = None
+            batch.done.set()
+
+    def _await(self, batch: _Batch) -> None:
+        """Wait for the commit of the transaction a command joined; raise its error. Should
+        the command meant to commit it give up waiting for the connection, a waiting member
+        commits it once no command waits for the connection any more."""
+        while not batch.done.wait(GROUP_PATIENCE):
+            if self._lock.acquire(blocking=False):
+                try:
+                    if self._batch is batch and not self._waiting:
+                        self._commit(batch)
+                finally:
+                    self._lock.release()
+        if batch.error is not None:
+            translated = _translated(batch.error)
+            raise translated from batch.error
+
+    def wait_for_waiting(self, count: int, timeout: float) -> bool:
+        """Block until ``count`` commands wait for the connection (tests line commands up
+        behind a transaction with it); whether they did within ``timeout`` seconds."""
+        with self._state:
+            return self._state.wait_for(lambda: self._waiting >= count, timeout)
 
     def insert(self, stored: Sequence[StoredEvent], heads: Sequence[Head] = ()) -> list[int]:
         """Append stored events in one committed transaction (anchoring ``heads`` in it);
@@ -266,6 +367,8 @@ class SQLiteEventWriter:
         """Which of these originator ids have at least one stored event."""
         found: set[UUID] = set()
         with self._lock:
+            if self._batch is not None:  # read what is committed, nothing else
+                self._commit(self._batch)
             for i in range(0, len(refs), 500):
                 chunk = refs[i:i + 500]
                 marks = ",".join("?" * len(chunk))
@@ -277,8 +380,21 @@ class SQLiteEventWriter:
 
     def close(self) -> None:
         with self._lock:
+            if self._batch is not None:
+                self._commit(self._batch)
             self._conn.close()
             self._turns.close()
+
+
+class _Batch:
+    """A shared transaction: how many commands are in it, whether it is done, how it failed."""
+
+    __slots__ = ("done", "error", "members")
+
+    def __init__(self) -> None:
+        self.members = 0
+        self.done = threading.Event()
+        self.error: BaseException | None = None
 
 
 class SQLiteTransaction:
