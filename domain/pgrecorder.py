@@ -37,7 +37,7 @@ from psycopg import sql
 from psycopg.rows import DictRow
 
 from domain.anchors import AnchorLog, Head, MissingAnchorLog
-from domain.caselock import CaseBusy, CaseLocks, local_locks, remaining
+from domain.caselock import CaseBusy, CaseLocks, local_locks, remaining, stored_rows
 from domain.groupcommit import GroupCommit, Member
 
 
@@ -90,6 +90,10 @@ class AdvisoryTransaction:
         PostgresAggregateRecorder._insert_stored_events(recorder, cursor, stored)
         ids: Sequence[int] | None = recorder._fetch_ids_after_insert_events(cursor, stored)
         return ids
+
+    def insert_rows(self, rows: Sequence[tuple[str, int, str, bytes]]) -> None:
+        """Rows in bulk: one insert statement (the library's ``unnest``)."""
+        self.insert(stored_rows(rows))
 
     def anchor(self, heads: Sequence[Head]) -> None:
         """Record the saved cases' heads in the anchor log's schema, in this transaction (with
