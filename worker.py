@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from temporalio.runtime import Runtime
 
 from cli.demo import DEMO_HOST, load_live_docket
 from domain.errors import AnchorError, ChainKeyError
@@ -43,16 +44,27 @@ from engine.codec_server import TOKEN_FILE as CODEC_TOKEN_FILE
 from engine.facade import Engine
 from engine.key_ring import ensure_ring
 from engine.processes import leave
-from engine.records import store_env
+from engine.records import Records, store_env
 from engine.runtime import (
     DataFileInUseError,
     DevServer,
     EmbeddedServer,
     EngineWorker,
+    WorkerTuning,
     connect,
     create_worker,
     free_port,
     tls_from_env,
+)
+from engine.telemetry import (
+    METRICS_PORT_ENV,
+    TRACING_ENV,
+    MetricsEndpoint,
+    RecordsGauges,
+    TelemetrySettings,
+    flush_traces,
+    temporal_runtime,
+    tracing_interceptors,
 )
 from workflows.activities import PauseHook
 from workflows.adapters.ports import Adapters
@@ -204,8 +216,10 @@ async def serve(args: argparse.Namespace) -> int:
             print(f"Temporal dev server on {address} (state: {data_dir / 'temporal.sqlite'}, "
                   f"pid {record.server_pid}); UI: {record.ui}; codec server: "
                   f"{record.codec_endpoint}", flush=True)
+        telemetry: TelemetrySettings = args.telemetry
         client = await connect(address, namespace, tls_from_env(),  # embedded: encrypted
-                               payload_key_file=data_dir / "payload.key" if embedded else None)
+                               payload_key_file=data_dir / "payload.key" if embedded else None,
+                               interceptors=tracing_interceptors(telemetry.tracing, data_dir))
         env = store_env(data_dir)
         for created in first_start_keys(env):
             print(f"worker: first start: created the key file {created} (docs/operations.md, "
@@ -222,7 +236,15 @@ async def serve(args: argparse.Namespace) -> int:
                   "anchors adopt` [docs/operations.md, Anchors]", file=sys.stderr, flush=True)
             return EXIT_STORE_REFUSED
         worker = create_worker(client, app, load_adapters(world), identity=ring, task_queue=queue,
-                               slots=args.slots, pause=PauseHook.from_env())
+                               slots=args.slots, pause=PauseHook.from_env(),
+                               tuning=WorkerTuning.from_env())
+        metrics: MetricsEndpoint | None = None
+        if telemetry.metrics_port is not None:
+            metrics = MetricsEndpoint(telemetry.metrics_port, args.temporal_metrics,
+                                      RecordsGauges(Records(store_env(data_dir), cases=app)))
+            metrics.start()
+            print(f"metrics: http://127.0.0.1:{telemetry.metrics_port}/metrics "
+                  f"(Temporal SDK's own: http://{args.temporal_metrics}/metrics)", flush=True)
         stopping: list[asyncio.Task[None]] = []
 
         def stop() -> None:
@@ -278,8 +300,14 @@ async def serve(args: argparse.Namespace) -> int:
                 await web_task
         if engine is not None:
             await engine.close()
+        if metrics is not None:
+            metrics.stop()
+            assert metrics.gauges is not None
+            metrics.gauges.records.close()
         worker.commands.close()
         app.close()
+        if telemetry.tracing:
+            flush_traces()
         print(f"worker stopped ({app.lock_waits.summary()})", flush=True)
         return exit_code[0] if exit_code else 0
     finally:
@@ -387,9 +415,23 @@ def main(argv: list[str]) -> int:
                              f"the worker gives up and exits {EXIT_SERVER_LOST} (default 3)")
     parser.add_argument("--slots", type=int, default=4,
                         help="commands run at once (livelihood cases first when saturated)")
+    parser.add_argument("--metrics-port", type=int, default=None,
+                        help=f"serve Prometheus metrics on 127.0.0.1:PORT/metrics (default: "
+                             f"${METRICS_PORT_ENV}, else none; docs/operations.md, Seeing it run)")
+    parser.add_argument("--tracing", action="store_true",
+                        help=f"OpenTelemetry tracing (also ${TRACING_ENV}=1; needs the "
+                             "'tracing' extra; docs/operations.md, Seeing it run)")
     args = parser.parse_args(argv)
+    args.telemetry = TelemetrySettings.from_env(args.metrics_port, args.tracing)
+    args.temporal_metrics = None
+    if args.telemetry.metrics_port is not None:
+        # the SDK's runtime metrics on a loopback port of their own, bridged into ours
+        args.temporal_metrics = f"127.0.0.1:{free_port(avoid={args.telemetry.metrics_port})}"
     if args.demo:
         print(f"worker log: {quiet_logs(args.data_dir)}", flush=True)
+    if args.temporal_metrics:  # before the first client: the runtime is the process's
+        Runtime.set_default(temporal_runtime(args.temporal_metrics, quiet=args.demo),
+                            error_if_already_set=False)
     code = asyncio.run(serve(args))
     # Everything is shut down and committed; skip interpreter teardown, where the SDK's
     # runtime threads sometimes abort the process (PyGILState_Release, docs/design.md, Known pitfalls).

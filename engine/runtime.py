@@ -19,6 +19,7 @@ from typing import ClassVar, NamedTuple
 
 from pydantic import BaseModel
 from temporalio.client import Client, TLSConfig
+from temporalio.client import Interceptor as ClientInterceptor
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
@@ -41,10 +42,25 @@ from workflows.faults import fault_interceptors
 from workflows.identity_worker import PrincipalCheck
 from workflows.messages import TASK_QUEUE
 from workflows.principals import KeyRing
+from workflows.telemetry import Observing
 
-__all__ = ["DataFileInUseError", "DevServer", "EmbeddedServer", "EngineWorker", "Served",
-           "binary", "connect", "create_worker", "free_port", "quiet_core", "served",
-           "start_time_skipping", "tls_from_env", "workflow_runner"]
+__all__ = [
+    "DataFileInUseError",
+    "DevServer",
+    "EmbeddedServer",
+    "EngineWorker",
+    "Served",
+    "WorkerTuning",
+    "binary",
+    "connect",
+    "create_worker",
+    "free_port",
+    "quiet_core",
+    "served",
+    "start_time_skipping",
+    "tls_from_env",
+    "workflow_runner",
+]
 
 
 def binary(name: str) -> Path:
@@ -236,14 +252,16 @@ class DevServer:
 
 
 async def connect(address: str, namespace: str = "default", tls: TLSConfig | bool = False,
-                  *, payload_key_file: Path | None = None, create_key: bool = True) -> Client:
+                  *, payload_key_file: Path | None = None, create_key: bool = True,
+                  interceptors: Sequence[ClientInterceptor] = ()) -> Client:
     """A client with the engine's data converter, payloads encrypted when a key is configured
     (engine/codec.py; ``payload_key_file``: the default key file, made if missing unless
-    ``create_key`` is False)."""
+    ``create_key`` is False); ``interceptors``: e.g. tracing (engine/telemetry.py), handed on
+    to the workers built on this client."""
     converter = with_encryption(DATA_CONVERTER, key_file=payload_key_file,
                                 create=payload_key_file is not None and create_key)
     return await Client.connect(address, namespace=namespace, tls=tls,
-                                data_converter=converter)
+                                data_converter=converter, interceptors=interceptors)
 
 
 class EmbeddedServer(BaseModel):
@@ -356,7 +374,8 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     deterministic and keep no state between runs, so a new workflow run need not re-import
     them (re-importing them per run costs more CPU than the workflow itself)."""
     return SandboxedWorkflowRunner(
-        restrictions=SandboxRestrictions.default.with_passthrough_modules("domain", "workflows"))
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(
+            "domain", "workflows", "opentelemetry"))  # opentelemetry: tracing's workflow spans
 
 
 @dataclass
@@ -374,20 +393,71 @@ class EngineWorker:
         self.commands.close()
 
 
+@dataclass(frozen=True)
+class WorkerTuning:
+    """The worker's capacity settings (docs/operations.md "Capacity": what each one does to
+    act latency at a city court's size, measured by bench/bench_court.py)."""
+
+    max_cached_workflows: int = 1000
+    """Workflows kept in memory (sticky): an act on a cached case runs at once; on another
+    case the worker first replays its history."""
+    workflow_pollers: int = 5
+    """Concurrent long polls for workflow tasks (split between the sticky and normal queue)."""
+    activity_pollers: int = 5
+    max_concurrent_workflow_tasks: int | None = None
+    """None: the SDK's default (100)."""
+    max_concurrent_activities: int | None = None
+    """None: the SDK's default (100)."""
+    max_concurrent_local_activities: int | None = None
+    """None: the SDK's default (100); the command activity is local by default."""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> WorkerTuning:
+        """``ENFORCEMENT_WORKFLOW_CACHE``, ``ENFORCEMENT_WORKFLOW_POLLERS``,
+        ``ENFORCEMENT_ACTIVITY_POLLERS``, ``ENFORCEMENT_MAX_WORKFLOW_TASKS``,
+        ``ENFORCEMENT_MAX_ACTIVITIES``, ``ENFORCEMENT_MAX_LOCAL_ACTIVITIES``; unset: the
+        defaults above."""
+        env = os.environ if env is None else env
+
+        def number(name: str) -> int | None:
+            return int(env[name]) if env.get(name) else None
+
+        base = cls()
+        return cls(max_cached_workflows=number("ENFORCEMENT_WORKFLOW_CACHE")
+                   or base.max_cached_workflows,
+                   workflow_pollers=number("ENFORCEMENT_WORKFLOW_POLLERS")
+                   or base.workflow_pollers,
+                   activity_pollers=number("ENFORCEMENT_ACTIVITY_POLLERS")
+                   or base.activity_pollers,
+                   max_concurrent_workflow_tasks=number("ENFORCEMENT_MAX_WORKFLOW_TASKS"),
+                   max_concurrent_activities=number("ENFORCEMENT_MAX_ACTIVITIES"),
+                   max_concurrent_local_activities=number("ENFORCEMENT_MAX_LOCAL_ACTIVITIES"))
+
+
 def create_worker(client: Client, app: EnforcementCases, adapters: Adapters, *,
                   identity: KeyRing, task_queue: str = TASK_QUEUE, slots: int = 4,
-                  pause: PauseHook | None = None, max_cached_workflows: int = 1000,
-                  extra_workflows: Sequence[type] = ()) -> EngineWorker:
+                  pause: PauseHook | None = None, max_cached_workflows: int | None = None,
+                  extra_workflows: Sequence[type] = (),
+                  tuning: WorkerTuning | None = None) -> EngineWorker:
     """The engine's worker: the workflows and activities of workflows/registry.py, its
     commands run on ``app``, its ports answered by ``adapters``; acts are accepted only with a
-    principal the ``identity`` key ring verifies (workflows/identity_worker.py)."""
+    principal the ``identity`` key ring verifies (workflows/identity_worker.py); acts and
+    commands counted and timed (workflows/telemetry.py). ``tuning``: its capacity settings
+    (``max_cached_workflows``, if given, overrides the tuning's)."""
+    tuning = tuning or WorkerTuning()
     commands = CommandActivities(app, slots=slots, pause=pause)
     worker = Worker(
         client, task_queue=task_queue, workflows=registry.workflows(extra_workflows),
         activities=registry.activities(client, commands, adapters, identity),
-        max_cached_workflows=max_cached_workflows, workflow_runner=workflow_runner(),
-        interceptors=[PrincipalCheck(identity),
+        max_cached_workflows=max_cached_workflows if max_cached_workflows is not None
+        else tuning.max_cached_workflows, workflow_runner=workflow_runner(),
+        interceptors=[Observing(), PrincipalCheck(identity),
                       *fault_interceptors()],  # faults: none unless a test asks (faults.py)
+        max_concurrent_workflow_task_polls=tuning.workflow_pollers,
+        max_concurrent_activity_task_polls=tuning.activity_pollers,
+        max_concurrent_workflow_tasks=tuning.max_concurrent_workflow_tasks,
+        max_concurrent_activities=tuning.max_concurrent_activities,
+        max_concurrent_local_activities=tuning.max_concurrent_local_activities,
         sticky_queue_schedule_to_start_timeout=timedelta(seconds=1),
         graceful_shutdown_timeout=timedelta(seconds=5))
     return EngineWorker(worker=worker, commands=commands)

@@ -37,6 +37,7 @@ from domain.termination import unmet_conditions
 from workflows import messages as m
 from workflows.plan_activities import build_plan_command, plan_view
 from workflows.plan_messages import EXECUTE_PLAN_COMMAND, PlanCommandRequest, PlanOutcome
+from workflows.telemetry import timed_command
 
 
 class PriorityGate:
@@ -122,6 +123,12 @@ class CommandActivities:
             self.gate.release()
 
     def _execute(self, request: m.CommandRequest, info: activity.Info) -> m.CommandOutcome:
+        with timed_command(request.command) as timing:  # workflows/telemetry.py
+            outcome = self._run(request, info)
+            timing["outcome"] = "duplicate" if outcome.duplicate else "written"
+            return outcome
+
+    def _run(self, request: m.CommandRequest, info: activity.Info) -> m.CommandOutcome:
         cmd = build_command(request)
         try:
             result = self.app.execute(cmd)
