@@ -28,6 +28,7 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from temporalio.runtime import Runtime
@@ -267,8 +268,12 @@ async def serve(args: argparse.Namespace) -> int:
         running = asyncio.ensure_future(worker.run())
         shown: asyncio.Future[None] | None = None
         engine: Engine | None = None
+        web: Any = None
+        web_task: asyncio.Future[None] | None = None
         if await started(worker, running):
             print(f"worker ready: task queue {queue!r} on {address}", flush=True)
+            if args.console_port is not None or args.demo:
+                web, web_task = start_console(args, data_dir)
             engine = Engine(client, queue, data_dir=data_dir, cases=app,
                             host=HostSystem(DEMO_HOST, ring))
             shown = asyncio.ensure_future(show(args, engine, world, record, stop)) \
@@ -289,6 +294,10 @@ async def serve(args: argparse.Namespace) -> int:
         for pending in (shown, supervisor):
             if pending is not None and not pending.done():
                 pending.cancel()
+        if web is not None and web_task is not None:
+            web.stop()
+            with contextlib.suppress(Exception):
+                await web_task
         if engine is not None:
             await engine.close()
         if metrics is not None:
@@ -306,6 +315,26 @@ async def serve(args: argparse.Namespace) -> int:
             EmbeddedServer.remove(data_dir)
         if embedded is not None:
             await embedded.stop()
+
+
+def start_console(args: argparse.Namespace, data_dir: Path) -> tuple[Any, asyncio.Future[None]]:
+    """The console (console/) served beside the worker, on loopback: ``--console-port``, else
+    (``--demo``) 8235 if free; with ``--demo`` the demo's people get console accounts, their
+    passwords in ``<data>/console-logins.txt``."""
+    from datetime import UTC, datetime
+
+    from console.app import ConsoleConfig
+    from console.server import DEFAULT_HOST, DEFAULT_PORT, demo_logins, embedded
+
+    port = args.console_port or free_port(preferred=DEFAULT_PORT)
+    web = embedded(ConsoleConfig(data_dir=data_dir), DEFAULT_HOST, port)
+    task = asyncio.ensure_future(web.serve())
+    logins = ""
+    if args.demo:
+        path = demo_logins(data_dir, datetime.now(UTC).isoformat(timespec="seconds"))
+        logins = f" (logins of the demo's people: {path})"
+    print(f"console: http://{DEFAULT_HOST}:{port}/{logins}", flush=True)
+    return web, task
 
 
 async def started(engine_worker: EngineWorker, running: asyncio.Future[None]) -> bool:
@@ -377,6 +406,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--docket", type=Path, default=None,
                         help="docket whose simulated world the worker serves (with --demo: "
                              "the docket simulated, default examples/full-docket.json)")
+    parser.add_argument("--console-port", type=int, default=None,
+                        help="serve the console (console/) on this loopback port too (with "
+                             "--demo: 8235 if free, else any)")
     parser.add_argument("--task-queue", default=None)
     parser.add_argument("--server-restarts", type=int, default=3,
                         help="times the embedded dev server is restarted when it dies, before "

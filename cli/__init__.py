@@ -9,8 +9,9 @@
 - 参与分配 (``cli.distribution``): ``distribution draw|do|show`` (docs/rules.md §12);
 - keys (``cli.keys``): ``keys init``; anchors (``cli.auditors``): ``audit anchors
   export|verify|adopt``.
-- administrators (``cli.users``): ``users add|list|disable|token`` (docs/operations.md
-  "Identity").
+- administrators (``cli.users``): ``users add|list|disable|enable|passwd|token``
+  (docs/operations.md "Identity");
+- the console in the browser (``cli.web``, ``console/``): ``console``.
 
 Configuration comes from the environment (README "The CLI"); every error is one line and a
 non-zero exit (``cli.common``).
@@ -24,7 +25,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli import auditors, distribution, everyone, keys, money, operators, users
+from cli import auditors, distribution, everyone, keys, money, operators, users, web
 from cli.common import TEMPORAL_RUNTIME
 from domain.event_store_config import DATA_DIR_ENV
 from domain.private import private_umask
@@ -72,5 +73,6 @@ auditors.register(app)
 everyone.register(app)
 keys.register(app)
 users.register(app)
+web.register(app)
 
 __all__ = ["app"]

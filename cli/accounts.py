@@ -17,9 +17,12 @@ import re
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 
 from domain.values import Role
 from engine.key_ring import read_ring
@@ -40,6 +43,13 @@ OS_USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,31}\$?$")
 SCHEMA = """CREATE TABLE IF NOT EXISTS accounts (
     name TEXT PRIMARY KEY, role TEXT NOT NULL, os_user TEXT UNIQUE,
     disabled INTEGER NOT NULL DEFAULT 0, added_at TEXT NOT NULL)"""
+ADDED_COLUMNS = (("password_hash", "TEXT"), ("failed_logins", "INTEGER NOT NULL DEFAULT 0"),
+                 ("locked_at", "TEXT"))
+"""Columns of the console's logins (console/), added to a store made before them."""
+MAX_FAILED_LOGINS = 5
+"""Wrong passwords in a row that lock an account's console login (an administrator unlocks it
+with ``enforce users enable``; docs/operations.md "The console")."""
+MIN_PASSWORD = 10
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,8 @@ class Account:
     os_user: str | None
     disabled: bool
     added_at: str
+    locked: bool = False
+    """Its console login is locked after ``MAX_FAILED_LOGINS`` wrong passwords."""
 
 
 def store_path(data_dir: Path) -> Path:
@@ -70,13 +82,20 @@ def _open(data_dir: Path, create: bool = False) -> Iterator[sqlite3.Connection]:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     with closing(sqlite3.connect(path)) as db:
         db.execute(SCHEMA)
+        present = {row[1] for row in db.execute("PRAGMA table_info(accounts)")}
+        for column, kind in ADDED_COLUMNS:
+            if column not in present:
+                db.execute(f"ALTER TABLE accounts ADD COLUMN {column} {kind}")
         yield db
         db.commit()
 
 
-def _row(row: tuple[str, str, str | None, int, str]) -> Account:
+COLUMNS = "name, role, os_user, disabled, added_at, locked_at IS NOT NULL"
+
+
+def _row(row: tuple[str, str, str | None, int, str, int]) -> Account:
     return Account(name=row[0], role=Role(row[1]), os_user=row[2], disabled=bool(row[3]),
-                   added_at=row[4])
+                   added_at=row[4], locked=bool(row[5]))
 
 
 def add(data_dir: Path, name: str, role: str, os_user: str | None, added_at: str) -> Account:
@@ -100,15 +119,15 @@ def add(data_dir: Path, name: str, role: str, os_user: str | None, added_at: str
                                   (os_user,)).fetchone():
             raise IdentityError("identity.exists", f"OS user {os_user!r} already maps to an "
                                 "account")
-        db.execute("INSERT INTO accounts VALUES (?, ?, ?, 0, ?)",
-                   (name, found.value, os_user, added_at))
+        db.execute("INSERT INTO accounts (name, role, os_user, disabled, added_at) "
+                   "VALUES (?, ?, ?, 0, ?)", (name, found.value, os_user, added_at))
     return Account(name, found, os_user, False, added_at)
 
 
 def accounts(data_dir: Path) -> list[Account]:
     with _open(data_dir) as db:
         return [_row(r) for r in db.execute(
-            "SELECT name, role, os_user, disabled, added_at FROM accounts ORDER BY name")]
+            f"SELECT {COLUMNS} FROM accounts ORDER BY name")]
 
 
 def disable(data_dir: Path, name: str) -> Account:
@@ -120,11 +139,79 @@ def disable(data_dir: Path, name: str) -> Account:
     return account(data_dir, name, enabled=False)
 
 
+def enable(data_dir: Path, name: str) -> Account:
+    """Enable an account again: a disabled one acts again, a locked console login is unlocked
+    and its count of wrong passwords starts again from zero."""
+    with _open(data_dir) as db:
+        if db.execute("UPDATE accounts SET disabled = 0, locked_at = NULL, failed_logins = 0 "
+                      "WHERE name = ?", (name,)).rowcount != 1:
+            raise IdentityError("identity.unknown", f"no account {name!r} in "
+                                f"{store_path(data_dir)}")
+    return account(data_dir, name)
+
+
+# --- passwords of the console's logins (console/) ---------------------------------------------
+
+_HASHER = PasswordHasher()
+_DUMMY = _HASHER.hash("not-an-account's-password")
+"""Checked for an unknown account, so that its answer takes as long as a wrong password."""
+
+
+def set_password(data_dir: Path, name: str, password: str) -> Account:
+    """Give the account ``name`` a console password (stored as its argon2id hash only)."""
+    if len(password) < MIN_PASSWORD:
+        raise IdentityError("identity.weak_password", f"a password has at least "
+                            f"{MIN_PASSWORD} characters")
+    digest = _HASHER.hash(password)
+    with _open(data_dir) as db:
+        if db.execute("UPDATE accounts SET password_hash = ? WHERE name = ?",
+                      (digest, name)).rowcount != 1:
+            raise IdentityError("identity.unknown", f"no account {name!r} in "
+                                f"{store_path(data_dir)}")
+    return account(data_dir, name, enabled=False)
+
+
+def check_login(data_dir: Path, name: str, password: str, at: str) -> Account:
+    """The enabled account ``name`` if ``password`` is its console password. A wrong one counts
+    against the account; the ``MAX_FAILED_LOGINS``-th in a row locks its login (at ``at``),
+    recorded in the store. Unknown account, no password, disabled or wrong password answer the
+    same ``identity.bad_login``; a locked login ``identity.locked``."""
+    bad = IdentityError("identity.bad_login", "wrong account or password")
+    with _open(data_dir) as db:
+        db.execute("BEGIN IMMEDIATE")  # concurrent wrong passwords all count
+        row = db.execute("SELECT password_hash, failed_logins, locked_at, disabled FROM "
+                         "accounts WHERE name = ?", (name,)).fetchone()
+        if row is None or row[0] is None:
+            with suppress(VerificationError):
+                _HASHER.verify(_DUMMY, password)
+            raise bad
+        digest, failed, locked_at, disabled = row
+        if locked_at is not None:
+            raise IdentityError("identity.locked", f"the login of {name!r} is locked after "
+                                f"{MAX_FAILED_LOGINS} wrong passwords (since {locked_at}): an "
+                                "administrator unlocks it with `enforce users enable NAME`")
+        try:
+            _HASHER.verify(digest, password)
+        except (VerificationError, InvalidHashError):
+            failed += 1
+            db.execute("UPDATE accounts SET failed_logins = ?, locked_at = ? WHERE name = ?",
+                       (failed, at if failed >= MAX_FAILED_LOGINS else None, name))
+            db.commit()
+            raise bad from None
+        if disabled:
+            raise bad
+        db.execute("UPDATE accounts SET failed_logins = 0 WHERE name = ?", (name,))
+        if _HASHER.check_needs_rehash(digest):
+            db.execute("UPDATE accounts SET password_hash = ? WHERE name = ?",
+                       (_HASHER.hash(password), name))
+    return account(data_dir, name)
+
+
 def account(data_dir: Path, name: str, *, enabled: bool = True) -> Account:
     """The account ``name`` (enabled, unless ``enabled`` is False), else ``identity.unknown``."""
     with _open(data_dir) as db:
-        row = db.execute("SELECT name, role, os_user, disabled, added_at FROM accounts "
-                         "WHERE name = ?", (name,)).fetchone()
+        row = db.execute(f"SELECT {COLUMNS} FROM accounts WHERE name = ?",
+                         (name,)).fetchone()
     if row is None or (enabled and row[3]):
         state = "no" if row is None else "a disabled"
         raise IdentityError("identity.unknown", f"{state} account {name!r} in "
@@ -135,7 +222,7 @@ def account(data_dir: Path, name: str, *, enabled: bool = True) -> Account:
 def of_os_user(data_dir: Path, user: str) -> Account:
     """The enabled account the OS user ``user`` maps to, else ``identity.unknown``."""
     with _open(data_dir) as db:
-        row = db.execute("SELECT name, role, os_user, disabled, added_at FROM accounts "
+        row = db.execute(f"SELECT {COLUMNS} FROM accounts "
                          "WHERE os_user = ? OR (os_user IS NULL AND name = ?) "
                          "ORDER BY os_user IS NULL LIMIT 1", (user, user)).fetchone()
     if row is None or row[3]:
@@ -197,5 +284,6 @@ def cli_principal(data_dir: Path, env: Mapping[str, str] = os.environ) -> Princi
                      vouched_by=re.sub(r"[^A-Za-z0-9_.:@-]", "_", f"enforce-cli:{how}")[:64])
 
 
-__all__ = ["SOURCE", "Account", "account", "accounts", "add", "cli_principal", "disable",
-           "issue_token", "of_os_user", "refuse_claims", "store_path", "token_account"]
+__all__ = ["MAX_FAILED_LOGINS", "SOURCE", "Account", "account", "accounts", "add",
+           "check_login", "cli_principal", "disable", "enable", "issue_token", "of_os_user",
+           "refuse_claims", "set_password", "store_path", "token_account"]

@@ -1,20 +1,23 @@
 """Administrators: the accounts that may act from this terminal (docs/operations.md
-"Identity"). ``enforce users add|list|disable|token``; the store is ``<data>/accounts.sqlite``
+"Identity"). ``enforce users add|list|disable|enable|passwd|token``; the store is ``<data>/accounts.sqlite``
 (0600), tokens are signed with ``<data>/identity.key`` (0600): whoever can write and read them
 administers the engine."""
 
 from __future__ import annotations
 
+import getpass
 import os
+import sys
 from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
 from cli import accounts
-from cli.common import JsonFlag, err, friendly, print_json, table
+from cli.common import BAD_INPUT, JsonFlag, UserError, err, friendly, print_json, table
 from domain.event_store_config import data_dir
 from engine.key_ring import read_ring
+from workflows.principals import IdentityError
 
 users_app = typer.Typer(help="Administrators: accounts, their roles, tokens.",
                         no_args_is_help=True, rich_markup_mode="markdown")
@@ -50,7 +53,8 @@ def users_list(as_json: JsonFlag = False) -> None:
         return
     table(f"{len(found)} account(s) in {accounts.store_path(data_dir(os.environ))}",
           ["account", "role", "OS user", "state", "added"],
-          [[a.name, a.role.value, a.os_user or a.name, "disabled" if a.disabled else "enabled",
+          [[a.name, a.role.value, a.os_user or a.name,
+            "disabled" if a.disabled else "login locked" if a.locked else "enabled",
             a.added_at] for a in found])
 
 
@@ -60,6 +64,35 @@ def users_disable(name: Annotated[str, typer.Argument(help="The account.")]) -> 
     """Disable an account: it acts no more (its tokens neither); its past acts stay its own."""
     found = accounts.disable(data_dir(os.environ), name)
     err.print(f"account {found.name} disabled")
+
+
+@users_app.command("enable")
+@friendly
+def users_enable(name: Annotated[str, typer.Argument(help="The account.")]) -> None:
+    """Enable an account again: a disabled one acts again, a console login locked after wrong
+    passwords is unlocked."""
+    found = accounts.enable(data_dir(os.environ), name)
+    err.print(f"account {found.name} enabled")
+
+
+@users_app.command("passwd")
+@friendly
+def users_passwd(name: Annotated[str, typer.Argument(help="The account.")]) -> None:
+    """Set the account's password for the console (``enforce console``): typed twice at the
+    prompt, or one line on standard input. Only its argon2id hash is stored."""
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"password of {name}: ")
+        if getpass.getpass("again: ") != password:
+            raise UserError("the two passwords differ", BAD_INPUT)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        found = accounts.set_password(data_dir(os.environ), name, password)
+    except IdentityError as refused:
+        if refused.code != "identity.weak_password":
+            raise
+        raise UserError(refused.message, BAD_INPUT) from None
+    err.print(f"account {found.name}: console password set")
 
 
 @users_app.command("token")

@@ -12,7 +12,6 @@ import hmac
 import itertools
 import logging
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -54,19 +53,15 @@ from domain.anchors import (
     heads_of,
 )
 from domain.case import EnforcementCase
-from domain.caselock import DEFAULT_LOCK_WAIT, CaseBusy, CaseLocks, local_locks, remaining
+from domain.caselock import DEFAULT_LOCK_WAIT, CaseBusy, CaseLocks, local_locks
 from domain.encryption import decode_error, with_cipher
+from domain.groupcommit import GroupCommit, Member
 from domain.sqliteturns import WriteTurns
 from domain.state import CaseState
 from domain.tamper import HashChain
 from domain.values import READ_AS_RECORDED
 
 SNAPSHOT_INTERVAL = 100
-GROUP_MAX = 64
-"""The most commands one shared SQLite transaction takes (it holds the file's write lock)."""
-GROUP_PATIENCE = 0.005
-"""Seconds a command that joined a shared transaction waits before it checks that someone
-will still commit it (see ``SQLiteEventWriter._await``)."""
 SNAPSHOT_TOPIC = "snapshot"
 """What a snapshot's seal is computed under, in place of an event's topic."""
 log = logging.getLogger(__name__)
@@ -152,23 +147,26 @@ class PydanticMapper(Mapper[UUID]):
         return cls.model_validate(data, context=READ_AS_RECORDED)
 
 
-class SQLiteEventWriter:
-    """The append path of the SQLite store: one dedicated connection, one transaction per save.
+class SQLiteEventWriter(GroupCommit):
+    """The append path of the SQLite store: one dedicated connection, commands of many threads
+    sharing its transactions (group commit, domain/groupcommit.py).
 
     Writes exactly what eventsourcing's ``SQLiteApplicationRecorder`` writes (same table, same
     rows, notification ids from the rowid) without its connection pool and per-call bookkeeping,
     a measurable share of a command's cost (bench/bench_commands.py). Durability is the same:
     the file's WAL journal and SQLite's default ``synchronous=FULL``; a save returns only after
-    its commit. Reads, snapshots and tracking still go through eventsourcing's recorder.
+    the commit that holds it. Reads, snapshots and tracking still go through eventsourcing's
+    recorder.
 
     A command holds the database's write lock from before it loads its case until its commit
-    (:meth:`locked`, domain/caselock.py): the processes of a host sharing the file write one at
-    a time. A duplicate (case, version) — a writer that bypassed the lock — raises
-    eventsourcing's ``IntegrityError``.
+    (:meth:`locked`, domain/caselock.py): the processes of a host sharing the file write one
+    transaction at a time. A duplicate (case, version) — a writer that bypassed the lock —
+    raises eventsourcing's ``IntegrityError``.
     """
 
     def __init__(self, db_name: str, *, lock_timeout: float = 5.0,
                  table: str = "stored_events") -> None:
+        super().__init__()
         self.db_name = db_name
         self._conn = sqlite3.connect(db_name, uri=True, isolation_level=None,
                                      check_same_thread=False, timeout=lock_timeout,
@@ -178,17 +176,6 @@ class SQLiteEventWriter:
         self._conn.execute("PRAGMA busy_timeout = 0")  # WriteTurns waits for the write lock
         self._turns = WriteTurns(db_name)
         self._cursor = self._conn.cursor()
-        self._lock = threading.Lock()
-        """The connection: one command (or reader) at a time."""
-        self._state = threading.Condition(threading.Lock())
-        self._waiting = 0
-        """Commands waiting for the connection (they join the open transaction)."""
-        self.commits = 0
-        """Shared transactions committed (``grouped`` ÷ ``commits``: commands per commit)."""
-        self.grouped = 0
-        """Commands (and other writes) committed in them."""
-        self._batch: _Batch | None = None
-        """The shared transaction open on the connection, if any."""
         self._lock_timeout = lock_timeout
         self._table = table
         self.anchors: AnchorLog | None = None
@@ -213,7 +200,7 @@ class SQLiteEventWriter:
     def attach(self, path: Path, name: str) -> None:
         """Attach another SQLite file (the anchor log) to the writer's connection: what the
         writer saves there commits with the events (WAL journal on both files)."""
-        with self._lock:
+        with self.connection():
             self._conn.execute("ATTACH DATABASE ? AS " + name, (str(path),))
             if self._conn.execute(f"PRAGMA {name}.journal_mode").fetchone()[0].lower() != "wal":
                 self._conn.execute(f"PRAGMA {name}.journal_mode=WAL")
@@ -232,7 +219,7 @@ class SQLiteEventWriter:
 
     def pragmas(self) -> tuple[str, int]:
         """The connection's journal mode and ``synchronous`` level (2 = FULL)."""
-        with self._lock:
+        with self.connection():
             journal = self._conn.execute("PRAGMA journal_mode").fetchone()[0]
             sync = self._conn.execute("PRAGMA synchronous").fetchone()[0]
         return str(journal), int(sync)
@@ -240,112 +227,33 @@ class SQLiteEventWriter:
     @contextlib.contextmanager
     def locked(self, refs: Sequence[UUID], deadline: float) -> Iterator[SQLiteTransaction]:
         """The database's write lock (``BEGIN IMMEDIATE``) while the block runs, in the
-        writer's shared transaction (group commit, below): what the block writes is committed
-        before this returns, and rolled back (to the block's savepoint) if it raises.
-        ``CaseBusy`` if the lock (this process's connection, then the file's) is not free by
-        ``deadline``. ``refs``: the cases the command writes (SQLite locks the whole file).
+        writer's shared transaction: what the block writes is committed before this returns,
+        and rolled back (to the block's savepoint) if it raises. ``CaseBusy`` if the lock
+        (this process's connection, then the file's) is not free by ``deadline``. ``refs``:
+        the cases the command writes (SQLite locks the whole file for them)."""
+        with self.member(deadline) as member:
+            yield SQLiteTransaction(self, member)
 
-        Group commit: the commands of this process's threads take turns on the connection;
-        one that finds the transaction of the command before it still open joins it under a
-        ``SAVEPOINT``. The last command in (no other waiting for the connection, or
-        ``GROUP_MAX`` in the transaction) commits for all of them; each returns only once
-        that commit is done. A command that fails rolls back to its savepoint alone; a failed
-        ``COMMIT`` fails every command of its transaction (docs/operations.md, Group commit)."""
-        with self._state:
-            self._waiting += 1
-            self._state.notify_all()
-        try:
-            got = self._lock.acquire(timeout=remaining(deadline))
-        finally:
-            with self._state:
-                self._waiting -= 1
-                self._state.notify_all()
-        if not got:
-            raise CaseBusy
-        batch: _Batch | None = None
-        failure: BaseException | None = None
-        try:
-            batch = self._batch
-            if batch is None:
-                self._turns.begin(self._cursor, deadline)
-                batch = self._batch = _Batch()
-            member = batch.members > 0
-            if member:
-                self._cursor.execute("SAVEPOINT command")
-            try:
-                yield SQLiteTransaction(self)
-                if member:
-                    self._cursor.execute("RELEASE command")
-            except BaseException as exc:
-                failure = exc
-                self._undo(batch, member)
-            else:
-                batch.members += 1
-            if self._batch is batch and batch.members and (
-                    batch.members >= GROUP_MAX or not self._waiting):
-                self._commit(batch)
-        finally:
-            self._lock.release()
-        if failure is not None:
-            translated = _translated(failure)
-            if translated is failure:
-                raise failure
-            raise translated from failure
-        assert batch is not None
-        self._await(batch)
+    def _begin(self, deadline: float) -> None:
+        self._turns.begin(self._cursor, deadline)
 
-    def _undo(self, batch: _Batch, member: bool) -> None:
-        """Roll back a failed command: to its savepoint, or the whole transaction if it was
-        the only one in it (or its savepoint cannot be rolled back: then every command of the
-        transaction fails with that error)."""
-        if member:
-            try:
-                self._cursor.execute("ROLLBACK TO command")
-                self._cursor.execute("RELEASE command")
-                return
-            except sqlite3.Error as exc:
-                batch.error = exc
+    def _statement(self, sql: str) -> None:
+        self._cursor.execute(sql)
+
+    def _finish(self, heads: list[Head]) -> None:
+        if heads and self.anchors is not None:
+            self.anchors.record(heads, self._cursor)
+        self._cursor.execute("COMMIT")
+
+    def _rollback(self) -> None:
         if self._conn.in_transaction:
             self._conn.rollback()
-        self._batch = None
-        batch.done.set()
 
-    def _commit(self, batch: _Batch) -> None:
-        """Commit the shared transaction (the lock held) and answer its commands."""
-        try:
-            self._cursor.execute("COMMIT")
-        except BaseException as exc:
-            batch.error = exc
-            if self._conn.in_transaction:
-                self._conn.rollback()
-        else:
-            self._turns.committed()
-            self.commits += 1
-            self.grouped += batch.members
-        finally:
-            self._batch = None
-            batch.done.set()
+    def _committed(self) -> None:
+        self._turns.committed()
 
-    def _await(self, batch: _Batch) -> None:
-        """Wait for the commit of the transaction a command joined; raise its error. Should
-        the command meant to commit it give up waiting for the connection, a waiting member
-        commits it once no command waits for the connection any more."""
-        while not batch.done.wait(GROUP_PATIENCE):
-            if self._lock.acquire(blocking=False):
-                try:
-                    if self._batch is batch and not self._waiting:
-                        self._commit(batch)
-                finally:
-                    self._lock.release()
-        if batch.error is not None:
-            translated = _translated(batch.error)
-            raise translated from batch.error
-
-    def wait_for_waiting(self, count: int, timeout: float) -> bool:
-        """Block until ``count`` commands wait for the connection (tests line commands up
-        behind a transaction with it); whether they did within ``timeout`` seconds."""
-        with self._state:
-            return self._state.wait_for(lambda: self._waiting >= count, timeout)
+    def _translated(self, exc: BaseException) -> BaseException:
+        return _translated(exc)
 
     def insert(self, stored: Sequence[StoredEvent], heads: Sequence[Head] = ()) -> list[int]:
         """Append stored events in one committed transaction (anchoring ``heads`` in it);
@@ -364,11 +272,9 @@ class SQLiteEventWriter:
             raise OperationalError("database is locked") from None
 
     def existing(self, refs: Sequence[UUID]) -> set[UUID]:
-        """Which of these originator ids have at least one stored event."""
+        """Which of these originator ids have at least one stored event (committed)."""
         found: set[UUID] = set()
-        with self._lock:
-            if self._batch is not None:  # read what is committed, nothing else
-                self._commit(self._batch)
+        with self.connection():
             for i in range(0, len(refs), 500):
                 chunk = refs[i:i + 500]
                 marks = ",".join("?" * len(chunk))
@@ -379,29 +285,17 @@ class SQLiteEventWriter:
         return found
 
     def close(self) -> None:
-        with self._lock:
-            if self._batch is not None:
-                self._commit(self._batch)
+        with self.connection():
             self._conn.close()
             self._turns.close()
-
-
-class _Batch:
-    """A shared transaction: how many commands are in it, whether it is done, how it failed."""
-
-    __slots__ = ("done", "error", "members")
-
-    def __init__(self) -> None:
-        self.members = 0
-        self.done = threading.Event()
-        self.error: BaseException | None = None
 
 
 class SQLiteTransaction:
     """What a command does on the writer's connection while it holds the write lock."""
 
-    def __init__(self, writer: SQLiteEventWriter) -> None:
+    def __init__(self, writer: SQLiteEventWriter, member: Member) -> None:
         self._writer = writer
+        self._member = member
 
     def events_after(self, ref: UUID, version: int, limit: int | None = None
                      ) -> list[StoredEvent]:
@@ -414,9 +308,13 @@ class SQLiteTransaction:
         self.append([_row(s) for s in stored])
 
     def anchor(self, heads: Sequence[Head]) -> None:
-        """Record the saved cases' heads in the anchor log, in this transaction."""
-        if heads and self._writer.anchors is not None:
-            self._writer.anchors.record(heads, self._writer._cursor)
+        """Record the saved cases' heads in the anchor log, in this transaction (with the
+        other commands' at its commit; a missing log refuses the save at once)."""
+        anchors = self._writer.anchors
+        if heads and anchors is not None:
+            if isinstance(anchors, MissingAnchorLog):
+                anchors.record(heads, self._writer._cursor)
+            self._member.heads.extend(heads)
 
     def append(self, rows: Sequence[Row]) -> list[int]:
         """Insert rows (committed with the transaction); their notification ids."""
@@ -484,6 +382,8 @@ class CaseStore(Application[UUID]):
         """Snapshots found not to match their event (or edited) and passed over."""
         super().__init__(env)
         self.writer = SQLiteEventWriter.for_recorder(self.recorder)
+        self.pg_writer: GroupCommit | None = None
+        """The PostgreSQL store's group writer (domain/pgrecorder.py), if it is one."""
         if check_cipher:
             self.check_cipher_key()
         self.anchors = self._anchor_log()
@@ -523,7 +423,10 @@ class CaseStore(Application[UUID]):
         if self.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
             from domain.pgrecorder import advisory_locks
 
-            return advisory_locks(self.recorder, self.anchors)
+            if self.pg_writer is not None:
+                self.pg_writer.close()
+            locks, self.pg_writer = advisory_locks(self.recorder, self.anchors)
+            return locks
         return local_locks(self.recorder, self.anchors)
 
     def construct_repository(self) -> Repository[UUID]:
@@ -669,4 +572,6 @@ class CaseStore(Application[UUID]):
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
+        if self.pg_writer is not None:
+            self.pg_writer.close()
         super().close()

@@ -8,9 +8,10 @@ same statements (the table lock that keeps notification ids in commit order, ``N
 that is also faster for the engine's one-event saves (~960 vs ~700 saves/s on one connection).
 Tables, reads, tracking, subscriptions and errors stay the library's own.
 
-``advisory_locks``: one writer per case (domain/caselock.py). A command's transaction takes a
+``advisory_locks``: one writer per case (domain/caselock.py). A command takes a
 transaction-level advisory lock keyed by its case before the case is loaded, and saves in that
-same transaction; the commit releases the lock.
+same transaction; the commit releases the lock. The commands of a process's threads share
+transactions (:class:`PostgresGroupWriter`, group commit: docs/operations.md).
 """
 
 from __future__ import annotations
@@ -24,17 +25,20 @@ from uuid import UUID
 import psycopg
 from eventsourcing.persistence import (
     ApplicationRecorder,
+    IntegrityError,
     InterfaceError,
     OperationalError,
+    PersistenceError,
     StoredEvent,
 )
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg import sql
 from psycopg.rows import DictRow
 
-from domain.anchors import AnchorLog, Head
+from domain.anchors import AnchorLog, Head, MissingAnchorLog
 from domain.caselock import CaseBusy, CaseLocks, local_locks, remaining
+from domain.groupcommit import GroupCommit, Member
 
 
 class PostgresEventRecorder(PostgresApplicationRecorder):
@@ -56,38 +60,164 @@ class PostgresEventRecorder(PostgresApplicationRecorder):
 
 
 class AdvisoryTransaction:
-    """What a command does in its transaction while it holds its cases' advisory locks."""
+    """What a command does in the shared transaction while it holds its cases' advisory locks
+    (:class:`PostgresGroupWriter`)."""
 
-    def __init__(self, recorder: PostgresApplicationRecorder,
-                 cursor: psycopg.Cursor[DictRow], anchors: AnchorLog | None = None) -> None:
-        self._recorder = recorder
-        self._cursor = cursor
-        self._anchors = anchors
+    def __init__(self, writer: PostgresGroupWriter, member: Member) -> None:
+        self._writer = writer
+        self._member = member
 
     def events_after(self, ref: UUID, version: int, limit: int | None = None
                      ) -> list[StoredEvent]:
-        statement = self._recorder.select_events_statement + sql.SQL(
+        recorder, cursor = self._writer.recorder, self._writer.cursor
+        statement = recorder.select_events_statement + sql.SQL(
             " AND originator_version > %s ORDER BY originator_version ASC LIMIT %s")
-        self._cursor.execute(statement, (ref, version, limit), prepare=True)
+        cursor.execute(statement, (ref, version, limit), prepare=True)
         return [StoredEvent(originator_id=row["originator_id"],
                             originator_version=row["originator_version"], topic=row["topic"],
-                            state=bytes(row["state"])) for row in self._cursor.fetchall()]
+                            state=bytes(row["state"])) for row in cursor.fetchall()]
 
     def insert(self, stored: Sequence[StoredEvent]) -> Sequence[int] | None:
-        """The library's statements (table lock, ``NOTIFY``, insert), in this transaction;
-        the notification ids."""
+        """The library's statements in this transaction: its table lock and ``NOTIFY`` (once
+        a transaction, in one round trip), then the insert; the notification ids."""
         if not stored:
             return None
-        recorder, cursor = self._recorder, self._cursor
-        recorder._insert_events(cursor, stored)
-        recorder._insert_stored_events(cursor, stored)
+        writer = self._writer
+        recorder, cursor = writer.recorder, writer.cursor
+        if TABLE_LOCKED not in self._member.batch.marks:
+            cursor.execute(writer.lock_and_notify())
+            self._member.mark(TABLE_LOCKED)
+        PostgresAggregateRecorder._insert_stored_events(recorder, cursor, stored)
         ids: Sequence[int] | None = recorder._fetch_ids_after_insert_events(cursor, stored)
         return ids
 
     def anchor(self, heads: Sequence[Head]) -> None:
-        """Record the saved cases' heads in the anchor log's schema, in this transaction."""
-        if heads and self._anchors is not None:
-            self._anchors.record(heads, self._cursor)
+        """Record the saved cases' heads in the anchor log's schema, in this transaction (with
+        the other commands' at its commit; a missing log refuses the save at once)."""
+        anchors = self._writer.anchors
+        if heads and anchors is not None:
+            if isinstance(anchors, MissingAnchorLog):
+                anchors.record(heads, self._writer.cursor)
+            self._member.heads.extend(heads)
+
+
+TABLE_LOCKED = "events table locked"
+
+
+class PostgresGroupWriter(GroupCommit):
+    """The append path of a PostgreSQL store in this process: one connection of the pool,
+    commands of many threads sharing its transactions (group commit, domain/groupcommit.py).
+
+    A command joins the open transaction and takes its cases' advisory locks there without
+    waiting (``pg_try_advisory_xact_lock``); if another process holds one, the transaction is
+    committed for the commands already in it and the command waits for its locks in a new
+    transaction of its own (at most until its deadline, ``lock_timeout``): a command waiting
+    for a lock never holds others' commit back, and a transaction that waits holds no lock of
+    another command (no deadlock between processes). The commit releases the locks."""
+
+    def __init__(self, recorder: PostgresApplicationRecorder,
+                 anchors: AnchorLog | None = None) -> None:
+        super().__init__()
+        self.recorder = recorder
+        self.anchors = anchors
+        self._stack = contextlib.ExitStack()
+        self._conn: psycopg.Connection[DictRow] | None = None
+        self._cursor: psycopg.Cursor[DictRow] | None = None
+        self._lock_and_notify: str | None = None
+
+    @property
+    def cursor(self) -> psycopg.Cursor[DictRow]:
+        assert self._cursor is not None
+        return self._cursor
+
+    def _connect(self) -> psycopg.Cursor[DictRow]:
+        """The writer's connection (taken from the pool; a broken one is given back)."""
+        conn = self._conn
+        if conn is None or conn.closed or conn.broken:
+            self._stack.close()
+            self._stack = contextlib.ExitStack()
+            conn = self._conn = self._stack.enter_context(
+                self.recorder.datastore.get_connection())
+            self._cursor = conn.cursor()
+        assert self._cursor is not None
+        return self._cursor
+
+    def lock_and_notify(self) -> str:
+        """The library's table lock statements and its ``NOTIFY``, as one query."""
+        if self._lock_and_notify is None:
+            assert self._conn is not None
+            statements = [*self.recorder.lock_table_statements,
+                          sql.SQL("NOTIFY {0}").format(sql.Identifier(
+                              self.recorder.channel_name))]
+            self._lock_and_notify = sql.SQL("; ").join(statements).as_string(self._conn)
+        return self._lock_and_notify
+
+    @contextlib.contextmanager
+    def locked(self, refs: Sequence[UUID], deadline: float) -> Iterator[AdvisoryTransaction]:
+        """These cases' advisory locks in the shared transaction while the block runs: what
+        it writes is committed before this returns, rolled back alone if it raises.
+        ``CaseBusy`` if a lock is not had by ``deadline``."""
+        with self.member(deadline) as member:
+            keys = sorted({lock_key(self.recorder, ref) for ref in refs})  # one order
+            if keys:
+                self._lock_cases(member, keys, deadline)
+            yield AdvisoryTransaction(self, member)
+
+    def _lock_cases(self, member: Member, keys: list[int], deadline: float) -> None:
+        cursor = self.cursor
+        if member.joined or len(keys) == 1:
+            cursor.execute("SELECT bool_and(pg_try_advisory_xact_lock(k)) AS ok "
+                           "FROM unnest(%s::bigint[]) AS k", (keys,), prepare=True)
+            row = cursor.fetchone()
+            if row is not None and row["ok"]:
+                return
+            self.alone(member, deadline)  # its savepoint gave back what it took
+        for key in keys:
+            wait = max(1, int(remaining(deadline) * 1000))  # 0 would mean "no limit"
+            cursor.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(
+                sql.Literal(f"{wait}ms")))
+            try:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
+            except psycopg.errors.LockNotAvailable:
+                raise CaseBusy from None
+
+    def _begin(self, deadline: float) -> None:
+        self._connect().execute("BEGIN")
+
+    def _statement(self, text: str) -> None:
+        self.cursor.execute(text)
+
+    def _finish(self, heads: list[Head]) -> None:
+        if heads and self.anchors is not None:
+            self.anchors.record(heads, self.cursor)
+        self.cursor.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        conn = self._conn
+        if conn is not None and not conn.closed and \
+                conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            self.cursor.execute("ROLLBACK")
+
+    def _translated(self, exc: BaseException) -> BaseException:
+        return pg_translated(exc)
+
+    def close(self) -> None:
+        """Give the connection back to the pool (committing what is open)."""
+        with self.connection():
+            self._stack.close()
+            self._conn = self._cursor = None
+
+
+def pg_translated(exc: BaseException) -> BaseException:
+    """A psycopg error as eventsourcing's (as the library's ``get_connection`` does)."""
+    if not isinstance(exc, psycopg.Error):
+        return exc
+    for kind, ours in ((psycopg.IntegrityError, IntegrityError),
+                       (psycopg.OperationalError, OperationalError),
+                       (psycopg.InterfaceError, InterfaceError)):
+        if isinstance(exc, kind):
+            return ours(str(exc))
+    return PersistenceError(str(exc))
 
 
 def lock_key(recorder: PostgresApplicationRecorder, ref: UUID) -> int:
@@ -97,25 +227,11 @@ def lock_key(recorder: PostgresApplicationRecorder, ref: UUID) -> int:
 
 
 def advisory_locks(recorder: ApplicationRecorder, anchors: AnchorLog | None = None
-                   ) -> CaseLocks:
-    """The case locks of a PostgreSQL store (any other recorder: this process's own); each
-    transaction anchors what it saves in ``anchors``."""
+                   ) -> tuple[CaseLocks, PostgresGroupWriter | None]:
+    """The case locks of a PostgreSQL store (any other recorder: this process's own), each
+    transaction anchoring what it saves in ``anchors``; and the group writer behind them (to
+    be closed with the store)."""
     if not isinstance(recorder, PostgresApplicationRecorder):
-        return local_locks(recorder, anchors)
-    pg: PostgresApplicationRecorder = recorder
-
-    @contextlib.contextmanager
-    def hold(refs: Sequence[UUID], deadline: float) -> Iterator[AdvisoryTransaction]:
-        with pg.datastore.get_connection() as conn, conn.transaction(), \
-                conn.cursor() as cursor:
-            for key in sorted({lock_key(pg, ref) for ref in refs}):  # one order: no deadlock
-                wait = max(1, int(remaining(deadline) * 1000))  # 0 would mean "no limit"
-                cursor.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(
-                    sql.Literal(f"{wait}ms")))
-                try:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
-                except psycopg.errors.LockNotAvailable:
-                    raise CaseBusy from None
-            yield AdvisoryTransaction(pg, cursor, anchors)
-
-    return hold
+        return local_locks(recorder, anchors), None
+    writer = PostgresGroupWriter(recorder, anchors)
+    return writer.locked, writer

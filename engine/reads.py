@@ -31,6 +31,7 @@ from engine.records import (
 from projections.audit_view import AuditedTermination
 from projections.auditor import StoreVerification
 from projections.metrics import Metrics
+from projections.timeline import TimelineEntry, timeline
 from projections.watch import WatchItem
 from workflows.messages import Message
 
@@ -166,6 +167,16 @@ class RecordsDoor:
         """Quality metrics (执结率, 执行到位率 … via ``Metrics.rates()``) over [start, end],
         per kind and the groups in ``by`` (court, officer)."""
         return await self._records(lambda: self.records.metrics(start, end, by))
+
+    async def timeline(self, case_number: str) -> list[TimelineEntry]:
+        """The case's timeline from the read models: every event in log order with its
+        business day, actor, basis and amount (identity numbers masked; docs/projections.md)."""
+        number = self._number(case_number)
+
+        def read() -> list[TimelineEntry]:
+            self.records.refresh()
+            return timeline(self.records.views, case_number=number)
+        return await self._records(read)
 
     async def deadlines(self, *, as_of: date | None = None, within_days: int = 30
                         ) -> list[WatchItem]:

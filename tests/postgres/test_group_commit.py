@@ -1,4 +1,4 @@
-"""Group commit on the SQLite store (domain/persistence.py, docs/operations.md "Group commit"):
+"""Group commit on both stores (domain/groupcommit.py, docs/operations.md "Group commit"):
 commands of many threads share one transaction and one commit; each is durable before it is
 answered, a case's commands keep their order, and a command that fails (refused, in conflict)
 rolls back alone while the others of its transaction are committed and answered. A failed
@@ -16,10 +16,10 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from functools import partial
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import psycopg
 from eventsourcing.persistence import OperationalError, StoredEvent
 
 from domain import commands as c
@@ -27,9 +27,10 @@ from domain.application import EnforcementCases, case_id
 from domain.case import CommandResult
 from domain.caselock import CaseTransaction
 from domain.errors import ConcurrencyError, EnforcementError
-from domain.persistence import SQLiteEventWriter
+from domain.groupcommit import GroupCommit
 from domain.rules import Channel
-from tests.support import KEY, OFFICER, Driver, at
+from tests.postgres.conftest import Backend
+from tests.support import OFFICER, Driver, at
 
 FILED = date(2026, 1, 10)
 
@@ -44,19 +45,21 @@ def inquiry(case: int, n: int, on: date = date(2026, 1, 12)) -> c.RecordNetworkI
                                   queried_on=on, channel=list(Channel)[n % 7])
 
 
-def filed(tmp_path: Path, cases: int) -> tuple[EnforcementCases, SQLiteEventWriter]:
-    app = EnforcementCases.sqlite(tmp_path / "events.sqlite", chain_key=KEY)
+def filed(backend: Backend, cases: int) -> tuple[EnforcementCases, GroupCommit]:
+    app = backend.cases()
     for n in range(cases):
         Driver(app, number(n)).file(FILED)
-    assert app.writer is not None
-    return app, app.writer
+    writer = app.writer or app.pg_writer
+    assert writer is not None
+    return app, writer
 
 
-def reopened(tmp_path: Path) -> EnforcementCases:
-    return EnforcementCases.sqlite(tmp_path / "events.sqlite", chain_key=KEY)
+def reopened(backend: Backend) -> EnforcementCases:
+    """Another application on the store: what it holds, read afresh."""
+    return backend.cases()
 
 
-def lined_up(app: EnforcementCases, writer: SQLiteEventWriter,
+def lined_up(app: EnforcementCases, writer: GroupCommit,
              sends: list[Callable[[], Any]]) -> list[Any]:
     """Run ``sends`` on threads lined up behind a transaction this test holds open (it writes
     nothing), so that all of them join it; each one's result or exception, then what the
@@ -72,7 +75,7 @@ def lined_up(app: EnforcementCases, writer: SQLiteEventWriter,
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(sends))]
     try:
-        with writer.locked((), time.monotonic() + 30):
+        with writer.member(time.monotonic() + 30):
             for thread in threads:
                 thread.start()
             assert writer.wait_for_waiting(len(sends), timeout=60)
@@ -83,8 +86,8 @@ def lined_up(app: EnforcementCases, writer: SQLiteEventWriter,
     return [*outcomes, holder]
 
 
-def test_concurrent_commands_are_all_durable_and_keep_each_cases_order(tmp_path: Path) -> None:
-    app, _ = filed(tmp_path, 16)
+def test_concurrent_commands_are_all_durable_and_keep_each_cases_order(backend: Backend) -> None:
+    app, _ = filed(backend, 16)
     results: dict[int, list[CommandResult]] = {n: [] for n in range(16)}
 
     def send(case: int) -> None:
@@ -96,8 +99,7 @@ def test_concurrent_commands_are_all_durable_and_keep_each_cases_order(tmp_path:
         thread.start()
     for thread in threads:
         thread.join()
-    app.close()
-    store = reopened(tmp_path)  # what the file holds, read afresh
+    store = reopened(backend)  # what the file holds, read afresh
     for case in range(16):
         assert [r.first_version for r in results[case]] == list(range(2, 14))
         events = store.case_events(number(case))
@@ -107,8 +109,8 @@ def test_concurrent_commands_are_all_durable_and_keep_each_cases_order(tmp_path:
 
 
 def test_a_refused_and_a_conflicting_command_leave_the_others_of_their_transaction_committed(
-        tmp_path: Path) -> None:
-    app, writer = filed(tmp_path, 6)
+        backend: Backend) -> None:
+    app, writer = filed(backend, 6)
     conflict = case_id(number(5))
     hold = app.case_locks
 
@@ -144,8 +146,7 @@ def test_a_refused_and_a_conflicting_command_leave_the_others_of_their_transacti
     assert outcomes[5].code == "case.concurrent_update"
     app.case_locks = hold
     assert app.execute(inquiry(5, 1)).first_version == 2  # sent again: written
-    app.close()
-    store = reopened(tmp_path)
+    store = reopened(backend)
     assert [len(store.case_events(number(n))) for n in range(6)] == [2, 2, 2, 2, 1, 2]
     assert all(v.ok and not v.findings for v in store.verify_anchored().cases)
 
@@ -153,37 +154,38 @@ def test_a_refused_and_a_conflicting_command_leave_the_others_of_their_transacti
 class FailingCommit:
     """The writer's cursor, failing the next ``COMMIT`` as a full or failing disk would."""
 
-    def __init__(self, cursor: sqlite3.Cursor) -> None:
-        self.cursor, self.armed = cursor, True
+    def __init__(self, cursor: Any, error: Exception) -> None:
+        self.cursor = cursor
+        self.error: Exception | None = error
 
-    def execute(self, sql: str, *args: Any) -> Any:
-        if sql == "COMMIT" and self.armed:
-            self.armed = False
-            raise sqlite3.OperationalError("disk I/O error (simulated)")
-        return self.cursor.execute(sql, *args)
+    def execute(self, query: Any, *args: Any, **kwargs: Any) -> Any:
+        if query == "COMMIT" and self.error is not None:
+            error, self.error = self.error, None
+            raise error
+        return self.cursor.execute(query, *args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.cursor, name)
 
 
 def test_a_failed_commit_fails_every_command_of_its_transaction_and_writes_none(
-        tmp_path: Path) -> None:
-    app, writer = filed(tmp_path, 3)
-    real = writer._cursor
-    writer._cursor = FailingCommit(real)  # type: ignore[assignment]
+        backend: Backend) -> None:
+    app, writer = filed(backend, 3)
+    real = writer._cursor  # type: ignore[attr-defined]
+    error = sqlite3.OperationalError if backend.kind == "sqlite" else psycopg.OperationalError
+    writer._cursor = FailingCommit(real, error("disk I/O error (simulated)"))  # type: ignore[attr-defined]
     outcomes = lined_up(app, writer, [partial(app.execute, inquiry(n, 1)) for n in range(3)])
     assert all(isinstance(o, OperationalError) for o in outcomes), outcomes  # and the test's
-    writer._cursor = real
+    writer._cursor = real  # type: ignore[attr-defined]
     assert [app.get_case(number(n)).version for n in range(3)] == [1, 1, 1]  # cache evicted
     assert [app.execute(inquiry(n, 1)).first_version for n in range(3)] == [2, 2, 2]
-    app.close()
-    store = reopened(tmp_path)
+    store = reopened(backend)
     assert [len(store.case_events(number(n))) for n in range(3)] == [2, 2, 2]
     assert all(v.ok and not v.findings for v in store.verify_anchored().cases)
 
 
-def test_one_caller_commits_each_command_on_its_own(tmp_path: Path) -> None:
-    app, writer = filed(tmp_path, 1)
+def test_one_caller_commits_each_command_on_its_own(backend: Backend) -> None:
+    app, writer = filed(backend, 1)
     commits = writer.commits
     for n in range(5):
         app.execute(inquiry(0, n))

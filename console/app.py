@@ -1,0 +1,316 @@
+"""The console's web application (FastAPI, Jinja2 templates rendered on the server, no
+script): login, the officer's worklist, the case page, acts through forms of the act models.
+
+It reads only through the :class:`~engine.facade.Engine` facade (which reads the event store
+and the read models, and queries the running cases) and acts only through ``Engine.act`` with
+the principal of the logged-in account, vouched for by the console as its host system
+(docs/operations.md "The console"). Every POST carries the session's CSRF token; one without it
+is refused (403) before anything is read or written.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+
+from cli import accounts
+from console import format as fmt
+from console.auth import COOKIE, LOGIN_COOKIE, Sessions, Who, same
+from console.forms import ACTS, field_errors, filled, form_fields, payload
+from console.labels import Lang, label, lang_of
+from console.worklist import BUCKETS, worklist
+from domain.calendar import COURT_ZONE
+from domain.errors import EnforcementError, InvalidInputError, NotPermittedError
+from engine.facade import Engine
+from engine.key_ring import read_ring
+from workflows.principals import HostSystem, IdentityError
+
+HERE = Path(__file__).resolve().parent
+NAV: list[tuple[str, str]] = []
+"""Pages beside the worklist in the header: (path, word)."""
+HOST_NAME = "court-console"
+"""The host system the console is: recorded with every act it sends (``vouched_by``)."""
+
+
+@dataclass
+class ConsoleConfig:
+    """How a console runs (``enforce console`` options)."""
+
+    data_dir: Path
+    host_name: str = HOST_NAME
+    identity_header: str | None = None
+    trusted_proxies: frozenset[str] = frozenset()
+    secure_cookies: bool = False
+
+
+class EngineDoor:
+    """The console's one Engine, connected on first need (the worker may start after the
+    console) and closed with the application."""
+
+    def __init__(self, config: ConsoleConfig,
+                 connect: Callable[[], Awaitable[Engine]] | None = None) -> None:
+        self.config = config
+        self._connect = connect or self._default
+        self.engine: Engine | None = None
+
+    async def _default(self) -> Engine:
+        data = self.config.data_dir
+        return await Engine.connect(data_dir=data,
+                                    host=HostSystem(self.config.host_name, read_ring(data)))
+
+    async def get(self) -> Engine:
+        if self.engine is None:
+            self.engine = await self._connect()
+        return self.engine
+
+    async def close(self) -> None:
+        if self.engine is not None:
+            await self.engine.close()
+            self.engine = None
+
+
+def today() -> date:
+    return datetime.now(COURT_ZONE).date()
+
+
+def create_app(config: ConsoleConfig,
+               connect: Callable[[], Awaitable[Engine]] | None = None) -> FastAPI:
+    """The console for the engine whose data directory ``config`` names."""
+    door = EngineDoor(config, connect)
+    sessions = Sessions(config.data_dir, config.identity_header, config.trusted_proxies)
+    app = FastAPI(title="enforcement console", docs_url=None, redoc_url=None,
+                  openapi_url=None)
+    app.state.sessions = sessions
+    app.state.door = door
+    app.router.add_event_handler("shutdown", door.close)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    templates = Jinja2Templates(directory=HERE / "templates")
+
+    def lang(request: Request) -> Lang:
+        return lang_of(request.query_params.get("lang"))
+
+    def url(request: Request, path: str, **params: Any) -> str:
+        given = {k: v for k, v in params.items() if v is not None and v != ""}
+        if lang(request) == "en":
+            given["lang"] = "en"
+        return path + ("?" + urlencode(given) if given else "")
+
+    def render(request: Request, name: str, who: Who | None, code: int = 200,
+               **context: Any) -> HTMLResponse:
+        chosen = lang(request)
+
+        def t(word: str) -> str:
+            return label("word", word, chosen)
+
+        def lab(table: str, code: str | None) -> str:
+            return label(table, code, chosen)
+
+        params = {k: v for k, v in request.query_params.items() if k != "lang"}
+        if chosen == "zh":
+            params["lang"] = "en"
+        other = request.url.path + ("?" + urlencode(params) if params else "")
+        response = templates.TemplateResponse(request, name, {
+            "lang": chosen, "other_lang": other, "extra_nav": NAV, "t": t, "label": lab,
+            "money": fmt.money, "day": fmt.day, "percent": fmt.percent, "who": who,
+            "url": lambda path, **p: url(request, path, **p),
+            "csrf": who.session.csrf if who else "", **context}, status_code=code)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def set_session(response: Response, token: str) -> None:
+        response.set_cookie(COOKIE, token, httponly=True, samesite="strict",
+                            secure=config.secure_cookies, path="/")
+
+    def current(request: Request) -> tuple[Who | None, str | None]:
+        """The request's account, and a new session token when a trusted proxy named it."""
+        who = sessions.who(request.cookies.get(COOKIE))
+        if who is not None:
+            return who, None
+        name = sessions.from_header(request.client.host if request.client else None,
+                                    request.headers.get(config.identity_header or "")
+                                    if config.identity_header else None)
+        if name is None:
+            return None, None
+        token, _ = sessions.start(name)
+        return sessions.who(token), token
+
+    async def posted(request: Request, who: Who | None) -> dict[str, str]:
+        """The posted form, if it carries the session's CSRF token (else 403)."""
+        form = await request.form()
+        values = {k: str(v) for k, v in form.items()}
+        if who is None or not same(who.session.csrf, values.get("csrf")):
+            raise HTTPException(403, "missing or wrong CSRF token: nothing was done")
+        return values
+
+    async def page(request: Request, build: Callable[[Who], Awaitable[Response]]) -> Response:
+        who, token = current(request)
+        if who is None:
+            return RedirectResponse(url(request, "/login"), status_code=303)
+        try:
+            response = await build(who)
+        except EnforcementError as err:
+            response = render(request, "error.html", who, code=_status(err), error=err)
+        if token:
+            set_session(response, token)
+        return response
+
+    # --- login -----------------------------------------------------------------------------------
+    @app.get("/login", response_class=HTMLResponse)
+    async def login_form(request: Request) -> Response:
+        return _login_page(request, None, 200)
+
+    def _login_page(request: Request, message: str | None, status: int) -> Response:
+        token = secrets.token_urlsafe(32)
+        response = render(request, "login.html", None, code=status, login_csrf=token,
+                          message=message)
+        response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict",
+                            secure=config.secure_cookies, path="/login")
+        return response
+
+    @app.post("/login")
+    async def login(request: Request) -> Response:
+        form = await request.form()
+        given = str(form.get("csrf", ""))
+        if not same(request.cookies.get(LOGIN_COOKIE, ""), given):
+            raise HTTPException(403, "missing or wrong CSRF token: nothing was done")
+        try:
+            found = accounts.check_login(config.data_dir, str(form.get("account", "")),
+                                         str(form.get("password", "")),
+                                         datetime.now(UTC).isoformat(timespec="seconds"))
+        except IdentityError as err:
+            word = "locked" if err.code == "identity.locked" else "bad_login"
+            return _login_page(request, label("word", word, lang(request)), 401)
+        token, _ = sessions.start(found.name)
+        response = RedirectResponse(url(request, "/"), status_code=303)
+        set_session(response, token)
+        response.delete_cookie(LOGIN_COOKIE, path="/login")
+        return response
+
+    @app.post("/logout")
+    async def logout(request: Request) -> Response:
+        who, _ = current(request)
+        await posted(request, who)
+        sessions.end(request.cookies.get(COOKIE))
+        response = RedirectResponse(url(request, "/login"), status_code=303)
+        response.delete_cookie(COOKIE, path="/")
+        return response
+
+    # --- the worklist ----------------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse)
+    async def home(request: Request) -> Response:
+        async def build(who: Who) -> Response:
+            engine = await door.get()
+            on = today()
+            items, cases, problems = await worklist(engine, on)
+            return render(request, "worklist.html", who, items=items, buckets=BUCKETS,
+                          cases=cases, problems=problems, today=on)
+        return await page(request, build)
+
+    # --- the case page ---------------------------------------------------------------------------
+    @app.get("/case", response_class=HTMLResponse)
+    async def case_page(request: Request, number: str, on: date | None = None,
+                        version: int | None = None, applied: str | None = None,
+                        events: str | None = None) -> Response:
+        async def build(who: Who) -> Response:
+            engine = await door.get()
+            summary = await engine.case(number)
+            history = await engine.history(number, on=on, version=version) \
+                if on is not None or version is not None else None
+            state = history.state if history else await engine.state(number)
+            status, status_error = None, None
+            if not summary.imported and summary.closed_on is None:
+                try:
+                    status = await engine.status(number)
+                except EnforcementError as err:
+                    status_error = err
+            verification = await engine.verify(number)
+            parties = [(side, p.name, p.kind.value, str(p.document.type),
+                        fmt.id_number(p.document.number, who.role))
+                       for side, group in (("applicants", state.applicants),
+                                           ("respondents", state.respondents)) for p in group]
+            return render(
+                request, "case.html", who, summary=summary, state=state, status=status,
+                status_error=status_error, parties=parties, ledger=await engine.ledger(number),
+                timeline=await engine.timeline(number), verification=verification,
+                history=history, acts=sorted(ACTS), number=number, applied=applied,
+                events=events)
+        return await page(request, build)
+
+    # --- acts --------------------------------------------------------------------------------------
+    @app.get("/act", response_class=HTMLResponse)
+    async def act_form(request: Request, number: str, kind: str) -> Response:
+        model = _model(kind)
+
+        async def build(who: Who) -> Response:
+            return render(request, "act.html", who, number=number, kind=kind,
+                          fields=filled(model, {f.name: f.default
+                                                for f in form_fields(model)}, {}),
+                          request_id=f"console-{secrets.token_hex(8)}", refusal=None,
+                          invalid=False, doc=(model.__doc__ or "").strip())
+        return await page(request, build)
+
+    @app.post("/act", response_class=HTMLResponse)
+    async def act(request: Request) -> Response:
+        who, _ = current(request)
+        form = await posted(request, who)
+        assert who is not None
+        number, kind = form.get("number", ""), form.get("kind", "")
+        model = _model(kind)
+
+        def again(status: int, errors: dict[str, list[str]],
+                  refusal: EnforcementError | None) -> Response:
+            return render(request, "act.html", who, code=status, number=number, kind=kind,
+                          fields=filled(model, form, errors), request_id=form.get("request_id"),
+                          refusal=refusal, invalid=bool(errors),
+                          general=errors.get("", []), doc=(model.__doc__ or "").strip())
+
+        data, errors = payload(model, form)
+        if errors:
+            return again(422, errors, None)
+        data["actor"] = {"id": who.name, "role": who.role.value}
+        data["request_id"] = form.get("request_id") or None
+        try:
+            checked = model.model_validate(data)
+        except ValidationError as err:
+            return again(422, field_errors(err), None)
+        try:
+            engine = await door.get()
+            assert engine.host is not None
+            result = await engine.act(number, checked,
+                                      principal=engine.host.vouch(who.name, who.role))
+        except EnforcementError as err:
+            return again(_status(err), {}, err)
+        return RedirectResponse(url(request, "/case", number=number, applied=kind,
+                                    events=",".join(result.events)), status_code=303)
+
+    return app
+
+
+def _model(kind: str) -> Any:
+    model = ACTS.get(kind)
+    if model is None:
+        raise HTTPException(404, f"no act {kind!r}")
+    return model
+
+
+def _status(err: EnforcementError) -> int:
+    if isinstance(err, InvalidInputError):
+        return 422
+    if isinstance(err, NotPermittedError):
+        return 403
+    if err.code.startswith("engine."):
+        return 503
+    if err.code.startswith("case.unknown"):
+        return 404
+    return 409

@@ -1,0 +1,145 @@
+"""The console in headless Chromium against the real engine (issue 15's acceptance): an officer
+logs in, sees the worklist, records a payment through the form and sees the timeline take it; a
+field error is shown at its field; a clerk's attempt at a judge's act is refused in the page
+with its source and writes nothing; a POST without the CSRF token is refused; five wrong
+passwords lock the account. Screenshots go to data/artefacts/console/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.console.conftest import ARTEFACTS, PASSWORDS, Console, chromium
+from tests.workflows.dockets import case
+from workflows.docket import World
+
+NUMBER = "(2026)甘0402执871号"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    path = chromium()
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as play:
+        launched = play.chromium.launch(executable_path=str(path), headless=True,
+                                        args=["--no-sandbox", "--disable-dev-shm-usage"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def filed(console: Console, tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("case") / "case.json"
+    path.write_text(case(NUMBER, World(), principal="120000.00").model_dump_json(), "utf-8")
+    done = console.enforce("case", "file", path)
+    assert done.code == 0, done.err
+    return NUMBER
+
+
+def log_in(page: Page, console: Console, account: str, password: str | None = None) -> None:
+    page.goto(f"{console.url}/login")
+    page.fill("#account-input", account)
+    page.fill("#password-input", password or PASSWORDS[account])
+    page.click("#login-button")
+
+
+def shot(page: Page, name: str) -> Path:
+    path = ARTEFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def act_form(page: Page, console: Console, kind: str) -> None:
+    page.goto(f"{console.url}/case?number={NUMBER}")
+    page.select_option("#act-kind", kind)
+    page.click("#act-chooser button")
+    expect(page.locator("#act-form")).to_be_visible()
+
+
+def test_an_officer_sees_the_worklist_and_records_a_payment_through_the_form(
+        console: Console, filed: str, browser: Browser) -> None:
+    page = browser.new_page()
+    log_in(page, console, "officer-3")
+    expect(page.locator("#account")).to_have_text("officer-3")
+    expect(page.locator("#cases")).to_contain_text(filed)
+    expect(page.locator("#bucket-overdue")).to_contain_text("已逾期")
+    shot(page, "worklist")
+
+    act_form(page, console, "record_payment")
+    before = console.enforce.events()
+    page.fill("#in-amount", "-5")
+    page.click("#act-submit")
+    expect(page.locator("#field-amount .error")).to_contain_text("no sign is written")
+    assert console.enforce.events() == before
+
+    page.fill("#in-amount", "12345.60")
+    page.click("#act-submit")
+    expect(page.locator("#applied")).to_contain_text("FundsReceived")
+    expect(page.locator("#timeline")).to_contain_text("FundsReceived")
+    expect(page.locator("#timeline")).to_contain_text("¥12,345.60")
+    expect(page.locator("#outstanding")).to_contain_text("¥107,654.40")
+    expect(page.locator("#ledger")).to_contain_text("¥12,345.60")
+    assert console.enforce.events() > before
+    shot(page, "case")
+    page.goto(f"{console.url}/case?number={NUMBER}&lang=en")
+    expect(page.locator("#phase")).not_to_contain_text("财产调查")
+    page.close()
+
+
+def test_a_clerks_attempt_at_a_judges_act_is_refused_in_the_page_and_writes_nothing(
+        console: Console, filed: str, browser: Browser) -> None:
+    page = browser.new_page()
+    log_in(page, console, "officer-3")
+    act_form(page, console, "request_reward")
+    page.click("#act-submit")
+    expect(page.locator("#applied")).to_contain_text("RewardRequested")
+    page.close()
+
+    page = browser.new_page()
+    log_in(page, console, "clerk-9")
+    act_form(page, console, "decide_reward")
+    page.check("#in-granted")
+    before = console.enforce.events()
+    page.click("#act-submit")
+    refusal = page.locator("#refusal")
+    expect(refusal).to_contain_text("role.not_permitted")
+    expect(refusal).to_contain_text("a clerk may not give DecideReward")
+    expect(refusal).to_contain_text("permissions table (docs/design.md, Actor)")
+    assert console.enforce.events() == before
+    shot(page, "refusal")
+    history = console.enforce("audit", "history", NUMBER, "--json").json()
+    assert [e["actor"]["id"] for e in history if e["event"] == "RewardRequested"] == \
+        ["officer-3"]
+    page.close()
+
+
+def test_a_post_without_the_csrf_token_is_refused_and_writes_nothing(
+        console: Console, filed: str, browser: Browser) -> None:
+    page = browser.new_page()
+    log_in(page, console, "officer-3")
+    expect(page.locator("#account")).to_have_text("officer-3")
+    before = console.enforce.events()
+    answer = page.request.post(f"{console.url}/act", form={
+        "number": NUMBER, "kind": "record_payment", "amount": "100.00"})
+    assert answer.status == 403
+    assert console.enforce.events() == before
+    page.close()
+
+
+def test_five_wrong_passwords_lock_the_account(console: Console, browser: Browser) -> None:
+    page = browser.new_page()
+    for _ in range(5):
+        log_in(page, console, "president-1", "not the password")
+        expect(page.locator("#login-error")).to_contain_text("账号或密码错误")
+    log_in(page, console, "president-1")
+    expect(page.locator("#login-error")).to_contain_text("锁定")
+    shot(page, "locked")
+    listed = console.enforce("users", "list", "--json").json()
+    assert [a["locked"] for a in listed if a["name"] == "president-1"] == [True]
+    assert console.enforce("users", "enable", "president-1").code == 0
+    log_in(page, console, "president-1")
+    expect(page.locator("#account")).to_have_text("president-1")
+    page.close()
