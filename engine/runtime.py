@@ -447,7 +447,7 @@ def create_worker(client: Client, app: EnforcementCases, adapters: Adapters, *,
     commands counted and timed (workflows/telemetry.py). ``tuning``: its capacity settings
     (``max_cached_workflows``, if given, overrides the tuning's)."""
     tuning = tuning or WorkerTuning()
-    commands = CommandActivities(app, slots=slots, pause=pause)
+    commands = CommandActivities(app, slots=slots, pause=pause, client=client)
     worker = Worker(
         client, task_queue=task_queue, workflows=registry.workflows(extra_workflows),
         activities=registry.activities(client, commands, adapters, identity),

@@ -23,7 +23,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 from temporalio import activity
+from temporalio.client import Client
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
+from temporalio.service import RPCError, RPCStatusCode
 
 from domain.application import EnforcementCases
 from domain.calendar import HolidayCalendar, add_months, legal_date
@@ -36,7 +38,12 @@ from domain.state import ZERO, AssetState, CaseState, ObjectionState
 from domain.termination import unmet_conditions
 from workflows import messages as m
 from workflows.plan_activities import build_plan_command, plan_view
-from workflows.plan_messages import EXECUTE_PLAN_COMMAND, PlanCommandRequest, PlanOutcome
+from workflows.plan_messages import (
+    EXECUTE_PLAN_COMMAND,
+    PLAN_WORKFLOW,
+    PlanCommandRequest,
+    PlanOutcome,
+)
 from workflows.telemetry import timed_command
 
 
@@ -106,11 +113,13 @@ class CommandActivities:
     """The command activity of a worker, bound to its application."""
 
     def __init__(self, app: EnforcementCases, *, slots: int = 4,
-                 pause: PauseHook | None = None) -> None:
+                 pause: PauseHook | None = None, client: Client | None = None) -> None:
         self.app = app
         self.gate = PriorityGate(slots)
         self.pool = ThreadPoolExecutor(max_workers=slots, thread_name_prefix="command")
         self.pause = pause
+        self.client = client
+        """Tells a case's workflow when another workflow wrote to its case (``refresh``)."""
 
     @activity.defn(name=m.EXECUTE_COMMAND)
     async def execute_command(self, request: m.CommandRequest) -> m.CommandOutcome:
@@ -118,9 +127,36 @@ class CommandActivities:
         await self.gate.acquire(request.priority)
         try:
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self.pool, self._execute, request, info)
+            outcome = await loop.run_in_executor(self.pool, self._execute, request, info)
         finally:
             self.gate.release()
+        if info.workflow_type == PLAN_WORKFLOW:
+            await self._refresh(outcome.view.case_number)
+        return outcome
+
+    async def _refresh(self, case_number: str) -> None:
+        """Tell the case's workflow that a 参与分配 plan wrote to its case (a share paid, the
+        plan joined or left), so that it reads its view again and goes on (a case its share
+        paid in full concludes at once). A case whose workflow has ended needs no telling."""
+        if self.client is None:
+            return
+        try:
+            await self.client.get_workflow_handle(m.case_workflow_id(case_number)).signal(
+                m.REFRESH)
+        except RPCError as err:
+            if err.status is not RPCStatusCode.NOT_FOUND:
+                raise
+            activity.logger.info("%s: no running workflow to refresh", case_number)
+
+    @activity.defn(name=m.READ_CASE)
+    async def read_case(self, request: m.CaseRead) -> m.CaseView:
+        """A case's view as of the business instant ``at`` (reads, writes nothing)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, self._read, request)
+
+    def _read(self, request: m.CaseRead) -> m.CaseView:
+        state = self.app.get_case(request.case_number)
+        return view_of(state, legal_date(request.at), self.app)
 
     def _execute(self, request: m.CommandRequest, info: activity.Info) -> m.CommandOutcome:
         with timed_command(request.command) as timing:  # workflows/telemetry.py

@@ -20,7 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.rules import SRC_LIMITATION_OBJECTION
     from workflows import acts as a
     from workflows.acts import Act
-    from workflows.messages import ActRecord, ActResult
+    from workflows.messages import REFRESH, ActRecord, ActResult
     from workflows.principals import SIGNAL_TOKEN
     from workflows.status import CaseStatus, Due, Planned
 
@@ -125,6 +125,12 @@ class OperatorHandlers:
         except ApplicationError as err:
             self.ctx.problem(f"{a.act_name(act)}:{base}", err)
             await act_rules.record_refusal(self.ctx, act, key, err)
+
+    @workflow.signal(name=REFRESH)
+    async def refresh(self) -> None:
+        """The case's record changed outside this workflow (a 参与分配 plan paid a share,
+        joined or left the case: workflows/activities.py): read the view again."""
+        await self.ctx.refresh()
 
     @workflow.query(name="get_status")
     def get_status(self) -> CaseStatus:

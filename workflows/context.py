@@ -24,8 +24,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows.adapters.ports import Ticket
     from workflows.messages import (
         EXECUTE_COMMAND,
+        READ_CASE,
         SYSTEM,
         CaseInput,
+        CaseRead,
         CaseView,
         CommandOutcome,
         CommandRequest,
@@ -176,6 +178,22 @@ class CaseContext:
             self.view = outcome.view
         self.changed = True
         return outcome
+
+    async def refresh(self) -> None:
+        """Read the case's view again, after another workflow (a 参与分配 plan) wrote to the
+        case; a newer view wakes the agenda (``changed``). Before the case has a view (the
+        signal came with the start) there is nothing to refresh."""
+        if self.view is None:
+            return
+        async with self.lock:
+            view: CaseView = await workflow.execute_activity(
+                READ_CASE, CaseRead(case_number=self.case_number, at=workflow.now()),
+                result_type=CaseView, start_to_close_timeout=timedelta(
+                    seconds=self.policy.command_timeout_seconds),
+                retry_policy=RetryPolicy(maximum_interval=timedelta(seconds=10)))
+        if self.view is None or view.version > self.view.version:
+            self.view = view
+            self.changed = True
 
     async def attempt(self, cmd: Command) -> CommandOutcome | None:
         """Run a command of the workflow's own; a refusal is kept as a problem, not raised."""

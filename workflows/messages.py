@@ -23,6 +23,11 @@ CASE_WORKFLOW = "EnforcementCaseWorkflow"
 WORLD_WORKFLOW = "SimulatedWorldWorkflow"
 EXECUTE_COMMAND = "execute_command"
 """Name of the one activity that writes to the event store (see ``workflows/activities.py``)."""
+READ_CASE = "read_case"
+"""Name of the activity that reads a case's view without writing (a ``refresh`` signal's)."""
+REFRESH = "refresh"
+"""The signal that tells a case's workflow its record changed outside it (a 参与分配 plan's
+payout): it reads its view again (docs/workflows.md)."""
 START_CASE = "start_case_workflow"
 START_WORLD = "start_world_workflow"
 
@@ -415,6 +420,13 @@ class CaseView(Message):
 
     def objection(self, objection_id: str) -> ObjectionView | None:
         return next((o for o in self.objections if o.objection_id == objection_id), None)
+
+
+class CaseRead(Message):
+    """The ``read_case`` activity's question: a case's view as of a business instant."""
+
+    case_number: str
+    at: datetime
 
 
 class CommandOutcome(Message):

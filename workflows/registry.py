@@ -50,7 +50,8 @@ def activities(client: Client, commands: Commands, adapters: Adapters, identity:
     activities that start workflows with ``client``, the check of a signal's principal with
     the ``identity`` key ring, and one per port question answered by ``adapters``."""
     starts = StartActivities(client)
-    plans = getattr(commands, "execute_plan_command", None)  # a benchmark's stand-in has none
-    return [commands.execute_command, *([plans] if plans is not None else []), starts.start_case,
+    own = [getattr(commands, name, None) for name in ("execute_plan_command", "read_case")]
+    return [commands.execute_command, *(a for a in own if a is not None),  # a stand-in has none
+            starts.start_case,
             starts.start_world, IdentityActivities(identity, adapters).verify_principal,
             *PortActivities(adapters).all()]

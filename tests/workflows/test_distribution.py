@@ -157,6 +157,35 @@ async def test_a_docket_plan_follows_its_schedule_and_pays_once_the_window_has_p
     assert rig.app.verify_plan(PLAN).ok
 
 
+async def test_a_case_its_share_pays_in_full_concludes_the_day_the_plan_pays(rig: Rig) -> None:
+    """The plan's workflow writes the share to the case; the case's own workflow is told
+    (``refresh``) and concludes that day — it does not wait for its next act or timer."""
+    world = World(report=PropertyReport(day=5))
+    secured = await rig.file(case(SECURED, world, principal="20000.00"))
+    await rig.file(case(SECOND, world, principal="50000.00"))
+    await rig.engine.draw_distribution(
+        {"plan_number": PLAN, "debtor": DEBTOR.name, "first_seized_case": SECURED},
+        principal=vouched(JUDGE))
+    for number, claim, cls in ((SECURED, "20000.00", "secured"),
+                               (SECOND, "50000.00", "ordinary")):
+        await _act(rig, "join", case_number=number, creditor=f"applicant of {number}",
+                   claim=claim, claim_class=cls)
+    await _act(rig, "record_amount", amount="40000.00")
+    await _act(rig, "serve")
+    view = (await rig.engine.distribution(PLAN)).view
+    assert view is not None and view.objection_due_on is not None
+    paid_on = view.objection_due_on + timedelta(days=1)  # no objection: the timer wakes at 09:00
+    await _until(rig, paid_on)  # the plan's workflow pays both shares and ends
+    status = await rig.engine.distribution_handle(PLAN).result()
+    assert [(p.case_number, p.amount, p.paid_on) for p in status.paid] == [
+        (SECURED, Y("20000.00"), paid_on), (SECOND, Y("20000.00"), paid_on)]
+    outcome = await secured.result()  # a started handle: virtual time runs while it waits
+    assert outcome.closure_mode == "concluded"
+    concluded = [e for e in rig.app.case_events(SECURED) if isinstance(e, ev.CaseConcluded)]
+    assert [e.closed_on for e in concluded] == [paid_on]
+    assert rig.app.get_case(SECOND).closure_mode is None  # ¥30,000 still owed: it goes on
+
+
 def test_a_docket_distribution_names_only_the_dockets_cases() -> None:
     world = World()
     with pytest.raises(ValidationError, match="names cases not in the docket"):
