@@ -26,7 +26,11 @@ def console(host: Annotated[str, typer.Option(help="Address to listen on (loopba
             ] = None,
             secure_cookies: Annotated[bool, typer.Option(
                 "--secure-cookies", help="Cookies only over HTTPS (behind a TLS proxy).")
-            ] = False) -> None:
+            ] = False,
+            offline: Annotated[bool, typer.Option(
+                "--offline", help="The records only, without Temporal (an auditor's copy of "
+                "a store): audit, metrics, campaign and case pages; no acts.")] = False
+            ) -> None:
     """Serve the console: worklists, case pages and acts for the engine's accounts (with a
     password: ``enforce users passwd NAME``)."""
     from console.app import ConsoleConfig
@@ -40,7 +44,8 @@ def console(host: Annotated[str, typer.Option(help="Address to listen on (loopba
         err.print(f"console: listening on {host}, not loopback: put it behind the court's TLS "
                   "reverse proxy (--secure-cookies)")
     config = ConsoleConfig(data_dir=data_dir(os.environ), identity_header=identity_header,
-                           trusted_proxies=proxies, secure_cookies=secure_cookies)
+                           trusted_proxies=proxies, secure_cookies=secure_cookies,
+                           offline=offline)
     err.print(f"console on http://{host}:{port}/ (data: {config.data_dir}); Ctrl-C stops it")
     run(config, host, port)
 

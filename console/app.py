@@ -10,10 +10,13 @@ is refused (403) before anything is read or written.
 
 from __future__ import annotations
 
+import csv
+import io
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -27,17 +30,23 @@ from pydantic import ValidationError
 from cli import accounts
 from console import format as fmt
 from console.auth import COOKIE, LOGIN_COOKIE, Sessions, Who, same
+from console.charts import bars
 from console.forms import ACTS, field_errors, filled, form_fields, payload
-from console.labels import Lang, label, lang_of
+from console.labels import AUDIT_CLASSES, Lang, label, lang_of
 from console.worklist import BUCKETS, worklist
 from domain.calendar import COURT_ZONE
 from domain.errors import EnforcementError, InvalidInputError, NotPermittedError
-from engine.facade import Engine
+from engine.errors import SOURCE
+from engine.facade import Engine, EngineUnavailableError
 from engine.key_ring import read_ring
+from projections.campaign import CampaignReport
+from projections.csv_cells import csv_row
+from projections.metrics import periods
 from workflows.principals import HostSystem, IdentityError
 
 HERE = Path(__file__).resolve().parent
-NAV: list[tuple[str, str]] = []
+NAV: list[tuple[str, str]] = [("/audit", "audit"), ("/metrics", "metrics"),
+                               ("/campaign", "campaign")]
 """Pages beside the worklist in the header: (path, word)."""
 HOST_NAME = "court-console"
 """The host system the console is: recorded with every act it sends (``vouched_by``)."""
@@ -52,6 +61,9 @@ class ConsoleConfig:
     identity_header: str | None = None
     trusted_proxies: frozenset[str] = frozenset()
     secure_cookies: bool = False
+    offline: bool = False
+    """The records only (``Engine.offline``): audit, metrics, campaign, case pages without
+    their live status; acts are refused (``engine.offline``)."""
 
 
 class EngineDoor:
@@ -66,6 +78,8 @@ class EngineDoor:
 
     async def _default(self) -> Engine:
         data = self.config.data_dir
+        if self.config.offline:
+            return Engine.offline(data)
         return await Engine.connect(data_dir=data,
                                     host=HostSystem(self.config.host_name, read_ring(data)))
 
@@ -286,7 +300,10 @@ def create_app(config: ConsoleConfig,
             return again(422, field_errors(err), None)
         try:
             engine = await door.get()
-            assert engine.host is not None
+            if engine.host is None:
+                raise EngineUnavailableError("engine.offline", "this console reads the "
+                                             "records only (enforce console --offline): acts "
+                                             "need the running engine", SOURCE)
             result = await engine.act(number, checked,
                                       principal=engine.host.vouch(who.name, who.role))
         except EnforcementError as err:
@@ -294,7 +311,125 @@ def create_app(config: ConsoleConfig,
         return RedirectResponse(url(request, "/case", number=number, applied=kind,
                                     events=",".join(result.events)), status_code=303)
 
+    # --- auditors and supervisors ---------------------------------------------------------------
+    async def period(engine: Engine, start: date | None, end: date | None) -> tuple[date, date]:
+        return await engine.metrics_period(start, end)
+
+    @app.get("/audit", response_class=HTMLResponse)
+    async def audit(request: Request, cls: str | None = None, court: str | None = None
+                    ) -> Response:
+        async def build(who: Who) -> Response:
+            engine = await door.get()
+            found = await engine.termination_audit(classes=[cls] if cls else (),
+                                                   court=court or None)
+            return render(request, "audit.html", who, audited=found, cls=cls or "",
+                          court=court or "", summary=await engine.audit_summary(),
+                          classes=list(AUDIT_CLASSES))
+        return await page(request, build)
+
+    @app.get("/metrics", response_class=HTMLResponse)
+    async def metrics(request: Request, start: date | None = None, end: date | None = None
+                      ) -> Response:
+        async def build(who: Who) -> Response:
+            engine = await door.get()
+            first, last = await period(engine, start, end)
+            chosen = lang(request)
+            groups = await engine.metrics(first, last)
+            officers = [m for m in await engine.metrics(first, last, by=["officer"])
+                        if not m.imported]
+            report = await engine.campaign(first, last)
+            unit, spans = trend_periods(first, last)
+            trend = []
+            for span_start, span_end in spans:
+                closed = sum(m.closed for m in await engine.metrics(span_start, span_end))
+                trend.append((span_start.isoformat(), closed))
+            figures = [
+                bars(label("metric", "执结率", chosen),
+                     [(f"{m.officer or '—'} ({m.kind})", m.closure_rate) for m in officers],
+                     "%",
+                     "chart-closure-rate"),
+                bars(label("metric", "执行到位率", chosen),
+                     [(f"{m.officer or '—'} ({m.kind})", m.recovery_rate) for m in officers],
+                     "%",
+                     "chart-recovery-rate"),
+                bars(label("word", "closures", chosen),
+                     [(label("closure", mode, chosen), n)
+                      for mode, n in report.closures.items()], "", "chart-closures"),
+                bars(label("word", f"trend_{unit}", chosen), trend, "", "chart-trend")]
+            return render(request, "metrics.html", who, start=first, end=last, groups=groups,
+                          officers=officers, charts=figures)
+        return await page(request, build)
+
+    @app.get("/campaign", response_class=HTMLResponse)
+    async def campaign(request: Request, start: date | None = None, end: date | None = None
+                       ) -> Response:
+        async def build(who: Who) -> Response:
+            engine = await door.get()
+            first, last = await period(engine, start, end)
+            report = await engine.campaign(first, last)
+            return render(request, "campaign.html", who, report=report,
+                          rows=campaign_rows(report, lang(request), fmt.money))
+        return await page(request, build)
+
+    @app.get("/campaign.csv")
+    async def campaign_csv(request: Request, start: date | None = None,
+                           end: date | None = None) -> Response:
+        async def build(who: Who) -> Response:
+            engine = await door.get()
+            first, last = await period(engine, start, end)
+            report = await engine.campaign(first, last)
+            out = io.StringIO()
+            writer = csv.writer(out)
+            writer.writerow(csv_row([label("word", "subject", lang(request)),
+                                     label("word", "value", lang(request))]))
+            for row in campaign_rows(report, lang(request), str):
+                writer.writerow(csv_row(list(row)))
+            name = f"campaign-{first.isoformat()}-{last.isoformat()}.csv"
+            return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return await page(request, build)
+
     return app
+
+
+TREND_SPANS = 12
+"""Bars of the trend chart at most."""
+
+
+def trend_periods(first: date, last: date) -> tuple[str, list[tuple[date, date]]]:
+    """The trend chart's periods over [first, last]: weeks (Monday to Sunday) for up to 12
+    weeks, else months, quarters or years from ``first`` — the last ``TREND_SPANS`` of them,
+    the last one cut at ``last``."""
+    days = (last - first).days
+    if days < 7 * TREND_SPANS:
+        monday = first - timedelta(days=first.weekday())
+        spans = []
+        while monday <= last:
+            spans.append((max(monday, first), min(monday + timedelta(days=6), last)))
+            monday += timedelta(days=7)
+        return "week", spans
+    unit, months = ("month", 1) if days <= 366 else ("quarter", 3) if days <= 3 * 366 \
+        else ("year", 12)
+    spans = [(start, min(end, last)) for start, end in periods(first, last, months)]
+    return unit, spans[-TREND_SPANS:]
+
+
+def campaign_rows(report: CampaignReport, chosen: Lang,
+                  money: Callable[[Decimal], str]) -> list[tuple[str, str]]:
+    """The campaign report's figures as (label, value) rows."""
+    def w(word: str) -> str:
+        return label("word", word, chosen)
+    rows = [(w("period"), f"{report.start.isoformat()} – {report.end.isoformat()}"),
+            (w("handled"), str(report.handled)), (w("new"), str(report.new)),
+            (w("closed"), str(report.closed))]
+    rows += [(f"{w('closed')}: {label('closure', mode, chosen)}", str(n))
+             for mode, n in report.closures.items()]
+    rows += [(w("settlements"), str(report.settlements)),
+             (w("detentions"), str(report.detentions)), (w("fines"), str(report.fines)),
+             (w("fined"), money(report.fined)), (w("applied_total"), money(report.applied)),
+             (w("recovered"), money(report.recovered)),
+             (label("metric", "执行到位率", chosen), fmt.percent(report.recovery_rate))]
+    return rows
 
 
 def _model(kind: str) -> Any:

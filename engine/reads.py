@@ -30,6 +30,7 @@ from engine.records import (
 )
 from projections.audit_view import AuditedTermination
 from projections.auditor import StoreVerification
+from projections.campaign import CampaignReport, campaign_report
 from projections.metrics import Metrics
 from projections.timeline import TimelineEntry, timeline
 from projections.watch import WatchItem
@@ -167,6 +168,15 @@ class RecordsDoor:
         """Quality metrics (执结率, 执行到位率 … via ``Metrics.rates()``) over [start, end],
         per kind and the groups in ``by`` (court, officer)."""
         return await self._records(lambda: self.records.metrics(start, end, by))
+
+    async def campaign(self, start: date, end: date) -> CampaignReport:
+        """The campaign report over [start, end]: cases handled and closed, settlements
+        reached, detentions and fines ordered, amounts recovered and 执行到位率
+        (docs/projections.md "Campaign report")."""
+        def read() -> CampaignReport:
+            self.records.refresh()
+            return campaign_report(self.records.views, start, end)
+        return await self._records(read)
 
     async def timeline(self, case_number: str) -> list[TimelineEntry]:
         """The case's timeline from the read models: every event in log order with its

@@ -398,9 +398,11 @@ class WorkerTuning:
     """The worker's capacity settings (docs/operations.md "Capacity": what each one does to
     act latency at a city court's size, measured by bench/bench_court.py)."""
 
-    max_cached_workflows: int = 1000
+    max_cached_workflows: int = 25_000
     """Workflows kept in memory (sticky): an act on a cached case runs at once; on another
-    case the worker first replays its history."""
+    case the worker first replays its history. Enough for a city court's open cases (the SDK's
+    default, 1,000, would replay nearly every act's case at 20,625; docs/operations.md
+    "Capacity"); memory grows with the cases actually open, not with this bound."""
     workflow_pollers: int = 5
     """Concurrent long polls for workflow tasks (split between the sticky and normal queue)."""
     activity_pollers: int = 5

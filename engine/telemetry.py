@@ -46,10 +46,16 @@ from temporalio.runtime import (
 from domain.calendar import COURT_ZONE
 from engine.records import Records
 from projections.watch import deadline_watch
-from workflows.telemetry import REGISTRY
+from workflows.telemetry import LATENCY_BUCKETS, REGISTRY
 
 METRICS_PORT_ENV = "ENFORCEMENT_METRICS_PORT"
 TRACING_ENV = "ENFORCEMENT_TRACING"
+FINE_HISTOGRAMS = ("workflow_task_schedule_to_start_latency", "workflow_task_execution_latency",
+                   "workflow_task_replay_latency", "workflow_endtoend_latency",
+                   "activity_schedule_to_start_latency", "activity_execution_latency",
+                   "local_activity_execution_latency", "local_activity_total_execution_latency")
+"""The SDK's latency histograms given the engine's finer buckets (its own are 50 ms wide and
+more below a second)."""
 GAUGE_INTERVAL = 30.0
 """Seconds between two readings of the read models' gauges (they read SQL, not the scrape)."""
 
@@ -78,8 +84,10 @@ def temporal_runtime(prometheus_address: str | None, *, quiet: bool = False) -> 
     default before the first client connects (``Runtime.set_default``)."""
     logging = LoggingConfig(filter=TelemetryFilter(core_level="ERROR", other_level="ERROR")) \
         if quiet else LoggingConfig.default
-    metrics = PrometheusConfig(bind_address=prometheus_address, counters_total_suffix=True,
-                               durations_as_seconds=True) if prometheus_address else None
+    metrics = PrometheusConfig(
+        bind_address=prometheus_address, counters_total_suffix=True, durations_as_seconds=True,
+        histogram_bucket_overrides={name: LATENCY_BUCKETS for name in FINE_HISTOGRAMS},
+    ) if prometheus_address else None
     return Runtime(telemetry=TelemetryConfig(logging=logging, metrics=metrics))
 
 

@@ -11,11 +11,13 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from engine.runtime import free_port
 from tests.cli.conftest import ENFORCE, Enforce, with_accounts
@@ -49,6 +51,17 @@ def chromium() -> Path:
     return CHROMIUM
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    path = chromium()
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as play:
+        launched = play.chromium.launch(executable_path=str(path), headless=True,
+                                        args=["--no-sandbox", "--disable-dev-shm-usage"])
+        yield launched
+        launched.close()
+
+
 @dataclass
 class Console:
     """A running ``enforce console`` and the engine behind it."""
@@ -58,26 +71,28 @@ class Console:
     process: subprocess.Popen[str]
 
 
-@pytest.fixture(scope="module")
-def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
-    worker = WorkerProcess(tmp_path_factory.mktemp("engine") / "data")
-    worker.start()
-    log = worker.data.parent / "console.log"
-    process: subprocess.Popen[str] | None = None
+def passwords(data: Path, names: list[str]) -> None:
+    """``enforce users passwd`` for each account, the password on standard input."""
+    for name in names:
+        done = subprocess.run([str(ENFORCE), "users", "passwd", name],
+                              input=PASSWORDS[name] + "\n",
+                              env=clean_env(ENFORCEMENT_DATA_DIR=str(data)),
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+
+
+@contextmanager
+def serving(enforce: Enforce, *options: str) -> Iterator[Console]:
+    """``enforce console`` on a free port for the data directory of ``enforce``, until the
+    block ends."""
+    port = free_port()
+    log = enforce.data.parent / "console.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([str(ENFORCE), "console", "--port", str(port), *options],
+                                   env=clean_env(ENFORCEMENT_DATA_DIR=str(enforce.data)),
+                                   cwd=enforce.data.parent, text=True, stdout=out,
+                                   stderr=subprocess.STDOUT)
     try:
-        enforce = with_accounts(worker)
-        for name, password in PASSWORDS.items():
-            done = subprocess.run([str(ENFORCE), "users", "passwd", name],
-                                  input=password + "\n",
-                                  env=clean_env(ENFORCEMENT_DATA_DIR=str(worker.data)),
-                                  capture_output=True, text=True, timeout=60)
-            assert done.returncode == 0, done.stderr
-        port = free_port()
-        with log.open("w") as out:
-            process = subprocess.Popen([str(ENFORCE), "console", "--port", str(port)],
-                                       env=clean_env(ENFORCEMENT_DATA_DIR=str(worker.data)),
-                                       cwd=worker.data.parent, text=True, stdout=out,
-                                       stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + CONSOLE_START
         while True:  # until the server answers (its start, not a result, is waited for)
@@ -91,11 +106,35 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
             time.sleep(0.2)
         yield Console(url, enforce, process)
     finally:
-        if process is not None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
+    worker = WorkerProcess(tmp_path_factory.mktemp("engine") / "data")
+    worker.start()
+    try:
+        enforce = with_accounts(worker)
+        passwords(worker.data, list(PASSWORDS))
+        with serving(enforce) as running:
+            yield running
+    finally:
         assert worker.stop(signal.SIGTERM) == 0, worker.text
+
+
+def log_in(page: Page, console: Console, account: str, password: str | None = None) -> None:
+    page.goto(f"{console.url}/login")
+    page.fill("#account-input", account)
+    page.fill("#password-input", password or PASSWORDS[account])
+    page.click("#login-button")
+
+
+def shot(page: Page, name: str) -> Path:
+    path = ARTEFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

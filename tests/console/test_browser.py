@@ -6,28 +6,14 @@ passwords lock the account. Screenshots go to data/artefacts/console/."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.console.conftest import ARTEFACTS, PASSWORDS, Console, chromium
+from tests.console.conftest import Console, log_in, shot
 from tests.workflows.dockets import case
 from workflows.docket import World
 
 NUMBER = "(2026)甘0402执871号"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    path = chromium()
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as play:
-        launched = play.chromium.launch(executable_path=str(path), headless=True,
-                                        args=["--no-sandbox", "--disable-dev-shm-usage"])
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
@@ -37,19 +23,6 @@ def filed(console: Console, tmp_path_factory: pytest.TempPathFactory) -> str:
     done = console.enforce("case", "file", path)
     assert done.code == 0, done.err
     return NUMBER
-
-
-def log_in(page: Page, console: Console, account: str, password: str | None = None) -> None:
-    page.goto(f"{console.url}/login")
-    page.fill("#account-input", account)
-    page.fill("#password-input", password or PASSWORDS[account])
-    page.click("#login-button")
-
-
-def shot(page: Page, name: str) -> Path:
-    path = ARTEFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
 
 
 def act_form(page: Page, console: Console, kind: str) -> None:
