@@ -119,6 +119,8 @@ class PostgresGroupWriter(GroupCommit):
     for a lock never holds others' commit back, and a transaction that waits holds no lock of
     another command (no deadlock between processes). The commit releases the locks."""
 
+    release_savepoints = False  # at most GROUP_MAX - 1 nested: within the server's cache of 64
+
     def __init__(self, recorder: PostgresApplicationRecorder,
                  anchors: AnchorLog | None = None) -> None:
         super().__init__()
