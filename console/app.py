@@ -32,10 +32,11 @@ from console import format as fmt
 from console.auth import COOKIE, LOGIN_COOKIE, Sessions, Who, same
 from console.charts import bars
 from console.forms import ACTS, field_errors, filled, form_fields, payload
-from console.labels import AUDIT_CLASSES, Lang, label, lang_of
+from console.labels import AUDIT_CLASSES, Lang, deadline_label, label, lang_of
 from console.worklist import BUCKETS, worklist
 from domain.calendar import COURT_ZONE
 from domain.errors import EnforcementError, InvalidInputError, NotPermittedError
+from domain.values import Role
 from engine.errors import SOURCE
 from engine.facade import Engine, EngineUnavailableError
 from engine.key_ring import read_ring
@@ -45,6 +46,8 @@ from projections.metrics import periods
 from workflows.principals import HostSystem, IdentityError
 
 HERE = Path(__file__).resolve().parent
+AUDIT_ROWS = 300
+"""终本 listed on the audit page at most (filter by class or court for the others)."""
 NAV: list[tuple[str, str]] = [("/audit", "audit"), ("/metrics", "metrics"),
                                ("/campaign", "campaign")]
 """Pages beside the worklist in the header: (path, word)."""
@@ -130,12 +133,15 @@ def create_app(config: ConsoleConfig,
         def lab(table: str, code: str | None) -> str:
             return label(table, code, chosen)
 
+        def deadline(name: str) -> str:
+            return deadline_label(name, chosen)
+
         params = {k: v for k, v in request.query_params.items() if k != "lang"}
         if chosen == "zh":
             params["lang"] = "en"
         other = request.url.path + ("?" + urlencode(params) if params else "")
         response = templates.TemplateResponse(request, name, {
-            "lang": chosen, "other_lang": other, "extra_nav": NAV, "t": t, "label": lab,
+            "lang": chosen, "other_lang": other, "extra_nav": NAV, "t": t, "label": lab, "deadline": deadline,
             "money": fmt.money, "day": fmt.day, "percent": fmt.percent, "who": who,
             "url": lambda path, **p: url(request, path, **p),
             "csrf": who.session.csrf if who else "", **context}, status_code=code)
@@ -222,13 +228,19 @@ def create_app(config: ConsoleConfig,
 
     # --- the worklist ----------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse)
-    async def home(request: Request) -> Response:
+    async def home(request: Request, scope: str | None = None) -> Response:
         async def build(who: Who) -> Response:
             engine = await door.get()
             on = today()
-            items, cases, problems = await worklist(engine, on)
-            return render(request, "worklist.html", who, items=items, buckets=BUCKETS,
-                          cases=cases, problems=problems, today=on)
+            chosen = scope if scope in ("mine", "all") else \
+                "mine" if who.role is Role.OFFICER else "all"
+            found = await worklist(engine, on, who.name if chosen == "mine" else None)
+            if scope is None and chosen == "mine" and not found.total:
+                chosen = "all"  # an officer with no case of their own yet sees the court's
+                found = await worklist(engine, on)
+            return render(request, "worklist.html", who, items=found.items, buckets=BUCKETS,
+                          cases=found.cases, total=found.total, problems=found.problems,
+                          today=on, scope=chosen)
         return await page(request, build)
 
     # --- the case page ---------------------------------------------------------------------------
@@ -266,9 +278,11 @@ def create_app(config: ConsoleConfig,
     async def act_form(request: Request, number: str, kind: str) -> Response:
         model = _model(kind)
 
+        given = {k: v for k, v in request.query_params.items() if k not in ("number", "kind")}
+
         async def build(who: Who) -> Response:
             return render(request, "act.html", who, number=number, kind=kind,
-                          fields=filled(model, {f.name: f.default
+                          fields=filled(model, {f.name: given.get(f.name, f.default)
                                                 for f in form_fields(model)}, {}),
                           request_id=f"console-{secrets.token_hex(8)}", refusal=None,
                           invalid=False, doc=(model.__doc__ or "").strip())
@@ -322,7 +336,8 @@ def create_app(config: ConsoleConfig,
             engine = await door.get()
             found = await engine.termination_audit(classes=[cls] if cls else (),
                                                    court=court or None)
-            return render(request, "audit.html", who, audited=found, cls=cls or "",
+            return render(request, "audit.html", who, audited=found[:AUDIT_ROWS],
+                          total=len(found), cls=cls or "",
                           court=court or "", summary=await engine.audit_summary(),
                           classes=list(AUDIT_CLASSES))
         return await page(request, build)
@@ -339,10 +354,8 @@ def create_app(config: ConsoleConfig,
                         if not m.imported]
             report = await engine.campaign(first, last)
             unit, spans = trend_periods(first, last)
-            trend = []
-            for span_start, span_end in spans:
-                closed = sum(m.closed for m in await engine.metrics(span_start, span_end))
-                trend.append((span_start.isoformat(), closed))
+            trend = [(span[0].isoformat(), n)
+                     for span, n in zip(spans, await engine.closed_counts(spans), strict=True)]
             figures = [
                 bars(label("metric", "执结率", chosen),
                      [(f"{m.officer or '—'} ({m.kind})", m.closure_rate) for m in officers],

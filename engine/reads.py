@@ -31,6 +31,7 @@ from engine.records import (
 from projections.audit_view import AuditedTermination
 from projections.auditor import StoreVerification
 from projections.campaign import CampaignReport, campaign_report
+from projections.caselist import CaseRow, case_rows, closed_counts
 from projections.metrics import Metrics
 from projections.timeline import TimelineEntry, timeline
 from projections.watch import WatchItem
@@ -176,6 +177,25 @@ class RecordsDoor:
         def read() -> CampaignReport:
             self.records.refresh()
             return campaign_report(self.records.views, start, end)
+        return await self._records(read)
+
+    async def case_rows(self, *, officer: str | None = None, court: str | None = None,
+                        statuses: Sequence[str] = (), live_only: bool = False,
+                        limit: int | None = None) -> list[CaseRow]:
+        """Cases from the read models by officer, court and status (``open``, ``suspended``,
+        ``settlement``, ``terminated``, ``closed``), the earliest filed first: the list of a
+        worklist, without loading any aggregate (docs/projections.md "Case list")."""
+        def read() -> list[CaseRow]:
+            self.records.refresh()
+            return case_rows(self.records.views, officer=officer, court=court,
+                             statuses=statuses, live_only=live_only, limit=limit)
+        return await self._records(read)
+
+    async def closed_counts(self, spans: Sequence[tuple[date, date]]) -> list[int]:
+        """Cases closed within each (start, end) span, from the read models."""
+        def read() -> list[int]:
+            self.records.refresh()
+            return closed_counts(self.records.views, spans)
         return await self._records(read)
 
     async def timeline(self, case_number: str) -> list[TimelineEntry]:
