@@ -73,7 +73,7 @@ def import_legacy(path: Annotated[Path, typer.Argument(metavar="LEGACY.jsonl",
     now = datetime.now(COURT_ZONE)  # the import's business time, read at the door
     path.open("rb").close()  # a missing or unreadable file fails here, before the store opens
 
-    def read() -> Iterator[str]:  # read twice: checked whole, then written
+    def read() -> Iterator[str]:  # read once: checked whole and staged, then written
         with path.open(encoding="utf-8") as lines:
             yield from lines
 

@@ -603,6 +603,13 @@ class _Write:
         self.cases.extend(cases)
         self.events.extend(events)
 
+    def bulk(self, rows: Sequence[tuple[str, int, str, bytes]], heads: Sequence[Head]) -> None:
+        """Append rows encoded elsewhere (a legacy import's batch, sealed and encrypted) and
+        anchor their cases' heads, in this transaction (the cases are not cached)."""
+        self.saving = True
+        self.tx.insert_rows(rows)
+        self.tx.anchor(heads)
+
     def append(self, *accounts: SuspenseAccount | DistributionPlan) -> None:
         """Append a suspense account's (or a distribution plan's) new events in the same
         transaction (not cached)."""

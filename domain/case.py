@@ -79,11 +79,18 @@ def fingerprint(cmd: Command) -> str:
     command built before that field existed hashes the same.
     """
     exclude = {"recorded_at"}
-    for name in ADDED_LATER:  # fields added later: absent, commands hash as before
+    for name in _added_later(type(cmd)):  # fields added later: absent, commands hash as before
         if getattr(cmd, name, "") is None:
             exclude.add(name)
     return hashlib.sha256(cmd.__pydantic_serializer__.to_json(
         cmd, exclude=exclude)).hexdigest()[:32]
+
+
+@cache
+def _added_later(command_type: type[Command]) -> tuple[str, ...]:
+    """The names of ``ADDED_LATER`` a command type has (the others are never None on it)."""
+    return tuple(name for name in ADDED_LATER
+                 if name in command_type.model_fields or hasattr(command_type, name))
 
 
 @cache

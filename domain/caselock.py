@@ -53,9 +53,19 @@ class CaseTransaction(Protocol):
         """Append events; they are committed when the lock is released without an error.
         Their notification ids, where the store tells them."""
 
+    def insert_rows(self, rows: Sequence[tuple[str, int, str, bytes]]) -> None:
+        """Append ``(originator id hex, version, topic, state)`` rows in bulk (a legacy
+        import's batch), committed with the transaction."""
+
     def anchor(self, heads: Sequence[Head]) -> None:
         """Record the saved cases' heads in the anchor log (domain/anchors.py), committed with
         the events."""
+
+
+def stored_rows(rows: Sequence[tuple[str, int, str, bytes]]) -> list[StoredEvent]:
+    """Rows as eventsourcing's stored events."""
+    return [StoredEvent(originator_id=UUID(hex=ref), originator_version=version, topic=topic,
+                        state=state) for ref, version, topic, state in rows]
 
 
 CaseLocks = Callable[[Sequence[UUID], float], AbstractContextManager[CaseTransaction]]
@@ -78,6 +88,9 @@ class LocalTransaction:
         if not stored:
             return None
         return self.recorder.insert_events(stored)
+
+    def insert_rows(self, rows: Sequence[tuple[str, int, str, bytes]]) -> None:
+        self.insert(stored_rows(rows))
 
     def anchor(self, heads: Sequence[Head]) -> None:
         if heads and self.anchors is not None:

@@ -64,6 +64,10 @@ class GroupCommit(ABC):
     """The turn-taking and the shared transaction on one connection; the store says how to
     begin, commit and roll back."""
 
+    release_savepoints = True
+    """Whether a command's savepoint is released when it succeeds (else it stays, nested, until
+    the commit: one round trip less a command on a server)."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         """The connection: one command (or reader) at a time."""
@@ -131,7 +135,7 @@ class GroupCommit(ABC):
                 self._statement("SAVEPOINT command")
             try:
                 yield member
-                if member.joined:
+                if member.joined and self.release_savepoints:
                     self._statement("RELEASE command")
             except BaseException as exc:
                 failure = exc

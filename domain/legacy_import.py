@@ -1,38 +1,44 @@
 """Legacy import: check the whole file, then write it (docs/legacy-format.md).
 
-The input is read twice, in batches of ``batch_cases`` cases (a case's lines need not be
+The input is read once, in batches of ``batch_cases`` cases (a case's lines need not be
 contiguous: a later batch extends it):
 
-1. **Check.** Every line: its types (``domain.legacy``), its time and its actor
+1. **Check and build.** Every line: its types (``domain.legacy``), its time and its actor
    (``domain.legacy_checks``). Every case against the store: a case not in the store is created,
    a case holding only imported events is extended, a live case — any event not imported, i.e.
    filed or acted on through the engine — is refused (docs/legacy-format.md § Live cases). Each
-   act is built, sealed and applied to the case; only the cases' states are kept, so memory
-   stays that of one batch plus one state per case.
-2. **Write**, only once the whole input passed: the same batches again, each in one
-   transaction holding its cases' locks (the locks live commands take), after checking that
-   none of them changed since step 1 and that the batch is the one checked.
+   act is built, sealed into its case's hash chain, applied to the case and encoded (encrypted)
+   as the row the store will hold; the rows, the cases' heads and their snapshots are staged in
+   a private temporary file (:class:`Staging`), batch by batch. Only the cases' states are kept
+   in memory, so memory stays that of one batch plus one state per case.
+2. **Write**, only once the whole input passed: the staged batches, each in one transaction
+   holding its cases' locks (the locks live commands take), after checking that none of its
+   cases changed since step 1; the rows go in with one bulk insert, their heads into the
+   anchor log in the same transaction.
 
 One bad line or one live case refuses the whole input and nothing of it is written. Only a
-writer that changes one of its cases between the steps, or an input that changes between its
-two readings, stops an import half-way (``legacy.concurrent_write``, ``legacy.input_changed``):
-the transactions before it are written, and importing the same file again completes it (the
-import is idempotent), or refuses it if that writer made the case live.
+writer that changes one of its cases between the steps stops an import half-way
+(``legacy.concurrent_write``): the transactions before it are written, and importing the same
+file again completes it (the import is idempotent), or refuses it if that writer made the case
+live.
 """
 
 from __future__ import annotations
 
-import hashlib
+import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 from uuid import UUID
 
-from eventsourcing.persistence import EventStore
+from eventsourcing.persistence import EventStore, Mapper
 from pydantic import BaseModel
 
+from domain.anchors import Head
 from domain.case import EnforcementCase, seal
 from domain.caselock import CaseTransaction
 from domain.errors import ConcurrencyError
@@ -40,6 +46,7 @@ from domain.events import CaseEvent
 from domain.ids import case_id
 from domain.legacy import SOURCE, LegacyImportError, LegacyLine, build_event, parse_line
 from domain.legacy_checks import check_actor, check_data, check_time
+from domain.persistence import SNAPSHOT_INTERVAL, CaseSnapshot, Row
 from domain.tamper import HashChain
 
 
@@ -48,14 +55,16 @@ class Saving(Protocol):
 
     tx: CaseTransaction
 
-    def save(self, *cases: EnforcementCase) -> None: ...
+    def bulk(self, rows: Sequence[Row], heads: Sequence[Head]) -> None: ...
 
 
 class ImportTarget(Protocol):
     """What the import needs of the application (:class:`domain.application.EnforcementCases`
-    is one): which cases exist, their events, the hash chain and a locked transaction."""
+    is one): which cases exist, their events, the hash chain, the mapper that encodes (and
+    encrypts) an event, a locked transaction, and its snapshots and cache."""
 
     chain: HashChain
+    mapper: Mapper[UUID]
 
     @property
     def events(self) -> EventStore[UUID]: ...
@@ -64,12 +73,16 @@ class ImportTarget(Protocol):
 
     def writing(self, cases: dict[UUID, str]) -> AbstractContextManager[Saving]: ...
 
+    def put_snapshots(self, snapshots: Sequence[CaseSnapshot]) -> None: ...
+
+    def uncache(self, refs: Sequence[UUID]) -> None: ...
+
 
 LIVE_RULE = "docs/legacy-format.md § Live cases"
 Line = str | bytes | dict[str, Any]
 Lines = Iterable[Line] | Callable[[], Iterable[Line]]
-"""The input: lines (held in memory to be read twice) or a function that reads them afresh
-(e.g. opens the file again), which keeps memory to one batch."""
+"""The input: lines, or a function that reads them (e.g. opens the file); either is read
+once."""
 Entries = list[tuple[int, LegacyLine]]
 
 
@@ -98,13 +111,6 @@ class LiveCaseImportError(LegacyImportError):
             "imported events", code="legacy.live_case", source=LIVE_RULE)
 
 
-class _Checked(BaseModel):
-    """What step 1 found: the store's version of each case it read, and each batch's digest."""
-
-    seen: dict[str, int] = {}  # case number -> stored version (0: not in the store)
-    digests: list[str] = []
-
-
 def import_legacy(app: ImportTarget, lines: Lines, now: datetime,
                   batch_cases: int = 500) -> ImportSummary:
     """Import JSON Lines (text lines or decoded objects) as imported facts.
@@ -120,18 +126,64 @@ def import_legacy(app: ImportTarget, lines: Lines, now: datetime,
     if now.tzinfo is None:
         raise ValueError("the import's business time must be timezone-aware")
     started = time.perf_counter()
-    if callable(lines):
-        read = lines
-    else:
-        kept = list(lines)
-
-        def read() -> Iterable[Line]:
-            return kept
-
-    checked = check(app, read(), now, batch_cases)
-    summary = write(app, read(), now, batch_cases, checked)
+    with Staging() as staging:
+        summary = check(app, lines() if callable(lines) else lines, now, batch_cases, staging)
+        write(app, staging, summary)
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
+
+
+class Staging:
+    """Step 1's output, batch by batch, in a private temporary SQLite file (its directory
+    0700, removed at the end): each batch's cases with the version step 1 found them at, the
+    rows to insert (encrypted as the store holds them), the heads to anchor and the snapshots
+    to take. Nothing in it is plaintext the store would not hold."""
+
+    def __init__(self) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="enforcement-import-")
+        self._db = sqlite3.connect(Path(self._dir.name) / "staged.sqlite",
+                                   isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("CREATE TABLE cases (batch INTEGER, number TEXT, base INTEGER, "
+                         "head INTEGER, chain TEXT)")
+        self._db.execute("CREATE TABLE events (batch INTEGER, ref TEXT, version INTEGER, "
+                         "topic TEXT, state BLOB)")
+        self._db.execute("CREATE TABLE snapshots (batch INTEGER, body BLOB)")
+        self.batches = 0
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._db.close()
+        self._dir.cleanup()
+
+    def add(self, cases: Sequence[tuple[str, int, int, str]], rows: Sequence[Row],
+            snapshots: Sequence[bytes]) -> None:
+        """Stage one batch: its cases (number, version found, version reached, chain value
+        reached), its rows and its snapshots (JSON)."""
+        batch = self.batches
+        self.batches += 1
+        db = self._db
+        db.execute("BEGIN")
+        db.executemany("INSERT INTO cases VALUES (?,?,?,?,?)",
+                       [(batch, *case) for case in cases])
+        db.executemany("INSERT INTO events VALUES (?,?,?,?,?)", [(batch, *row) for row in rows])
+        db.executemany("INSERT INTO snapshots VALUES (?,?)", [(batch, s) for s in snapshots])
+        db.execute("COMMIT")
+
+    def batch(self, batch: int) -> tuple[list[tuple[str, int, int, str]], list[Row],
+                                         list[bytes]]:
+        """A staged batch: its cases, its rows in order, its snapshots."""
+        db = self._db
+        cases = db.execute("SELECT number, base, head, chain FROM cases WHERE batch = ? "
+                           "ORDER BY rowid", (batch,)).fetchall()
+        rows = db.execute("SELECT ref, version, topic, state FROM events WHERE batch = ? "
+                          "ORDER BY rowid", (batch,)).fetchall()
+        snapshots = [r[0] for r in db.execute("SELECT body FROM snapshots WHERE batch = ? "
+                                              "ORDER BY rowid", (batch,))]
+        return cases, rows, snapshots
 
 
 def batches(lines: Iterable[Line], now: datetime, batch_cases: int,
@@ -156,91 +208,68 @@ def batches(lines: Iterable[Line], now: datetime, batch_cases: int,
     summary.cases = len(seen)
 
 
-def check(app: ImportTarget, lines: Iterable[Line], now: datetime,
-          batch_cases: int) -> _Checked:
-    """Step 1: every line and every case checked and built; nothing written."""
-    checked, summary = _Checked(), ImportSummary()
+def check(app: ImportTarget, lines: Iterable[Line], now: datetime, batch_cases: int,
+          staging: Staging) -> ImportSummary:
+    """Step 1: every line and every case checked, built, sealed and encoded, each batch
+    staged; nothing written to the store."""
+    summary = ImportSummary()
     cases: dict[str, EnforcementCase] = {}  # built so far (states only)
+    encode = app.mapper.to_stored_event
     for batch in batches(lines, now, batch_cases, summary):
-        checked.digests.append(_digest(batch))
         fresh = [n for n in batch if n not in cases]
         present = app.existing([case_id(n) for n in fresh])
+        staged: list[tuple[str, int, int, str]] = []
+        rows: list[Row] = []
+        snapshots: list[bytes] = []
         for number, entries in batch.items():
             base = cases.get(number)
             if base is None and case_id(number) in present:
                 base = _stored(app, number, entries)
-            if number in fresh:
-                checked.seen[number] = base.version if base else 0
-            case = _extend(app, base, entries, now, summary, sealed=False)
-            if case is not None:
-                case.collect_events()  # not written in this step
-                cases[number] = case
-    return checked
-
-
-def write(app: ImportTarget, lines: Iterable[Line], now: datetime, batch_cases: int,
-          checked: _Checked) -> ImportSummary:
-    """Step 2: the checked batches again, each saved in one transaction under its locks."""
-    summary = ImportSummary()
-    cases: dict[str, EnforcementCase] = {}  # saved by this step
-    read = 0
-    try:
-        for batch in batches(lines, now, batch_cases, summary):
-            if read >= len(checked.digests) or _digest(batch) != checked.digests[read]:
-                raise _changed(summary, "it is not the input that was checked")
-            read += 1
-            with app.writing({case_id(number): number for number in batch}) as saving:
-                changed = []
-                for number, entries in batch.items():
-                    base = _base(app, saving.tx, number, entries, cases.get(number), checked,
-                                 summary)
-                    case = _extend(app, base, entries, now, summary)
-                    if case is not None:
-                        changed.append(case)
-                written = sum(case.unsaved for case in changed)
-                saving.save(*changed)
-            cases.update((case.state.case_number, case) for case in changed)
-            summary.events_written += written
-            summary.cases_written = len(cases)
-            summary.batches += int(bool(changed))
-    except LegacyImportError as exc:  # the input changed between its two readings
-        raise _changed(summary, exc.message) from None
-    if read != len(checked.digests):
-        raise _changed(summary, "it is shorter than the input that was checked")
+            found = base.version if base else 0
+            case = _extend(app, base, entries, now, summary)
+            if case is None:  # every line already there
+                assert base is not None
+                cases[number] = base
+                staged.append((number, found, found, base.state.chain_head))
+                continue
+            events = case.collect_events()
+            for stored in map(encode, events):
+                rows.append((stored.originator_id.hex, stored.originator_version,  # type: ignore[union-attr]
+                             stored.topic, stored.state))
+            if any(e.originator_version % SNAPSHOT_INTERVAL == 0 for e in events):
+                snapshots.append(CaseSnapshot.take(case, app.chain).model_dump_json().encode())
+            cases[number] = case
+            staged.append((number, found, case.version, case.state.chain_head))
+        staging.add(staged, rows, snapshots)
     return summary
 
 
-def _base(app: ImportTarget, tx: CaseTransaction, number: str, entries: Entries,
-          saved: EnforcementCase | None, checked: _Checked, summary: ImportSummary
-          ) -> EnforcementCase | None:
-    """The case to extend in step 2: as this step saved it, or as stored — unchanged since
-    then, or since step 1 (read under the case's lock)."""
-    seen = saved.version if saved is not None else checked.seen.get(number, 0)
-    if tx.events_after(case_id(number), seen, 1):
-        raise ConcurrencyError(
-            "legacy.concurrent_write", f"case {number} changed while the import was checked; "
-            f"{summary.cases_written} case(s) of earlier transactions are written, the rest is "
-            "not: import the file again (it is idempotent)", SOURCE)
-    if saved is not None:
-        return EnforcementCase(saved.state.model_copy(deep=True))  # the cached one stays
-    return _stored(app, number, entries) if seen else None
-
-
-def _changed(summary: ImportSummary, why: str) -> ConcurrencyError:
-    return ConcurrencyError(
-        "legacy.input_changed", f"the input changed between its check and its writing ({why}); "
-        f"{summary.cases_written} case(s) of earlier transactions are written, the rest is "
-        "not: import the file again, unchanged (it is idempotent)", SOURCE)
-
-
-def _digest(batch: dict[str, Entries]) -> str:
-    """What a batch holds: its cases and their lines' content, in order."""
-    digest = hashlib.sha256()
-    for number, entries in batch.items():
-        digest.update(number.encode())
-        for _, line in entries:
-            digest.update(line.fingerprint.encode())
-    return digest.hexdigest()
+def write(app: ImportTarget, staging: Staging, summary: ImportSummary) -> None:
+    """Step 2: the staged batches, each saved in one transaction under its cases' locks,
+    after checking that none of them changed since step 1."""
+    written: set[str] = set()
+    for batch in range(staging.batches):
+        staged, rows, snapshots = staging.batch(batch)
+        refs = {case_id(number): number for number, *_ in staged}
+        with app.writing(refs) as saving:
+            for number, found, _, _ in staged:
+                if saving.tx.events_after(case_id(number), found, 1):
+                    raise ConcurrencyError(
+                        "legacy.concurrent_write", f"case {number} changed while the import "
+                        f"was checked; {len(written)} case(s) of earlier transactions are "
+                        "written, the rest is not: import the file again (it is idempotent)",
+                        SOURCE)
+            heads = [Head(case_id(number), head, chain) for number, found, head, chain
+                     in staged if head > found]
+            if rows:
+                saving.bulk(rows, heads)
+        app.uncache(list(refs))  # read afresh from the store when next needed
+        if snapshots:
+            app.put_snapshots([CaseSnapshot.model_validate_json(s) for s in snapshots])
+        written.update(number for number, found, head, _ in staged if head > found)
+        summary.events_written += len(rows)
+        summary.cases_written = len(written)
+        summary.batches += int(bool(rows))
 
 
 def _stored(app: ImportTarget, number: str, entries: Entries) -> EnforcementCase:
@@ -256,10 +285,9 @@ def _stored(app: ImportTarget, number: str, entries: Entries) -> EnforcementCase
 
 
 def _extend(app: ImportTarget, case: EnforcementCase | None, entries: Entries,
-            now: datetime, summary: ImportSummary, sealed: bool = True
-            ) -> EnforcementCase | None:
-    """The case (changed in place) with the new lines applied, or None if every line is
-    already there. Step 1 does not seal the events it builds (it writes none)."""
+            now: datetime, summary: ImportSummary) -> EnforcementCase | None:
+    """The case (changed in place) with the new lines applied and sealed, or None if every
+    line is already there."""
     new = False
     for number, line in sorted(entries, key=lambda entry: entry[1].seq):
         version = case.version if case else 0
@@ -275,8 +303,7 @@ def _extend(app: ImportTarget, case: EnforcementCase | None, entries: Entries,
                                     f"{line.case_number} (acts are numbered without gaps)")
         event = build_event(number, line)
         check_data(number, line, now)
-        if sealed:
-            seal(event, app.chain, case.state.chain_head if case else "")
+        seal(event, app.chain, case.state.chain_head if case else "")
         try:
             case = EnforcementCase.extended(case, event)  # saved with the batch
         except Exception as exc:  # the act does not fit the history before it

@@ -316,6 +316,10 @@ class SQLiteTransaction:
                 anchors.record(heads, self._writer._cursor)
             self._member.heads.extend(heads)
 
+    def insert_rows(self, rows: Sequence[Row]) -> None:
+        """Insert rows in bulk (``executemany``), committed with the transaction."""
+        self._writer._cursor.executemany(self._writer._insert, rows)
+
     def append(self, rows: Sequence[Row]) -> list[int]:
         """Insert rows (committed with the transaction); their notification ids."""
         cursor, ids = self._writer._cursor, []
@@ -552,6 +556,19 @@ class CaseStore(Application[UUID]):
                if e.originator_version % SNAPSHOT_INTERVAL == 0 and e.originator_id in aggregates}
         if due:
             self.snapshots.put([CaseSnapshot.take(aggregates[ref], self.chain) for ref in due])
+
+    def put_snapshots(self, snapshots: Sequence[CaseSnapshot]) -> None:
+        """Store snapshots taken elsewhere (a legacy import's, domain/legacy_import.py)."""
+        if self.snapshots is not None and snapshots:
+            self.snapshots.put(list(snapshots))
+
+    def uncache(self, refs: Sequence[UUID]) -> None:
+        """Drop these cases from the aggregate cache (written behind it, e.g. in bulk)."""
+        cache = self.repository.cache
+        if cache is not None:
+            for ref in refs:
+                with contextlib.suppress(KeyError):
+                    cache.get(ref, evict=True)
 
     def existing(self, refs: Sequence[UUID]) -> set[UUID]:
         """Which of these cases have events (cache first, then one query per 500 ids)."""

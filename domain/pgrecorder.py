@@ -37,7 +37,7 @@ from psycopg import sql
 from psycopg.rows import DictRow
 
 from domain.anchors import AnchorLog, Head, MissingAnchorLog
-from domain.caselock import CaseBusy, CaseLocks, local_locks, remaining
+from domain.caselock import CaseBusy, CaseLocks, local_locks, remaining, stored_rows
 from domain.groupcommit import GroupCommit, Member
 
 
@@ -91,6 +91,10 @@ class AdvisoryTransaction:
         ids: Sequence[int] | None = recorder._fetch_ids_after_insert_events(cursor, stored)
         return ids
 
+    def insert_rows(self, rows: Sequence[tuple[str, int, str, bytes]]) -> None:
+        """Rows in bulk: one insert statement (the library's ``unnest``)."""
+        self.insert(stored_rows(rows))
+
     def anchor(self, heads: Sequence[Head]) -> None:
         """Record the saved cases' heads in the anchor log's schema, in this transaction (with
         the other commands' at its commit; a missing log refuses the save at once)."""
@@ -114,6 +118,8 @@ class PostgresGroupWriter(GroupCommit):
     transaction of its own (at most until its deadline, ``lock_timeout``): a command waiting
     for a lock never holds others' commit back, and a transaction that waits holds no lock of
     another command (no deadlock between processes). The commit releases the locks."""
+
+    release_savepoints = False  # at most GROUP_MAX - 1 nested: within the server's cache of 64
 
     def __init__(self, recorder: PostgresApplicationRecorder,
                  anchors: AnchorLog | None = None) -> None:
