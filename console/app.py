@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from cli import accounts
 from console import format as fmt
 from console.auth import COOKIE, LOGIN_COOKIE, Sessions, Who, same
-from console.charts import bars
+from console.charts import bars, card
 from console.forms import ACTS, field_errors, filled, form_fields, payload
 from console.labels import AUDIT_CLASSES, Lang, deadline_label, label, lang_of
 from console.worklist import BUCKETS, worklist
@@ -268,7 +268,9 @@ def create_app(config: ConsoleConfig,
             return render(
                 request, "case.html", who, summary=summary, state=state, status=status,
                 status_error=status_error, parties=parties, ledger=await engine.ledger(number),
-                timeline=await engine.timeline(number), verification=verification,
+                timeline=[e for e in await engine.timeline(number)
+                          if history is None or e.version <= history.version],
+                verification=verification,
                 history=history, acts=sorted(ACTS), number=number, applied=applied,
                 events=events)
         return await page(request, build)
@@ -400,6 +402,21 @@ def create_app(config: ConsoleConfig,
             name = f"campaign-{first.isoformat()}-{last.isoformat()}.csv"
             return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return await page(request, build)
+
+    @app.get("/campaign.svg")
+    async def campaign_image(request: Request, start: date | None = None,
+                             end: date | None = None) -> Response:
+        async def build(who: Who) -> Response:
+            engine = await door.get()
+            first, last = await period(engine, start, end)
+            report = await engine.campaign(first, last)
+            chosen = lang(request)
+            image = card(f"{label('word', 'campaign', chosen)} {first.isoformat()} – "
+                         f"{last.isoformat()}", campaign_rows(report, chosen, fmt.money))
+            name = f"campaign-{first.isoformat()}-{last.isoformat()}.svg"
+            return Response(image, media_type="image/svg+xml",
+                            headers={"Content-Disposition": f'inline; filename="{name}"'})
         return await page(request, build)
 
     return app

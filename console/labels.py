@@ -194,7 +194,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "fined": ("罚款金额", "Fines' total"), "applied_total": ("申请执行标的（已结案件）",
                                                       "Applied (closed cases)"),
     "start": ("起", "From"), "end": ("止", "To"), "download_csv": ("下载 CSV", "Download CSV"),
-    "print": ("打印", "Print"), "all": ("全部", "All"), "ruled_on": ("裁定日期", "Ruled on"),
+    "print": ("打印", "Print"), "image": ("图片（SVG）", "Image (SVG)"), "all": ("全部", "All"),
+    "ruled_on": ("裁定日期", "Ruled on"),
     "by_officer": ("按承办人", "By officer"), "kind": ("类型", "Kind"),
 }
 TASKS: dict[str, tuple[str, str]] = {

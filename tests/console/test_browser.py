@@ -60,6 +60,10 @@ def test_an_officer_sees_the_worklist_and_records_a_payment_through_the_form(
     page.goto(f"{console.url}/")  # the case is the officer's now: their first act on it
     expect(page.locator("#scope b")).to_have_text("我的案件")
     expect(page.locator("#cases")).to_contain_text(filed)
+    page.goto(f"{console.url}/case?number={NUMBER}&version=1")  # the case as filed
+    expect(page.locator("#outstanding")).to_contain_text("¥120,000.00")
+    expect(page.locator("#timeline")).to_contain_text("CaseFiled")
+    expect(page.locator("#timeline")).not_to_contain_text("FundsReceived")
     page.goto(f"{console.url}/case?number={NUMBER}&lang=en")
     expect(page.locator("#phase")).not_to_contain_text("财产调查")
     page.close()
