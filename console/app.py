@@ -345,14 +345,16 @@ def create_app(config: ConsoleConfig,
         return await page(request, build)
 
     @app.get("/metrics", response_class=HTMLResponse)
-    async def metrics(request: Request, start: date | None = None, end: date | None = None
-                      ) -> Response:
+    async def metrics(request: Request, start: date | None = None, end: date | None = None,
+                      by: str = "officer") -> Response:
+        group = by if by in ("officer", "court") else "officer"
+
         async def build(who: Who) -> Response:
             engine = await door.get()
             first, last = await period(engine, start, end)
             chosen = lang(request)
             groups = await engine.metrics(first, last)
-            officers = [m for m in await engine.metrics(first, last, by=["officer"])
+            officers = [m for m in await engine.metrics(first, last, by=[group])
                         if not m.imported]
             report = await engine.campaign(first, last)
             unit, spans = trend_periods(first, last)
@@ -360,11 +362,13 @@ def create_app(config: ConsoleConfig,
                      for span, n in zip(spans, await engine.closed_counts(spans), strict=True)]
             figures = [
                 bars(label("metric", "执结率", chosen),
-                     [(f"{m.officer or '—'} ({m.kind})", m.closure_rate) for m in officers],
+                     [(f"{getattr(m, group) or '—'} ({m.kind})", m.closure_rate)
+                      for m in officers],
                      "%",
                      "chart-closure-rate"),
                 bars(label("metric", "执行到位率", chosen),
-                     [(f"{m.officer or '—'} ({m.kind})", m.recovery_rate) for m in officers],
+                     [(f"{getattr(m, group) or '—'} ({m.kind})", m.recovery_rate)
+                      for m in officers],
                      "%",
                      "chart-recovery-rate"),
                 bars(label("word", "closures", chosen),
@@ -372,7 +376,7 @@ def create_app(config: ConsoleConfig,
                       for mode, n in report.closures.items()], "", "chart-closures"),
                 bars(label("word", f"trend_{unit}", chosen), trend, "", "chart-trend")]
             return render(request, "metrics.html", who, start=first, end=last, groups=groups,
-                          officers=officers, charts=figures)
+                          officers=officers, charts=figures, group=group)
         return await page(request, build)
 
     @app.get("/campaign", response_class=HTMLResponse)

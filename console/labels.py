@@ -196,7 +196,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "start": ("起", "From"), "end": ("止", "To"), "download_csv": ("下载 CSV", "Download CSV"),
     "print": ("打印", "Print"), "image": ("图片（SVG）", "Image (SVG)"), "all": ("全部", "All"),
     "ruled_on": ("裁定日期", "Ruled on"),
-    "by_officer": ("按承办人", "By officer"), "kind": ("类型", "Kind"),
+    "by_officer": ("按承办人", "By officer"), "by_court": ("按法院", "By court"), "kind": ("类型", "Kind"),
 }
 TASKS: dict[str, tuple[str, str]] = {
     "notice_check": ("核查执行通知送达", "check service of the notice"),

@@ -108,6 +108,8 @@ def test_an_auditor_sees_the_termination_findings_with_their_source_and_the_char
     expect(page.locator("#chart-closures")).to_contain_text("执行完毕")
     expect(page.locator("#metrics")).to_contain_text("66.5%")
     shot(page, "metrics")
+    page.goto(f"{offline.url}/metrics?start={WHOLE[0]}&end={WHOLE[1]}&by=court")
+    expect(page.locator("#officers")).to_contain_text("甘0402")
     page.goto(f"{offline.url}/case?number=(2026)甘0402执31号")
     expect(page.locator("#parties")).to_contain_text("*")  # an auditor sees numbers masked
     expect(page.locator("#act-chooser")).to_have_count(0)  # and has no act to give
