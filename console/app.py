@@ -46,6 +46,12 @@ from projections.metrics import periods
 from workflows.principals import HostSystem, IdentityError
 
 HERE = Path(__file__).resolve().parent
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'none'; object-src 'none'; "
+                               "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY"}
+"""Every answer: nothing but this origin's own resources, no script at all, never framed."""
 AUDIT_ROWS = 300
 """终本 listed on the audit page at most (filter by class or court for the others)."""
 NAV: list[tuple[str, str]] = [("/audit", "audit"), ("/metrics", "metrics"),
@@ -110,6 +116,14 @@ def create_app(config: ConsoleConfig,
                   openapi_url=None)
     app.state.sessions = sessions
     app.state.door = door
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]
+                      ) -> Response:
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
     app.router.add_event_handler("shutdown", door.close)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
