@@ -52,8 +52,8 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY"}
 """Every answer: nothing but this origin's own resources, no script at all, never framed."""
-AUDIT_ROWS = 300
-"""终本 listed on the audit page at most (filter by class or court for the others)."""
+AUDIT_ROWS = 200
+"""终本 listed on one page of the audit (by case number; the next page follows)."""
 NAV: list[tuple[str, str]] = [("/audit", "audit"), ("/metrics", "metrics"),
                                ("/campaign", "campaign")]
 """Pages beside the worklist in the header: (path, word)."""
@@ -253,7 +253,8 @@ def create_app(config: ConsoleConfig,
                 chosen = "all"  # an officer with no case of their own yet sees the court's
                 found = await worklist(engine, on)
             return render(request, "worklist.html", who, items=found.items, buckets=BUCKETS,
-                          cases=found.cases, total=found.total, problems=found.problems,
+                          cases=found.cases, total=found.total, more=found.more,
+                          problems=found.problems,
                           today=on, scope=chosen)
         return await page(request, build)
 
@@ -346,14 +347,16 @@ def create_app(config: ConsoleConfig,
         return await engine.metrics_period(start, end)
 
     @app.get("/audit", response_class=HTMLResponse)
-    async def audit(request: Request, cls: str | None = None, court: str | None = None
-                    ) -> Response:
+    async def audit(request: Request, cls: str | None = None, court: str | None = None,
+                    page_no: int = 0) -> Response:
         async def build(who: Who) -> Response:
             engine = await door.get()
-            found = await engine.termination_audit(classes=[cls] if cls else (),
-                                                   court=court or None)
+            found = await engine.termination_audit(
+                classes=[cls] if cls else (), court=court or None, limit=AUDIT_ROWS + 1,
+                offset=max(page_no, 0) * AUDIT_ROWS)
             return render(request, "audit.html", who, audited=found[:AUDIT_ROWS],
-                          total=len(found), cls=cls or "",
+                          more=len(found) > AUDIT_ROWS, page_no=max(page_no, 0),
+                          cls=cls or "",
                           court=court or "", summary=await engine.audit_summary(),
                           classes=list(AUDIT_CLASSES))
         return await page(request, build)

@@ -84,16 +84,21 @@ class Worklist:
     cases: list[CaseRow]
     total: int
     problems: list[str]
+    more: bool = False
+    """More cases than are listed."""
 
 
 async def worklist(engine: Engine, today: date, officer: str | None = None) -> Worklist:
-    """What is due for the open cases of ``officer`` (None: every open case), by bucket,
-    each soonest first; the cases (at most ``SHOWN``), and what could not be read (a case
-    whose status did not answer, with the reason)."""
-    cases = await engine.case_rows(officer=officer, statuses=OPEN)
+    """What is due for the open live cases of ``officer`` (None: every open live case), by
+    bucket, each soonest first; the cases (at most ``SHOWN``), and what could not be read (a
+    case whose status did not answer, with the reason). Imported legacy histories are left
+    out: no workflow runs them and no act is taken on them (their deadlines are in ``enforce
+    deadlines``, their 终本 in the audit; the case page shows each)."""
+    cases = await engine.case_rows(officer=officer, statuses=OPEN, live_only=True,
+                                   limit=None if officer else SHOWN + 1)
     mine = {c.case_number for c in cases}
     items: list[Item] = []
-    for watched in await engine.deadlines(as_of=today, within_days=WEEK):
+    for watched in await engine.deadlines(as_of=today, within_days=WEEK, live_only=True):
         place = bucket(watched.due_on, today)
         if place is not None and (officer is None or watched.case_number in mine):
             items.append(Item(place, watched.due_on, watched.case_number, watched.watch,
@@ -115,4 +120,5 @@ async def worklist(engine: Engine, today: date, officer: str | None = None) -> W
     grouped: dict[Bucket, list[Item]] = {b: [] for b in BUCKETS}
     for item in sorted(items, key=lambda i: (i.due_on, i.case_number)):
         grouped[item.bucket].append(item)
-    return Worklist(grouped, cases[:SHOWN], len(cases), sorted(problems))
+    return Worklist(grouped, cases[:SHOWN], len(cases), sorted(problems),
+                    more=len(cases) > SHOWN)
