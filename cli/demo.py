@@ -298,9 +298,7 @@ async def simulate(docket_path: Path, data_dir: Path, console: Console) -> Path:
                   "through the same workflows on Temporal's time-skipping server, their outside "
                   "world simulated (years of legal time in seconds; every legal date true) …")
     report = await simulate_docket(docket, default_out(data_dir, docket_path))
-    print_simulation(report)
-    console.print("closure modes: " + ", ".join(f"{mode} = {label}" for mode, label in
-                                                MODES.items() if mode in report.closures))
+    print_simulation(report)  # with the legend of the closure modes
     return report.out
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from cli.common import out, table
+from console.labels import CLOSURE_MODES, label
 from domain.calendar import COURT_ZONE
 
 if TYPE_CHECKING:
@@ -178,6 +179,9 @@ def print_simulation(report: SimulationReport) -> None:
             "ok" if c.chain_ok else "BROKEN"] for c in report.cases])
     out.print("closures: " + ", ".join(f"{mode} {n}" for mode, n in
                                        sorted(report.closures.items())))
+    out.print("closure modes: " + ", ".join(
+        f"{mode} = {label('closure', mode)}" for mode in CLOSURE_MODES
+        if mode in report.closures))  # the legend of make run's demo, as the console says it
     print_audit(report.audit, report.audit_summary)
     print_metrics([line.metrics for line in report.metrics],
                   f"quality metrics {report.metrics_from} – {report.metrics_to}")

@@ -30,12 +30,13 @@ from pydantic import ValidationError
 from cli import accounts
 from console import format as fmt
 from console.auth import COOKIE, LOGIN_COOKIE, Sessions, Who, same
-from console.charts import bars
+from console.charts import bars, card
 from console.forms import ACTS, field_errors, filled, form_fields, payload
-from console.labels import AUDIT_CLASSES, Lang, label, lang_of
+from console.labels import AUDIT_CLASSES, Lang, deadline_label, label, lang_of
 from console.worklist import BUCKETS, worklist
 from domain.calendar import COURT_ZONE
 from domain.errors import EnforcementError, InvalidInputError, NotPermittedError
+from domain.values import Role
 from engine.errors import SOURCE
 from engine.facade import Engine, EngineUnavailableError
 from engine.key_ring import read_ring
@@ -45,6 +46,14 @@ from projections.metrics import periods
 from workflows.principals import HostSystem, IdentityError
 
 HERE = Path(__file__).resolve().parent
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'none'; object-src 'none'; "
+                               "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY"}
+"""Every answer: nothing but this origin's own resources, no script at all, never framed."""
+AUDIT_ROWS = 200
+"""终本 listed on one page of the audit (by case number; the next page follows)."""
 NAV: list[tuple[str, str]] = [("/audit", "audit"), ("/metrics", "metrics"),
                                ("/campaign", "campaign")]
 """Pages beside the worklist in the header: (path, word)."""
@@ -107,6 +116,14 @@ def create_app(config: ConsoleConfig,
                   openapi_url=None)
     app.state.sessions = sessions
     app.state.door = door
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]
+                      ) -> Response:
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
     app.router.add_event_handler("shutdown", door.close)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
@@ -130,12 +147,15 @@ def create_app(config: ConsoleConfig,
         def lab(table: str, code: str | None) -> str:
             return label(table, code, chosen)
 
+        def deadline(name: str) -> str:
+            return deadline_label(name, chosen)
+
         params = {k: v for k, v in request.query_params.items() if k != "lang"}
         if chosen == "zh":
             params["lang"] = "en"
         other = request.url.path + ("?" + urlencode(params) if params else "")
         response = templates.TemplateResponse(request, name, {
-            "lang": chosen, "other_lang": other, "extra_nav": NAV, "t": t, "label": lab,
+            "lang": chosen, "other_lang": other, "extra_nav": NAV, "t": t, "label": lab, "deadline": deadline,
             "money": fmt.money, "day": fmt.day, "percent": fmt.percent, "who": who,
             "url": lambda path, **p: url(request, path, **p),
             "csrf": who.session.csrf if who else "", **context}, status_code=code)
@@ -222,13 +242,20 @@ def create_app(config: ConsoleConfig,
 
     # --- the worklist ----------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse)
-    async def home(request: Request) -> Response:
+    async def home(request: Request, scope: str | None = None) -> Response:
         async def build(who: Who) -> Response:
             engine = await door.get()
             on = today()
-            items, cases, problems = await worklist(engine, on)
-            return render(request, "worklist.html", who, items=items, buckets=BUCKETS,
-                          cases=cases, problems=problems, today=on)
+            chosen = scope if scope in ("mine", "all") else \
+                "mine" if who.role is Role.OFFICER else "all"
+            found = await worklist(engine, on, who.name if chosen == "mine" else None)
+            if scope is None and chosen == "mine" and not found.total:
+                chosen = "all"  # an officer with no case of their own yet sees the court's
+                found = await worklist(engine, on)
+            return render(request, "worklist.html", who, items=found.items, buckets=BUCKETS,
+                          cases=found.cases, total=found.total, more=found.more,
+                          problems=found.problems,
+                          today=on, scope=chosen)
         return await page(request, build)
 
     # --- the case page ---------------------------------------------------------------------------
@@ -256,7 +283,9 @@ def create_app(config: ConsoleConfig,
             return render(
                 request, "case.html", who, summary=summary, state=state, status=status,
                 status_error=status_error, parties=parties, ledger=await engine.ledger(number),
-                timeline=await engine.timeline(number), verification=verification,
+                timeline=[e for e in await engine.timeline(number)
+                          if history is None or e.version <= history.version],
+                verification=verification,
                 history=history, acts=sorted(ACTS), number=number, applied=applied,
                 events=events)
         return await page(request, build)
@@ -266,9 +295,11 @@ def create_app(config: ConsoleConfig,
     async def act_form(request: Request, number: str, kind: str) -> Response:
         model = _model(kind)
 
+        given = {k: v for k, v in request.query_params.items() if k not in ("number", "kind")}
+
         async def build(who: Who) -> Response:
             return render(request, "act.html", who, number=number, kind=kind,
-                          fields=filled(model, {f.name: f.default
+                          fields=filled(model, {f.name: given.get(f.name, f.default)
                                                 for f in form_fields(model)}, {}),
                           request_id=f"console-{secrets.token_hex(8)}", refusal=None,
                           invalid=False, doc=(model.__doc__ or "").strip())
@@ -316,40 +347,45 @@ def create_app(config: ConsoleConfig,
         return await engine.metrics_period(start, end)
 
     @app.get("/audit", response_class=HTMLResponse)
-    async def audit(request: Request, cls: str | None = None, court: str | None = None
-                    ) -> Response:
+    async def audit(request: Request, cls: str | None = None, court: str | None = None,
+                    page_no: int = 0) -> Response:
         async def build(who: Who) -> Response:
             engine = await door.get()
-            found = await engine.termination_audit(classes=[cls] if cls else (),
-                                                   court=court or None)
-            return render(request, "audit.html", who, audited=found, cls=cls or "",
+            found = await engine.termination_audit(
+                classes=[cls] if cls else (), court=court or None, limit=AUDIT_ROWS + 1,
+                offset=max(page_no, 0) * AUDIT_ROWS)
+            return render(request, "audit.html", who, audited=found[:AUDIT_ROWS],
+                          more=len(found) > AUDIT_ROWS, page_no=max(page_no, 0),
+                          cls=cls or "",
                           court=court or "", summary=await engine.audit_summary(),
                           classes=list(AUDIT_CLASSES))
         return await page(request, build)
 
     @app.get("/metrics", response_class=HTMLResponse)
-    async def metrics(request: Request, start: date | None = None, end: date | None = None
-                      ) -> Response:
+    async def metrics(request: Request, start: date | None = None, end: date | None = None,
+                      by: str = "officer") -> Response:
+        group = by if by in ("officer", "court") else "officer"
+
         async def build(who: Who) -> Response:
             engine = await door.get()
             first, last = await period(engine, start, end)
             chosen = lang(request)
             groups = await engine.metrics(first, last)
-            officers = [m for m in await engine.metrics(first, last, by=["officer"])
+            officers = [m for m in await engine.metrics(first, last, by=[group])
                         if not m.imported]
             report = await engine.campaign(first, last)
             unit, spans = trend_periods(first, last)
-            trend = []
-            for span_start, span_end in spans:
-                closed = sum(m.closed for m in await engine.metrics(span_start, span_end))
-                trend.append((span_start.isoformat(), closed))
+            trend = [(span[0].isoformat(), n)
+                     for span, n in zip(spans, await engine.closed_counts(spans), strict=True)]
             figures = [
                 bars(label("metric", "执结率", chosen),
-                     [(f"{m.officer or '—'} ({m.kind})", m.closure_rate) for m in officers],
+                     [(f"{getattr(m, group) or '—'} ({m.kind})", m.closure_rate)
+                      for m in officers],
                      "%",
                      "chart-closure-rate"),
                 bars(label("metric", "执行到位率", chosen),
-                     [(f"{m.officer or '—'} ({m.kind})", m.recovery_rate) for m in officers],
+                     [(f"{getattr(m, group) or '—'} ({m.kind})", m.recovery_rate)
+                      for m in officers],
                      "%",
                      "chart-recovery-rate"),
                 bars(label("word", "closures", chosen),
@@ -357,7 +393,7 @@ def create_app(config: ConsoleConfig,
                       for mode, n in report.closures.items()], "", "chart-closures"),
                 bars(label("word", f"trend_{unit}", chosen), trend, "", "chart-trend")]
             return render(request, "metrics.html", who, start=first, end=last, groups=groups,
-                          officers=officers, charts=figures)
+                          officers=officers, charts=figures, group=group)
         return await page(request, build)
 
     @app.get("/campaign", response_class=HTMLResponse)
@@ -387,6 +423,21 @@ def create_app(config: ConsoleConfig,
             name = f"campaign-{first.isoformat()}-{last.isoformat()}.csv"
             return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return await page(request, build)
+
+    @app.get("/campaign.svg")
+    async def campaign_image(request: Request, start: date | None = None,
+                             end: date | None = None) -> Response:
+        async def build(who: Who) -> Response:
+            engine = await door.get()
+            first, last = await period(engine, start, end)
+            report = await engine.campaign(first, last)
+            chosen = lang(request)
+            image = card(f"{label('word', 'campaign', chosen)} {first.isoformat()} – "
+                         f"{last.isoformat()}", campaign_rows(report, chosen, fmt.money))
+            name = f"campaign-{first.isoformat()}-{last.isoformat()}.svg"
+            return Response(image, media_type="image/svg+xml",
+                            headers={"Content-Disposition": f'inline; filename="{name}"'})
         return await page(request, build)
 
     return app

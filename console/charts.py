@@ -40,3 +40,24 @@ def bars(title: str, items: Sequence[tuple[str, Decimal | int | None]], unit: st
                      f"{escape(str(value))}{escape(unit)}</text>")
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def card(title: str, rows: Sequence[tuple[str, str]]) -> str:
+    """A table of figures as a standalone SVG image (the campaign report for a weekly
+    report): a title and one line per (label, value)."""
+    line = 26
+    height = 50 + line * len(rows)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
+             f'viewBox="0 0 {WIDTH} {height}" font-family="sans-serif">',
+             f'<rect width="{WIDTH}" height="{height}" fill="#fff"/>',
+             f'<text x="16" y="30" font-size="18" font-weight="bold">{escape(title)}</text>']
+    for i, (name, value) in enumerate(rows):
+        y = 50 + line * i
+        if i % 2 == 0:
+            parts.append(f'<rect x="8" y="{y}" width="{WIDTH - 16}" height="{line}" '
+                         'fill="#f3eee6"/>')
+        parts.append(f'<text x="16" y="{y + 18}" font-size="14">{escape(name)}</text>')
+        parts.append(f'<text x="{WIDTH - 16}" y="{y + 18}" font-size="14" '
+                     f'text-anchor="end">{escape(value)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -8,6 +8,7 @@ through :func:`label`; the CLI can take the same module. A term without a label 
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 Lang = Literal["zh", "en"]
@@ -19,6 +20,11 @@ PHASES: dict[str, tuple[str, str]] = {
     "disposal": ("处置财产", "disposal"), "settlement": ("执行和解", "settlement"),
     "suspended": ("中止执行", "suspended"), "terminated": ("终本（监控中）", "终本 (monitored)"),
     "closed": ("结案", "closed"),
+}
+STATUSES: dict[str, tuple[str, str]] = {
+    "open": ("执行中", "open"), "suspended": ("中止执行", "suspended"),
+    "settlement": ("执行和解", "settlement"), "terminated": ("终本", "终本"),
+    "closed": ("已结案", "closed"),
 }
 STAGES: dict[str, tuple[str, str]] = {
     "filing": ("立案中", "filing"), "procedure": ("执行中", "in procedure"),
@@ -175,7 +181,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "problems": ("系统办理中遇到的拒绝", "Refusals met by the workflow"),
     "version": ("版本", "Version"), "court": ("法院", "Court"), "officer": ("承办人", "Officer"),
     "finding": ("问题", "Finding"), "class": ("核查结论", "Class"),
-    "party": ("当事人", "Party"),
+    "party": ("当事人", "Party"), "mine": ("我的案件", "My cases"),
+    "everyone": ("全部案件", "All cases"), "status": ("状态", "Status"),
     "closures": ("结案方式分布", "Closures by mode"), "trend_week": ("结案数（按周）", "Closed per week"),
     "trend_month": ("结案数（按月）", "Closed per month"),
     "trend_quarter": ("结案数（按季度）", "Closed per quarter"),
@@ -187,13 +194,52 @@ WORDS: dict[str, tuple[str, str]] = {
     "fined": ("罚款金额", "Fines' total"), "applied_total": ("申请执行标的（已结案件）",
                                                       "Applied (closed cases)"),
     "start": ("起", "From"), "end": ("止", "To"), "download_csv": ("下载 CSV", "Download CSV"),
-    "print": ("打印", "Print"), "all": ("全部", "All"), "ruled_on": ("裁定日期", "Ruled on"),
-    "by_officer": ("按承办人", "By officer"), "kind": ("类型", "Kind"),
+    "print": ("打印", "Print"), "image": ("图片（SVG）", "Image (SVG)"), "all": ("全部", "All"),
+    "ruled_on": ("裁定日期", "Ruled on"),
+    "by_officer": ("按承办人", "By officer"), "by_court": ("按法院", "By court"), "kind": ("类型", "Kind"),
 }
+TASKS: dict[str, tuple[str, str]] = {
+    "notice_check": ("核查执行通知送达", "check service of the notice"),
+    "report_check": ("核查财产报告", "check the property report is in"),
+    "inquire": ("网络查控", "network inquiry"), "verify_lead": ("核查线索", "verify the lead"),
+    "onsite": ("现场调查", "on-site investigation"), "control": ("控制财产", "control an asset"),
+    "transfer": ("划拨冻结款项", "transfer frozen money to the court"),
+    "renew": ("续行控制", "renew a control"), "value": ("委托评估/询价", "ask for a reference "
+                                                 "price"),
+    "price": ("确定参考价", "collect the reference price"),
+    "announce": ("发布拍卖公告", "announce the auction"),
+    "close": ("拍卖结束", "close the auction round"), "buyer": ("核查买受人付款",
+                                                          "check the buyer paid"),
+    "sale_proceeds": ("登记拍卖款", "record sale proceeds"),
+    "payout": ("发放案款", "pay out to the applicant"), "conclude": ("执行完毕结案",
+                                                                "conclude the case"),
+    "settlement_performed": ("和解履行完毕", "record the settlement performed"),
+    "settlement_due": ("和解履行期满", "settlement due date"),
+    "deadline": ("结案期限提醒", "closure-deadline reminder"),
+    "remit": ("通知协助扣划工资", "ask the employer for the month's wage remittance"),
+    "claim_release": ("解除被异议财产的控制", "release a claimed asset"),
+    "hold_end": ("异议停止处分期满", "end of an objection's hold"),
+    "objection_overdue": ("异议审查逾期提醒", "objection examination overdue"),
+    "postponement_end": ("暂缓执行期满", "postponement ends"),
+}
+DEADLINES: dict[str, tuple[str, str]] = {
+    "closure": ("结案期限", "closure"), "property report": ("财产报告期限", "property report"),
+    "payout": ("案款发放期限", "payout"),
+    "earliest 终本 ruling (after)": ("最早可裁定终本日", "earliest 终本 ruling (after)"),
+    "settlement performance": ("和解履行期限", "settlement performance"),
+}
+DEADLINE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^verify lead (.+)$"), "核查线索 {0}"),
+    (re.compile(r"^control of (.+) expires$"), "{0} 控制措施到期"),
+    (re.compile(r"^auction of (.+) opens$"), "{0} 拍卖开始"),
+    (re.compile(r"^auction of (.+) closes$"), "{0} 拍卖结束"),
+)
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
-    "phase": PHASES, "stage": STAGES, "closure": CLOSURE_MODES, "role": ROLES, "act": ACTS,
+    "phase": PHASES, "status": STATUSES, "stage": STAGES, "closure": CLOSURE_MODES,
+    "role": ROLES, "act": ACTS,
     "watch": WATCHES, "audit": AUDIT_CLASSES, "finding": FINDING_CATEGORIES,
-    "metric": METRICS, "entry": LEDGER_ENTRIES, "word": WORDS,
+    "metric": METRICS, "entry": LEDGER_ENTRIES, "word": WORDS, "task": TASKS,
+    "deadline": DEADLINES,
 }
 
 
@@ -206,6 +252,22 @@ def label(table: str, code: str | None, lang: Lang = "zh") -> str:
     if found is None:
         return code
     return found[0] if lang == "zh" else found[1]
+
+
+def task_label(key: str, lang: Lang = "zh") -> str:
+    """An agenda entry's task (its key's first part, ``payout:…``) in ``lang``."""
+    return label("task", key.split(":")[0], lang)
+
+
+def deadline_label(name: str, lang: Lang = "zh") -> str:
+    """A status deadline's name in ``lang`` (the English name when no label fits it)."""
+    if lang == "en" or name in DEADLINES:
+        return label("deadline", name, lang)
+    for pattern, text in DEADLINE_PATTERNS:
+        found = pattern.match(name)
+        if found:
+            return text.format(*found.groups())
+    return name
 
 
 def lang_of(value: str | None) -> Lang:

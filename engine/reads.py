@@ -31,6 +31,7 @@ from engine.records import (
 from projections.audit_view import AuditedTermination
 from projections.auditor import StoreVerification
 from projections.campaign import CampaignReport, campaign_report
+from projections.caselist import CaseRow, case_rows, closed_counts
 from projections.metrics import Metrics
 from projections.timeline import TimelineEntry, timeline
 from projections.watch import WatchItem
@@ -146,12 +147,13 @@ class RecordsDoor:
         return await self._records(lambda: self.records.rebuild(progress))
 
     async def termination_audit(self, *, classes: Sequence[str] = (), court: str | None = None,
-                                imported: bool | None = None) -> list[AuditedTermination]:
+                                imported: bool | None = None, limit: int | None = None,
+                                offset: int = 0) -> list[AuditedTermination]:
         """Every 终本 classified 合规/不合规/待完善/误报结 with its findings (``classes``: by
         value ``compliant`` … or label ``合规`` …; ``imported``: only imported legacy or only
-        live cases)."""
-        return await self._records(lambda: self.records.termination_audit(classes, court,
-                                                                           imported))
+        live cases; ``limit``/``offset``: one page of them, by case number)."""
+        return await self._records(lambda: self.records.termination_audit(
+            classes, court, imported, limit, offset))
 
     async def audit_summary(self) -> dict[str, int]:
         """How many 终本 per audit class (by label)."""
@@ -178,6 +180,25 @@ class RecordsDoor:
             return campaign_report(self.records.views, start, end)
         return await self._records(read)
 
+    async def case_rows(self, *, officer: str | None = None, court: str | None = None,
+                        statuses: Sequence[str] = (), live_only: bool = False,
+                        limit: int | None = None) -> list[CaseRow]:
+        """Cases from the read models by officer, court and status (``open``, ``suspended``,
+        ``settlement``, ``terminated``, ``closed``), the earliest filed first: the list of a
+        worklist, without loading any aggregate (docs/projections.md "Case list")."""
+        def read() -> list[CaseRow]:
+            self.records.refresh()
+            return case_rows(self.records.views, officer=officer, court=court,
+                             statuses=statuses, live_only=live_only, limit=limit)
+        return await self._records(read)
+
+    async def closed_counts(self, spans: Sequence[tuple[date, date]]) -> list[int]:
+        """Cases closed within each (start, end) span, from the read models."""
+        def read() -> list[int]:
+            self.records.refresh()
+            return closed_counts(self.records.views, spans)
+        return await self._records(read)
+
     async def timeline(self, case_number: str) -> list[TimelineEntry]:
         """The case's timeline from the read models: every event in log order with its
         business day, actor, basis and amount (identity numbers masked; docs/projections.md)."""
@@ -188,11 +209,13 @@ class RecordsDoor:
             return timeline(self.records.views, case_number=number)
         return await self._records(read)
 
-    async def deadlines(self, *, as_of: date | None = None, within_days: int = 30
-                        ) -> list[WatchItem]:
-        """What falls due within ``within_days`` of ``as_of`` (default today), overdue first."""
+    async def deadlines(self, *, as_of: date | None = None, within_days: int = 30,
+                        live_only: bool = False) -> list[WatchItem]:
+        """What falls due within ``within_days`` of ``as_of`` (default today), overdue first;
+        ``live_only``: not of imported legacy histories (no workflow takes their acts)."""
         today = as_of or datetime.now(COURT_ZONE).date()
-        return await self._records(lambda: self.records.deadlines(today, within_days))
+        return await self._records(lambda: self.records.deadlines(today, within_days,
+                                                                  live_only))
 
     async def export(self, directory: Path | str, *, fmt: Literal["csv", "json"] = "csv",
                      read_model: str | None = None) -> dict[str, int]:

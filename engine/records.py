@@ -350,10 +350,11 @@ class Records:
             raise EngineConfigurationError("store.config", str(err), "README (Stores)") from None
 
     def termination_audit(self, classes: Sequence[str], court: str | None,
-                          imported: bool | None = None) -> list[AuditedTermination]:
+                          imported: bool | None = None, limit: int | None = None,
+                          offset: int = 0) -> list[AuditedTermination]:
         self.refresh()
         return termination_audit(self.views, classes=[_audit_class(c) for c in classes],
-                                 court=court, imported=imported)
+                                 court=court, imported=imported, limit=limit, offset=offset)
 
     def period(self, start: date | None, end: date | None, today: date) -> tuple[date, date]:
         """``start`` and ``end``, by default the first filing and the last filing or closure
@@ -376,9 +377,10 @@ class Records:
         self.refresh()
         return quality_metrics(self.views, start, end, by=by)
 
-    def deadlines(self, as_of: date, within_days: int) -> list[WatchItem]:
+    def deadlines(self, as_of: date, within_days: int, live_only: bool = False
+                  ) -> list[WatchItem]:
         self.refresh()
-        return deadline_watch(self.views, as_of, within_days)
+        return deadline_watch(self.views, as_of, within_days, live_only=live_only)
 
     def export(self, directory: Path, fmt: Literal["csv", "json"], read_model: str | None
                ) -> dict[str, int]:

@@ -66,9 +66,11 @@ class AuditedTermination(BaseModel):
 
 
 def termination_audit(store: ReadModelStore, *, classes: Sequence[AuditClass] = (),
-                      court: str | None = None, imported: bool | None = None
+                      court: str | None = None, imported: bool | None = None,
+                      limit: int | None = None, offset: int = 0
                       ) -> list[AuditedTermination]:
-    """The audited 终本 cases (optionally of some classes / one court / imported or live)."""
+    """The audited 终本 cases (optionally of some classes / one court / imported or live),
+    by case number; ``limit``/``offset``: one page of them."""
     where, params = ["1 = 1"], list[Any]()
     if classes:
         where.append(f"audit_class IN ({','.join('?' * len(classes))})")
@@ -83,12 +85,18 @@ def termination_audit(store: ReadModelStore, *, classes: Sequence[AuditClass] = 
     rows = store.query(
         "SELECT case_id, case_number, kind, court, officer, imported, filed_on, ruled_on, via, "
         f"ruling_number, audit_class, label FROM termination_audit WHERE {condition} "
-        "ORDER BY case_number", params)
+        "ORDER BY case_number" + (f" LIMIT {int(limit)} OFFSET {int(offset)}"
+                                  if limit is not None else ""), params)
+    if limit is not None:  # the findings of this page's cases only
+        ids = [r[0] for r in rows]
+        which, chosen = f"case_id IN ({','.join('?' * len(ids))})", list[Any](ids)
+    else:
+        which = f"case_id IN (SELECT case_id FROM termination_audit WHERE {condition})"
+        chosen = params
     found: dict[str, list[Finding]] = {}
-    for case_id, _, category, code, subject, message, source in store.query(
+    for case_id, _, category, code, subject, message, source in (store.query(
             "SELECT case_id, seq, category, code, subject, message, source FROM audit_findings "
-            f"WHERE case_id IN (SELECT case_id FROM termination_audit WHERE {condition}) "
-            "ORDER BY case_id, seq", params):
+            f"WHERE {which} ORDER BY case_id, seq", chosen) if not limit or rows else []):
         found.setdefault(case_id, []).append(Finding(category=category, code=code,
                                                      subject=subject, message=message,
                                                      source=source))

@@ -142,8 +142,11 @@ claimed asset's release due from a judgment's own day is not counted."""
 
 
 def deadline_watch(store: ReadModelStore, as_of: date, within_days: int = 30,
-                   settings: ProjectionSettings = DEFAULT_SETTINGS) -> list[WatchItem]:
-    """Everything due by ``as_of + within_days`` (overdue items included), soonest first."""
+                   settings: ProjectionSettings = DEFAULT_SETTINGS, *,
+                   live_only: bool = False) -> list[WatchItem]:
+    """Everything due by ``as_of + within_days`` (overdue items included), soonest first;
+    ``live_only``: not of imported legacy histories (no workflow, no act takes them)."""
+    live = f" AND {IMPORTED} = 0" if live_only else ""
     horizon = (as_of + timedelta(days=within_days)).isoformat()
     items: list[WatchItem] = []
 
@@ -151,7 +154,7 @@ def deadline_watch(store: ReadModelStore, as_of: date, within_days: int = 30,
             subject: Callable[[tuple[object, ...]], str],
             counted: Callable[[tuple[object, ...]], bool] = lambda row: True) -> None:
         for row in store.query(f"SELECT {columns}, {IMPORTED} FROM {table} t {ORIGIN} "
-                               f"WHERE {where}", (horizon,)):
+                               f"WHERE {where}{live}", (horizon,)):
             due = date.fromisoformat(str(row[2]))
             items.append(WatchItem(watch=watch, case_number=str(row[0]), court=str(row[1]),
                                    subject=subject(row), due_on=due,
@@ -191,8 +194,8 @@ def deadline_watch(store: ReadModelStore, as_of: date, within_days: int = 30,
         "objections", "t.release_due_on IS NOT NULL AND t.release_due_on <= ?",
         lambda row: f"release {row[4]} (outsider's claim {row[3]})",
         lambda row: row[5] != "enforcement_excluded")  # else the judgment's own day
-    items.extend(_suit_windows(store, as_of, horizon, settings))
-    items.extend(_closure_deadlines(store, as_of, horizon, settings))
+    items.extend(_suit_windows(store, as_of, horizon, settings, live))
+    items.extend(_closure_deadlines(store, as_of, horizon, settings, live_only))
     return sorted(items, key=lambda i: (i.due_on, i.watch, i.case_number))
 
 
@@ -203,14 +206,14 @@ def _unanswered(row: tuple[object, ...]) -> str:
 
 
 def _suit_windows(store: ReadModelStore, as_of: date, horizon: str,
-                  settings: ProjectionSettings) -> list[WatchItem]:
+                  settings: ProjectionSettings, live: str = "") -> list[WatchItem]:
     """The open 15-day periods to sue about a claimed asset (民诉法 art.238): after the last
     day the disposal proceeds (claim rejected) or the asset is released (claim upheld)."""
     out = []
     for number, court, until, oid, asset_id, outcome, imported in store.query(
             f"SELECT t.case_number, t.court, t.suit_until, t.objection_id, t.asset_id, "
             f"t.outcome, {IMPORTED} FROM objections t {ORIGIN} WHERE t.suit_until IS NOT NULL "
-            "AND t.suit_judgment IS NULL AND t.suit_until >= ? AND t.suit_until <= ?",
+            "AND t.suit_judgment IS NULL AND t.suit_until >= ? AND t.suit_until <= ?" + live,
             (as_of.isoformat(), horizon)):
         due = date.fromisoformat(until)
         then = "its disposal proceeds" if outcome == "rejected" else "it is released"
@@ -223,17 +226,19 @@ def _suit_windows(store: ReadModelStore, as_of: date, horizon: str,
 
 
 def _closure_deadlines(store: ReadModelStore, as_of: date, horizon: str,
-                       settings: ProjectionSettings) -> list[WatchItem]:
+                       settings: ProjectionSettings, live_only: bool = False
+                       ) -> list[WatchItem]:
+    live = " AND c.imported = 0" if live_only else ""
     spans: dict[str, list[tuple[str, date, date | None]]] = {}
     for case_id, kind, start, end in store.query(
             "SELECT p.case_id, p.kind, p.start_on, p.end_on FROM case_periods p JOIN cases c "
-            "ON c.case_id = p.case_id WHERE c.closed_on IS NULL"):
+            "ON c.case_id = p.case_id WHERE c.closed_on IS NULL" + live):
         spans.setdefault(case_id, []).append(
             (kind, date.fromisoformat(start), date.fromisoformat(end) if end else None))
     out = []
     for case_id, number, court, filed_on, months, imported in store.query(
-            "SELECT case_id, case_number, court, filed_on, limit_months, imported FROM cases "
-            "WHERE closed_on IS NULL AND filed_on IS NOT NULL"):
+            "SELECT case_id, case_number, court, filed_on, limit_months, imported "
+            "FROM cases c WHERE closed_on IS NULL AND filed_on IS NOT NULL" + live):
         excluded = excluded_days(spans.get(case_id, []), settings.excluded_periods, as_of)
         due = closure_deadline(date.fromisoformat(filed_on), months, excluded, settings.calendar)
         if due.isoformat() <= horizon:

@@ -72,6 +72,13 @@ def test_login_sets_an_httponly_strict_session_cookie_and_logout_ends_it(data: P
     assert web.app.state.sessions.who(token) is None  # type: ignore[attr-defined]
 
 
+def test_every_answer_forbids_scripts_framing_and_other_origins(data: Path) -> None:
+    answer = client(data).get("/login")
+    policy = answer.headers["content-security-policy"]
+    assert "script-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert answer.headers["x-frame-options"] == "DENY"
+
+
 def test_a_login_without_its_csrf_token_is_refused(data: Path) -> None:
     web = client(data)
     web.get("/login")

@@ -57,6 +57,13 @@ def test_an_officer_sees_the_worklist_and_records_a_payment_through_the_form(
     expect(page.locator("#ledger")).to_contain_text("¥12,345.60")
     assert console.enforce.events() > before
     shot(page, "case")
+    page.goto(f"{console.url}/")  # the case is the officer's now: their first act on it
+    expect(page.locator("#scope b")).to_have_text("我的案件")
+    expect(page.locator("#cases")).to_contain_text(filed)
+    page.goto(f"{console.url}/case?number={NUMBER}&version=1")  # the case as filed
+    expect(page.locator("#outstanding")).to_contain_text("¥120,000.00")
+    expect(page.locator("#timeline")).to_contain_text("CaseFiled")
+    expect(page.locator("#timeline")).not_to_contain_text("FundsReceived")
     page.goto(f"{console.url}/case?number={NUMBER}&lang=en")
     expect(page.locator("#phase")).not_to_contain_text("财产调查")
     page.close()
@@ -100,6 +107,32 @@ def test_a_post_without_the_csrf_token_is_refused_and_writes_nothing(
     assert answer.status == 403
     assert console.enforce.events() == before
     page.close()
+
+
+def test_an_approval_is_requested_and_given_in_the_console_by_the_people_concerned(
+        console: Console, filed: str, browser: Browser) -> None:
+    page = browser.new_page()
+    log_in(page, console, "officer-3")
+    act_form(page, console, "request_approval")
+    page.select_option("#in-measure", "restriction")
+    page.fill("#in-approval_id", "restriction-1")
+    page.click("#act-submit")
+    expect(page.locator("#applied")).to_contain_text("ApprovalRequested")
+    page.close()
+
+    page = browser.new_page()
+    log_in(page, console, "president-1")
+    due = page.locator("#bucket-today a", has_text="批准")
+    expect(due).to_have_count(1)
+    due.click()
+    expect(page.locator("#in-approval_id")).to_have_value("restriction-1")
+    page.click("#act-submit")
+    expect(page.locator("#applied")).to_contain_text("ApprovalGiven")
+    page.close()
+    history = console.enforce("audit", "history", NUMBER, "--json").json()
+    assert [(e["event"], e["actor"]["id"]) for e in history
+            if e["event"].startswith("Approval")] == [("ApprovalRequested", "officer-3"),
+                                                      ("ApprovalGiven", "president-1")]
 
 
 def test_five_wrong_passwords_lock_the_account(console: Console, browser: Browser) -> None:

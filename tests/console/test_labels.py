@@ -4,8 +4,10 @@ periods cover the range; forms are generated from the act models."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +15,7 @@ from console.app import trend_periods
 from console.charts import bars
 from console.format import day, id_number, money
 from console.forms import ACTS, form_fields, payload
-from console.labels import TABLES, label
+from console.labels import TABLES, deadline_label, label
 from domain.models import ClosureMode
 from domain.state import Phase
 from domain.values import Role
@@ -21,6 +23,13 @@ from projections.audit import AuditClass
 from projections.metrics import Metrics
 from projections.watch import CALENDAR_COUNTED
 from workflows.acts import RecordPayment
+
+ROOT = Path(__file__).resolve().parents[2]
+AGENDA_TASKS = {
+    *re.findall(r'(?:sync|plan)\([^)]*?"([a-z_]+)"', "".join(
+        p.read_text("utf-8") for p in (ROOT / "workflows").glob("*.py"))),
+    "value", "price", "announce", "close", "buyer", "sale_proceeds"}  # workflows/disposal.py
+"""Every kind of task a case's agenda plans (the status's ``agenda``)."""
 
 
 @pytest.mark.parametrize(("table", "codes"), [
@@ -30,6 +39,7 @@ from workflows.acts import RecordPayment
     ("metric", list(Metrics(kind="执", start=date(2026, 1, 1), end=date(2026, 1, 1)).rates())),
     ("role", [r.value for r in Role]),
     ("watch", sorted(CALENDAR_COUNTED | {"control_expiry", "reinquiry", "postponement_end"})),
+    ("task", sorted(AGENDA_TASKS)),
 ])
 def test_every_term_has_both_labels(table: str, codes: list[str]) -> None:
     missing = [c for c in codes if c not in TABLES[table]]
@@ -37,6 +47,18 @@ def test_every_term_has_both_labels(table: str, codes: list[str]) -> None:
     for code in codes:
         zh, en = TABLES[table][code]
         assert zh and en and label(table, code) == zh and label(table, code, "en") == en
+
+
+def test_the_agenda_tasks_are_found() -> None:
+    assert {"inquire", "payout", "notice_check", "remit", "deadline"} <= AGENDA_TASKS
+
+
+def test_a_deadline_name_is_labelled_or_kept() -> None:
+    assert deadline_label("closure") == "结案期限"
+    assert deadline_label("verify lead L-1") == "核查线索 L-1"
+    assert deadline_label("control of dep-1 expires") == "dep-1 控制措施到期"
+    assert deadline_label("something new") == "something new"
+    assert deadline_label("closure", "en") == "closure"
 
 
 def test_a_term_without_a_label_shows_its_code() -> None:

@@ -83,6 +83,9 @@ def test_the_campaign_report_states_the_dockets_figures_as_a_page_and_a_csv(
     # 执 cases: ¥4,162,300 of ¥6,259,500 (66.5%, docs/docket.md); the two 执恢 cases recover
     # their ¥83,000 in full: (4,162,300 + 83,000) / (6,259,500 + 83,000) = 66.9%
     assert rows["Applied (closed cases)"] == "6342500.00"
+    image = page.request.get(f"{offline.url}/campaign.svg?start={WHOLE[0]}&end={WHOLE[1]}")
+    assert image.headers["content-type"].startswith("image/svg+xml")
+    assert "66.9%" in image.text() and "¥35,000.00" in image.text()
     page.close()
 
 
@@ -105,6 +108,9 @@ def test_an_auditor_sees_the_termination_findings_with_their_source_and_the_char
     expect(page.locator("#chart-closures")).to_contain_text("执行完毕")
     expect(page.locator("#metrics")).to_contain_text("66.5%")
     shot(page, "metrics")
+    page.goto(f"{offline.url}/metrics?start={WHOLE[0]}&end={WHOLE[1]}&by=court")
+    expect(page.locator("#officers")).to_contain_text("甘0402")
     page.goto(f"{offline.url}/case?number=(2026)甘0402执31号")
     expect(page.locator("#parties")).to_contain_text("*")  # an auditor sees numbers masked
+    expect(page.locator("#act-chooser")).to_have_count(0)  # and has no act to give
     page.close()

@@ -10,6 +10,7 @@ import pytest
 
 from domain.legacy_import import import_legacy
 from projections.audit_view import termination_audit
+from projections.caselist import case_rows
 from projections.ledger import case_ledger, payouts_due
 from projections.metrics import quality_metrics
 from projections.read_store import SQLiteReadModelStore
@@ -91,6 +92,10 @@ def test_registers_and_the_deadline_watch_mark_imported_cases(
     assert {(w.case_number, w.imported) for w in watch if w.case_number == OLD} == {
         (OLD, True)}
     assert {w.watch for w in watch if w.case_number == OLD} >= {"control_expiry"}
+    live = deadline_watch(store, date(2026, 12, 1), within_days=60, live_only=True)
+    assert live == [w for w in watch if not w.imported]  # the console's worklist
+    assert [r.case_number for r in case_rows(store, live_only=True)] == [LIVE]
+    assert sorted(r.case_number for r in case_rows(store)) == [LIVE, OLD]
 
 
 def test_the_termination_audit_marks_imported_terminations(
@@ -101,3 +106,5 @@ def test_the_termination_audit_marks_imported_terminations(
     (audited,) = termination_audit(views)
     assert (audited.case_number, audited.imported) == (OLD, True)
     assert termination_audit(views, imported=False) == []
+    assert termination_audit(views, limit=1) == [audited]
+    assert termination_audit(views, limit=1, offset=1) == []
