@@ -51,7 +51,7 @@ from domain.event_store_config import cases_from_env, first_start_keys  # noqa: 
 from domain.legacy_import import import_legacy  # noqa: E402
 from projections.audit_view import audit_summary, termination_audit  # noqa: E402
 from projections.campaign import campaign_report  # noqa: E402
-from projections.caselist import case_rows, closed_counts  # noqa: E402
+from projections.caselist import case_rows, closed_counts, closures_by_mode  # noqa: E402
 from projections.ledger import case_ledger  # noqa: E402
 from projections.metrics import quality_metrics  # noqa: E402
 from projections.read_store_config import ReadStoreConfig, open_read_store, rebuild_read_store  # noqa: E402
@@ -136,9 +136,8 @@ def run(work: Path, cases: int, min_events: int, runs: int) -> None:
                                        limit=501),
                              deadline_watch(store, today, 7, live_only=True)),
         "audit": lambda: (termination_audit(store, limit=201), audit_summary(store)),
-        "metrics": lambda: (quality_metrics(store, first, last),
-                            quality_metrics(store, first, last, by=["officer"]),
-                            campaign_report(store, first, last), closed_counts(store, spans)),
+        "metrics": lambda: (quality_metrics(store, first, last, by=["officer"]),
+                            closures_by_mode(store, first, last), closed_counts(store, spans)),
         "campaign": lambda: campaign_report(store, first, last),
         "case": lambda: (case_ledger(store, number), timeline(store, case_number=number)),
     }
