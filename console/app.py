@@ -262,7 +262,7 @@ def create_app(config: ConsoleConfig,
     @app.get("/case", response_class=HTMLResponse)
     async def case_page(request: Request, number: str, on: date | None = None,
                         version: int | None = None, applied: str | None = None,
-                        events: str | None = None) -> Response:
+                        events: str | None = None, verify: bool = False) -> Response:
         async def build(who: Who) -> Response:
             engine = await door.get()
             summary = await engine.case(number)
@@ -275,7 +275,7 @@ def create_app(config: ConsoleConfig,
                     status = await engine.status(number)
                 except EnforcementError as err:
                     status_error = err
-            verification = await engine.verify(number)
+            verification = await engine.verify(number) if verify else None
             parties = [(side, p.name, p.kind.value, str(p.document.type),
                         fmt.id_number(p.document.number, who.role))
                        for side, group in (("applicants", state.applicants),
