@@ -42,7 +42,7 @@ from engine.facade import Engine, EngineUnavailableError
 from engine.key_ring import read_ring
 from projections.campaign import CampaignReport
 from projections.csv_cells import csv_row
-from projections.metrics import periods
+from projections.metrics import Metrics, periods
 from workflows.principals import HostSystem, IdentityError
 
 HERE = Path(__file__).resolve().parent
@@ -262,7 +262,7 @@ def create_app(config: ConsoleConfig,
     @app.get("/case", response_class=HTMLResponse)
     async def case_page(request: Request, number: str, on: date | None = None,
                         version: int | None = None, applied: str | None = None,
-                        events: str | None = None) -> Response:
+                        events: str | None = None, verify: bool = False) -> Response:
         async def build(who: Who) -> Response:
             engine = await door.get()
             summary = await engine.case(number)
@@ -275,7 +275,7 @@ def create_app(config: ConsoleConfig,
                     status = await engine.status(number)
                 except EnforcementError as err:
                     status_error = err
-            verification = await engine.verify(number)
+            verification = await engine.verify(number) if verify else None
             parties = [(side, p.name, p.kind.value, str(p.document.type),
                         fmt.id_number(p.document.number, who.role))
                        for side, group in (("applicants", state.applicants),
@@ -370,10 +370,10 @@ def create_app(config: ConsoleConfig,
             engine = await door.get()
             first, last = await period(engine, start, end)
             chosen = lang(request)
-            groups = await engine.metrics(first, last)
-            officers = [m for m in await engine.metrics(first, last, by=[group])
-                        if not m.imported]
-            report = await engine.campaign(first, last)
+            by_group = await engine.metrics(first, last, by=[group])
+            groups = merged(by_group)
+            officers = [m for m in by_group if not m.imported]
+            closures = await engine.closures(first, last)
             unit, spans = trend_periods(first, last)
             trend = [(span[0].isoformat(), n)
                      for span, n in zip(spans, await engine.closed_counts(spans), strict=True)]
@@ -390,7 +390,7 @@ def create_app(config: ConsoleConfig,
                      "chart-recovery-rate"),
                 bars(label("word", "closures", chosen),
                      [(label("closure", mode, chosen), n)
-                      for mode, n in report.closures.items()], "", "chart-closures"),
+                      for mode, n in closures.items()], "", "chart-closures"),
                 bars(label("word", f"trend_{unit}", chosen), trend, "", "chart-trend")]
             return render(request, "metrics.html", who, start=first, end=last, groups=groups,
                           officers=officers, charts=figures, group=group)
@@ -443,6 +443,24 @@ def create_app(config: ConsoleConfig,
     return app
 
 
+def merged(groups: list[Metrics]) -> list[Metrics]:
+    """Groups of one kind and origin (live or imported) added up: the metrics of the whole
+    court from those per officer or per court."""
+    found: dict[tuple[str, bool], Metrics] = {}
+    for m in groups:
+        key = (m.kind, m.imported)
+        if key not in found:
+            found[key] = Metrics(kind=m.kind, imported=m.imported, start=m.start, end=m.end)
+        into = found[key]
+        for name in COUNTS:
+            setattr(into, name, getattr(into, name) + getattr(m, name))
+    return [found[k] for k in sorted(found)]
+
+
+COUNTS = ("new", "carried_over", "closed", "completed", "actually_closed", "terminated",
+          "audited", "compliant", "on_time", "applied", "recovered", "days", "payouts_due",
+          "payouts_on_time", "objections_answered", "objections_on_time")
+"""The additive fields of ``Metrics``."""
 TREND_SPANS = 12
 """Bars of the trend chart at most."""
 

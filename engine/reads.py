@@ -31,7 +31,7 @@ from engine.records import (
 from projections.audit_view import AuditedTermination
 from projections.auditor import StoreVerification
 from projections.campaign import CampaignReport, campaign_report
-from projections.caselist import CaseRow, case_rows, closed_counts
+from projections.caselist import CaseRow, case_rows, closed_counts, closures_by_mode
 from projections.metrics import Metrics
 from projections.timeline import TimelineEntry, timeline
 from projections.watch import WatchItem
@@ -197,6 +197,13 @@ class RecordsDoor:
         def read() -> list[int]:
             self.records.refresh()
             return closed_counts(self.records.views, spans)
+        return await self._records(read)
+
+    async def closures(self, start: date, end: date) -> dict[str, int]:
+        """Cases closed within [start, end] per closure mode, from the read models."""
+        def read() -> dict[str, int]:
+            self.records.refresh()
+            return closures_by_mode(self.records.views, start, end)
         return await self._records(read)
 
     async def timeline(self, case_number: str) -> list[TimelineEntry]:

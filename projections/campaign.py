@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
+from projections.caselist import closures_by_mode
 from projections.metrics import percent, quality_metrics
 from projections.read_store import ReadModelStore
 from projections.schema import yuan
@@ -62,10 +63,7 @@ def campaign_report(store: ReadModelStore, start: date, end: date) -> CampaignRe
         counts[COUNTED[str(kind)]] = int(n)
         if kind == "FineImposed":
             fined = yuan(amount) or fined
-    closures = {str(mode): int(n) for mode, n in store.query(
-        "SELECT closure_mode, COUNT(*) FROM cases WHERE closed_on >= ? AND closed_on <= ? "
-        "AND closure_mode IS NOT NULL GROUP BY closure_mode ORDER BY closure_mode",
-        (first, last))}
+    closures = closures_by_mode(store, start, end)
     applied = sum((m.applied for m in groups), Decimal("0.00"))
     recovered = sum((m.recovered for m in groups), Decimal("0.00"))
     return CampaignReport(

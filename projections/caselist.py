@@ -68,3 +68,11 @@ def closed_counts(store: ReadModelStore, spans: Sequence[tuple[date, date]]) -> 
     return [int(store.query("SELECT COUNT(*) FROM cases WHERE closed_on >= ? AND "
                             "closed_on <= ?", (start.isoformat(), end.isoformat()))[0][0])
             for start, end in spans]
+
+
+def closures_by_mode(store: ReadModelStore, start: date, end: date) -> dict[str, int]:
+    """Cases closed within [start, end] per closure mode."""
+    return {str(mode): int(n) for mode, n in store.query(
+        "SELECT closure_mode, COUNT(*) FROM cases WHERE closed_on >= ? AND closed_on <= ? "
+        "AND closure_mode IS NOT NULL GROUP BY closure_mode ORDER BY closure_mode",
+        (start.isoformat(), end.isoformat()))}

@@ -56,6 +56,8 @@ def test_an_officer_sees_the_worklist_and_records_a_payment_through_the_form(
     expect(page.locator("#outstanding")).to_contain_text("¥107,654.40")
     expect(page.locator("#ledger")).to_contain_text("¥12,345.60")
     assert console.enforce.events() > before
+    page.click("#verify")  # the hash chain, recomputed on demand
+    expect(page.locator("#chain")).to_contain_text("完整 (3)")
     shot(page, "case")
     page.goto(f"{console.url}/")  # the case is the officer's now: their first act on it
     expect(page.locator("#scope b")).to_have_text("我的案件")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from console.app import trend_periods
+from console.app import COUNTS, merged, trend_periods
 from console.charts import bars
 from console.format import day, id_number, money
 from console.forms import ACTS, form_fields, payload
@@ -100,3 +100,16 @@ def test_a_form_is_generated_from_the_act_model_and_read_back() -> None:
                for f in fs)
     measure = {f.name: f for f in every["order_measure"]}["measure"]
     assert measure.kind == "json"
+
+
+def test_metrics_per_group_add_up_to_the_whole() -> None:
+    day = date(2026, 1, 1)
+    a = Metrics(kind="执", start=day, end=day, officer="a", new=2, closed=1,
+                applied=Decimal("10.00"), recovered=Decimal("5.00"))
+    b = Metrics(kind="执", start=day, end=day, officer="b", new=1, closed=1,
+                applied=Decimal("30.00"), recovered=Decimal("30.00"))
+    (whole,) = merged([a, b])
+    assert (whole.new, whole.closed, whole.applied, whole.recovery_rate) == (
+        3, 2, Decimal("40.00"), Decimal("87.5"))
+    numeric = {n for n, f in Metrics.model_fields.items() if f.annotation in (int, Decimal)}
+    assert numeric == set(COUNTS)
