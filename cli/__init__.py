@@ -26,7 +26,7 @@ from typing import Annotated, Any
 import typer
 
 from cli import auditors, distribution, everyone, keys, money, operators, users, web
-from cli.common import TEMPORAL_RUNTIME
+from cli.common import LANG_ENV, TEMPORAL_RUNTIME
 from domain.event_store_config import DATA_DIR_ENV
 from domain.private import private_umask
 from engine.processes import leave
@@ -55,7 +55,11 @@ app = EnforceApp(no_args_is_help=True, rich_markup_mode="markdown",
 @app.callback()
 def main(data_dir: Annotated[Path | None, typer.Option(
         "--data-dir", help="Where the engine's stores and keys are (sets "
-        f"{DATA_DIR_ENV}; default ./data).", show_default=False)] = None) -> None:
+        f"{DATA_DIR_ENV}; default ./data).", show_default=False)] = None,
+         lang: Annotated[str | None, typer.Option(
+             "--lang", help="zh: phases, closure modes and stages with their Chinese labels "
+             f"(the default); en: the codes alone (sets {LANG_ENV}).", show_default=False)
+         ] = None) -> None:
     """The enforcement engine's command line.
 
     Operators act on live cases, auditors replay and audit the record, everyone can simulate a
@@ -64,6 +68,10 @@ def main(data_dir: Annotated[Path | None, typer.Option(
     private_umask()  # what the CLI writes (stores, exports) is 0600 (docs/operations.md)
     if data_dir is not None:
         os.environ[DATA_DIR_ENV] = str(data_dir)
+    if lang is not None:
+        if lang not in ("zh", "en"):
+            raise typer.BadParameter("zh or en", param_hint="--lang")
+        os.environ[LANG_ENV] = lang
 
 
 operators.register(app)

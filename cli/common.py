@@ -31,6 +31,7 @@ from cli.accounts import cli_principal, refuse_claims
 from cli.errors import BAD_INPUT as BAD_INPUT
 from cli.errors import REFUSED, refusal
 from cli.terminal import SafeConsole, json_printable, safe_cell
+from console.labels import label, lang_of
 from domain.calendar import COURT_ZONE
 from domain.errors import EnforcementError
 from domain.event_store_config import StoreConfigurationError, data_dir
@@ -43,6 +44,22 @@ if TYPE_CHECKING:
 
 WIDTH = None if sys.stdout.isatty() else 150  # pipes and files: wide tables, not cramped ones
 out = SafeConsole(highlight=False, soft_wrap=True, markup=False, width=WIDTH)
+LANG_ENV = "ENFORCE_LANG"
+"""``zh`` (the default: each code with its Chinese label) or ``en`` (the codes alone);
+``enforce --lang`` sets it."""
+
+
+def term(table: str, code: str | None) -> str | None:
+    """A phase, closure mode, stage … as the CLI prints it: ``inquiry (财产调查)``, or with
+    ``--lang en`` the code alone (what options such as ``--phase`` take). The labels are the
+    console's (console/labels.py)."""
+    if code is None:
+        return None
+    if lang_of(os.environ.get(LANG_ENV)) == "en":
+        return code
+    shown = label(table, code)
+    return code if shown == code else f"{code} ({shown})"
+
 err = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
 """Both escape control, format and bidirectional characters of the record (cli/terminal.py)."""
 P = ParamSpec("P")

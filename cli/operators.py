@@ -29,6 +29,7 @@ from cli.common import (
     records,
     run,
     table,
+    term,
     today,
     validate,
 )
@@ -87,7 +88,8 @@ def case_file(path: Annotated[Path, typer.Argument(help="A DocketCase or a whole
     elif filed:
         table(f"filed on task queue {queue!r}", ["case", "workflow id", "priority", "stage",
                                                  "phase", "outstanding"],
-              [[f.case_number, f.workflow_id, f.priority, f.status.stage, f.status.phase,
+              [[f.case_number, f.workflow_id, f.priority, term("stage", f.status.stage),
+                term("phase", f.status.phase),
                 render.yuan(f.status.outstanding)] for f in filed])
     for failure in failures[:-1]:
         error_line(failure.message)
@@ -227,8 +229,9 @@ def case_list(phase: Annotated[list[Phase] | None, typer.Option(help="Only cases
         return
     table(f"{len(rows)} case(s)", ["case", "category", "phase", "filed on", "claim",
                                    "outstanding", "priority", "closure", "origin"],
-          [[r.case_number, r.category.value, r.phase, r.filed_on, render.yuan(r.claim),
-            render.yuan(r.outstanding), r.priority, r.closure_mode, render.origin(r.imported)]
+          [[r.case_number, r.category.value, term("phase", r.phase), r.filed_on,
+            render.yuan(r.claim), render.yuan(r.outstanding), r.priority,
+            term("closure", r.closure_mode), render.origin(r.imported)]
            for r in rows])
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from cli.common import out, table
+from cli.common import out, table, term
 from console.labels import CLOSURE_MODES, label
 from domain.calendar import COURT_ZONE
 
@@ -54,7 +54,7 @@ def print_state(state: CaseState, as_of: str) -> None:
               for a in state.assets.values()]
     table(f"{state.case_number} {as_of} (version {state.version})", ["", ""], [
         ["origin", origin(state.imported)],
-        ["phase", state.phase.value], ["category", state.category.value],
+        ["phase", term("phase", state.phase.value)], ["category", state.category.value],
         ["filed on", state.filed_on], ["claim", yuan(state.claim_total)],
         ["recovered", yuan(state.recovered)], ["outstanding", yuan(state.outstanding)],
         ["held for payout", yuan(state.undisbursed)],
@@ -64,8 +64,8 @@ def print_state(state: CaseState, as_of: str) -> None:
         ["restriction", state.restriction_on or "no"],
         ["postponed until", state.postponement.until if state.postponement else None],
         ["bound guarantors", ", ".join(state.bound_persons) or None],
-        ["closure", f"{state.closure_mode.value} on {state.closed_on}" if state.closure_mode
-         else "open"],
+        ["closure", f"{term('closure', state.closure_mode.value)} on {state.closed_on}"
+         if state.closure_mode else "open"],
         ["resumed as", state.resumed_as],
         ["last act", state.last_recorded_at.astimezone(COURT_ZONE).strftime("%Y-%m-%d %H:%M")
          if state.last_recorded_at else None]])
@@ -73,7 +73,7 @@ def print_state(state: CaseState, as_of: str) -> None:
 
 def print_status(status: CaseStatus) -> None:
     table(f"{status.case_number} — live status (get_status)", ["", ""], [
-        ["stage", status.stage], ["phase", status.phase],
+        ["stage", term("stage", status.stage)], ["phase", term("phase", status.phase)],
         ["outstanding", yuan(status.outstanding)], ["held for payout", yuan(status.undisbursed)],
         ["closure deadline", status.closure_deadline],
         ["postponed until (暂缓执行)", status.postponed_until],
@@ -117,7 +117,7 @@ def print_act(result: ActResult, kind: str) -> None:
     written = ", ".join(result.events) or "no new event"
     again = " (already applied: nothing new written)" if result.duplicate else ""
     out.print(f"{kind} applied to {result.case_number}{again}: {written}; phase "
-              f"{result.phase}, outstanding {yuan(result.outstanding)}")
+              f"{term('phase', result.phase)}, outstanding {yuan(result.outstanding)}")
     if result.approval_id:
         out.print(f"approval request {result.approval_id}: the approver gives it with "
                   f"give_approval --field approval_id={result.approval_id}; the measure names "
@@ -174,7 +174,8 @@ def print_simulation(report: SimulationReport) -> None:
           f"{report.ended_on} (virtual time) in {report.seconds} s",
           ["case", "category", "closure", "closed on", "claim", "recovered", "outstanding",
            "monitoring rounds", "events", "chain"],
-          [[c.case_number, c.category, c.closure_mode or "open", c.closed_on, yuan(c.claim),
+          [[c.case_number, c.category, term("closure", c.closure_mode) or "open", c.closed_on,
+            yuan(c.claim),
             yuan(c.recovered), yuan(c.outstanding), c.monitoring_rounds, c.events,
             "ok" if c.chain_ok else "BROKEN"] for c in report.cases])
     out.print("closures: " + ", ".join(f"{mode} {n}" for mode, n in

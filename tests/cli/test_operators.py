@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from cli.accounts import os_user
+from console.labels import PHASES
 from domain.calendar import COURT_ZONE
 from domain.models import CaseCategory
 from engine.facade import Engine
@@ -71,7 +72,7 @@ def test_a_valid_act_is_applied_and_records_who_acted(filed: Enforce) -> None:
                   "--json").json()["phase"]
     assert phase in ("notice", "inquiry")
     assert result.out.strip() == (f"record_payment applied to {LOAN}: FundsReceived; phase "
-                                  f"{phase}, outstanding ¥119,000.00")
+                                  f"{phase} ({PHASES[phase][0]}), outstanding ¥119,000.00")
 
     # the same request again writes nothing
     repeat = filed("case", "do", LOAN, "record_payment", "--json",
