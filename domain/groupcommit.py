@@ -157,21 +157,6 @@ class GroupCommit(ABC):
         assert member is not None
         self._await(member.batch)
 
-    def alone(self, member: Member, deadline: float) -> None:
-        """Commit the transaction ``member`` joined without it (its savepoint rolled back),
-        then open a new one for it alone: for a command that must wait for a lock, which it
-        may not do while others of its transaction wait for their commit."""
-        if not member.joined:
-            return
-        self._statement("ROLLBACK TO command")
-        self._statement("RELEASE command")
-        self._commit(member.batch)
-        member.batch, member.joined = Batch(), False
-        member.heads.clear()
-        member.marked.clear()
-        self._begin(deadline)  # CaseBusy: undone as a command alone (nothing to roll back)
-        self._batch = member.batch
-
     def _undo(self, member: Member) -> None:
         """Roll back a failed command: to its savepoint, or the whole transaction if it
         opened it (or its savepoint cannot be rolled back: then every command of the

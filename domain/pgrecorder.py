@@ -60,16 +60,18 @@ class PostgresEventRecorder(PostgresApplicationRecorder):
 
 
 class AdvisoryTransaction:
-    """What a command does in the shared transaction while it holds its cases' advisory locks
-    (:class:`PostgresGroupWriter`)."""
+    """What a command does in its transaction while it holds its cases' advisory locks: the
+    shared transaction (``member``) or one of its own (``member`` None)."""
 
-    def __init__(self, writer: PostgresGroupWriter, member: Member) -> None:
+    def __init__(self, writer: PostgresGroupWriter, cursor: psycopg.Cursor[DictRow],
+                 member: Member | None) -> None:
         self._writer = writer
+        self._cursor = cursor
         self._member = member
 
     def events_after(self, ref: UUID, version: int, limit: int | None = None
                      ) -> list[StoredEvent]:
-        recorder, cursor = self._writer.recorder, self._writer.cursor
+        recorder, cursor = self._writer.recorder, self._cursor
         statement = recorder.select_events_statement + sql.SQL(
             " AND originator_version > %s ORDER BY originator_version ASC LIMIT %s")
         cursor.execute(statement, (ref, version, limit), prepare=True)
@@ -82,11 +84,12 @@ class AdvisoryTransaction:
         a transaction, in one round trip), then the insert; the notification ids."""
         if not stored:
             return None
-        writer = self._writer
-        recorder, cursor = writer.recorder, writer.cursor
-        if TABLE_LOCKED not in self._member.batch.marks:
+        writer, member = self._writer, self._member
+        recorder, cursor = writer.recorder, self._cursor
+        if member is None or TABLE_LOCKED not in member.batch.marks:
             cursor.execute(writer.lock_and_notify())
-            self._member.mark(TABLE_LOCKED)
+            if member is not None:
+                member.mark(TABLE_LOCKED)
         PostgresAggregateRecorder._insert_stored_events(recorder, cursor, stored)
         ids: Sequence[int] | None = recorder._fetch_ids_after_insert_events(cursor, stored)
         return ids
@@ -96,16 +99,22 @@ class AdvisoryTransaction:
         self.insert(stored_rows(rows))
 
     def anchor(self, heads: Sequence[Head]) -> None:
-        """Record the saved cases' heads in the anchor log's schema, in this transaction (with
-        the other commands' at its commit; a missing log refuses the save at once)."""
+        """Record the saved cases' heads in the anchor log's schema, in this transaction (in a
+        shared one with the other commands' at its commit; a missing log refuses the save at
+        once)."""
         anchors = self._writer.anchors
         if heads and anchors is not None:
-            if isinstance(anchors, MissingAnchorLog):
-                anchors.record(heads, self._writer.cursor)
-            self._member.heads.extend(heads)
+            if self._member is None or isinstance(anchors, MissingAnchorLog):
+                anchors.record(heads, self._cursor)
+            else:
+                self._member.heads.extend(heads)
 
 
 TABLE_LOCKED = "events table locked"
+
+
+class _Taken(Exception):
+    """A case's lock is held by another transaction (internal: wait, then join again)."""
 
 
 class PostgresGroupWriter(GroupCommit):
@@ -113,11 +122,13 @@ class PostgresGroupWriter(GroupCommit):
     commands of many threads sharing its transactions (group commit, domain/groupcommit.py).
 
     A command joins the open transaction and takes its cases' advisory locks there without
-    waiting (``pg_try_advisory_xact_lock``); if another process holds one, the transaction is
-    committed for the commands already in it and the command waits for its locks in a new
-    transaction of its own (at most until its deadline, ``lock_timeout``): a command waiting
-    for a lock never holds others' commit back, and a transaction that waits holds no lock of
-    another command (no deadlock between processes). The commit releases the locks."""
+    waiting (``pg_try_advisory_xact_lock``). If another transaction holds one, the command's
+    part is rolled back (the others of the transaction go on) and the command runs in a
+    transaction of its own on a connection of the pool, queued for its locks behind their
+    holder as before group commit (at most until its deadline, ``lock_timeout``): a command
+    waiting for a case never holds up the process's other commands, and the shared
+    transaction never waits for a lock, so processes cannot deadlock. The commit releases the
+    locks."""
 
     release_savepoints = False  # at most GROUP_MAX - 1 nested: within the server's cache of 64
 
@@ -160,32 +171,39 @@ class PostgresGroupWriter(GroupCommit):
 
     @contextlib.contextmanager
     def locked(self, refs: Sequence[UUID], deadline: float) -> Iterator[AdvisoryTransaction]:
-        """These cases' advisory locks in the shared transaction while the block runs: what
-        it writes is committed before this returns, rolled back alone if it raises.
-        ``CaseBusy`` if a lock is not had by ``deadline``."""
-        with self.member(deadline) as member:
-            keys = sorted({lock_key(self.recorder, ref) for ref in refs})  # one order
-            if keys:
-                self._lock_cases(member, keys, deadline)
-            yield AdvisoryTransaction(self, member)
+        """These cases' advisory locks while the block runs, in the shared transaction if they
+        are free, else in a transaction of its own once they are: what the block writes is
+        committed before this returns, rolled back (alone) if it raises. ``CaseBusy`` if the
+        locks are not had by ``deadline``."""
+        keys = sorted({lock_key(self.recorder, ref) for ref in refs})  # one order: no deadlock
+        try:
+            with self.member(deadline) as member:
+                if keys and not self._try_locks(keys):
+                    raise _Taken  # its part rolled back: the others go on
+                yield AdvisoryTransaction(self, self.cursor, member)
+            return
+        except _Taken:
+            pass
+        with self.recorder.datastore.get_connection() as conn, conn.transaction(), \
+                conn.cursor() as cursor:
+            for key in keys:  # queued behind the holder, as the server orders waiters
+                wait = max(1, int(remaining(deadline) * 1000))  # 0 would mean "no limit"
+                cursor.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(
+                    sql.Literal(f"{wait}ms")))
+                try:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
+                except psycopg.errors.LockNotAvailable:
+                    raise CaseBusy from None
+            yield AdvisoryTransaction(self, cursor, None)
 
-    def _lock_cases(self, member: Member, keys: list[int], deadline: float) -> None:
+    def _try_locks(self, keys: list[int]) -> bool:
+        """Take the cases' locks in the shared transaction if they are free (what was taken
+        of them is given back with the command's part if not all were)."""
         cursor = self.cursor
-        if member.joined or len(keys) == 1:
-            cursor.execute("SELECT bool_and(pg_try_advisory_xact_lock(k)) AS ok "
-                           "FROM unnest(%s::bigint[]) AS k", (keys,), prepare=True)
-            row = cursor.fetchone()
-            if row is not None and row["ok"]:
-                return
-            self.alone(member, deadline)  # its savepoint gave back what it took
-        for key in keys:
-            wait = max(1, int(remaining(deadline) * 1000))  # 0 would mean "no limit"
-            cursor.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(
-                sql.Literal(f"{wait}ms")))
-            try:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
-            except psycopg.errors.LockNotAvailable:
-                raise CaseBusy from None
+        cursor.execute("SELECT bool_and(pg_try_advisory_xact_lock(k)) AS ok "
+                       "FROM unnest(%s::bigint[]) AS k", (keys,), prepare=True)
+        row = cursor.fetchone()
+        return bool(row is not None and row["ok"])
 
     def _begin(self, deadline: float) -> None:
         self._connect().execute("BEGIN")

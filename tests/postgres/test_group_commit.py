@@ -28,6 +28,7 @@ from domain.case import CommandResult
 from domain.caselock import CaseTransaction
 from domain.errors import ConcurrencyError, EnforcementError
 from domain.groupcommit import GroupCommit
+from domain.pgrecorder import lock_key
 from domain.rules import Channel
 from tests.postgres.conftest import Backend
 from tests.support import OFFICER, Driver, at
@@ -45,8 +46,8 @@ def inquiry(case: int, n: int, on: date = date(2026, 1, 12)) -> c.RecordNetworkI
                                   queried_on=on, channel=list(Channel)[n % 7])
 
 
-def filed(backend: Backend, cases: int) -> tuple[EnforcementCases, GroupCommit]:
-    app = backend.cases()
+def filed(backend: Backend, cases: int, **kwargs: Any) -> tuple[EnforcementCases, GroupCommit]:
+    app = backend.cases(**kwargs)
     for n in range(cases):
         Driver(app, number(n)).file(FILED)
     writer = app.writer or app.pg_writer
@@ -190,3 +191,34 @@ def test_one_caller_commits_each_command_on_its_own(backend: Backend) -> None:
     for n in range(5):
         app.execute(inquiry(0, n))
     assert writer.commits == commits + 5  # nobody to wait for: no command waits for another
+
+
+def test_a_command_whose_case_another_process_holds_waits_apart_from_the_others(
+        backend: Backend) -> None:
+    """PostgreSQL: a case held by another transaction (another process's command) does not
+    hold up the commands of other cases: they commit and are answered while it waits outside
+    the shared transaction; it is written once the case is free."""
+    if backend.kind != "postgres":
+        return  # SQLite locks the whole file: there is no other case to go on with
+    app, writer = filed(backend, 3, lock_wait=60)  # the longest wait: never busy here
+    assert backend.events is not None
+    key = lock_key(app.recorder, case_id(number(1)))  # type: ignore[arg-type]
+    with psycopg.connect(**backend.events.connect_kwargs(), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", (key,))  # another process holds case 1
+        results: dict[int, Any] = {}
+        threads = {n: threading.Thread(target=lambda n=n: results.__setitem__(
+            n, app.execute(inquiry(n, 1)))) for n in range(3)}
+        with writer.member(time.monotonic() + 30):
+            for thread in threads.values():
+                thread.start()
+            assert writer.wait_for_waiting(3, timeout=60)
+        threads[0].join()
+        threads[2].join()
+        assert [results[0].first_version, results[2].first_version] == [2, 2]
+        assert threads[1].is_alive() and 1 not in results  # still waiting for its case
+        other.execute("SELECT pg_advisory_unlock(%s)", (key,))
+        threads[1].join()
+    assert results[1].first_version == 2
+    store = reopened(backend)
+    assert [len(store.case_events(number(n))) for n in range(3)] == [2, 2, 2]
+    assert all(v.ok and not v.findings for v in store.verify_anchored().cases)
