@@ -327,12 +327,42 @@ EVENTS: dict[str, tuple[str, str]] = {
     "TerminationRulingServed": ("终本裁定送达", "TerminationRulingServed"),
 }
 """Events of the record (their stored class names) as the timeline shows them."""
+FINDINGS: dict[str, tuple[str, str]] = {
+    "misreport.asset_disposable": ("尚有可处置财产", "asset disposable"),
+    "misreport.asset_under_claim": ("财产处于案外人异议中", "asset under claim"),
+    "misreport.asset_under_control": ("财产仍在控制中未处置", "asset under control"),
+    "misreport.funds_undisbursed": ("案款未发放", "funds undisbursed"),
+    "misreport.settlement_in_performance": ("和解协议履行期间", "settlement in performance"),
+    "procedure.applicant_not_heard": ("未约谈申请执行人", "applicant not heard"),
+    "procedure.approval_missing": ("缺少院长审批", "approval missing"),
+    "procedure.ruling_not_served": ("终本裁定未送达", "ruling not served"),
+    "termination.audit_undecided": ("审计申请未决定", "audit undecided"),
+    "termination.channel_not_queried": ("网络查控渠道未查询", "channel not queried"),
+    "termination.debtor_not_searched": ("下落不明的被执行人未查找", "debtor not searched"),
+    "termination.dishonest_minor_listed": ("未成年人被纳入失信名单", "dishonest minor listed"),
+    "termination.dishonest_required": ("应纳入失信名单而未纳入", "dishonest required"),
+    "termination.filing_unknown": ("无立案记录", "filing unknown"),
+    "termination.lead_unverified": ("财产线索未核查", "lead unverified"),
+    "termination.no_notice": ("未发出执行通知", "no notice"),
+    "termination.no_report_order": ("未责令报告财产", "no report order"),
+    "termination.no_restriction": ("未限制消费", "no restriction"),
+    "termination.objection_unanswered": ("执行异议未审查", "objection unanswered"),
+    "termination.obstruction_unsanctioned": ("妨碍执行未予处罚", "obstruction unsanctioned"),
+    "termination.referral_missing": ("拒执行为未移送", "referral missing"),
+    "termination.report_breach_unsanctioned": ("违反报告财产义务未处罚", "report breach unsanctioned"),
+    "termination.report_unverified": ("财产报告未核实", "report unverified"),
+    "termination.restriction_lifted": ("限制消费已解除", "restriction lifted"),
+    "termination.reward_undecided": ("悬赏申请未决定", "reward undecided"),
+    "termination.security_unenforced": ("执行担保未执行", "security unenforced"),
+    "termination.too_early": ("立案未满三个月即终本", "too early"),
+}
+"""The 终本 audit's findings by code (projections/audit.py), for the audit page."""
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "phase": PHASES, "status": STATUSES, "stage": STAGES, "closure": CLOSURE_MODES,
     "role": ROLES, "act": ACTS,
     "watch": WATCHES, "audit": AUDIT_CLASSES, "finding": FINDING_CATEGORIES,
     "metric": METRICS, "entry": LEDGER_ENTRIES, "word": WORDS, "task": TASKS,
-    "deadline": DEADLINES, "event": EVENTS,
+    "deadline": DEADLINES, "event": EVENTS, "finding_code": FINDINGS,
 }
 
 

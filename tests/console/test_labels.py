@@ -41,6 +41,9 @@ AGENDA_TASKS = {
     ("role", [r.value for r in Role]),
     ("watch", sorted(CALENDAR_COUNTED | {"control_expiry", "reinquiry", "postponement_end"})),
     ("task", sorted(AGENDA_TASKS)), ("event", sorted(EVENT_TYPES)),
+    ("finding_code", sorted(set(re.findall(r'"((?:misreport|procedure|termination)\.[a-z_]+)"',
+                                           (ROOT / "projections" / "audit.py").read_text(
+                                               "utf-8"))))),
 ])
 def test_every_term_has_both_labels(table: str, codes: list[str]) -> None:
     missing = [c for c in codes if c not in TABLES[table]]
