@@ -34,6 +34,7 @@ from console.charts import bars, card
 from console.forms import ACTS, field_errors, filled, form_fields, payload
 from console.labels import AUDIT_CLASSES, Lang, deadline_label, label, lang_of
 from console.worklist import BUCKETS, worklist
+from console.xlsx import workbook
 from domain.calendar import COURT_ZONE
 from domain.errors import EnforcementError, InvalidInputError, NotPermittedError
 from domain.values import Role
@@ -422,6 +423,23 @@ def create_app(config: ConsoleConfig,
                 writer.writerow(csv_row(list(row)))
             name = f"campaign-{first.isoformat()}-{last.isoformat()}.csv"
             return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return await page(request, build)
+
+    @app.get("/campaign.xlsx")
+    async def campaign_xlsx(request: Request, start: date | None = None,
+                            end: date | None = None) -> Response:
+        async def build(who: Who) -> Response:
+            engine = await door.get()
+            first, last = await period(engine, start, end)
+            report = await engine.campaign(first, last)
+            chosen = lang(request)
+            rows = [(label("word", "subject", chosen), label("word", "value", chosen)),
+                    *campaign_rows(report, chosen, str)]
+            name = f"campaign-{first.isoformat()}-{last.isoformat()}.xlsx"
+            return Response(workbook(label("word", "campaign", chosen), rows),
+                            media_type="application/vnd.openxmlformats-officedocument."
+                                       "spreadsheetml.sheet",
                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
         return await page(request, build)
 
