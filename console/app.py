@@ -247,16 +247,18 @@ def create_app(config: ConsoleConfig,
         async def build(who: Who) -> Response:
             engine = await door.get()
             on = today()
-            chosen = scope if scope in ("mine", "all") else \
+            chosen = scope if scope in ("mine", "team", "all") else \
                 "mine" if who.role is Role.OFFICER else "all"
-            found = await worklist(engine, on, who.name if chosen == "mine" else None)
+            team = accounts.team_of(config.data_dir, who.name)
+            found = await worklist(engine, on, who.name if chosen == "mine" else
+                                   team if chosen == "team" else None)
             if scope is None and chosen == "mine" and not found.total:
                 chosen = "all"  # an officer with no case of their own yet sees the court's
                 found = await worklist(engine, on)
             return render(request, "worklist.html", who, items=found.items, buckets=BUCKETS,
                           cases=found.cases, total=found.total, more=found.more,
                           problems=found.problems,
-                          today=on, scope=chosen)
+                          today=on, scope=chosen, team=team)
         return await page(request, build)
 
     # --- the case page ---------------------------------------------------------------------------

@@ -183,7 +183,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "version": ("版本", "Version"), "court": ("法院", "Court"), "officer": ("承办人", "Officer"),
     "finding": ("问题", "Finding"), "class": ("核查结论", "Class"),
     "party": ("当事人", "Party"), "mine": ("我的案件", "My cases"),
-    "everyone": ("全部案件", "All cases"), "status": ("状态", "Status"),
+    "team": ("团队案件", "My team's cases"), "all": ("全部案件", "All cases"), "status": ("状态", "Status"),
     "closures": ("结案方式分布", "Closures by mode"), "trend_week": ("结案数（按周）", "Closed per week"),
     "trend_month": ("结案数（按月）", "Closed per month"),
     "trend_quarter": ("结案数（按季度）", "Closed per quarter"),
@@ -195,7 +195,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "fined": ("罚款金额", "Fines' total"), "applied_total": ("申请执行标的（已结案件）",
                                                       "Applied (closed cases)"),
     "start": ("起", "From"), "end": ("止", "To"), "download_csv": ("下载 CSV", "Download CSV"),
-    "print": ("打印", "Print"), "image": ("图片（SVG）", "Image (SVG)"), "all": ("全部", "All"),
+    "print": ("打印", "Print"), "image": ("图片（SVG）", "Image (SVG)"), "any": ("全部", "All"),
     "ruled_on": ("裁定日期", "Ruled on"),
     "by_officer": ("按承办人", "By officer"), "by_court": ("按法院", "By court"), "kind": ("类型", "Kind"),
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
@@ -88,7 +89,8 @@ class Worklist:
     """More cases than are listed."""
 
 
-async def worklist(engine: Engine, today: date, officer: str | None = None) -> Worklist:
+async def worklist(engine: Engine, today: date,
+                   officer: str | Sequence[str] | None = None) -> Worklist:
     """What is due for the open live cases of ``officer`` (None: every open live case), by
     bucket, each soonest first; the cases (at most ``SHOWN``), and what could not be read (a
     case whose status did not answer, with the reason). Imported legacy histories are left
