@@ -129,7 +129,8 @@ def test_an_approval_is_requested_and_given_in_the_console_by_the_people_concern
 
     page = browser.new_page()
     log_in(page, console, "president-1")
-    due = page.locator("#bucket-today a", has_text="批准")
+    expect(page.locator("#bucket-today a", has_text="不予批准")).to_have_count(1)
+    due = page.locator("#bucket-today a", has_text="批准").filter(has_not_text="不予")
     expect(due).to_have_count(1)
     due.click()
     expect(page.locator("#in-approval_id")).to_have_value("restriction-1")
