@@ -333,7 +333,8 @@ def start_console(args: argparse.Namespace, data_dir: Path) -> tuple[Any, asynci
     if args.demo:
         path = demo_logins(data_dir, datetime.now(UTC).isoformat(timespec="seconds"))
         logins = f" (logins of the demo's people: {path})"
-    print(f"console: http://{DEFAULT_HOST}:{port}/{logins}", flush=True)
+    args.console_url = f"http://{DEFAULT_HOST}:{port}/"
+    print(f"console: {args.console_url}{logins}", flush=True)
     return web, task
 
 
@@ -357,7 +358,8 @@ async def show(args: argparse.Namespace, engine: Engine, world: SimulatedWorld,
         live = await demo.open_live_cases(engine, world, args.data_dir, console)
         await demo.print_live(engine, console, live)
         simulated = await demo.simulate(args.docket or SAMPLE_DOCKET, args.data_dir, console)
-        demo.where(console, record, args.data_dir, live, simulated)
+        demo.where(console, record, args.data_dir, live, simulated,
+                   getattr(args, "console_url", None))
     except Exception as err:  # the worker goes on serving; say what went wrong
         console.print(f"[red]the demo stopped: {type(err).__name__}: {err}[/red]")
         if args.once:

@@ -44,7 +44,7 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS accounts (
     name TEXT PRIMARY KEY, role TEXT NOT NULL, os_user TEXT UNIQUE,
     disabled INTEGER NOT NULL DEFAULT 0, added_at TEXT NOT NULL)"""
 ADDED_COLUMNS = (("password_hash", "TEXT"), ("failed_logins", "INTEGER NOT NULL DEFAULT 0"),
-                 ("locked_at", "TEXT"))
+                 ("locked_at", "TEXT"), ("team", "TEXT"))
 """Columns of the console's logins (console/), added to a store made before them."""
 MAX_FAILED_LOGINS = 5
 """Wrong passwords in a row that lock an account's console login (an administrator unlocks it
@@ -64,6 +64,8 @@ class Account:
     added_at: str
     locked: bool = False
     """Its console login is locked after ``MAX_FAILED_LOGINS`` wrong passwords."""
+    team: str | None = None
+    """The team (执行团队) it works in: the console's worklist shows the team's cases."""
 
 
 def store_path(data_dir: Path) -> Path:
@@ -90,12 +92,13 @@ def _open(data_dir: Path, create: bool = False) -> Iterator[sqlite3.Connection]:
         db.commit()
 
 
-COLUMNS = "name, role, os_user, disabled, added_at, locked_at IS NOT NULL"
+COLUMNS = "name, role, os_user, disabled, added_at, locked_at IS NOT NULL, team"
+TEAM = re.compile(r"^[^\x00-\x1f\x7f]{1,40}$")
 
 
-def _row(row: tuple[str, str, str | None, int, str, int]) -> Account:
+def _row(row: tuple[str, str, str | None, int, str, int, str | None]) -> Account:
     return Account(name=row[0], role=Role(row[1]), os_user=row[2], disabled=bool(row[3]),
-                   added_at=row[4], locked=bool(row[5]))
+                   added_at=row[4], locked=bool(row[5]), team=row[6])
 
 
 def add(data_dir: Path, name: str, role: str, os_user: str | None, added_at: str) -> Account:
@@ -137,6 +140,28 @@ def disable(data_dir: Path, name: str) -> Account:
             raise IdentityError("identity.unknown", f"no account {name!r} in "
                                 f"{store_path(data_dir)}")
     return account(data_dir, name, enabled=False)
+
+
+def set_team(data_dir: Path, name: str, team: str | None) -> Account:
+    """Put the account ``name`` in ``team`` (None: in none)."""
+    if team is not None and not TEAM.match(team):
+        raise IdentityError("identity.invalid", f"team {team!r}: 1 to 40 characters, no "
+                            "control characters")
+    with _open(data_dir) as db:
+        if db.execute("UPDATE accounts SET team = ? WHERE name = ?",
+                      (team, name)).rowcount != 1:
+            raise IdentityError("identity.unknown", f"no account {name!r} in "
+                                f"{store_path(data_dir)}")
+    return account(data_dir, name, enabled=False)
+
+
+def team_of(data_dir: Path, name: str) -> list[str]:
+    """The accounts of ``name``'s team (``name`` itself, alone if it has no team)."""
+    with _open(data_dir) as db:
+        found = db.execute("SELECT b.name FROM accounts a JOIN accounts b ON b.team = a.team "
+                           "WHERE a.name = ? AND a.team IS NOT NULL ORDER BY b.name",
+                           (name,)).fetchall()
+    return [r[0] for r in found] or [name]
 
 
 def enable(data_dir: Path, name: str) -> Account:
@@ -286,4 +311,5 @@ def cli_principal(data_dir: Path, env: Mapping[str, str] = os.environ) -> Princi
 
 __all__ = ["MAX_FAILED_LOGINS", "SOURCE", "Account", "account", "accounts", "add",
            "check_login", "cli_principal", "disable", "enable", "issue_token", "of_os_user",
-           "refuse_claims", "set_password", "store_path", "token_account"]
+           "refuse_claims", "set_password", "set_team", "store_path", "team_of",
+           "token_account"]

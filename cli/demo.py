@@ -305,7 +305,7 @@ async def simulate(docket_path: Path, data_dir: Path, console: Console) -> Path:
 # --- where to look next --------------------------------------------------------------------------
 
 def where(console: Console, server: EmbeddedServer | None, data_dir: Path,
-          live: Sequence[str], simulated: Path | None) -> None:
+          live: Sequence[str], simulated: Path | None, web: str | None = None) -> None:
     first = live[0] if live else "(2026)甘0402执801号"
     settled = live[3] if len(live) > 3 else first
     lines = []
@@ -319,6 +319,10 @@ def where(console: Console, server: EmbeddedServer | None, data_dir: Path,
                   " temporal … --codec-auth \"Bearer <token>\")"]
     lines.append(f"data directory   {data_dir} (events.sqlite = the legal record, "
                  "views.sqlite = read models, temporal.sqlite, keys; kept across runs)")
+    if web:
+        lines.append(f"console          {web}  — log in as the demo's people (officer-3, "
+                     f"clerk-7, judge-2, president-1, audit-1; passwords in "
+                     f"{data_dir / 'console-logins.txt'})")
     console.print("\n[bold]Where things are[/bold]")
     for line in lines:
         console.print("  " + line, highlight=False, markup=False)

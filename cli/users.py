@@ -1,7 +1,7 @@
 """Administrators: the accounts that may act from this terminal (docs/operations.md
-"Identity"). ``enforce users add|list|disable|enable|passwd|token``; the store is ``<data>/accounts.sqlite``
-(0600), tokens are signed with ``<data>/identity.key`` (0600): whoever can write and read them
-administers the engine."""
+"Identity"). ``enforce users add|list|disable|enable|passwd|team|token``; the store is
+``<data>/accounts.sqlite`` (0600), tokens are signed with ``<data>/identity.key`` (0600):
+whoever can write and read them administers the engine."""
 
 from __future__ import annotations
 
@@ -32,10 +32,15 @@ def users_add(name: Annotated[str, typer.Argument(help="The account (recorded as
               os_user: Annotated[str | None, typer.Option(
                   "--os-user", help="The OS user it maps to (default: the OS user named "
                   "NAME).")] = None,
+              team: Annotated[str | None, typer.Option(
+                  help="The team (执行团队) it works in: the console's worklist shows the "
+                  "team's cases.")] = None,
               as_json: JsonFlag = False) -> None:
     """Add an account with its role; its OS user acts as it from now on."""
     found = accounts.add(data_dir(os.environ), name, role, os_user,
                          datetime.now(UTC).isoformat(timespec="seconds"))
+    if team is not None:
+        found = accounts.set_team(data_dir(os.environ), name, team)
     if as_json:
         print_json(found.__dict__)
     else:
@@ -52,10 +57,10 @@ def users_list(as_json: JsonFlag = False) -> None:
         print_json([a.__dict__ for a in found])
         return
     table(f"{len(found)} account(s) in {accounts.store_path(data_dir(os.environ))}",
-          ["account", "role", "OS user", "state", "added"],
+          ["account", "role", "OS user", "state", "team", "added"],
           [[a.name, a.role.value, a.os_user or a.name,
             "disabled" if a.disabled else "login locked" if a.locked else "enabled",
-            a.added_at] for a in found])
+            a.team, a.added_at] for a in found])
 
 
 @users_app.command("disable")
@@ -73,6 +78,17 @@ def users_enable(name: Annotated[str, typer.Argument(help="The account.")]) -> N
     passwords is unlocked."""
     found = accounts.enable(data_dir(os.environ), name)
     err.print(f"account {found.name} enabled")
+
+
+@users_app.command("team")
+@friendly
+def users_team(name: Annotated[str, typer.Argument(help="The account.")],
+               team: Annotated[str | None, typer.Argument(
+                   help="The team; none: out of any team.")] = None) -> None:
+    """Put an account in a team (执行团队), or in none: the console's worklist shows an
+    officer's cases and the team's."""
+    found = accounts.set_team(data_dir(os.environ), name, team)
+    err.print(f"account {found.name}: team {found.team or '(none)'}")
 
 
 @users_app.command("passwd")

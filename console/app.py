@@ -34,6 +34,7 @@ from console.charts import bars, card
 from console.forms import ACTS, field_errors, filled, form_fields, payload
 from console.labels import AUDIT_CLASSES, Lang, deadline_label, label, lang_of
 from console.worklist import BUCKETS, worklist
+from console.xlsx import workbook
 from domain.calendar import COURT_ZONE
 from domain.errors import EnforcementError, InvalidInputError, NotPermittedError
 from domain.values import Role
@@ -246,16 +247,18 @@ def create_app(config: ConsoleConfig,
         async def build(who: Who) -> Response:
             engine = await door.get()
             on = today()
-            chosen = scope if scope in ("mine", "all") else \
+            chosen = scope if scope in ("mine", "team", "all") else \
                 "mine" if who.role is Role.OFFICER else "all"
-            found = await worklist(engine, on, who.name if chosen == "mine" else None)
+            team = accounts.team_of(config.data_dir, who.name)
+            found = await worklist(engine, on, who.name if chosen == "mine" else
+                                   team if chosen == "team" else None)
             if scope is None and chosen == "mine" and not found.total:
                 chosen = "all"  # an officer with no case of their own yet sees the court's
                 found = await worklist(engine, on)
             return render(request, "worklist.html", who, items=found.items, buckets=BUCKETS,
                           cases=found.cases, total=found.total, more=found.more,
                           problems=found.problems,
-                          today=on, scope=chosen)
+                          today=on, scope=chosen, team=team)
         return await page(request, build)
 
     # --- the case page ---------------------------------------------------------------------------
@@ -422,6 +425,23 @@ def create_app(config: ConsoleConfig,
                 writer.writerow(csv_row(list(row)))
             name = f"campaign-{first.isoformat()}-{last.isoformat()}.csv"
             return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return await page(request, build)
+
+    @app.get("/campaign.xlsx")
+    async def campaign_xlsx(request: Request, start: date | None = None,
+                            end: date | None = None) -> Response:
+        async def build(who: Who) -> Response:
+            engine = await door.get()
+            first, last = await period(engine, start, end)
+            report = await engine.campaign(first, last)
+            chosen = lang(request)
+            rows = [(label("word", "subject", chosen), label("word", "value", chosen)),
+                    *campaign_rows(report, chosen, str)]
+            name = f"campaign-{first.isoformat()}-{last.isoformat()}.xlsx"
+            return Response(workbook(label("word", "campaign", chosen), rows),
+                            media_type="application/vnd.openxmlformats-officedocument."
+                                       "spreadsheetml.sheet",
                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
         return await page(request, build)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
@@ -39,6 +40,8 @@ class Item:
     source: str
     act: str | None
     prefill: dict[str, str] = field(default_factory=dict)
+    also: str | None = None
+    """Another act that answers it (refuse_approval beside give_approval)."""
     """Fields of the act's form filled in for it (the approval request a give_approval
     answers)."""
 
@@ -63,7 +66,8 @@ def _from_status(status: CaseStatus, today: date) -> list[Item]:
         named = REQUEST.match(due.reason)
         found.append(Item(bucket(when, today, due.overdue) or "week", when,
                           status.case_number, "approval", due.reason, due.source, due.update,
-                          {"approval_id": named.group(1)} if named else {}))
+                          {"approval_id": named.group(1)} if named else {},
+                          "refuse_approval" if due.update == "give_approval" else None))
     for line in status.deadlines:
         place = bucket(line.due_on, today)
         if place is not None:
@@ -88,7 +92,8 @@ class Worklist:
     """More cases than are listed."""
 
 
-async def worklist(engine: Engine, today: date, officer: str | None = None) -> Worklist:
+async def worklist(engine: Engine, today: date,
+                   officer: str | Sequence[str] | None = None) -> Worklist:
     """What is due for the open live cases of ``officer`` (None: every open live case), by
     bucket, each soonest first; the cases (at most ``SHOWN``), and what could not be read (a
     case whose status did not answer, with the reason). Imported legacy histories are left

@@ -180,7 +180,8 @@ class RecordsDoor:
             return campaign_report(self.records.views, start, end)
         return await self._records(read)
 
-    async def case_rows(self, *, officer: str | None = None, court: str | None = None,
+    async def case_rows(self, *, officer: str | Sequence[str] | None = None,
+                        court: str | None = None,
                         statuses: Sequence[str] = (), live_only: bool = False,
                         limit: int | None = None) -> list[CaseRow]:
         """Cases from the read models by officer, court and status (``open``, ``suspended``,

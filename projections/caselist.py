@@ -38,11 +38,16 @@ COLUMNS = ("case_number", "kind", "court", "officer", "category", "imported", "s
            "filed_on", "closed_on", "closure_mode", "applied_fen", "recovered_fen")
 
 
-def case_rows(store: ReadModelStore, *, officer: str | None = None, court: str | None = None,
-              statuses: Sequence[str] = (), live_only: bool = False,
+def case_rows(store: ReadModelStore, *, officer: str | Sequence[str] | None = None,
+              court: str | None = None, statuses: Sequence[str] = (), live_only: bool = False,
               limit: int | None = None) -> list[CaseRow]:
-    """Cases by officer, court and status (``open`` … ``closed``), the earliest filed first."""
+    """Cases by officer (one, or any of several: a team), court and status (``open`` …
+    ``closed``), the earliest filed first."""
     where, params = ["1 = 1"], list[Any]()
+    if officer is not None and not isinstance(officer, str):
+        where.append(f"officer IN ({', '.join('?' * len(officer))})" if officer else "0 = 1")
+        params.extend(officer)
+        officer = None
     for column, value in (("officer", officer), ("court", court)):
         if value is not None:
             where.append(f"{column} = ?")

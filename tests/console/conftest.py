@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from engine.runtime import free_port
 from tests.cli.conftest import ENFORCE, Enforce, with_accounts
@@ -31,6 +31,10 @@ PASSWORDS = {"officer-3": "officer-3 password", "clerk-9": "clerk-9 password!",
              "audit-1": "audit-1 password!", "president-1": "president-1 password"}
 CONSOLE_START = 60.0
 """Seconds the console may take to answer its first request."""
+PAGE_WAIT_MS = 60_000
+"""How long an expectation waits for the page to show it (a loaded machine answers slowly;
+an expectation met earlier returns at once)."""
+expect.set_options(timeout=PAGE_WAIT_MS)
 
 
 def chromium() -> Path:

@@ -17,6 +17,7 @@ from cli import accounts
 from console.app import ConsoleConfig, create_app
 from console.auth import COOKIE
 from engine.facade import Engine
+from workflows.principals import IdentityError
 
 PASSWORD = "correct horse battery"
 
@@ -136,3 +137,16 @@ def test_an_identity_header_is_ignored_unless_configured_and_from_a_trusted_prox
     assert sessions.from_header("10.0.0.1", "officer-3") == "officer-3"
     assert sessions.from_header("10.0.0.2", "officer-3") is None
     assert sessions.from_header("10.0.0.1", "nobody") is None
+
+
+def test_a_team_is_its_accounts_and_an_account_without_one_is_alone(data: Path) -> None:
+    accounts.add(data, "officer-4", "officer", None, "2026-01-01T00:00:00+00:00")
+    accounts.add(data, "judge-2", "judge", None, "2026-01-01T00:00:00+00:00")
+    assert accounts.team_of(data, "officer-3") == ["officer-3"]
+    for name in ("officer-3", "officer-4"):
+        accounts.set_team(data, name, "执行一庭")
+    assert accounts.team_of(data, "officer-4") == ["officer-3", "officer-4"]
+    assert accounts.team_of(data, "judge-2") == ["judge-2"]
+    assert accounts.account(data, "officer-3").team == "执行一庭"
+    with pytest.raises(IdentityError):
+        accounts.set_team(data, "officer-3", "a\nb")

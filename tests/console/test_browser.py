@@ -80,8 +80,13 @@ def test_a_clerks_attempt_at_a_judges_act_is_refused_in_the_page_and_writes_noth
     expect(page.locator("#applied")).to_contain_text("RewardRequested")
     page.close()
 
+    for name in ("officer-3", "clerk-9"):
+        assert console.enforce("users", "team", name, "执行一庭").code == 0
     page = browser.new_page()
     log_in(page, console, "clerk-9")
+    page.click("#scope-team")  # the team's cases: officer-3's
+    expect(page.locator("#scope")).to_contain_text("clerk-9, officer-3")
+    expect(page.locator("#cases")).to_contain_text(filed)
     act_form(page, console, "decide_reward")
     page.check("#in-granted")
     before = console.enforce.events()
@@ -124,7 +129,8 @@ def test_an_approval_is_requested_and_given_in_the_console_by_the_people_concern
 
     page = browser.new_page()
     log_in(page, console, "president-1")
-    due = page.locator("#bucket-today a", has_text="批准")
+    expect(page.locator("#bucket-today a", has_text="不予批准")).to_have_count(1)
+    due = page.locator("#bucket-today a", has_text="批准").filter(has_not_text="不予")
     expect(due).to_have_count(1)
     due.click()
     expect(page.locator("#in-approval_id")).to_have_value("restriction-1")

@@ -16,6 +16,7 @@ from console.charts import bars
 from console.format import day, id_number, money
 from console.forms import ACTS, form_fields, payload
 from console.labels import TABLES, deadline_label, label
+from domain.legacy import EVENT_TYPES
 from domain.models import ClosureMode
 from domain.state import Phase
 from domain.values import Role
@@ -39,7 +40,10 @@ AGENDA_TASKS = {
     ("metric", list(Metrics(kind="执", start=date(2026, 1, 1), end=date(2026, 1, 1)).rates())),
     ("role", [r.value for r in Role]),
     ("watch", sorted(CALENDAR_COUNTED | {"control_expiry", "reinquiry", "postponement_end"})),
-    ("task", sorted(AGENDA_TASKS)),
+    ("task", sorted(AGENDA_TASKS)), ("event", sorted(EVENT_TYPES)),
+    ("finding_code", sorted(set(re.findall(r'"((?:misreport|procedure|termination)\.[a-z_]+)"',
+                                           (ROOT / "projections" / "audit.py").read_text(
+                                               "utf-8"))))),
 ])
 def test_every_term_has_both_labels(table: str, codes: list[str]) -> None:
     missing = [c for c in codes if c not in TABLES[table]]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -83,6 +84,10 @@ def test_the_campaign_report_states_the_dockets_figures_as_a_page_and_a_csv(
     # 执 cases: ¥4,162,300 of ¥6,259,500 (66.5%, docs/docket.md); the two 执恢 cases recover
     # their ¥83,000 in full: (4,162,300 + 83,000) / (6,259,500 + 83,000) = 66.9%
     assert rows["Applied (closed cases)"] == "6342500.00"
+    book = page.request.get(f"{offline.url}/campaign.xlsx?start={WHOLE[0]}&end={WHOLE[1]}")
+    with zipfile.ZipFile(io.BytesIO(book.body())) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "达成执行和解" in sheet and "<v>35000.00</v>" in sheet and "66.9%" in sheet
     image = page.request.get(f"{offline.url}/campaign.svg?start={WHOLE[0]}&end={WHOLE[1]}")
     assert image.headers["content-type"].startswith("image/svg+xml")
     assert "66.9%" in image.text() and "¥35,000.00" in image.text()

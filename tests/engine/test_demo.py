@@ -65,6 +65,7 @@ def test_the_demo_shows_live_cases_a_simulation_and_where_to_look(tmp_path: Path
     assert "simulated 4 docket cases" in first and "合规 1" in first
     assert "执行到位率" in first and "45.0%" in first
     assert "console: http://127.0.0.1:" in first and "console-logins.txt" in first
+    assert "console          http://127.0.0.1:" in first  # and where things are
     assert "closure modes: concluded = 执行完毕, terminated = 终结本次执行程序（终本）" in first
     for line in ("Temporal Web UI  http://127.0.0.1:", "codec endpoint   http://127.0.0.1:",
                  "enforce case show '(", "--codec-endpoint http://127.0.0.1:", "worker stopped",

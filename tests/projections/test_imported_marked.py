@@ -96,6 +96,9 @@ def test_registers_and_the_deadline_watch_mark_imported_cases(
     assert live == [w for w in watch if not w.imported]  # the console's worklist
     assert [r.case_number for r in case_rows(store, live_only=True)] == [LIVE]
     assert sorted(r.case_number for r in case_rows(store)) == [LIVE, OLD]
+    (live_row,) = case_rows(store, live_only=True)
+    assert live_row.officer and case_rows(store, officer=[live_row.officer, "x"]) == [live_row]
+    assert case_rows(store, officer=[]) == []  # a team of nobody has no case
 
 
 def test_the_termination_audit_marks_imported_terminations(
