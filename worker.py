@@ -72,6 +72,7 @@ from workflows.adapters.simulated import SimulatedWorld, simulated_adapters
 from workflows.docket import Docket
 from workflows.messages import TASK_QUEUE
 from workflows.principals import HostSystem
+from workflows.telemetry import watch_gc
 
 SAMPLE_DOCKET = Path(__file__).with_name("examples") / "full-docket.json"
 
@@ -243,6 +244,7 @@ async def serve(args: argparse.Namespace) -> int:
             metrics = MetricsEndpoint(telemetry.metrics_port, args.temporal_metrics,
                                       RecordsGauges(Records(store_env(data_dir), cases=app)))
             metrics.start()
+            watch_gc()
             print(f"metrics: http://127.0.0.1:{telemetry.metrics_port}/metrics "
                   f"(Temporal SDK's own: http://{args.temporal_metrics}/metrics)", flush=True)
         stopping: list[asyncio.Task[None]] = []

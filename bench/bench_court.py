@@ -525,6 +525,17 @@ async def run(args: argparse.Namespace, where: Path) -> int:
             f"{name.removeprefix('temporal_').removesuffix('_latency')} {ms(v)}"
             for name, v in sdk.items()) + f"; sticky cache hits {hits:.0f}, misses "
             f"{misses:.0f}", flush=True)
+        pauses = delta(histogram(after, "enforcement_gc_pause_seconds"),
+                       histogram(before, "enforcement_gc_pause_seconds"))
+
+        def full(what: str, text: str) -> float:
+            return counter(text, f"enforcement_gc_pause_seconds_{what}", generation="2")
+
+        print(f"garbage collections in the worker during the day: "
+              f"{pauses.get(float('inf'), 0):.0f}, p99 "
+              f"{bucket_quantile(0.99, pauses) * 1000:.1f} ms; full ones (generation 2): "
+              f"{full('count', after) - full('count', before):.0f}, "
+              f"{full('sum', after) - full('sum', before):.2f} s in all", flush=True)
         counted = int(worker_acts.get(float("inf"), 0))
         consistent = counted == len(day.seconds) + sum(
             n for code, n in day.failures.items() if "." in code) and all(

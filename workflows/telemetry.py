@@ -16,6 +16,7 @@ workflow decision. Commands are timed by the command activity itself
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,6 +59,27 @@ COMMAND_SECONDS = Histogram("enforcement_command_seconds", "Wall time of one dom
                             "the command activity: load, decide, append, commit (waiting for "
                             "a command slot excluded)", ("command",), buckets=LATENCY_BUCKETS,
                             registry=REGISTRY)
+
+
+GC_PAUSES = Histogram("enforcement_gc_pause_seconds", "The interpreter's garbage collections in "
+                      "the worker process by generation (2: a full collection, which scans every "
+                      "cached workflow's objects and stops every workflow meanwhile)",
+                      ("generation",), buckets=LATENCY_BUCKETS, registry=REGISTRY)
+_gc_started: list[float] = []
+
+
+def _gc_callback(phase: str, info: dict[str, int]) -> None:
+    if phase == "start":
+        _gc_started[:] = [time.perf_counter()]
+    elif _gc_started:
+        GC_PAUSES.labels(generation=str(info.get("generation", "?"))).observe(
+            time.perf_counter() - _gc_started[0])
+
+
+def watch_gc() -> None:
+    """Time the worker process's garbage collections (once per process)."""
+    if _gc_callback not in gc.callbacks:
+        gc.callbacks.append(_gc_callback)
 
 
 @contextmanager
