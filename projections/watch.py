@@ -168,8 +168,9 @@ def deadline_watch(store: ReadModelStore, as_of: date, within_days: int = 30,
         "t.control = 'active' AND t.expires_on <= ?", lambda row: f"{row[4]} of {row[3]}")
     add("payout", r.SRC_PAYOUT,
         "t.case_number, t.court, t.due_on, t.unpaid_fen, t.received_on", "payouts",
-        "t.unpaid_fen > 0 AND +t.due_on <= ?",  # a scan: the index on due_on would visit
-        # every payout ever due (nearly all paid) one random read at a time (bench_console)
+        "t.unpaid_fen > 0 AND t.due_on || '' <= ?",  # a scan: the index on due_on would
+        # visit every payout ever due (nearly all paid) one random read at a time
+        # (bench_console); an expression (not SQLite's unary +) so that PostgreSQL takes it too
         lambda row: f"{int(str(row[3])) / 100:.2f} received on {row[4]} not paid out")
     add("lead", r.SRC_LEAD_VERIFICATION, "t.case_number, t.court, t.due_on, t.lead_id",
         "leads", "t.verified_on IS NULL AND t.due_on <= ?",
