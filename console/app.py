@@ -410,55 +410,56 @@ def create_app(config: ConsoleConfig,
                           rows=campaign_rows(report, lang(request), fmt.money))
         return await page(request, build)
 
-    @app.get("/campaign.csv")
-    async def campaign_csv(request: Request, start: date | None = None,
-                           end: date | None = None) -> Response:
+    async def campaign_file(request: Request, start: date | None, end: date | None,
+                            kind: str, media: str, disposition: str,
+                            make: Callable[[Any, Lang, date, date], bytes | str]) -> Response:
+        """The campaign report of ``[start, end]`` as a file (``make`` writes its body)."""
         async def build(who: Who) -> Response:
             engine = await door.get()
             first, last = await period(engine, start, end)
-            report = await engine.campaign(first, last)
-            out = io.StringIO()
-            writer = csv.writer(out)
-            writer.writerow(csv_row([label("word", "subject", lang(request)),
-                                     label("word", "value", lang(request))]))
-            for row in campaign_rows(report, lang(request), str):
-                writer.writerow(csv_row(list(row)))
-            name = f"campaign-{first.isoformat()}-{last.isoformat()}.csv"
-            return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
-                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+            body = make(await engine.campaign(first, last), lang(request), first, last)
+            name = f"campaign-{first.isoformat()}-{last.isoformat()}.{kind}"
+            return Response(body, media_type=media, headers={
+                "Content-Disposition": f'{disposition}; filename="{name}"'})
         return await page(request, build)
+
+    def csv_body(report: Any, chosen: Lang, first: date, last: date) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(csv_row([label("word", "subject", chosen),
+                                 label("word", "value", chosen)]))
+        for row in campaign_rows(report, chosen, str):
+            writer.writerow(csv_row(list(row)))
+        return "\ufeff" + out.getvalue()
+
+    def xlsx_body(report: Any, chosen: Lang, first: date, last: date) -> bytes:
+        rows = [(label("word", "subject", chosen), label("word", "value", chosen)),
+                *campaign_rows(report, chosen, str)]
+        return workbook(label("word", "campaign", chosen), rows)
+
+    def svg_body(report: Any, chosen: Lang, first: date, last: date) -> str:
+        return card(f"{label('word', 'campaign', chosen)} {first.isoformat()} – "
+                    f"{last.isoformat()}", campaign_rows(report, chosen, fmt.money))
+
+    @app.get("/campaign.csv")
+    async def campaign_csv(request: Request, start: date | None = None,
+                           end: date | None = None) -> Response:
+        return await campaign_file(request, start, end, "csv", "text/csv; charset=utf-8",
+                                   "attachment", csv_body)
 
     @app.get("/campaign.xlsx")
     async def campaign_xlsx(request: Request, start: date | None = None,
                             end: date | None = None) -> Response:
-        async def build(who: Who) -> Response:
-            engine = await door.get()
-            first, last = await period(engine, start, end)
-            report = await engine.campaign(first, last)
-            chosen = lang(request)
-            rows = [(label("word", "subject", chosen), label("word", "value", chosen)),
-                    *campaign_rows(report, chosen, str)]
-            name = f"campaign-{first.isoformat()}-{last.isoformat()}.xlsx"
-            return Response(workbook(label("word", "campaign", chosen), rows),
-                            media_type="application/vnd.openxmlformats-officedocument."
-                                       "spreadsheetml.sheet",
-                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
-        return await page(request, build)
+        return await campaign_file(
+            request, start, end, "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "attachment",
+            xlsx_body)
 
     @app.get("/campaign.svg")
     async def campaign_image(request: Request, start: date | None = None,
                              end: date | None = None) -> Response:
-        async def build(who: Who) -> Response:
-            engine = await door.get()
-            first, last = await period(engine, start, end)
-            report = await engine.campaign(first, last)
-            chosen = lang(request)
-            image = card(f"{label('word', 'campaign', chosen)} {first.isoformat()} – "
-                         f"{last.isoformat()}", campaign_rows(report, chosen, fmt.money))
-            name = f"campaign-{first.isoformat()}-{last.isoformat()}.svg"
-            return Response(image, media_type="image/svg+xml",
-                            headers={"Content-Disposition": f'inline; filename="{name}"'})
-        return await page(request, build)
+        return await campaign_file(request, start, end, "svg", "image/svg+xml", "inline",
+                                   svg_body)
 
     return app
 
